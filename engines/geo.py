@@ -1,0 +1,98 @@
+"""Canonical regions and the words people use for them.
+
+Shared by every engine and by the planner, so that "NA", "north america" and "US & Canada" all
+mean one region, and an unknown place is refused with the known list instead of guessed.
+Regions form a small tree: world > continent-level markets > countries (and US census regions).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Region:
+    name: str
+    kind: str  # "world" | "market" | "country" | "us_region"
+    parent: str | None
+    aliases: tuple[str, ...] = ()
+
+
+REGIONS: tuple[Region, ...] = (
+    Region("Global", "world", None, ("global", "worldwide", "world", "everywhere", "all regions", "all markets")),
+    Region("North America", "market", "Global", ("north america", "na", "n. america", "north american", "us and canada", "us & canada", "usa and canada")),
+    Region("Latin America", "market", "Global", ("latin america", "latam", "south america", "central america", "latin american")),
+    Region("Europe", "market", "Global", ("europe", "eu", "european", "emea", "western europe")),
+    Region("Asia Pacific", "market", "Global", ("asia pacific", "apac", "asia", "asian", "asia-pacific", "oceania")),
+    Region("Middle East & Africa", "market", "Global", ("middle east", "africa", "mea", "middle east and africa", "gulf")),
+    Region("United States", "country", "North America", ("united states", "us", "usa", "u.s.", "u.s.a.", "america", "the states", "american")),
+    Region("Canada", "country", "North America", ("canada", "canadian")),
+    Region("Mexico", "country", "Latin America", ("mexico", "mexican")),
+    Region("Brazil", "country", "Latin America", ("brazil", "brasil", "brazilian")),
+    Region("United Kingdom", "country", "Europe", ("united kingdom", "uk", "u.k.", "britain", "great britain", "england", "british")),
+    Region("Germany", "country", "Europe", ("germany", "german", "deutschland")),
+    Region("France", "country", "Europe", ("france", "french")),
+    Region("Spain", "country", "Europe", ("spain", "spanish")),
+    Region("Italy", "country", "Europe", ("italy", "italian")),
+    Region("Netherlands", "country", "Europe", ("netherlands", "holland", "dutch")),
+    Region("Ireland", "country", "Europe", ("ireland", "eire", "irish")),
+    Region("Slovakia", "country", "Europe", ("slovakia", "slovak")),
+    Region("Japan", "country", "Asia Pacific", ("japan", "japanese")),
+    Region("China", "country", "Asia Pacific", ("china", "chinese")),
+    Region("India", "country", "Asia Pacific", ("india", "indian")),
+    Region("Australia", "country", "Asia Pacific", ("australia", "aus", "australian")),
+    Region("South Korea", "country", "Asia Pacific", ("south korea", "korea", "korean")),
+    Region("New England", "us_region", "United States", ("new england",)),
+    Region("Middle Atlantic", "us_region", "United States", ("middle atlantic", "mid atlantic", "mid-atlantic")),
+    Region("East North Central", "us_region", "United States", ("east north central", "midwest", "great lakes")),
+    Region("West North Central", "us_region", "United States", ("west north central", "plains")),
+    Region("South Atlantic", "us_region", "United States", ("south atlantic", "southeast", "south east")),
+    Region("East South Central", "us_region", "United States", ("east south central", "deep south")),
+    Region("West South Central", "us_region", "United States", ("west south central", "texas")),
+    Region("Mountain", "us_region", "United States", ("mountain", "mountain west", "rockies")),
+    Region("Pacific", "us_region", "United States", ("pacific", "west coast", "pacific northwest")),
+)
+
+_BY_NAME = {r.name.lower(): r for r in REGIONS}
+_ALIASES: dict[str, Region] = {}
+for _r in REGIONS:
+    _ALIASES[_r.name.lower()] = _r
+    for _a in _r.aliases:
+        _ALIASES[_a] = _r
+
+
+class UnknownRegion(ValueError):
+    def __init__(self, text: str):
+        super().__init__(f"unknown region {text!r}; known regions: {', '.join(known_region_names())}")
+        self.text = text
+
+
+def known_region_names() -> list[str]:
+    return [r.name for r in REGIONS]
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text.strip().lower().replace("_", " "))
+
+
+def resolve_region(text: str) -> Region:
+    """Canonical region for a name or alias; raises UnknownRegion (with the known list) otherwise."""
+    region = _ALIASES.get(_norm(text))
+    if region is None:
+        raise UnknownRegion(text)
+    return region
+
+
+def alias_table() -> dict[str, str]:
+    """alias -> canonical name, for text extraction (longest aliases should be tried first)."""
+    return {alias: region.name for alias, region in _ALIASES.items()}
+
+
+def ancestors(name: str) -> list[str]:
+    """The region and every region containing it, nearest first: engines fall back up this chain."""
+    chain: list[str] = []
+    region: Region | None = _BY_NAME.get(name.lower())
+    while region is not None:
+        chain.append(region.name)
+        region = _BY_NAME.get(region.parent.lower()) if region.parent else None
+    return chain

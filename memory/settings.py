@@ -1,0 +1,73 @@
+"""One settings object for every variable in DESIGN.md.
+
+Secrets are `SecretStr` so that a repr, a log line or an error message never shows them.
+Values come from the environment, then `.env` in the working directory.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    home: Path = Field(default=Path("var"), alias="CAESER_HOME", description="State: SQLite file, Chroma dir, built models, charts.")
+    data_dir: Path = Field(default=Path("data"), alias="CAESER_DATA_DIR", description="Datasets (see `caeser data list`).")
+    database_url: str | None = Field(default=None, alias="CAESER_DATABASE_URL", description="SQLAlchemy URL; unset = SQLite in CAESER_HOME.")
+    chroma_url: str | None = Field(default=None, alias="CAESER_CHROMA_URL", description="Chroma server URL; unset = embedded store in CAESER_HOME.")
+    embedding_model: str = Field(default="sentence-transformers/all-MiniLM-L6-v2", alias="CAESER_EMBEDDING_MODEL", description="sentence-transformers model name or path; the project's own model is used when it can't load.")
+    llm_model: str | None = Field(default=None, alias="CAESER_LLM_MODEL", description="Chat model name at the OpenAI-compatible endpoint.")
+    llm_base_url: str | None = Field(default=None, alias="CAESER_LLM_BASE_URL", description="OpenAI-compatible base URL; unset = offline planner.")
+    llm_api_key: SecretStr | None = Field(default=None, alias="CAESER_LLM_API_KEY")
+    llm_timeout_s: float = Field(default=30.0, alias="CAESER_LLM_TIMEOUT_S", description="Seconds before an LLM call is abandoned for the offline planner.")
+    qloo_api_key: SecretStr | None = Field(default=None, alias="QLOO_API_KEY")
+    qloo_base_url: str = Field(default="https://hackathon.api.qloo.com", alias="QLOO_BASE_URL")
+    slack_bot_token: SecretStr | None = Field(default=None, alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: SecretStr | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
+    slack_app_token: SecretStr | None = Field(default=None, alias="SLACK_APP_TOKEN")
+    slack_api_url: str | None = Field(default=None, alias="SLACK_API_URL")
+    discord_bot_token: SecretStr | None = Field(default=None, alias="DISCORD_BOT_TOKEN")
+    mcp_tokens: SecretStr | None = Field(default=None, alias="CAESER_MCP_TOKENS", description="Comma-separated bearer tokens for MCP over HTTP.")
+    alert_webhooks: str | None = Field(default=None, alias="CAESER_ALERT_WEBHOOKS", description="Comma-separated webhook URLs for hype alerts.")
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.home / "caeser.sqlite"
+
+    @property
+    def sql_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.sqlite_path}"
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.sql_url.startswith("postgresql")
+
+    @property
+    def charts_dir(self) -> Path:
+        return self.home / "charts"
+
+    @property
+    def exports_dir(self) -> Path:
+        return self.home / "exports"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.home / "models"
+
+    @property
+    def llm_enabled(self) -> bool:
+        return bool(self.llm_base_url or self.llm_api_key)
+
+    def ensure_home(self) -> None:
+        for path in (self.home, self.charts_dir, self.exports_dir, self.models_dir):
+            path.mkdir(parents=True, exist_ok=True)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings; tests build their own `Settings(...)` instead."""
+    return Settings()
