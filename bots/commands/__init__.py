@@ -1,0 +1,1 @@
+"""Sub-commands of `caeser`, one module each."""
