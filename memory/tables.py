@@ -8,7 +8,8 @@ from sqlmodel import Field, SQLModel
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    """Aware UTC: SQLModel refuses naive datetimes, and Postgres/SQLite then agree on what is stored."""
+    return datetime.now(timezone.utc)
 
 
 class StoredResult(SQLModel, table=True):
@@ -23,3 +24,164 @@ class StoredResult(SQLModel, table=True):
     arguments: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     output: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     summary: str = Field(default="", sa_column=Column(Text, nullable=False))
+
+
+# --- hype: posts, snapshots, watches and the alert outbox (engines/hype, bots/watcher) ----------
+
+from sqlalchemy import Index, UniqueConstraint  # noqa: E402  - kept beside the hype tables
+
+
+def aware_utcnow() -> datetime:
+    """sqlmodel ≥ 0.0.50 stores `datetime` fields timezone-aware and refuses naive values."""
+    return datetime.now(timezone.utc)
+
+
+class PostRow(SQLModel, table=True):
+    """A social post from any source. (source, external_id) is unique; `text_key` fingerprints the
+    text so near-identical copies are not imported twice. `created_at` is NULL for undated batches
+    (SXSW). `sentiment`/`label` are filled by the classifier the first time a window needs them."""
+
+    __tablename__ = "posts"
+    __table_args__ = (UniqueConstraint("source", "external_id", name="uq_posts_source_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(max_length=40)
+    external_id: str = Field(max_length=120)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    text_key: str = Field(max_length=16, index=True)
+    author: str = Field(default="", max_length=120)
+    created_at: datetime | None = Field(default=None, index=True)
+    region: str | None = Field(default=None, max_length=60)
+    likes: int = 0
+    reposts: int = 0
+    replies: int = 0
+    sentiment: float | None = None
+    label: str | None = Field(default=None, max_length=10)
+
+
+class PostSubject(SQLModel, table=True):
+    """Which subjects a post is about (a post can name two brands). `subject` is normalised
+    (casefolded); `display` keeps the spelling to show; `how` is 'source', 'alias' or 'embedding'."""
+
+    __tablename__ = "post_subjects"
+
+    post_id: int = Field(foreign_key="posts.id", primary_key=True)
+    subject: str = Field(primary_key=True, max_length=200)
+    display: str = Field(max_length=200)
+    how: str = Field(default="source", max_length=12)
+
+
+Index("ix_post_subjects_subject", PostSubject.subject)
+
+
+class HypeSnapshot(SQLModel, table=True):
+    """One computed hype score. `fingerprint` (post count and last post id of the subject) lets a
+    repeated request reuse the snapshot while no post has arrived."""
+
+    __tablename__ = "hype_snapshots"
+
+    id: int | None = Field(default=None, primary_key=True)
+    subject: str = Field(index=True, max_length=200)
+    window_days: int
+    region: str | None = Field(default=None, max_length=60)
+    window_start: datetime | None = None  # None for undated batches
+    window_end: datetime | None = None
+    score: float | None = None  # None when there were too few (or undated) posts
+    state: str = Field(max_length=8)
+    confidence: float
+    posts: int
+    fingerprint: str = Field(max_length=64, index=True)
+    result: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=aware_utcnow, index=True)
+
+
+class HypeWatch(SQLModel, table=True):
+    """A standing request: alert `channel` when `subject`'s score crosses `threshold` in `direction`.
+    `armed` is the hysteresis state: a watch fires only when armed, and re-arms only after the score
+    has gone back past the threshold by the hysteresis margin. `crossings` numbers the alerts."""
+
+    __tablename__ = "hype_watches"
+    __table_args__ = (UniqueConstraint("subject", "channel", name="uq_watch_subject_channel"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    subject: str = Field(max_length=200)
+    display: str = Field(max_length=200)
+    threshold: float
+    direction: str = Field(max_length=5)
+    channel: str = Field(max_length=300)
+    window_days: int = 7
+    armed: bool = True
+    crossings: int = 0
+    last_score: float | None = None
+    created_at: datetime = Field(default_factory=aware_utcnow)
+    updated_at: datetime = Field(default_factory=aware_utcnow)
+
+
+class HypeAlert(SQLModel, table=True):
+    """The outbox: one row per crossing, written in the same transaction as its snapshot.
+    (watch_id, crossing) is unique, so a crossing can never be queued twice; `alert_key` is the
+    idempotency key sent to the receiver. A worker claims a row by setting `lease_owner` and
+    `lease_until`; `status` goes pending → delivered, or failed after MAX attempts."""
+
+    __tablename__ = "hype_alerts"
+    __table_args__ = (UniqueConstraint("watch_id", "crossing", name="uq_alert_watch_crossing"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    watch_id: int = Field(index=True)
+    crossing: int
+    alert_key: str = Field(max_length=40, unique=True)
+    snapshot_id: int | None = None
+    subject: str = Field(max_length=200)
+    channel: str = Field(max_length=300)
+    score: float
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    status: str = Field(default="pending", max_length=10, index=True)
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=aware_utcnow, index=True)
+    lease_owner: str | None = Field(default=None, max_length=64)
+    lease_until: datetime | None = None
+    last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    created_at: datetime = Field(default_factory=aware_utcnow)
+    delivered_at: datetime | None = None
+
+
+class QlooCacheEntry(SQLModel, table=True):
+    """A Qloo response kept until `expires_at` (affinity issue): the same question twice costs one request."""
+
+    __tablename__ = "qloo_cache"
+
+    key: str = Field(primary_key=True, max_length=64)
+    path: str = Field(max_length=64)
+    fetched_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime = Field(index=True)
+    response: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class EngagementEvent(SQLModel, table=True):
+    """One view/click/wishlist/add_to_cart/purchase (CADENCE issue): personalises suggestions and search."""
+
+    __tablename__ = "engagement_events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: str = Field(index=True, max_length=128)
+    session_id: str | None = Field(default=None, index=True, max_length=128)
+    action: str = Field(max_length=16)
+    item_id: str = Field(max_length=128)
+    item_kind: str = Field(default="product", max_length=16)  # product | suggestion
+    rank: int | None = None
+    query: str | None = Field(default=None, max_length=500)
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class CatalogProduct(SQLModel, table=True):
+    """A catalog product (CADENCE issue): Flipkart, Amazon UK toys and Online Retail descriptions."""
+
+    __tablename__ = "catalog_products"
+
+    item_id: str = Field(primary_key=True, max_length=128)
+    source: str = Field(index=True, max_length=32)
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    phrase: str = Field(default="", max_length=300)
+    category_path: str = Field(default="", max_length=500)
+    pseudo_category: int = Field(default=-1, index=True)
+    price: float | None = None

@@ -1,0 +1,324 @@
+"""From slots to a tool's arguments, amending the previous call on follow-ups.
+
+`build_arguments(tool, slots, previous)` returns the arguments and the names of required ones
+still missing (which become a clarifying question). `previous` is the last call in the thread:
+its arguments are the defaults for a follow-up of the same tool, and its subject carries over to
+another tool ("watch it", "personas for that").
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import product as cartesian
+from typing import Any
+
+from agent.planner.slots import Slots, residue
+
+SUBJECT_KEYS = ("subject", "product", "query", "sku", "prefix")
+
+
+@dataclass
+class PreviousCall:
+    tool: str
+    args: dict[str, Any]
+
+    def subject(self) -> str | None:
+        """The thing the previous call was about, whatever the tool called it."""
+        for key in SUBJECT_KEYS:
+            value = self.args.get(key)
+            if value:
+                return str(value)
+        items = self.args.get("items")
+        return ", ".join(items) if items else None
+
+
+def _audience(slots: Slots, base: dict | None) -> dict:
+    audience = dict(base or {})
+    if slots.region:
+        audience["region"] = slots.region
+    if slots.age_min is not None or slots.age_max is not None:
+        audience["age_min"], audience["age_max"] = slots.age_min, slots.age_max
+    if slots.gender:
+        audience["gender"] = slots.gender
+    return {k: v for k, v in audience.items() if v is not None}
+
+
+def _subject(slots: Slots, extra_stop: set[str] | None = None) -> str:
+    if slots.quoted:
+        return slots.quoted[0]
+    return residue(slots, extra_stop)
+
+
+def _seeds(text: str) -> list[str]:
+    m = re.search(r"\b(?:for|on|about|of|re|towards?|into|like)\s+([^?.!]+?)(?:\?|$|\bin\b|\bamong\b|\bwith\b)", text, re.IGNORECASE)
+    if not m:
+        return []
+    parts = re.split(r",|/|\band\b|&|\+", m.group(1))
+    return [p.strip() for p in parts if p.strip()][:10]
+
+
+def hype_score(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
+    args = dict(prev)
+    subject = _subject(s)
+    if subject:
+        args["subject"] = subject
+    elif not args.get("subject") and ctx and ctx.subject():
+        args["subject"] = ctx.subject()
+    if s.window_days:
+        args["window_days"] = s.window_days
+    if s.region:
+        args["region"] = s.region
+    return args
+
+
+def audience_affinity(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
+    args = dict(prev)
+    args["audience"] = _audience(s, prev.get("audience"))
+    if s.domain:
+        args["domain"] = s.domain
+    subject = _subject(s, {"audience", "under", "over", "aged", "people", "folks", "crowd", "demo", "demographic", "younger", "older", "do", "fare", "land", "perform"})
+    if subject and subject.lower() not in {"what", "who"}:
+        args["seeds"] = [subject]
+    if s.count:
+        args["take"] = s.count
+    return args
+
+
+def compare_audiences(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
+    args = dict(prev)
+    audiences = [dict(a) for a in prev.get("audiences", [])]
+    found = s.audiences or ([_audience(s, None)] if (s.region or s.age_min or s.age_max or s.gender) else [])
+    if prev and found:
+        audiences.extend(a for a in found if a not in audiences)  # "add millennials"
+    elif found:
+        audiences = found
+    if audiences:
+        args["audiences"] = audiences
+    items = _items(s)
+    if items:
+        args["items"] = items
+    return args
+
+
+def _items(s: Slots) -> list[str]:
+    text = s.text
+    chars = list(text)
+    for a, b in s.spans:
+        for i in range(max(0, a), min(len(chars), b)):
+            chars[i] = ","
+    left = "".join(chars)
+    left = re.sub(r"\b(compare|comparison|contrast|how do|how does|differ\w*|vs\.?|versus|between|on|for|across|about|when it comes to|in terms of|regarding|and|or|with|the|of|in|what|is|are|do|does|who|likes?|loves?|more|into|heatmap|pls|please|audiences?)\b", ",", left, flags=re.IGNORECASE)
+    parts = [p.strip(" -—–:;?!.'\"") for p in re.split(r"[,/&+|—–\n]", left)]
+    return [p for p in parts if p and len(p) > 1 and not p.isdigit()][:12]
+
+
+def forecast_demand(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
+    args = dict(prev)
+    if s.sku:
+        args.pop("product", None)
+        args["sku"] = s.sku
+    else:
+        subject = _subject(s, {"category", "season", "stock", "need", "go", "much", "many"})
+        if subject:
+            args.pop("sku", None)
+            if re.search(r"\bnew product\b|\bdescription\b|:", s.text, re.IGNORECASE) and len(s.text) > 60:
+                args["description"] = s.text
+            elif re.search(r"\bcategory\b", s.text, re.IGNORECASE):
+                args["category"] = subject
+            else:
+                args["product"] = subject
+        elif not (args.get("sku") or args.get("product") or args.get("category")) and ctx and ctx.subject():
+            args["product"] = ctx.subject()
+    if s.horizon is not None:
+        args["horizon"] = s.horizon
+    if s.frequency:
+        args["frequency"] = s.frequency
+    if s.region:
+        args["country"] = s.region
+    return args
+
+
+def simulate_launch(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
+    args = dict(prev)
+    subject = _subject(s, {"start", "starting", "launch", "vs", "instead", "try", "at"})
+    if subject:
+        args["product"] = subject
+    elif not args.get("product") and ctx and ctx.subject():
+        args["product"] = ctx.subject()
+    previous = prev.get("scenarios") or []
+
+    def kept(key: str) -> list[Any]:
+        """The previous grid's values on one dimension: a follow-up changes only what it names."""
+        values = list(dict.fromkeys(sc[key] for sc in previous if sc.get(key) is not None))
+        return values or [None]
+
+    prices = s.prices or kept("price")
+    regions = s.regions or kept("region")
+    starts = [d.isoformat() for d in s.starts] or kept("start")
+    channels = s.channels or kept("channel")
+    scenarios = []
+    for price, region, start, channel in cartesian(prices, regions, starts, channels):
+        scenario = {k: v for k, v in {"price": price, "region": region, "start": start, "channel": channel}.items() if v is not None}
+        scenario["label"] = " · ".join(_scenario_label(k, v) for k, v in scenario.items()) or "base"
+        scenarios.append(scenario)
+    args["scenarios"] = scenarios[:48]
+    if s.population:
+        args["population"] = s.population
+    if s.horizon and s.frequency == "W":
+        args["weeks"] = s.horizon
+    return args
+
+
+def _scenario_label(key: str, value: Any) -> str:
+    if key == "price":
+        return f"{value:g}"
+    if key == "start":
+        return str(value)[:7]
+    return str(value)
+
+
+def build_personas(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
+    args = dict(prev)
+    subject = _subject(s, {"make", "it"})
+    if subject:
+        args["product"] = subject
+    elif not args.get("product") and ctx and ctx.subject():
+        args["product"] = ctx.subject()
+    args["audience"] = _audience(s, prev.get("audience") or (ctx.args.get("audience") if ctx else None))
+    if s.count:
+        args["count"] = min(s.count, 20)
+    return args
+
+
+def suggest_queries(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
+    args = dict(prev)
+    if s.prefix:
+        args["prefix"] = s.prefix
+    if s.user_id:
+        args["user_id"] = s.user_id
+    if s.session_id:
+        args["session_id"] = s.session_id
+    if s.count:
+        args["k"] = min(s.count, 50)
+    return args
+
+
+def search_products(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
+    args = dict(prev)
+    query = s.quoted[0] if s.quoted else residue(s, {"search", "find", "show", "browse", "got", "under", "cheaper", "sets"} - {"sets"})
+    if query:
+        args["query"] = query
+    filters = dict(prev.get("filters") or {})
+    if s.max_price is not None:
+        filters["max_price"] = s.max_price
+    if s.min_price is not None:
+        filters["min_price"] = s.min_price
+    if filters:
+        args["filters"] = filters
+    if s.user_id:
+        args["user_id"] = s.user_id
+    if s.count:
+        args["k"] = min(s.count, 100)
+    return args
+
+
+def record_engagement(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
+    args: dict[str, Any] = {}
+    user = s.user_id or prev.get("user_id") or (ctx.args.get("user_id") if ctx else None)
+    if user:
+        args["user_id"] = user
+    if s.action:
+        args["action"] = s.action
+    item = s.item_id or (s.quoted[0] if s.quoted else None) or s.sku
+    if item:
+        args["item_id"] = item
+    if s.rank:
+        args["rank"] = s.rank
+    if s.session_id:
+        args["session_id"] = s.session_id
+    if ctx and ctx.tool in ("suggest_queries", "search_products"):
+        args["query"] = ctx.args.get("prefix") or ctx.args.get("query")
+    return args
+
+
+def watch_hype(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
+    args = dict(prev)
+    args["action"] = "remove" if s.remove else ("update" if prev else "create")
+    subject = _subject(s, {"it", "goes", "gets", "if", "when", "once", "above", "below", "know", "eye", "keep", "stop", "remove", "delete", "cancel", "unwatch", "channel", "slack", "discord"})
+    if subject:
+        args["subject"] = subject
+    elif not args.get("subject") and ctx and ctx.subject():
+        args["subject"] = ctx.subject()
+    if s.threshold is not None:
+        args["threshold"] = s.threshold
+    if s.direction:
+        args["direction"] = s.direction
+    if s.post_channel:
+        args["channel"] = s.post_channel
+    return args
+
+
+def list_watches(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
+    subject = _subject(s, {"active", "current", "running", "any", "fired", "fire", "firing", "have", "got"})
+    return {"subject": subject} if subject else {}
+
+
+def analyze_launch(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
+    args = dict(prev)
+    subject = _subject(s, {"hit", "flop", "work", "succeed", "sell", "well", "land", "position", "launch", "launching", "should", "plan", "we're", "were", "going", "gonna"})
+    if subject:
+        args["product"] = subject
+    elif not args.get("product") and ctx and ctx.subject():
+        args["product"] = ctx.subject()
+    if s.prices:
+        args["price"] = s.prices[0]
+    audience = _audience(s, prev.get("audience"))
+    if audience:
+        args["audience"] = audience
+    if s.regions:
+        args["regions"] = s.regions
+    if s.horizon:
+        args["horizon"] = min(s.horizon, 104)
+    return args
+
+
+def export_report(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
+    args: dict[str, Any] = {"format": s.export_format or prev.get("format") or "pdf"}
+    if s.result_id:
+        args["result_id"] = s.result_id
+    return args
+
+
+BUILDERS = {f.__name__: f for f in (hype_score, audience_affinity, compare_audiences, forecast_demand, simulate_launch, build_personas, suggest_queries, search_products, record_engagement, watch_hype, list_watches, analyze_launch, export_report)}
+
+# What each tool cannot run without, and how to ask for it.
+REQUIRED: dict[str, list[tuple[str, str]]] = {
+    "hype_score": [("subject", "Which product, brand or topic should I score the hype of?")],
+    "compare_audiences": [("items", "Which tags or things should I compare the audiences on (e.g. 'vinyl, sneakers, coffee')?"), ("audiences", "Which audiences should I compare (e.g. 'gen z vs boomers' or 'US vs UK')?")],
+    "forecast_demand": [("sku|product|category|description", "Which SKU, product or category should I forecast?")],
+    "simulate_launch": [("product", "Which product should I simulate the launch of?")],
+    "build_personas": [("product", "Which product are the personas for?")],
+    "suggest_queries": [("prefix", "What has the user typed so far (the prefix to complete)?")],
+    "search_products": [("query", "What should I search the catalog for?")],
+    "record_engagement": [("user_id", "Which user was it (e.g. u42)?"), ("action", "What did they do: view, click, add_to_cart, wishlist or purchase?"), ("item_id", "Which item (product id or suggestion text)?")],
+    "watch_hype": [("subject", "Which product or brand should I watch?"), ("threshold", "At what hype score (0–100) should the alert fire?")],
+    "analyze_launch": [("product", "Which product are you launching?")],
+}
+
+
+def missing_arguments(tool: str, args: dict[str, Any]) -> list[tuple[str, str]]:
+    missing = []
+    for keys, question in REQUIRED.get(tool, []):
+        if tool == "watch_hype" and args.get("action") == "remove" and keys == "threshold":
+            continue
+        if not any(args.get(k) for k in keys.split("|")):
+            missing.append((keys, question))
+    return missing
+
+
+def build_arguments(tool: str, slots: Slots, previous: PreviousCall | None) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    same_tool = previous is not None and previous.tool == tool
+    prev_args = dict(previous.args) if same_tool and previous else {}
+    args = BUILDERS[tool](slots, prev_args, previous)
+    args = {k: v for k, v in args.items() if v not in (None, "", [], {})}
+    return args, missing_arguments(tool, args)

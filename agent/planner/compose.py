@@ -1,0 +1,73 @@
+"""The planner's written answers: results of tool calls, errors, help and greetings, as plain text.
+
+Tool outputs already carry a one-paragraph summary written by the engine from its own figures, so
+the answer leads with it, adds the key figures a reader scans for, and points at charts and files.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tools.registry import REGISTRY, load_tools
+
+MAX_FIGURES = 6
+
+
+def key_figures(data: Any) -> list[str]:
+    """Top-level scalar fields of a result's data, in order: the numbers a reader looks for first."""
+    if not isinstance(data, dict):
+        return []
+    lines = []
+    for key, value in data.items():
+        if isinstance(value, bool) or value is None:
+            continue
+        if isinstance(value, (int, float)):
+            lines.append(f"{key.replace('_', ' ')}: {value:,.4g}" if isinstance(value, float) else f"{key.replace('_', ' ')}: {value:,}")
+        elif isinstance(value, str) and len(value) <= 60:
+            lines.append(f"{key.replace('_', ' ')}: {value}")
+        if len(lines) >= MAX_FIGURES:
+            break
+    return lines
+
+
+def render_result(tool: str, payload: dict[str, Any]) -> str:
+    """One tool message's payload (as the tool node wrote it) as readable text."""
+    if "error" in payload:
+        err = payload["error"]
+        text = f"⚠️ {err.get('message', 'The tool failed.')}"
+        if err.get("options"):
+            text += " Known values: " + ", ".join(err["options"]) + "."
+        return text
+    parts = [payload.get("summary", "").strip()]
+    figures = key_figures(payload.get("data"))
+    if figures:
+        parts.append(" · ".join(figures))
+    for chart in payload.get("charts", []):
+        parts.append(f"📈 {chart.get('title', 'chart')}: {chart.get('path')}")
+    for path in payload.get("files", []):
+        parts.append(f"📄 {path}")
+    footer = [f"source: {payload['source']}"] if payload.get("source") else []
+    if payload.get("result_id"):
+        footer.append(f"result id: {payload['result_id']}")
+    if footer:
+        parts.append("(" + "; ".join(footer) + ")")
+    return "\n".join(p for p in parts if p)
+
+
+def render_call(tool: str, args: dict[str, Any]) -> str:
+    """How the planner says what it is doing, so a follow-up's reused arguments are visible."""
+    shown = json.dumps(args, ensure_ascii=False, default=str)
+    return f"→ {tool} {shown}"
+
+
+def help_text() -> str:
+    load_tools()
+    lines = ["I'm caeser. I answer with numbers from real data. Ask me things like:"]
+    for spec in REGISTRY.values():
+        first = " ".join(spec.description.split()).split(". ")[0].split(": ")[0].rstrip(".")
+        lines.append(f"• {spec.name}: {first}.")
+    lines.append("Follow-ups work: \"and for Europe?\", \"try it at $79\", \"export that as a pdf\".")
+    return "\n".join(lines)
+
+
+GREETING = "Hi! Ask me about an audience's tastes, a product's hype, a demand forecast, a launch simulation, personas or search suggestions — or say \"what can you do?\"."

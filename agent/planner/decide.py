@@ -1,0 +1,118 @@
+"""The planner's decision for one user turn: call a tool, ask a question, or just answer.
+
+A turn is read against the thread: the last tool call (whose arguments a follow-up amends) and a
+pending clarifying question (whose answer fills the missing argument). What makes a follow-up:
+it is short, often opens with "and", "now", "what about", "try", and carries only argument values
+— so it keeps the previous tool unless it names another tool's cue strongly.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from agent.planner.arguments import PreviousCall, build_arguments
+from agent.planner.intents import IntentClassifier, IntentScores, default_classifier
+from agent.planner.slots import Slots, extract
+
+FOLLOWUP_OPENERS = re.compile(r"^\s*(and|also|now|what about|how about|wbu|same|instead|try|for|in|with|make it|add|but|then|ok(ay)?|what if|do|redo|again|only|just|plus|switch|change)\b", re.IGNORECASE)
+STRONG = 0.9  # an intent this sure overrides a follow-up reading
+
+
+@dataclass
+class Pending:
+    """A question the planner asked: which tool, what it had, what it still needs."""
+
+    tool: str
+    args: dict[str, Any]
+    missing: list[str]
+
+
+@dataclass
+class Decision:
+    kind: str  # "tool" | "clarify" | "help" | "greeting"
+    intent: str
+    tool: str | None = None
+    args: dict[str, Any] = field(default_factory=dict)
+    question: str | None = None
+    pending: Pending | None = None
+    followup: bool = False
+
+
+def is_followup_shaped(text: str, slots: Slots) -> bool:
+    words = re.findall(r"\w+", text)
+    if FOLLOWUP_OPENERS.match(text) and len(words) <= 10:
+        return True
+    has_values = any([slots.region, slots.age_min, slots.age_max, slots.gender, slots.prices, slots.starts, slots.horizon, slots.count, slots.max_price, slots.user_id])
+    return len(words) <= 4 and has_values
+
+
+def slot_evidence(slots: Slots, scores: IntentScores) -> IntentScores:
+    """Argument shapes that only one tool takes are evidence too: two audiences mean a comparison,
+    a threshold with a channel means a watch, a price ceiling without a launch means a search."""
+    bonus: dict[str, float] = {}
+    if len(slots.audiences) >= 2:
+        bonus["compare_audiences"] = 0.5
+    if slots.threshold is not None and slots.post_channel:
+        bonus["watch_hype"] = 0.5
+    if len(slots.prices) >= 2 or (slots.prices and len(slots.starts) >= 2):
+        bonus["simulate_launch"] = 0.3
+    if (slots.max_price is not None or slots.min_price is not None) and not slots.prices:
+        bonus["search_products"] = 0.3
+    if slots.user_id and slots.action and (slots.item_id or slots.quoted or slots.rank):
+        bonus["record_engagement"] = 0.4
+    if not bonus:
+        return scores
+    merged = dict(scores.ranked)
+    for intent, value in bonus.items():
+        merged[intent] = merged.get(intent, 0.0) + value
+    return IntentScores(sorted(merged.items(), key=lambda kv: -kv[1]))
+
+
+def choose_tool(text: str, slots: Slots, scores: IntentScores, previous: PreviousCall | None, tool_names: set[str]) -> tuple[str, bool]:
+    """The intent for this turn, and whether it continues the previous call."""
+    best = scores.best
+    if previous is None:
+        if best == "followup":
+            best = next(intent for intent, _ in scores.ranked if intent != "followup")
+        return best, False
+    shaped = is_followup_shaped(text, slots)
+    if best in tool_names and best != previous.tool and scores.confidence >= STRONG:
+        return best, False
+    if best == "followup" or (shaped and (best == previous.tool or best not in tool_names or scores.confidence < STRONG)):
+        return previous.tool, True
+    return best, best == previous.tool
+
+
+def decide(text: str, previous: PreviousCall | None, pending: Pending | None, tool_names: set[str], classifier: IntentClassifier | None = None, today: date | None = None) -> Decision:
+    classifier = classifier or default_classifier()
+    slots = extract(text, today)
+    scores = slot_evidence(slots, classifier.scores(text))
+    if pending is not None and (scores.best not in tool_names or scores.confidence < STRONG or scores.best == pending.tool):
+        # The user is answering our question: the reply fills the pending call.
+        base = PreviousCall(pending.tool, pending.args)
+        args, missing = build_arguments(pending.tool, slots, base)
+        if missing and missing[0][0] in pending.missing and text.strip():
+            key = missing[0][0].split("|")[0]
+            if key in ("subject", "product", "query", "prefix", "item_id", "user_id"):
+                args[key] = text.strip().strip("?!.'\"")
+                args, missing = build_arguments(pending.tool, extract(""), PreviousCall(pending.tool, args))
+        return _finish(pending.tool, args, missing, followup=True)
+    intent, followup = choose_tool(text, slots, scores, previous, tool_names)
+    if intent in ("help", "greeting"):
+        return Decision(kind=intent, intent=intent)
+    if intent not in tool_names:
+        intent = next((i for i, _ in scores.ranked if i in tool_names), "hype_score")
+    if followup and previous is not None:
+        args, missing = build_arguments(intent, slots, previous)
+    else:
+        args, missing = build_arguments(intent, slots, previous)
+    return _finish(intent, args, missing, followup=followup)
+
+
+def _finish(tool: str, args: dict[str, Any], missing: list[tuple[str, str]], *, followup: bool) -> Decision:
+    if missing:
+        keys = [k for k, _ in missing]
+        return Decision(kind="clarify", intent=tool, tool=tool, args=args, question=missing[0][1], pending=Pending(tool, args, keys), followup=followup)
+    return Decision(kind="tool", intent=tool, tool=tool, args=args, followup=followup)

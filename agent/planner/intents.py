@@ -1,0 +1,117 @@
+"""Intent: which tool a message asks for.
+
+Two signals, added: a linear classifier over word and character n-grams (character n-grams make
+"forcast" and "simmulate" land next to their correct spellings) plus sentence embeddings when a
+sentence-transformers model is available, trained on the planner's own exemplars; and rules for
+cues that are unambiguous whatever else the sentence says ("as a pdf", "what am I watching",
+"u42 clicked …"). Rules add evidence rather than decide, so a sentence with two cues still goes
+to the stronger one.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from scipy.sparse import hstack
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+EXEMPLARS = Path(__file__).with_name("exemplars.jsonl")
+NON_TOOL_INTENTS = ("help", "greeting", "followup")
+
+# (pattern, intent, weight): evidence added to the classifier's probability.
+RULES: list[tuple[str, str, float]] = [
+    (r"\b(export|download|pdf|csv|json|spreadsheet|excel)\b|\bsend (me )?(the|that) (report|deck|file)", "export_report", 0.9),
+    (r"\bwhat (am i|are we|r we) (watching|tracking|monitoring)|\b(list|show|see|any|my|our|active|current|running)\b.{0,20}\b(watch(es|list)?|alerts?)\b(?!.{0,30}\b(if|when|above|below|over|under)\b)|\b(did|has) (it|that|the alert|anything) (fire|fired|trigger|go off)", "list_watches", 0.8),
+    (r"\b(alert|notify|ping|warn|dm|message|tell) (me|us|the team|#)|\b(let (me|us) know|keep an eye|watch|monitor|track)\b.{0,60}\b(if|when|once|above|below|over|under|crosses|hits|goes|threshold)\b|\b(unwatch|stop watching|remove (the )?watch|delete (the )?watch|cancel (the )?(alert|watch))", "watch_hype", 0.8),
+    (r"\b(clicked|bought|purchased|viewed|wishlisted|added (it |\w+ )?to (cart|basket|wishlist)|carted|favou?rited)\b.{0,60}\b(item|product|sku|rank|position|#|\d)|\b(log|record|track) (a |an |the )?(click|view|purchase|add[- ]to[- ]cart|wishlist|engagement|event)", "record_engagement", 0.9),
+    (r"\b(auto-?complete|auto-?suggest|type-?ahead|search (box|bar)|completions?\b|suggest(ions)? (for|after) ['\"‘“]|what (should|would|does|do) .{0,30}\b(suggest|complete|show))|\b(prefix|typed|types|typing)\b", "suggest_queries", 0.8),
+    (r"\b(find|search( for)?|look(ing)? (up|for)|show( me)?|browse|any|got any|list)\b.{0,40}\b(under|below|less than|over|cheaper|products?|items?|toys?|sets?|shoes?|bags?|lamps?|gifts?)\b|^\s*search\b", "search_products", 0.45),
+    (r"\b(persona|personas|personae|personaes|archetypes?|buyer profiles?|customer profiles?|icp)\b", "build_personas", 0.7),
+    (r"\b(simulat\w*|simmulat\w*|what[- ]if|scenarios?)\b|\b(launch|price) .{0,30}\bvs\.? ", "simulate_launch", 0.6),
+    (r"\b(forecast\w*|forcast\w*|fcst|predict\w*|project(ed|ion)s?|outlook)\b|\bhow (many|much) .{0,40}\b(sell|units|stock|order|need)\b|\bdemand\b", "forecast_demand", 0.55),
+    (r"\b(hype\w*|hyep|buzz\w*|chatter|trending|momentum|mentions|talking about|noise|vibe|sentiment)\b", "hype_score", 0.5),
+    (r"\b(compare|comparison|contrast|differ\w*|vs\.?|versus)\b", "compare_audiences", 0.35),
+    (r"\b(like|love|into|prefer|tastes?|affinity|resonate|care about|fans? of)\b", "audience_affinity", 0.3),
+    (r"\b(launch(ing)? plan|go[- ]to[- ]market|gtm|readout|full (analysis|picture|report|breakdown)|be a hit|flop|will .{0,40} (work|succeed|sell well|do well|land)|should we launch|how should we (market|launch|position))\b", "analyze_launch", 0.7),
+    (r"^\s*(what can you do|help|what do you do|how do (i|you) use|commands|capabilities|what are your (tools|skills))\b", "help", 1.0),
+    (r"^\s*(hi|hey|hello|yo|thanks|thank you|thx|cheers|cool|great|nice|ok|okay|bye|good morning|gm)\b[\s!.🙏👍]*$", "greeting", 1.0),
+]
+_COMPILED = [(re.compile(p, re.IGNORECASE), intent, w) for p, intent, w in RULES]
+
+
+@dataclass(frozen=True)
+class IntentScores:
+    ranked: list[tuple[str, float]]
+
+    @property
+    def best(self) -> str:
+        return self.ranked[0][0]
+
+    @property
+    def confidence(self) -> float:
+        return self.ranked[0][1]
+
+    def score(self, intent: str) -> float:
+        return dict(self.ranked).get(intent, 0.0)
+
+
+def load_exemplars(path: Path = EXEMPLARS) -> tuple[list[str], list[str]]:
+    texts, labels = [], []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            texts.append(row["text"])
+            labels.append(row["intent"])
+    return texts, labels
+
+
+def normalise(text: str) -> str:
+    text = text.lower()
+    text = re.sub(r"\b[a-z]{2,14}-[0-9a-f]{12}\b", " resultid ", text)
+    text = re.sub(r"\b\d{5}[a-z]{0,2}\b", " skucode ", text)
+    text = re.sub(r"[$£€]\s?\d[\d,.]*k?", " pricetag ", text)
+    text = re.sub(r"\d+", " 0 ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+class IntentClassifier:
+    """Logistic regression on n-grams (+ embeddings when given), plus rule evidence."""
+
+    def __init__(self, texts: list[str], labels: list[str], embed: Callable[[list[str]], np.ndarray] | None = None, seed: int = 0):
+        self.embed = embed
+        norm = [normalise(t) for t in texts]
+        self.words = TfidfVectorizer(ngram_range=(1, 2), min_df=1, sublinear_tf=True)
+        self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True)
+        features = hstack([self.words.fit_transform(norm), self.chars.fit_transform(norm)]).tocsr()
+        if embed is not None:
+            features = hstack([features, embed(texts)]).tocsr()
+        self.model = LogisticRegression(C=8.0, max_iter=2000, random_state=seed)
+        self.model.fit(features, labels)
+        self.labels: list[str] = list(self.model.classes_)
+
+    def _features(self, text: str):
+        norm = [normalise(text)]
+        parts = [self.words.transform(norm), self.chars.transform(norm)]
+        if self.embed is not None:
+            parts.append(self.embed([text]))
+        return hstack(parts).tocsr()
+
+    def scores(self, text: str) -> IntentScores:
+        probs = dict(zip(self.labels, self.model.predict_proba(self._features(text))[0]))
+        for pattern, intent, weight in _COMPILED:
+            if pattern.search(text):
+                probs[intent] = probs.get(intent, 0.0) + weight
+        ranked = sorted(probs.items(), key=lambda kv: -kv[1])
+        return IntentScores(ranked)
+
+
+@lru_cache(maxsize=1)
+def default_classifier() -> IntentClassifier:
+    texts, labels = load_exemplars()
+    return IntentClassifier(texts, labels)

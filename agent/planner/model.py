@@ -1,0 +1,97 @@
+"""The offline planner as a LangChain chat model, so the graph treats it exactly like an LLM.
+
+It reads the conversation, emits tool calls (or a clarifying question), and once the tool
+messages are back writes the answer from them. Multi-turn state lives only in the messages: the
+previous call's arguments are in the last AIMessage's tool_calls, and a pending question is kept
+in that message's `additional_kwargs`, so the checkpointer persists everything.
+"""
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Sequence
+from dataclasses import asdict
+from typing import Any
+
+from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
+from pydantic import Field
+
+from agent.planner.arguments import PreviousCall
+from agent.planner.compose import GREETING, help_text, render_call, render_result
+from agent.planner.decide import Pending, decide
+
+PENDING_KEY = "caeser_pending"
+INTENT_KEY = "caeser_intent"
+
+
+def tool_payload(message: ToolMessage) -> dict[str, Any]:
+    if isinstance(message.artifact, dict):
+        return message.artifact
+    try:
+        return json.loads(message.content) if isinstance(message.content, str) else {}
+    except json.JSONDecodeError:
+        return {"summary": str(message.content)}
+
+
+def previous_call(messages: Sequence[BaseMessage]) -> PreviousCall | None:
+    """The newest tool call in the thread (before the current user turn)."""
+    for message in reversed(messages[:-1]):
+        if isinstance(message, AIMessage) and message.tool_calls:
+            call = message.tool_calls[-1]
+            return PreviousCall(call["name"], dict(call["args"]))
+    return None
+
+
+def pending_question(messages: Sequence[BaseMessage]) -> Pending | None:
+    """A clarifying question is pending only if it is the last thing the assistant said."""
+    for message in reversed(messages[:-1]):
+        if isinstance(message, AIMessage):
+            raw = message.additional_kwargs.get(PENDING_KEY)
+            return Pending(**raw) if raw else None
+    return None
+
+
+class OfflinePlanner(BaseChatModel):
+    """Intent + argument extraction + templated answers; no network, no key."""
+
+    tool_names: list[str] = Field(default_factory=list)
+
+    @property
+    def _llm_type(self) -> str:
+        return "caeser-offline-planner"
+
+    def bind_tools(self, tools: Sequence[Any], **kwargs: Any) -> "OfflinePlanner":  # type: ignore[override]
+        names = [t if isinstance(t, str) else getattr(t, "name", None) or t["function"]["name"] for t in tools]
+        return self.model_copy(update={"tool_names": names})
+
+    def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None, run_manager: Any = None, **kwargs: Any) -> ChatResult:
+        return ChatResult(generations=[ChatGeneration(message=self.respond(messages))])
+
+    def respond(self, messages: Sequence[BaseMessage]) -> AIMessage:
+        if messages and isinstance(messages[-1], ToolMessage):
+            return self.answer_from_tools(messages)
+        text = next((m.content for m in reversed(messages) if isinstance(m, HumanMessage)), "")
+        text = text if isinstance(text, str) else " ".join(str(part) for part in text)
+        decision = decide(text, previous_call(messages), pending_question(messages), set(self.tool_names))
+        if decision.kind == "help":
+            return AIMessage(content=help_text(), additional_kwargs={INTENT_KEY: "help"})
+        if decision.kind == "greeting":
+            return AIMessage(content=GREETING, additional_kwargs={INTENT_KEY: "greeting"})
+        if decision.kind == "clarify":
+            assert decision.pending is not None
+            return AIMessage(content=decision.question or "Could you say a bit more?", additional_kwargs={INTENT_KEY: decision.intent, PENDING_KEY: asdict(decision.pending)})
+        call = {"name": decision.tool, "args": decision.args, "id": f"call_{uuid.uuid4().hex[:16]}", "type": "tool_call"}
+        return AIMessage(content="", tool_calls=[call], additional_kwargs={INTENT_KEY: decision.intent})
+
+    def answer_from_tools(self, messages: Sequence[BaseMessage]) -> AIMessage:
+        """Answer from the tool messages that follow the last tool-calling AIMessage."""
+        start = max(i for i, m in enumerate(messages) if isinstance(m, AIMessage) and m.tool_calls)
+        calls = {c["id"]: c for c in messages[start].tool_calls}  # type: ignore[union-attr]
+        parts = []
+        for message in messages[start + 1:]:
+            if isinstance(message, ToolMessage):
+                call = calls.get(message.tool_call_id, {"name": message.name or "tool", "args": {}})
+                parts.append(render_call(call["name"], call["args"]) + "\n" + render_result(call["name"], tool_payload(message)))
+        return AIMessage(content="\n\n".join(parts))

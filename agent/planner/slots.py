@@ -1,0 +1,484 @@
+"""Argument extraction: the values a marketer puts in a sentence, found with rules.
+
+Each extractor returns what it found and the character spans it used, so that what is left over
+(`residue`) can become the subject or product name without dragging in "in Europe" or "$129".
+Rules beat a learned tagger here because every value has a recognisable shape (money, SKU, age
+band, month, #channel) and a wrong guess must be explainable.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from engines.geo import alias_table
+
+# --- small vocabularies -------------------------------------------------------------------------
+
+MONTHS = {m: i for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"], 1)}
+MONTH_ABBR = {m[:3]: i for m, i in MONTHS.items()} | {"sept": 9}
+
+GENERATIONS: dict[str, tuple[int | None, int | None]] = {
+    "gen z": (18, 28), "genz": (18, 28), "gen-z": (18, 28), "zoomers": (18, 28), "zoomer": (18, 28),
+    "millennials": (29, 44), "millennial": (29, 44), "millenials": (29, 44), "gen y": (29, 44),
+    "gen x": (45, 60), "genx": (45, 60), "gen-x": (45, 60),
+    "boomers": (61, None), "boomer": (61, None), "baby boomers": (61, None),
+    "teens": (13, 19), "teenagers": (13, 19), "young adults": (18, 34), "students": (18, 24),
+    "seniors": (65, None), "retirees": (65, None), "older adults": (55, None), "middle-aged": (36, 55), "middle aged": (36, 55),
+}
+FEMALE = ("women", "woman", "female", "females", "ladies", "girls", "moms", "mums", "mothers", "she")
+MALE = ("men", "man", "male", "males", "guys", "boys", "dads", "fathers", "he")
+
+DOMAINS = {
+    "music": ("music", "genres", "genre", "bands", "artists", "songs"),
+    "film": ("film", "films", "movie", "movies", "cinema", "tv"),
+    "food": ("food", "foods", "cuisine", "cuisines", "dishes", "eating", "snacks"),
+    "drinks": ("drinks", "drink", "beverages", "alcohol", "beer", "wine", "spirits", "cocktails"),
+    "hobbies": ("hobbies", "hobby", "interests", "pastimes", "activities", "sports"),
+    "brands": ("brands", "brand", "labels"),
+    "fashion": ("fashion", "clothing", "apparel", "streetwear", "style"),
+    "spending": ("spending", "shopping", "spend"),
+}
+
+CHANNEL_WORDS = {"web": ("online", "web", "website", "ecommerce", "e-commerce", "dtc", "d2c"), "store": ("store", "stores", "in-store", "retail", "brick and mortar", "shops", "offline"),
+                 "catalogue": ("catalogue", "catalog", "mail order", "direct mail"), "social": ("social", "tiktok", "instagram", "influencer", "influencers"), "marketplace": ("marketplace", "amazon", "marketplaces")}
+
+ACTIONS = {"purchase": ("bought", "buy", "buys", "purchased", "purchase", "purchases", "ordered", "checked out"), "add_to_cart": ("added to cart", "add to cart", "add-to-cart", "atc", "carted", "added it to cart", "added to basket", "cart"),
+           "wishlist": ("wishlist", "wishlisted", "saved", "favourited", "favorited", "hearted"), "click": ("clicked", "click", "clicks", "tapped", "tap"), "view": ("viewed", "view", "views", "looked at", "saw", "opened")}
+
+CURRENCY = {"$": "USD", "£": "GBP", "€": "EUR", "usd": "USD", "gbp": "GBP", "eur": "EUR", "dollars": "USD", "bucks": "USD", "pounds": "GBP", "quid": "GBP", "euros": "EUR"}
+
+WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a": 1, "an": 1, "a couple of": 2, "couple": 2, "few": 3, "a few": 3}
+NUM = r"(-?\s?\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a couple of|a few|an|a)"
+
+
+def _num(token: str) -> float:
+    token = token.lower().strip()
+    return float(WORD_NUMBERS[token]) if token in WORD_NUMBERS else float(token.replace(" ", ""))
+
+
+@dataclass
+class Slots:
+    """Everything found in one message. `spans` marks the characters consumed by extractors."""
+
+    text: str
+    region: str | None = None
+    regions: list[str] = field(default_factory=list)
+    age_min: int | None = None
+    age_max: int | None = None
+    audiences: list[dict] = field(default_factory=list)  # several audiences ("gen z vs boomers")
+    gender: str | None = None
+    domain: str | None = None
+    horizon: int | None = None
+    frequency: str | None = None
+    window_days: int | None = None
+    prices: list[float] = field(default_factory=list)
+    max_price: float | None = None
+    min_price: float | None = None
+    currency: str | None = None
+    starts: list[date] = field(default_factory=list)
+    channels: list[str] = field(default_factory=list)
+    sku: str | None = None
+    prefix: str | None = None
+    quoted: list[str] = field(default_factory=list)
+    user_id: str | None = None
+    session_id: str | None = None
+    item_id: str | None = None
+    rank: int | None = None
+    action: str | None = None
+    threshold: float | None = None
+    direction: str | None = None
+    post_channel: str | None = None
+    export_format: str | None = None
+    result_id: str | None = None
+    count: int | None = None
+    population: int | None = None
+    remove: bool = False
+    spans: list[tuple[int, int]] = field(default_factory=list)
+
+    def consume(self, match: re.Match[str], group: int | str = 0) -> None:
+        self.spans.append(match.span(group))
+
+
+def _find(pattern: str, text: str, flags: int = re.IGNORECASE) -> list[re.Match[str]]:
+    return list(re.finditer(pattern, text, flags))
+
+
+# --- extractors -----------------------------------------------------------------------------------
+
+_REGION_ALIASES = sorted(alias_table().items(), key=lambda kv: -len(kv[0]))
+_SHORT_ALIAS_CONTEXT = re.compile(r"(?:\bin|\bfor|\bacross|\bfrom|\bthe|\bto|\bvs\.?|\bversus|\band|\bor|,|\()\s*$", re.IGNORECASE)
+
+
+def extract_regions(s: Slots) -> None:
+    """Longest alias first. Two- and three-letter aliases ("us", "na", "eu") count only when written in
+    capitals or after a preposition, so "tell us" is not the United States."""
+    taken: list[tuple[int, int]] = []
+    found: list[tuple[int, str]] = []
+    for alias, name in _REGION_ALIASES:
+        for m in re.finditer(rf"(?<![\w#@]){re.escape(alias)}(?![\w])", s.text, re.IGNORECASE):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            raw = m.group(0)
+            if len(alias.replace(".", "")) <= 3 and not (raw.isupper() or _SHORT_ALIAS_CONTEXT.search(s.text[: m.start()])):
+                continue
+            if alias in {"america", "american", "mountain", "pacific", "texas", "plains", "gulf", "asian", "french", "german", "spanish", "italian", "dutch", "irish", "british", "indian", "chinese", "japanese", "korean", "mexican", "brazilian", "canadian", "australian"} and not _SHORT_ALIAS_CONTEXT.search(s.text[: m.start()]):
+                continue  # adjectives and ambiguous words count only after "in/for…"
+            taken.append(m.span())
+            found.append((m.start(), name))
+    for start, name in sorted(found):
+        if name not in s.regions:
+            s.regions.append(name)
+    s.spans.extend(taken)
+    s.region = s.regions[0] if s.regions else None
+
+
+def _age_band(s: Slots) -> list[tuple[int, int | None, int | None]]:
+    bands: list[tuple[int, int | None, int | None]] = []
+    text = s.text
+    patterns: list[tuple[str, object]] = [
+        (r"\b(?:aged?\s+)?(\d{2})\s*(?:-|–|—|to)\s*(\d{2})s?(?:\s*(?:yo|year[- ]olds?|years? old|y/o))?\b", lambda m: (int(m.group(1)), int(m.group(2)))),
+        (r"\b(\d{2})\s*\+(?=\W|$)|\b(\d{2})\s*(?:and|&)\s*(?:over|up|older)\b|\b(?:over|above|older than)[- ](\d{2})s?\b|\b(\d{2})s? and up\b", lambda m: (int(next(g for g in m.groups() if g)), None)),
+        (r"\b(?:under|below|younger than|sub)[- ]?(\d{2})s?\b", lambda m: (None, int(m.group(1)) - 1)),
+        (r"\b(?:in (?:their|his|her) )?(\d)0s\b", lambda m: (int(m.group(1)) * 10, int(m.group(1)) * 10 + 9)),
+    ]
+    for pattern, build in patterns:
+        for m in _find(pattern, text):
+            if any(a < m.end() and m.start() < b for a, b in s.spans):
+                continue
+            lo, hi = build(m)  # type: ignore[operator]
+            if (lo is not None and not 13 <= lo <= 100) or (hi is not None and not 13 <= hi <= 120):
+                continue
+            bands.append((m.start(), lo, hi))
+            s.spans.append(m.span())
+    for word, (lo, hi) in sorted(GENERATIONS.items(), key=lambda kv: -len(kv[0])):
+        for m in _find(rf"\b{re.escape(word)}\b", text):
+            if any(a < m.end() and m.start() < b for a, b in s.spans):
+                continue
+            bands.append((m.start(), lo, hi))
+            s.spans.append(m.span())
+    return sorted(bands, key=lambda b: b[0])
+
+
+def extract_audience(s: Slots) -> None:
+    bands = _age_band(s)
+    if bands:
+        _, s.age_min, s.age_max = bands[0]
+    female = [m for w in FEMALE for m in _find(rf"\b{w}\b", s.text)]
+    male = [m for w in MALE for m in _find(rf"\b{w}\b", s.text) if w not in ("he",)]
+    if female and not male:
+        s.gender = "female"
+    elif male and not female:
+        s.gender = "male"
+    for m in female + male:
+        s.spans.append(m.span())
+    if len(bands) >= 2:
+        s.audiences = [{"age_min": lo, "age_max": hi} for _, lo, hi in bands]
+    elif len(s.regions) >= 2 and re.search(r"\b(vs\.?|versus|compared? (?:to|with)|against)\b", s.text, re.IGNORECASE):
+        s.audiences = [{"region": r} for r in s.regions]
+    elif female and male:
+        s.audiences = [{"gender": "female"}, {"gender": "male"}]
+
+
+def extract_domain(s: Slots) -> None:
+    for domain, words in DOMAINS.items():
+        for w in words:
+            m = re.search(rf"\b{w}\b", s.text, re.IGNORECASE)
+            if m:
+                s.domain = domain
+                s.spans.append(m.span())
+                return
+
+
+def extract_time(s: Slots, today: date) -> None:
+    """Horizons ("12 weeks", "next quarter"), look-back windows ("this week", "past 90 days") and launch months."""
+    text = s.text
+    unit_days = {"day": 1, "week": 7, "wk": 7, "month": 30, "mo": 30, "quarter": 91, "year": 365, "yr": 365}
+    unit_freq = {"day": "D", "week": "W", "wk": "W", "month": "M", "mo": "M", "quarter": "W", "year": "M", "yr": "M"}
+    back = _find(rf"\b(?:last|past|previous|over the last|in the last)\s+{NUM}?\s*(day|week|wk|month|mo|quarter|year|yr)s?\b", text)
+    for m in back:
+        n = _num(m.group(1)) if m.group(1) else 1
+        s.window_days = int(n * unit_days[m.group(2).lower()])
+        s.consume(m)
+    rel = {"today": 1, "yesterday": 2, "this week": 7, "this wk": 7, "lately": 30, "recently": 14, "this month": 30, "right now": 7, "rn": 7, "this weekend": 3, "this year": 365}
+    for phrase, days in rel.items():
+        m = re.search(rf"\b{phrase}\b", text, re.IGNORECASE)
+        if m and s.window_days is None:
+            s.window_days = days
+            s.consume(m)
+    h = re.search(r"\bh\s*=\s*(\d+)", text, re.IGNORECASE)
+    if h:
+        s.horizon = int(h.group(1))
+        s.consume(h)
+    fm = re.search(r"\bfreq(?:uency)?\s*=?\s*([dwm])\b", text, re.IGNORECASE)
+    if fm:
+        s.frequency = fm.group(1).upper()
+        s.consume(fm)
+    for m in _find(rf"\b(?:for|next|over|the next|coming|out|ahead|horizon(?: of)?)?\s*{NUM}\s*(day|week|wk|month|mo|quarter|year|yr)s?(?:\s*(?:out|ahead))?\b", text):
+        if any(a <= m.start() < b for a, b in s.spans):
+            continue
+        n = _num(m.group(1))
+        unit = m.group(2).lower()
+        freq = unit_freq[unit]
+        s.frequency = s.frequency or freq
+        if n <= 0:
+            s.horizon = int(n)  # kept as typed, so the tool refuses it by name instead of guessing
+        elif unit == "quarter":
+            s.horizon = int(n * 13)
+        elif unit in ("year", "yr"):
+            s.horizon = int(n * 12) if s.frequency == "M" else int(n * 52)
+        else:
+            s.horizon = int(n)
+        s.consume(m)
+        break
+    for phrase, (n, freq) in {"next quarter": (13, "W"), "next year": (12, "M"), "next month": (4, "W"), "rest of the year": (12, "W"), "thru christmas": (8, "W"), "through christmas": (8, "W"), "holiday season": (8, "W")}.items():
+        m = re.search(rf"\b{phrase}\b", text, re.IGNORECASE)
+        if m and s.horizon is None:
+            s.horizon, s.frequency = n, s.frequency or freq
+            s.consume(m)
+    for word, freq in {"daily": "D", "weekly": "W", "monthly": "M"}.items():
+        m = re.search(rf"\b{word}\b", text, re.IGNORECASE)
+        if m:
+            s.frequency = freq
+            s.consume(m)
+    month_words = "|".join(sorted(list(MONTHS) + list(MONTH_ABBR), key=len, reverse=True))
+    for m in _find(rf"\b(?:in|on|for|from|starting|start|launch(?:ing)?|vs\.?|versus|or|and|early|late|mid)?\s*({month_words})\b\.?(?:\s+(20\d\d))?", text):
+        word = m.group(1).lower()
+        if word == "may" and not re.search(r"\b(in|vs\.?|versus|or|and|starting|from|launch(?:ing)?|early|late|mid)\s+may\b|\bmay\s+(vs|or|launch|20\d\d)\b", text, re.IGNORECASE):
+            continue  # "may" is usually the verb
+        if word in ("mar", "jan", "jun", "jul", "aug", "oct", "nov", "dec", "sep", "feb", "apr", "sept") and not re.search(rf"\b(in|vs\.?|or|and|from|starting|launch)\s+{word}\b", text, re.IGNORECASE):
+            continue
+        month = MONTHS.get(word) or MONTH_ABBR.get(word[:3])
+        if month is None:
+            continue
+        year = int(m.group(2)) if m.group(2) else (today.year if month >= today.month else today.year + 1)
+        start = date(year, month, 1)
+        if start not in s.starts:
+            s.starts.append(start)
+        s.consume(m, 1)
+    q = re.search(r"\bq([1-4])\b", text, re.IGNORECASE)
+    if q and not s.starts:
+        month = (int(q.group(1)) - 1) * 3 + 1
+        year = today.year if month >= today.month else today.year + 1
+        s.starts.append(date(year, month, 1))
+        s.consume(q)
+
+
+def extract_money(s: Slots) -> None:
+    text = s.text
+    price = r"(?:([$£€])\s?(\d[\d,]*(?:\.\d+)?)(k)?|(\d[\d,]*(?:\.\d+)?)(k)?\s?(usd|gbp|eur|dollars|bucks|pounds|quid|euros)\b)"
+    for m in _find(rf"\bbetween\s*{price}\s*(?:and|-|–|to)\s*{price}", text):
+        s.min_price, s.max_price = _money_value(m, 1), _money_value(m, 7)
+        s.consume(m)
+    for m in _find(rf"\b(under|below|less than|cheaper than|max|up to|<)\s*{price}", text):
+        s.max_price = _money_value(m, 2)
+        s.consume(m)
+    for m in _find(rf"\b(over|above|more than|min|at least|>)\s*{price}", text):
+        if any(a <= m.start() < b for a, b in s.spans):
+            continue
+        s.min_price = _money_value(m, 2)
+        s.consume(m)
+    for m in _find(price, text):
+        if any(a <= m.start() < b for a, b in s.spans):
+            continue
+        value = _money_value(m, 1)
+        s.prices.append(value)
+        s.currency = CURRENCY.get((m.group(1) or m.group(6) or "").lower() or m.group(1) or "", s.currency)
+        s.consume(m)
+    if not s.prices:
+        m = re.search(r"\b(?:at|price(?:d)? (?:at|of)?|for)\s+(\d{1,5}(?:\.\d{1,2})?)(?!\s*(?:%|weeks?|wks?|days?|months?|k\b|people|buyers|personas))\b", text, re.IGNORECASE)
+        if m and re.search(r"\b(price|priced|try it|at)\b", text, re.IGNORECASE):
+            s.prices.append(float(m.group(1)))
+            s.consume(m)
+
+
+def _money_value(m: re.Match[str], first_group: int) -> float:
+    groups = m.groups()
+    idx = first_group - 1
+    symbol_amount, symbol_k, word_amount, word_k = groups[idx + 1], groups[idx + 2], groups[idx + 3], groups[idx + 4]
+    amount, k = (symbol_amount, symbol_k) if symbol_amount else (word_amount, word_k)
+    value = float(amount.replace(",", ""))
+    return value * 1000 if k else value
+
+
+def extract_ids(s: Slots) -> None:
+    text = s.text
+    for m in _find(r"\b((?:[a-z]{2,14}|result)-[0-9a-f]{12})\b", text):
+        s.result_id = m.group(1)
+        s.consume(m)
+    for m in _find(r"\bsku[\s#:]*([A-Za-z0-9]{3,12})\b|\b(\d{5}[A-Za-z]{0,2})\b", text):
+        if any(a <= m.start() < b for a, b in s.spans):
+            continue
+        value = m.group(1) or m.group(2)
+        if not any(ch.isdigit() for ch in value):
+            continue
+        s.sku = value.upper() if value[-1].isalpha() else value
+        s.consume(m)
+        break
+    for m in _find(r"\b(?:user|customer|shopper|uid|user_id|for)[\s:#=]*([a-z]?\d{1,10}|u[-_]?[a-z0-9]{1,16})\b|\b(u\d{1,10})\b", text):
+        value = m.group(1) or m.group(2)
+        if value and (m.group(2) or re.match(r"(user|customer|shopper|uid|user_id)", m.group(0), re.IGNORECASE) or value.lower().startswith("u")):
+            s.user_id = value
+            s.consume(m)
+            break
+    for m in _find(r"\b(?:session|sess|sid)[\s:#=]*([a-z0-9_-]{2,64})\b", text):
+        s.session_id = m.group(1)
+        s.consume(m)
+    for m in _find(r"\b(?:item|product|asin|id|sku)[\s:#=]*([A-Za-z0-9_-]*\d[A-Za-z0-9_-]*)\b", text):
+        if m.group(1) != s.user_id:
+            s.item_id = m.group(1)
+            s.consume(m)
+            break
+    for m in _find(r"\b(?:rank|position|pos|slot|at #?|#)\s*(\d{1,3})\b|\b(\d{1,2})(?:st|nd|rd|th) (?:result|position|slot|suggestion)", text):
+        s.rank = int(m.group(1) or m.group(2))
+        s.consume(m)
+    for m in _find(r"\b(\d{1,2})\s+(?:buyer\s+|customer\s+|user\s+)?(?:personas?|archetypes?|profiles?|segments?)\b|\b(?:top|make it|give me|show me|want)\s+(\d{1,2})\b", text):
+        s.count = int(m.group(1) or m.group(2))
+        s.consume(m)
+    for m in _find(r"\b(\d+(?:\.\d+)?)\s*(k|m|million|thousand)?\s+(?:synthetic\s+)?(?:buyers|people|personas|agents|shoppers|consumers)\b", text):
+        n = float(m.group(1)) * {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6}.get((m.group(2) or "").lower(), 1)
+        if n >= 100:
+            s.population = int(n)
+            s.consume(m)
+
+
+def extract_quotes_and_prefix(s: Slots) -> None:
+    for m in _find(r"[\"“'‘]([^\"”'’]{1,200})[\"”'’]", s.text):
+        if m.start() > 0 and s.text[m.start() - 1].isalnum():
+            continue  # an apostrophe inside a word ("what's")
+        s.quoted.append(m.group(1))
+        s.consume(m)
+    if s.quoted:
+        s.prefix = s.quoted[0]
+        return
+    m = re.search(r"\b(?:after|prefix|typing|typed|types|starting with|starts with|begins with|complete|completions? (?:for|of)|suggestions? (?:for|after)|autocomplete(?: for)?|typeahead(?: for)?)\s*:?\s*([^\s?!,.]{1,40}(?:\s[^\s?!,.]{1,20})?)", s.text, re.IGNORECASE)
+    if m:
+        candidate = m.group(1).strip()
+        if candidate.lower() not in {"the", "a", "user", "for", "our", "my", "what", "this", "that", "it"}:
+            s.prefix = candidate.split()[0] if len(candidate.split()) > 1 and candidate.split()[1].lower() in {"for", "from", "by", "in", "pls", "please", "now"} else candidate
+            s.consume(m, 1)
+
+
+def extract_watch(s: Slots) -> None:
+    text = s.text
+    m = re.search(r"\b(above|over|exceeds?|crosses|hits?|passes|tops|reaches|>=?|goes over|goes above|gets above|past)\s*(\d{1,3}(?:\.\d+)?)\b", text, re.IGNORECASE)
+    if m:
+        s.threshold, s.direction = float(m.group(2)), "above"
+        s.consume(m)
+    m = re.search(r"\b(below|under|drops? (?:below|under|to)|falls? (?:below|under|to)|dips? (?:below|under)|<=?|goes under|goes below)\s*(\d{1,3}(?:\.\d+)?)\b", text, re.IGNORECASE)
+    if m and s.threshold is None:
+        s.threshold, s.direction = float(m.group(2)), "below"
+        s.consume(m)
+    if s.threshold is None:
+        m = re.search(r"\bthreshold(?: of| at|:|=)?\s*(\d{1,3})\b", text, re.IGNORECASE)
+        if m:
+            s.threshold = float(m.group(1))
+            s.consume(m)
+    m = re.search(r"https?://\S+", text)
+    if m:
+        s.post_channel = "webhook:" + m.group(0).rstrip(".,)")
+        s.consume(m)
+    m = re.search(r"(?<![\w&])#([a-z0-9][a-z0-9_-]{0,79})", text, re.IGNORECASE)
+    if m and not s.post_channel:
+        s.post_channel = "slack:#" + m.group(1)
+        s.consume(m)
+    m = re.search(r"\bdiscord(?: channel)?\s*#?(\d{6,22}|[a-z0-9_-]+)", text, re.IGNORECASE)
+    if m:
+        s.post_channel = "discord:" + m.group(1)
+        s.consume(m)
+    if re.search(r"\b(stop|remove|delete|cancel|unwatch|kill|turn off|disable|drop)\b", text, re.IGNORECASE):
+        s.remove = True
+
+
+def extract_channels(s: Slots) -> None:
+    for channel, words in CHANNEL_WORDS.items():
+        for w in words:
+            m = re.search(rf"\b{re.escape(w)}\b", s.text, re.IGNORECASE)
+            if m and not any(a <= m.start() < b for a, b in s.spans):
+                if channel not in s.channels:
+                    s.channels.append(channel)
+                s.consume(m)
+
+
+def extract_engagement(s: Slots) -> None:
+    for action, words in ACTIONS.items():
+        for w in words:
+            m = re.search(rf"\b{re.escape(w)}\b", s.text, re.IGNORECASE)
+            if m:
+                s.action = action
+                s.consume(m)
+                return
+
+
+def extract_export(s: Slots) -> None:
+    m = re.search(r"\b(pdf|csv|json|excel|spreadsheet|xlsx)\b", s.text, re.IGNORECASE)
+    if m:
+        s.export_format = {"excel": "csv", "spreadsheet": "csv", "xlsx": "csv"}.get(m.group(1).lower(), m.group(1).lower())
+        s.consume(m)
+
+
+def extract(text: str, today: date | None = None) -> Slots:
+    """All slots of one message. Order matters: ids and quotes first, so later rules don't re-read them."""
+    s = Slots(text=text)
+    extract_quotes_and_prefix(s)
+    extract_ids(s)
+    extract_money(s)
+    extract_watch(s)
+    extract_time(s, today or date.today())
+    extract_regions(s)
+    extract_audience(s)
+    extract_domain(s)
+    extract_channels(s)
+    extract_engagement(s)
+    extract_export(s)
+    return s
+
+
+# --- residue: the subject -------------------------------------------------------------------------
+
+FILLER = set("""
+a an the of on for about with to in at by from and or but vs versus is are was were be been being do does did doing done will would could should can may might must shall
+what whats what's how hows how's who whom which when where why whether if then than that this these those it its it's they them their there here our we us you your yours my me i
+please pls plz thx thanks pretty really just actually lol lmm hmm ok okay k so also too now again any some much many more most very quick quickly rn tbh ngl fyi asap
+give show tell get let lets let's want need like know see check run make build do compute calculate find look pull send create set up into out over up down all every
+score scores scoring rate rating level levels number numbers figure figures stats breakdown metric metrics trend trending trends going doing performing
+hype hyped hypes hyep hpye buzz buzzing chatter talk talking noise loud mentions momentum sentiment vibe vibes social socials twitter tiktok reddit internet online people everyone anyone
+forecast forecasts forcast forecasting fcst predict prediction projection project projected projections demand sales sell selling sold units unit qty quantity outlook expect expected plan stock inventory
+peak peaks season seasonal seasonality week weeks wk wks month months day days year years quarter next coming ahead out horizon periods period
+simulate simulation simmulate sim simulations scenario scenarios what-if whatif model launch launching launches launched release releasing drop dropping price priced pricing
+persona personas personaes archetype archetypes profile profiles buyer buyers customer customers segment segments audience audiences
+suggest suggests suggestion suggestions autosuggest autocomplete autocompletes typeahead completion completions complete search box bar query queries prefix typed typing types
+product products item items sku skus listing listings catalog catalogue results result
+watch watching watches alert alerts alerting notify notification ping monitor monitoring track tracking threshold me
+report export exports download pdf csv json file
+like likes love loves into prefer preferences tastes taste affinity affinities resonate resonates
+compare comparison differ difference differences contrast between
+analyze analyse analysis readout full complete plan go-to-market gtm hit flop success successful market marketing strategy
+new our my brand brands stuff thing things guys team hey hi yo
+same instead try it that those ones one again redo else other another version
+""".split())
+
+
+def residue(s: Slots, extra_stop: set[str] | None = None) -> str:
+    """The words no extractor used and that are not filler: usually the product or subject name."""
+    chars = list(s.text)
+    for a, b in s.spans:
+        for i in range(max(0, a), min(len(chars), b)):
+            chars[i] = " "
+    left = "".join(chars)
+    stop = FILLER | (extra_stop or set())
+    words = re.findall(r"[A-Za-z0-9][\w&+.'-]*", left)
+    kept: list[str] = []
+    for w in words:
+        core = w.strip(".'-").lower()
+        if core in stop or core.endswith("'s") and core[:-2] in stop:
+            if kept:
+                kept.append("|")  # a break: keep the longest contiguous run later
+            continue
+        kept.append(w.strip(".'"))
+    runs = [r.strip() for r in " ".join(kept).split("|")]
+    runs = [r for r in runs if r]
+    if not runs:
+        return ""
+    best = max(runs, key=lambda r: (sum(ch.isupper() for ch in r[:1]) + len(r.split()), len(r)))
+    return re.sub(r"\s+", " ", best).strip()
