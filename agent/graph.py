@@ -53,7 +53,7 @@ def run_calls(message: AIMessage, ctx: ToolContext) -> list[ToolMessage]:
 
 
 def build_graph(settings: Settings, checkpointer: BaseCheckpointSaver | None = None):
-    planner = offline_planner()
+    planner = offline_planner(settings)
     llm = llm_model(settings)
 
     def model_node(state: AgentState, config: RunnableConfig) -> dict[str, Any]:

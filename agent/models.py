@@ -9,6 +9,7 @@ from typing import Any
 
 from langchain_core.language_models.chat_models import BaseChatModel
 
+from agent.planner.embedding import planner_classifier
 from agent.planner.model import OfflinePlanner
 from memory.settings import Settings
 from tools.registry import load_tools
@@ -22,8 +23,10 @@ def tool_schemas() -> list[dict[str, Any]]:
     ]
 
 
-def offline_planner() -> BaseChatModel:
-    return OfflinePlanner().bind_tools(list(load_tools()))
+def offline_planner(settings: Settings | None = None) -> BaseChatModel:
+    """The planner; with settings, its intent classifier also uses the configured sentence embeddings."""
+    classifier = planner_classifier(settings) if settings is not None else None
+    return OfflinePlanner(classifier=classifier).bind_tools(list(load_tools()))
 
 
 def llm_model(settings: Settings) -> BaseChatModel | None:

@@ -114,6 +114,7 @@ def load_tools() -> dict[str, ToolSpec]:
     """Import every tool module once; each registers its tools on import."""
     global _LOADED
     if not _LOADED:
-        _LOADED = True
         import tools.toolset  # noqa: F401  - the module list lives in one place
+
+        _LOADED = True
     return REGISTRY

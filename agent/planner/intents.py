@@ -83,14 +83,15 @@ def normalise(text: str) -> str:
 class IntentClassifier:
     """Logistic regression on n-grams (+ embeddings when given), plus rule evidence."""
 
-    def __init__(self, texts: list[str], labels: list[str], embed: Callable[[list[str]], np.ndarray] | None = None, seed: int = 0):
+    def __init__(self, texts: list[str], labels: list[str], embed: Callable[[list[str]], np.ndarray] | None = None, seed: int = 0, exemplar_vectors: np.ndarray | None = None):
         self.embed = embed
         norm = [normalise(t) for t in texts]
         self.words = TfidfVectorizer(ngram_range=(1, 2), min_df=1, sublinear_tf=True)
         self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True)
         features = hstack([self.words.fit_transform(norm), self.chars.fit_transform(norm)]).tocsr()
         if embed is not None:
-            features = hstack([features, embed(texts)]).tocsr()
+            vectors = exemplar_vectors if exemplar_vectors is not None and len(exemplar_vectors) == len(texts) else embed(texts)
+            features = hstack([features, vectors]).tocsr()
         self.model = LogisticRegression(C=8.0, max_iter=2000, random_state=seed)
         self.model.fit(features, labels)
         self.labels: list[str] = list(self.model.classes_)
@@ -113,5 +114,17 @@ class IntentClassifier:
 
 @lru_cache(maxsize=1)
 def default_classifier() -> IntentClassifier:
+    """N-grams and rules only: what the planner uses when no embedding model is at hand."""
     texts, labels = load_exemplars()
     return IntentClassifier(texts, labels)
+
+
+def exemplar_texts() -> list[str]:
+    return load_exemplars()[0]
+
+
+def embedded_classifier(embed: Callable[[list[str]], np.ndarray], exemplar_vectors: np.ndarray | None = None) -> IntentClassifier:
+    """N-grams + sentence embeddings + rules. `exemplar_vectors` (a cache of `embed(exemplar texts)`)
+    spares re-encoding the exemplars on every start."""
+    texts, labels = load_exemplars()
+    return IntentClassifier(texts, labels, embed=embed, exemplar_vectors=exemplar_vectors)

@@ -57,6 +57,7 @@ class OfflinePlanner(BaseChatModel):
     """Intent + argument extraction + templated answers; no network, no key."""
 
     tool_names: list[str] = Field(default_factory=list)
+    classifier: Any = Field(default=None, exclude=True, description="IntentClassifier; None = n-grams and rules only")
 
     @property
     def _llm_type(self) -> str:
@@ -74,7 +75,7 @@ class OfflinePlanner(BaseChatModel):
             return self.answer_from_tools(messages)
         text = next((m.content for m in reversed(messages) if isinstance(m, HumanMessage)), "")
         text = text if isinstance(text, str) else " ".join(str(part) for part in text)
-        decision = decide(text, previous_call(messages), pending_question(messages), set(self.tool_names))
+        decision = decide(text, previous_call(messages), pending_question(messages), set(self.tool_names), self.classifier)
         if decision.kind == "help":
             return AIMessage(content=help_text(), additional_kwargs={INTENT_KEY: "help"})
         if decision.kind == "greeting":

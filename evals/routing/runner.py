@@ -90,7 +90,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     cases = [case for path in (args.file or [PUBLIC_SET]) for case in load_cases(path)]
-    model = llm_model(get_settings()) if args.llm else offline_planner()
+    settings = get_settings()
+    model = llm_model(settings) if args.llm else offline_planner(settings)
     if model is None:
         raise SystemExit("--llm needs CAESER_LLM_BASE_URL or CAESER_LLM_API_KEY")
     predictions = route_all(model, cases)
