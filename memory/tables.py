@@ -1,7 +1,7 @@
 """Every SQL table of the product. Engine issues add their tables here (posts, sales, watches…)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from sqlalchemy import JSON, Column, Text
 from sqlmodel import Field, SQLModel
@@ -29,11 +29,6 @@ class StoredResult(SQLModel, table=True):
 # --- hype: posts, snapshots, watches and the alert outbox (engines/hype, bots/watcher) ----------
 
 from sqlalchemy import Index, UniqueConstraint  # noqa: E402  - kept beside the hype tables
-
-
-def aware_utcnow() -> datetime:
-    """sqlmodel ≥ 0.0.50 stores `datetime` fields timezone-aware and refuses naive values."""
-    return datetime.now(timezone.utc)
 
 
 class PostRow(SQLModel, table=True):
@@ -92,7 +87,7 @@ class HypeSnapshot(SQLModel, table=True):
     posts: int
     fingerprint: str = Field(max_length=64, index=True)
     result: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    created_at: datetime = Field(default_factory=aware_utcnow, index=True)
+    created_at: datetime = Field(default_factory=utcnow, index=True)
 
 
 class HypeWatch(SQLModel, table=True):
@@ -113,8 +108,8 @@ class HypeWatch(SQLModel, table=True):
     armed: bool = True
     crossings: int = 0
     last_score: float | None = None
-    created_at: datetime = Field(default_factory=aware_utcnow)
-    updated_at: datetime = Field(default_factory=aware_utcnow)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
 
 
 class HypeAlert(SQLModel, table=True):
@@ -137,11 +132,11 @@ class HypeAlert(SQLModel, table=True):
     text: str = Field(sa_column=Column(Text, nullable=False))
     status: str = Field(default="pending", max_length=10, index=True)
     attempts: int = 0
-    next_attempt_at: datetime = Field(default_factory=aware_utcnow, index=True)
+    next_attempt_at: datetime = Field(default_factory=utcnow, index=True)
     lease_owner: str | None = Field(default=None, max_length=64)
     lease_until: datetime | None = None
     last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    created_at: datetime = Field(default_factory=aware_utcnow)
+    created_at: datetime = Field(default_factory=utcnow)
     delivered_at: datetime | None = None
 
 
@@ -185,3 +180,44 @@ class CatalogProduct(SQLModel, table=True):
     category_path: str = Field(default="", max_length=500)
     pseudo_category: int = Field(default=-1, index=True)
     price: float | None = None
+
+
+class SalesDay(SQLModel, table=True):
+    """Net sales of one stock code in one country on one day (forecast issue); returns make it negative."""
+
+    __tablename__ = "sales_daily"
+
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(index=True, max_length=64)
+    day: date = Field(index=True)
+    stock_code: str = Field(index=True, max_length=40)
+    country: str = Field(index=True, max_length=80)
+    quantity: float
+    revenue: float = 0.0
+    invoices: int = 0
+    customers: int = 0
+
+
+class SalesProduct(SQLModel, table=True):
+    """One stock code's name and sales span (forecast issue): lookups, close matches, analog curves."""
+
+    __tablename__ = "sales_products"
+
+    stock_code: str = Field(primary_key=True, max_length=40)
+    source: str = Field(index=True, max_length=64)
+    description: str = Field(default="", max_length=300)
+    first_day: date
+    last_day: date
+    total_quantity: float = 0.0
+
+
+class SalesLoad(SQLModel, table=True):
+    """Marks a sales source as loaded, so first use loads it once even when the table holds other rows."""
+
+    __tablename__ = "sales_loads"
+
+    source: str = Field(primary_key=True, max_length=64)
+    rows: int
+    first_day: date
+    last_day: date
+    loaded_at: datetime = Field(default_factory=utcnow)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from functools import lru_cache
+import threading
 
 import numpy as np
 
@@ -23,11 +23,13 @@ def _cache_path(settings: Settings, model_name: str):
     return settings.models_dir / f"planner-exemplars-{digest}.npy"
 
 
-@lru_cache(maxsize=4)
-def _classifier_for(model_setting: str, home: str) -> IntentClassifier:
+_CLASSIFIERS: dict[str, IntentClassifier] = {}
+_LOCK = threading.Lock()
+
+
+def _build(settings: Settings) -> IntentClassifier:
     from memory.embeddings import embed_texts, embedding_model_info
 
-    settings = Settings(CAESER_HOME=home, CAESER_EMBEDDING_MODEL=model_setting, _env_file=None)
     try:
         info = embedding_model_info(settings)
         embed = lambda texts: embed_texts(settings, texts)  # noqa: E731
@@ -44,4 +46,10 @@ def _classifier_for(model_setting: str, home: str) -> IntentClassifier:
 
 
 def planner_classifier(settings: Settings) -> IntentClassifier:
-    return _classifier_for(settings.embedding_model, str(settings.home.resolve()))
+    """One classifier per embedding model for the life of the process (the model is the only input
+    that changes its answers; the vector cache's location is just where it was first built)."""
+    with _LOCK:
+        classifier = _CLASSIFIERS.get(settings.embedding_model)
+        if classifier is None:
+            classifier = _CLASSIFIERS[settings.embedding_model] = _build(settings)
+        return classifier

@@ -1,0 +1,101 @@
+"""One audience across every local source: which sources can answer, and their ranked items together.
+
+WHY: each survey covers its own people (US census regions and adults for FiveThirtyEight, Slovaks
+aged 15–30 for the Young People Survey, countries for drinks), so an audience is answered by the
+sources that hold at least `min_respondents` of its members, and the others are named with the
+reason, instead of an average over people who are not in the audience.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from engines.affinity.drinks import countries_in, drinks_affinity
+from engines.affinity.surveys import Survey
+from engines.affinity.taste import DEFAULT_PRIOR_STRENGTH, Segment, co_preference, segment_affinity, segment_mask
+
+MIN_RESPONDENTS = 10
+DRINKS = "drinks"
+DOMAIN_ALIASES = {
+    "movies": "film", "movie": "film", "films": "film", "cinema": "film", "tv": "film",
+    "hobby": "hobbies", "interests": "hobbies", "activities": "hobbies",
+    "cuisine": "food", "cuisines": "food", "foods": "food", "restaurants": "food",
+    "drink": DRINKS, "alcohol": DRINKS, "beverages": DRINKS,
+    "starwars": "star wars", "star-wars": "star wars",
+    "spending habits": "spending", "shopping": "spending",
+    "holiday food": "thanksgiving", "risk": "lifestyle", "habits": "lifestyle", "genres": "music",
+}
+
+
+@dataclass(frozen=True)
+class SourceNote:
+    source: str
+    answered: bool
+    reason: str
+
+
+def known_domains(surveys: list[Survey], with_drinks: bool) -> list[str]:
+    return sorted({d for s in surveys for d in s.domains} | ({DRINKS} if with_drinks else set()))
+
+
+def resolve_domain(text: str, known: list[str]) -> str | None:
+    """The known domain a word means, or None. A domain's own name wins over an alias, so 'movies' is
+    MovieLens' film titles when the user fetched it and the survey's film genres otherwise."""
+    key = " ".join(text.strip().lower().replace("_", " ").split())
+    key = key if key in known else DOMAIN_ALIASES.get(key, key)
+    return key if key in known else None
+
+
+def coverage(survey: Survey) -> str:
+    """Who a survey's respondents are, in words: the regions and the age range it holds."""
+    people = survey.respondents
+    regions = sorted(people["region"].dropna().unique())
+    where = regions[0] if len(regions) == 1 else f"{len(regions)} US census regions" if regions else "unknown places"
+    lo, hi = people["age_min"].min(), people["age_max"].max()
+    ages = f"ages {lo:.0f}–{hi:.0f}" if hi < 100 else f"ages {lo:.0f}+"
+    return f"{survey.title}: {where}, {ages}"
+
+
+def local_affinity(surveys: list[Survey], segment: Segment, domain: str | None, seeds: dict[str, list[int]], *,
+                   drinks: pd.DataFrame | None = None, prior_strength: float = DEFAULT_PRIOR_STRENGTH,
+                   min_respondents: int = MIN_RESPONDENTS) -> tuple[pd.DataFrame, list[SourceNote]]:
+    """Ranked rows (best affinity first) from every source that can answer, and a note per source.
+    `seeds` maps a survey name to the item columns its seed tags matched (formula 2 of `taste`)."""
+    tables, notes = [], []
+    for survey in surveys:
+        keep = np.ones(len(survey.items), dtype=bool) if domain is None else (survey.items["domain"] == domain).to_numpy()
+        if not keep.any():
+            continue
+        mask = segment_mask(survey, segment)
+        if mask.sum() < min_respondents:
+            notes.append(SourceNote(survey.name, False, f"only {int(mask.sum())} respondents match (covers {coverage(survey)})"))
+            continue
+        seed_items = seeds.get(survey.name, [])
+        if seed_items:
+            table, fans = co_preference(survey, mask, seed_items, prior_strength=prior_strength)
+            reason = f"{int(mask.sum())} respondents, {fans} of whom love the seed items"
+        else:
+            table, reason = segment_affinity(survey, mask, prior_strength=prior_strength), f"{int(mask.sum())} respondents"
+        table = table[keep[table.index]]
+        tables.append(table.assign(source=survey.name))
+        notes.append(SourceNote(survey.name, True, reason))
+    if drinks is not None and domain in (None, DRINKS):
+        tables_drinks, note = _drinks(drinks, segment)
+        notes.append(note)
+        if tables_drinks is not None:
+            tables.append(tables_drinks)
+    rows = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
+    if not rows.empty:
+        rows = rows.sort_values(["affinity", "lift"], ascending=False, kind="stable").reset_index(drop=True)
+    return rows, notes
+
+
+def _drinks(drinks: pd.DataFrame, segment: Segment) -> tuple[pd.DataFrame | None, SourceNote]:
+    if segment.gender is not None or segment.age_min is not None or segment.age_max is not None:
+        return None, SourceNote(DRINKS, False, "drinks are country averages: they cannot be split by age or gender")
+    countries = countries_in(drinks, segment.region)
+    if not countries:
+        return None, SourceNote(DRINKS, False, f"no country of {segment.region} is in the drinks table")
+    return drinks_affinity(drinks, countries).assign(source=DRINKS), SourceNote(DRINKS, True, f"{len(countries)} countries")

@@ -1,0 +1,160 @@
+"""The local taste model: what a segment loves, with intervals, and a recommender for one person.
+
+Three estimators, all over a `Survey` (respondent × item ratings with demographics):
+
+1. **Segment affinity** (`segment_affinity`). For item j, let N_j respondents answer it and K_j love
+   it. The population share is Laplace-smoothed, p_j = (K_j + 1) / (N_j + 2). In a segment with n_j
+   answers and k_j loves the share is the mean of the Beta posterior whose prior is the population
+   share worth `m` pseudo-respondents:
+       α = k_j + m·p_j,  β = n_j − k_j + m·(1 − p_j),  share_j = α / (α + β)
+   so a segment of 5 people cannot claim a lift of 3. The interval is the Beta(α, β) central
+   `level` credible interval. Lift = share_j / p_j (1 = like everyone else), and its interval is
+   the share interval divided by p_j (the population share is known far better than the segment's).
+   *Affinity* is the share itself (the probability that a member loves the item), which is what
+   the ranking uses; lift says how distinctive that is.
+
+2. **Co-preference** ("people who like X also like Y"): the same formula, with the segment narrowed
+   to its members who love at least one seed item. Items from any domain of the same survey can be
+   ranked this way (metal fans → war films), which is the cross-domain similarity.
+
+3. **Personal ranking** (`GaussianTaste`, used by `caeser eval affinity`): ratings are modelled as
+   multivariate normal around the person's *segment mean* (the segment mean shrunk towards the
+   population mean with `prior_strength` pseudo-respondents, the same idea as in 1) with a
+   covariance Σ estimated on training respondents and shrunk towards its diagonal,
+       Σ̂ = (1 − s)·S + s·diag(S).
+   Given a person's revealed answers x_R, the hidden items' conditional distribution is
+       m_H = μ_H + Σ_HR (Σ_RR + λI)⁻¹ (x_R − μ_R)
+       v_H = diag(Σ_HH) − diag(Σ_HR (Σ_RR + λI)⁻¹ Σ_RH)
+   and the score of item j is P(x_j ≥ t_j − ½) = 1 − Φ((t_j − ½ − m_j) / √v_j), the probability of a
+   "loved" answer (t_j = the item's loved threshold; ½ is the continuity correction of an integer
+   scale). λ (ridge) and s (shrinkage) are tuned by cross-validation on training respondents only.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.stats import beta as beta_dist
+from scipy.stats import norm
+
+from engines.affinity.surveys import Survey
+from engines.geo import ancestors
+
+DEFAULT_PRIOR_STRENGTH = 10.0  # pseudo-respondents behind the population share (formula 1)
+DEFAULT_LEVEL = 0.9
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A slice of respondents; every field optional (None = no filter)."""
+
+    region: str | None = None
+    age_min: float | None = None
+    age_max: float | None = None
+    gender: str | None = None
+
+
+def segment_mask(survey: Survey, segment: Segment) -> np.ndarray:
+    """Respondents in the segment. A respondent matches a region when the region is theirs or
+    contains theirs (Europe ⊃ Slovakia, United States ⊃ Pacific); matches an age range when their
+    age bucket overlaps it; a filter on an unanswered demographic excludes the respondent."""
+    people = survey.respondents
+    mask = np.ones(len(people), dtype=bool)
+    if segment.region is not None:
+        mask &= np.array([isinstance(r, str) and segment.region in ancestors(r) for r in people["region"]])
+    if segment.age_min is not None:
+        mask &= (people["age_max"] >= segment.age_min).to_numpy()
+    if segment.age_max is not None:
+        mask &= (people["age_min"] <= segment.age_max).to_numpy()
+    if segment.gender is not None:
+        mask &= (people["gender"] == segment.gender).to_numpy()
+    return mask
+
+
+def population_share(survey: Survey, rows: np.ndarray | None = None) -> np.ndarray:
+    """p_j = (K_j + 1) / (N_j + 2) over `rows` (default: everyone)."""
+    answered, loved = survey.answered, survey.loved
+    if rows is not None:
+        answered, loved = answered[rows], loved[rows]
+    return (loved.sum(0) + 1.0) / (answered.sum(0) + 2.0)
+
+
+def segment_affinity(survey: Survey, mask: np.ndarray, *, prior_strength: float = DEFAULT_PRIOR_STRENGTH, level: float = DEFAULT_LEVEL) -> pd.DataFrame:
+    """Formula 1 for every item of the survey, one row per item (same order as `survey.items`)."""
+    p = population_share(survey)
+    n = survey.answered[mask].sum(0).astype(float)
+    k = survey.loved[mask].sum(0).astype(float)
+    a = k + prior_strength * p
+    b = n - k + prior_strength * (1.0 - p)
+    share = a / (a + b)
+    lo, hi = beta_dist.ppf((1 - level) / 2, a, b), beta_dist.ppf((1 + level) / 2, a, b)
+    out = survey.items[["item", "label", "domain"]].copy()
+    out["respondents"] = n.astype(int)
+    out["loved"] = k.astype(int)
+    out["population_share"] = p
+    out["affinity"], out["affinity_low"], out["affinity_high"] = share, lo, hi
+    out["lift"], out["lift_low"], out["lift_high"] = share / p, lo / p, hi / p
+    return out
+
+
+def co_preference(survey: Survey, mask: np.ndarray, seed_items: list[int], **kwargs: float) -> tuple[pd.DataFrame, int]:
+    """Formula 2: segment affinity among the segment's members who love any seed item (seed items
+    themselves dropped from the table). Returns the table and how many members that was."""
+    fans = mask & survey.loved[:, seed_items].any(axis=1)
+    table = segment_affinity(survey, fans, **kwargs)
+    return table.drop(index=seed_items), int(fans.sum())
+
+
+# --- formula 3: the personal recommender ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TasteParams:
+    prior_strength: float = DEFAULT_PRIOR_STRENGTH  # pseudo-respondents pulling a segment mean to the population mean
+    ridge: float = 1.0  # λ added to Σ_RR
+    shrink: float = 0.1  # s: weight of diag(S) in Σ̂
+
+
+class GaussianTaste:
+    """Formula 3, fitted on a training set of respondents with integer segment codes."""
+
+    def __init__(self, ratings: np.ndarray, segments: np.ndarray, loved_at: np.ndarray, params: TasteParams = TasteParams()):
+        self.params, self.loved_at = params, loved_at
+        answered = ~np.isnan(ratings)
+        self.mean = np.where(answered, ratings, 0.0).sum(0) / np.maximum(answered.sum(0), 1)
+        filled = np.where(answered, ratings, self.mean)
+        self.segment_mean: dict[int, np.ndarray] = {}
+        for code in np.unique(segments):
+            rows = segments == code
+            n = answered[rows].sum(0)
+            total = np.where(answered[rows], ratings[rows], 0.0).sum(0)
+            self.segment_mean[int(code)] = (total + params.prior_strength * self.mean) / (n + params.prior_strength)
+        centred = filled - np.array([self.mean_for(int(c)) for c in segments])
+        cov = np.cov(centred, rowvar=False)
+        self.cov = (1 - params.shrink) * cov + params.shrink * np.diag(np.diag(cov))
+
+    def mean_for(self, segment: int) -> np.ndarray:
+        """The segment's shrunk mean; an unseen segment gets the population mean."""
+        return self.segment_mean.get(segment, self.mean)
+
+    def score(self, segment: int, revealed: np.ndarray, values: np.ndarray, targets: np.ndarray) -> np.ndarray:
+        """P(loved) for each target item given the revealed items' values."""
+        mu = self.mean_for(segment)
+        s_rr = self.cov[np.ix_(revealed, revealed)] + self.params.ridge * np.eye(len(revealed))
+        s_hr = self.cov[np.ix_(targets, revealed)]
+        solved = np.linalg.solve(s_rr, np.column_stack([values - mu[revealed], s_hr.T]))
+        m = mu[targets] + s_hr @ solved[:, 0]
+        v = np.diag(self.cov)[targets] - np.einsum("ij,ji->i", s_hr, solved[:, 1:])
+        return 1.0 - norm.cdf((self.loved_at[targets] - 0.5 - m) / np.sqrt(np.maximum(v, 1e-3)))
+
+
+def segment_codes(survey: Survey, age_bands: list[tuple[float, float]], use_region: bool) -> np.ndarray:
+    """An integer per respondent for (region, age band, gender); a missing field is its own value.
+    Age band = the first band containing the respondent's lowest possible age."""
+    people = survey.respondents
+    band = np.full(len(people), -1)
+    for i, (lo, hi) in enumerate(age_bands):
+        band[(band < 0) & (people["age_min"] >= lo).to_numpy() & (people["age_min"] <= hi).to_numpy()] = i
+    keys = list(zip(people["region"].fillna("?") if use_region else [""] * len(people), band, people["gender"].fillna("?"), strict=True))
+    _, codes = np.unique(np.array([f"{r}|{b}|{g}" for r, b, g in keys]), return_inverse=True)
+    return codes
