@@ -13,6 +13,15 @@ from tools.registry import REGISTRY, load_tools
 MAX_FIGURES = 6
 
 
+def format_number(value: float) -> str:
+    """Thousands with separators, small numbers with three significant digits: never 1.8e+04."""
+    if isinstance(value, int) or float(value).is_integer():
+        return f"{int(value):,}"
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:.3g}"
+
+
 def key_figures(data: Any) -> list[str]:
     """Top-level scalar fields of a result's data, in order: the numbers a reader looks for first."""
     if not isinstance(data, dict):
@@ -22,7 +31,7 @@ def key_figures(data: Any) -> list[str]:
         if isinstance(value, bool) or value is None:
             continue
         if isinstance(value, (int, float)):
-            lines.append(f"{key.replace('_', ' ')}: {value:,.4g}" if isinstance(value, float) else f"{key.replace('_', ' ')}: {value:,}")
+            lines.append(f"{key.replace('_', ' ')}: {format_number(value)}")
         elif isinstance(value, str) and len(value) <= 60:
             lines.append(f"{key.replace('_', ' ')}: {value}")
         if len(lines) >= MAX_FIGURES:
