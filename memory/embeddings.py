@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 
 # Before anything imports huggingface_hub (it reads this once): no hub calls at run time.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# Loading bars on stderr are noise in a chat terminal and in bot logs.
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
 logger = logging.getLogger(__name__)
 

@@ -130,6 +130,13 @@ def extract_regions(s: Slots) -> None:
         if name not in s.regions:
             s.regions.append(name)
     s.spans.extend(taken)
+    if not s.regions:
+        # "… in Atlantis?" at the end of a request names a place we don't know: pass it on, so the
+        # tool refuses it with the list of known regions instead of it becoming part of the subject.
+        m = re.search(r"\b(?:in|across|for)\s+((?:the\s+)?[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?)\s*[?.!]*\s*$", s.text)
+        if m and m.group(1).split()[-1].lower() not in MONTHS and m.group(1).lower() not in MONTH_ABBR:
+            s.regions.append(m.group(1))
+            s.consume(m, 1)
     s.region = s.regions[0] if s.regions else None
 
 

@@ -59,7 +59,8 @@ def test_bad_input_gets_specific_replies(settings: Settings) -> None:
         no_subject = agent.ask("t-bad-4", "hype score")
     assert "empty" in empty.text
     assert "20,000" in huge.text and str(f"{MAX_MESSAGE_CHARS:,}") in huge.text
-    assert region.tool_calls[0].tool == "hype_score"  # "Atlantis" is not a known region: it stays in the subject
+    assert region.tool_calls[0].args == {"subject": "Delta", "region": "Atlantis"}
+    assert "unknown region 'Atlantis'" in region.text and "North America" in region.text
     assert "`horizon`" in horizon.text and "greater than or equal to 1" in horizon.text
     assert "`horizon`" in too_long.text and "less than or equal to" in too_long.text
     assert "Which product" in no_subject.text
