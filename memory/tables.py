@@ -50,7 +50,7 @@ class PostRow(SQLModel, table=True):
     likes: int = 0
     reposts: int = 0
     replies: int = 0
-    sentiment: float | None = None
+    sentiment: float | None = Field(default=None, index=True)  # indexed: the snapshot fingerprint counts scored posts
     label: str | None = Field(default=None, max_length=10)
 
 

@@ -1,0 +1,147 @@
+"""Sales history in SQL: the Online Retail daily table loaded once, and the queries the forecast
+tool needs (one product's or a group's daily totals, product lookup, close matches).
+
+WHY SQL rather than re-reading the CSV per request: a forecast needs a few thousand rows of one
+product out of 310k; an indexed query returns them in milliseconds and the same code serves a
+deployment whose sales arrive in Postgres from elsewhere. Aggregation to weeks and months is done
+by the engine (`engines.forecast.history.to_periods`), which also knows which periods are complete.
+
+Categories: the Online Retail data has none, so a category is the set of products whose description
+contains every word asked for ("lunch bag", "christmas"), summed.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import func, insert
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from memory.db import get_engine
+from memory.settings import Settings
+from memory.tables import SalesDay, SalesLoad, SalesProduct
+
+ONLINE_RETAIL = "online_retail"
+CHUNK = 20_000
+
+
+@dataclass(frozen=True)
+class SalesSpan:
+    first_day: date
+    last_day: date
+
+
+def load_frame(settings: Settings, daily: pd.DataFrame, source: str) -> int:
+    """Insert daily rows (columns date, stock_code, description, country, quantity[, revenue,
+    invoices, customers]) under `source`, with one product row per new stock code; returns rows."""
+    engine = get_engine(settings)
+    frame = daily.assign(day=pd.to_datetime(daily["date"]).dt.date)
+    rows = [
+        {"source": source, "day": r.day, "stock_code": str(r.stock_code), "country": str(r.country), "quantity": float(r.quantity),
+         "revenue": float(getattr(r, "revenue", 0.0) or 0.0), "invoices": int(getattr(r, "invoices", 0) or 0), "customers": int(getattr(r, "customers", 0) or 0)}
+        for r in frame.itertuples(index=False)
+    ]
+    products = frame.groupby("stock_code").agg(description=("description", "first"), first_day=("day", "min"),
+                                                last_day=("day", "max"), total_quantity=("quantity", "sum")).reset_index()
+    with Session(engine) as session:
+        known = set(session.exec(select(SalesProduct.stock_code).where(SalesProduct.stock_code.in_(products["stock_code"].astype(str).tolist()))).all())
+        for start in range(0, len(rows), CHUNK):
+            session.execute(insert(SalesDay.__table__), rows[start:start + CHUNK])
+        new_products = [{"stock_code": str(p.stock_code), "source": source, "description": str(p.description or "")[:300],
+                         "first_day": p.first_day, "last_day": p.last_day, "total_quantity": float(p.total_quantity)}
+                        for p in products.itertuples(index=False) if str(p.stock_code) not in known]
+        if new_products:
+            session.execute(insert(SalesProduct.__table__), new_products)
+        session.add(SalesLoad(source=source, rows=len(rows), first_day=frame["day"].min(), last_day=frame["day"].max()))
+        session.commit()
+    return len(rows)
+
+
+def is_loaded(settings: Settings, source: str = ONLINE_RETAIL) -> bool:
+    with Session(get_engine(settings)) as session:
+        return session.get(SalesLoad, source) is not None
+
+
+def ensure_loaded(settings: Settings) -> int:
+    """Load the Online Retail daily table from the data dir unless it is already in SQL; returns
+    the rows loaded now (0 if it was there, or if a concurrent process won the race). Raises
+    `DataFileMissing` without the file."""
+    if is_loaded(settings):
+        return 0
+    from memory.datadir import load_online_retail_daily
+
+    try:
+        return load_frame(settings, load_online_retail_daily(settings.data_dir), ONLINE_RETAIL)
+    except IntegrityError:
+        # another process loaded it first; the whole load is one transaction, so nothing is half-written
+        if is_loaded(settings):
+            return 0
+        raise
+
+
+def span(settings: Settings, source: str = ONLINE_RETAIL) -> SalesSpan:
+    """The first and last day the source covers (periods are complete only inside it)."""
+    with Session(get_engine(settings)) as session:
+        load = session.get(SalesLoad, source)
+        if load is None:
+            raise LookupError(f"sales source {source!r} is not loaded")
+        return SalesSpan(load.first_day, load.last_day)
+
+
+def daily_totals(settings: Settings, stock_codes: list[str], country: str | None = None) -> pd.DataFrame:
+    """Net quantity per day summed over the given codes (and one country, if given): columns day, quantity."""
+    stmt = select(SalesDay.day, func.sum(SalesDay.quantity)).where(SalesDay.stock_code.in_(stock_codes))
+    if country:
+        stmt = stmt.where(func.lower(SalesDay.country) == country.strip().lower())
+    stmt = stmt.group_by(SalesDay.day).order_by(SalesDay.day)
+    with Session(get_engine(settings)) as session:
+        rows = session.exec(stmt).all()
+    return pd.DataFrame(rows, columns=["day", "quantity"])
+
+
+def product(settings: Settings, stock_code: str) -> SalesProduct | None:
+    """The product with this code (exact first, then case-insensitive: `85123a` finds `85123A`)."""
+    with Session(get_engine(settings)) as session:
+        found = session.get(SalesProduct, stock_code)
+        if found is None:
+            found = session.exec(select(SalesProduct).where(func.lower(SalesProduct.stock_code) == stock_code.lower())).first()
+        return found
+
+
+def products_matching(settings: Settings, words: str, limit: int = 500, source: str = ONLINE_RETAIL) -> list[SalesProduct]:
+    """Products whose description contains every word (case-insensitive; a plural's final s is
+    dropped so "holders" finds "HOLDER"), best sellers first."""
+    stmt = select(SalesProduct).where(SalesProduct.source == source)
+    for word in words.lower().split():
+        stem = word[:-1] if len(word) > 3 and word.endswith("s") else word
+        stmt = stmt.where(func.lower(SalesProduct.description).contains(stem))
+    with Session(get_engine(settings)) as session:
+        return list(session.exec(stmt.order_by(SalesProduct.total_quantity.desc()).limit(limit)).all())
+
+
+def close_matches(settings: Settings, text: str, n: int = 5, source: str = ONLINE_RETAIL) -> list[str]:
+    """Codes or names close to `text` ("CODE — DESCRIPTION"), for an unknown SKU or name."""
+    with Session(get_engine(settings)) as session:
+        catalog = session.exec(select(SalesProduct.stock_code, SalesProduct.description).where(SalesProduct.source == source)).all()
+    by_code = {code.lower(): f"{code} — {desc}" for code, desc in catalog}
+    by_name = {desc.lower(): f"{code} — {desc}" for code, desc in catalog if desc}
+    hits = difflib.get_close_matches(text.lower(), list(by_code), n=n, cutoff=0.6)
+    hits += difflib.get_close_matches(text.lower(), list(by_name), n=n, cutoff=0.5)
+    labels = [by_code.get(h) or by_name[h] for h in hits]
+    return list(dict.fromkeys(labels))[:n]
+
+
+def countries(settings: Settings, source: str = ONLINE_RETAIL) -> list[str]:
+    """Every country with sales in the source, biggest market first."""
+    stmt = (select(SalesDay.country).where(SalesDay.source == source).group_by(SalesDay.country)
+            .order_by(func.sum(SalesDay.quantity).desc(), SalesDay.country))
+    with Session(get_engine(settings)) as session:
+        return list(session.exec(stmt).all())
+
+
+def all_products(settings: Settings, source: str = ONLINE_RETAIL) -> list[SalesProduct]:
+    with Session(get_engine(settings)) as session:
+        return list(session.exec(select(SalesProduct).where(SalesProduct.source == source)).all())

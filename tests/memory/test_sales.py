@@ -1,0 +1,27 @@
+import uuid
+
+import pandas as pd
+
+from memory import sales
+
+
+def _frame(prefix: str) -> pd.DataFrame:
+    days = pd.date_range("2011-01-03", periods=14, freq="D")
+    rows = [{"date": d, "stock_code": f"{prefix}A", "description": f"{prefix} RED LUNCH BAG", "country": "United Kingdom", "quantity": 2} for d in days]
+    rows += [{"date": d, "stock_code": f"{prefix}A", "description": f"{prefix} RED LUNCH BAG", "country": "France", "quantity": 1} for d in days[:7]]
+    rows += [{"date": days[0], "stock_code": f"{prefix}B", "description": f"{prefix} BLUE LUNCH BAG", "country": "France", "quantity": -4}]
+    return pd.DataFrame(rows)
+
+
+def test_load_query_and_lookup(settings):
+    prefix = "T" + uuid.uuid4().hex[:8].upper()
+    source = f"test-{prefix}"
+    assert sales.load_frame(settings, _frame(prefix), source) == 22
+    assert sales.is_loaded(settings, source)
+    assert sales.span(settings, source).last_day.isoformat() == "2011-01-16"
+    totals = sales.daily_totals(settings, [f"{prefix}A", f"{prefix}B"])
+    assert len(totals) == 14 and totals["quantity"].iloc[0] == 3 - 4  # returns net out
+    assert sales.daily_totals(settings, [f"{prefix}A"], country="france")["quantity"].sum() == 7
+    assert sales.product(settings, f"{prefix.lower()}a").stock_code == f"{prefix}A"  # case-insensitive
+    assert [p.stock_code for p in sales.products_matching(settings, f"{prefix} lunch bags", source=source)] == [f"{prefix}A", f"{prefix}B"]  # best seller first; plural matches
+    assert any(m.startswith(f"{prefix}A") for m in sales.close_matches(settings, f"{prefix}X", source=source))
