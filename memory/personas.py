@@ -1,0 +1,71 @@
+"""What the persona engine reads and keeps: the channel table from the customer file, archetypes in
+the Chroma `personas` collection, and archetype exports (CSV, JSON, Parquet) under the exports dir.
+
+WHY here: engines stay free of files and stores; the tools call these.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from engines.persona.traits import ChannelTable, channel_table, default_channel_table
+from memory.datadir import DataFileMissing, load_marketing_campaign
+from memory.settings import Settings
+from memory.vectors import PERSONAS, VectorHit, get_collection, query_texts, upsert_texts
+
+_TABLES: dict[Path, ChannelTable] = {}
+
+
+def load_channel_table(data_dir: Path) -> ChannelTable:
+    """The channel table fitted on `marketing_campaign.csv` (read once per directory); the built-in
+    overall mix when the file is missing."""
+    key = Path(data_dir).resolve()
+    if key not in _TABLES:
+        try:
+            customers = load_marketing_campaign(key)
+        except DataFileMissing:
+            return default_channel_table()
+        _TABLES[key] = channel_table(customers, reference_year=int(customers["Dt_Customer"].dt.year.max()))
+    return _TABLES[key]
+
+
+def archetype_id(product: str, audience: str, name: str) -> str:
+    return hashlib.sha1(f"{product}|{audience}|{name}".encode()).hexdigest()[:16]
+
+
+def store_archetypes(settings: Settings, product: str, audience: str, rows: list[dict[str, object]]) -> list[str]:
+    """Upsert one document per archetype (its description) with product, audience, name and share
+    as metadata, so later questions ("who were the bargain hunters?") retrieve it. Returns the ids."""
+    ids = [archetype_id(product, audience, str(r["name"])) for r in rows]
+    texts = [str(r["description"]) for r in rows]
+    metas = [{"product": product, "audience": audience, "name": str(r["name"]), "share": float(r["share"])} for r in rows]  # type: ignore[arg-type]
+    upsert_texts(get_collection(settings, PERSONAS), ids, texts, metas)
+    return ids
+
+
+def search_archetypes(settings: Settings, text: str, k: int = 5, product: str | None = None) -> list[VectorHit]:
+    return query_texts(get_collection(settings, PERSONAS), text, k, where={"product": product} if product else None)
+
+
+def export_archetypes(settings: Settings, stem: str, rows: list[dict[str, object]]) -> list[Path]:
+    """`stem`.csv, .json and .parquet under the exports dir. The CSV and Parquet are flat tables:
+    list fields are joined with "; " and dict fields written as JSON text; the JSON keeps both."""
+    settings.exports_dir.mkdir(parents=True, exist_ok=True)
+    base = settings.exports_dir / stem
+    flat = pd.DataFrame([{k: _flat(v) for k, v in r.items()} for r in rows])
+    csv, js, pq = base.with_suffix(".csv"), base.with_suffix(".json"), base.with_suffix(".parquet")
+    flat.to_csv(csv, index=False)
+    js.write_text(json.dumps(rows, indent=2, default=str), encoding="utf-8")
+    flat.to_parquet(pq, index=False)
+    return [csv, js, pq]
+
+
+def _flat(value: object) -> object:
+    if isinstance(value, list):
+        return "; ".join(map(str, value))
+    if isinstance(value, dict):
+        return json.dumps(value)
+    return value

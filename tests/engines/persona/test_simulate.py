@@ -1,0 +1,76 @@
+"""Weekly adoption: Bass-like curves, common random numbers, monotone in price and hype, chunking."""
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from engines.persona.population import sample_population, stats_for
+from engines.persona.seasonality import MONTHLY_INDEX, season_curve
+from engines.persona.simulate import Diffusion, channel_index, simulate_buyers, simulate_chunked
+from engines.persona.traits import default_channel_table, sample_traits
+
+SEASON = season_curve(date(2026, 3, 2), 30)
+
+
+def _buyers(n: int, seed: int = 0, region: str = "United States"):
+    rng = np.random.default_rng([seed, 0])
+    return sample_traits(sample_population(stats_for(region), n, rng), rng, ref_price=100.0, channels=default_channel_table())
+
+
+BUYERS = _buyers(20_000)
+
+
+def _run(price: float, hype: float, seed: int = 1, channel: str | None = None):
+    return simulate_buyers(BUYERS, price=price, channel=channel, hype=hype, season=SEASON, params=Diffusion(), entropy=[seed])
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.floats(5, 400), st.floats(1.0, 3.0), st.floats(0, 100), st.integers(0, 3))
+def test_higher_price_never_raises_adoption(price: float, factor: float, hype: float, seed: int) -> None:
+    low, high = _run(price, hype, seed), _run(price * factor, hype, seed)
+    assert np.all(np.cumsum(high.weekly) <= np.cumsum(low.weekly))
+    assert np.all(high.by_segment <= low.by_segment)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.floats(5, 400), st.floats(0, 100), st.floats(0, 100), st.integers(0, 3))
+def test_more_hype_never_lowers_adoption(price: float, hype: float, extra: float, seed: int) -> None:
+    calm, loud = _run(price, hype, seed), _run(price, min(100.0, hype + extra), seed)
+    assert np.all(np.cumsum(loud.weekly) >= np.cumsum(calm.weekly))
+
+
+def test_common_random_numbers_make_runs_repeatable() -> None:
+    assert np.array_equal(_run(90, 50).weekly, _run(90, 50).weekly)
+    assert not np.array_equal(_run(90, 50, seed=1).weekly, _run(90, 50, seed=2).weekly)
+
+
+def test_curve_is_bass_like_rise_then_fall() -> None:
+    flat = np.ones(60, dtype=np.float32)
+    run = simulate_buyers(BUYERS, price=60.0, channel=None, hype=0.0, season=flat, params=Diffusion(), entropy=[0])
+    peak = int(run.weekly.argmax())
+    assert 2 < peak < 55  # word of mouth builds, then the market is used up
+    assert run.weekly[peak] > 2 * run.weekly[0] and run.weekly[-1] < run.weekly[peak]
+
+
+def test_channel_fit_narrows_the_market() -> None:
+    assert _run(100, 50, channel="catalogue").total < _run(100, 50, channel=None).total
+    assert channel_index("marketplace") == channel_index("web") == 0
+
+
+def test_season_curve_reads_the_month() -> None:
+    curve = season_curve(date(2026, 12, 1), 5)
+    assert curve[0] == MONTHLY_INDEX[11] and curve[-1] == MONTHLY_INDEX[0]
+
+
+def test_chunks_add_up() -> None:
+    def make(index: int, size: int):
+        return _buyers(size, seed=10 + index)
+
+    whole = simulate_chunked(make, 25_000, price=100.0, channel=None, hype=50.0, season=SEASON, params=Diffusion(), seed=3, chunk=10_000)
+    assert whole.n == 25_000 and whole.weekly.sum() == whole.by_segment.sum()
+    rate = whole.total / whole.n
+    single = simulate_buyers(_buyers(25_000, seed=99), price=100.0, channel=None, hype=50.0, season=SEASON, params=Diffusion(), entropy=[3])
+    assert abs(rate - single.total / single.n) < 0.02  # chunks are exchangeable samples of one population

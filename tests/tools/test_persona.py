@@ -1,0 +1,86 @@
+"""The persona tools end to end: scenarios, grid, intervals, chart, bad input; personas stored and exported."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from memory.embeddings import own_model_dir, train_own_model
+from memory.personas import search_archetypes
+from memory.settings import Settings
+from tools.base import ToolContext, ToolError
+from tools.registry import run_tool
+
+SMALL = {"population": 20_000, "weeks": 12, "seeds": 2}
+
+
+def test_scenarios_compared_with_intervals_chart_and_reason(ctx: ToolContext) -> None:
+    out = run_tool("simulate_launch", {"product": "trail shoe", **SMALL, "scenarios": [
+        {"price": 129, "region": "Europe", "start": "2026-03-02"},
+        {"price": 99, "region": "Europe", "start": "2026-03-02"},
+        {"price": 99, "region": "us", "start": "2026-11-02", "channel": "web", "hype": 80},
+    ]}, ctx)
+    d = out.data
+    assert [s.region for s in d.scenarios] == ["Europe", "Europe", "United States"]
+    dear, cheap = d.scenarios[0], d.scenarios[1]
+    assert dear.units <= cheap.units
+    assert all(s.units_low <= s.units <= s.units_high and 1 <= s.peak_week <= 12 and len(s.weekly) == 12 for s in d.scenarios)
+    assert d.best in {s.label for s in d.scenarios} and d.best_reason and d.lead is not None
+    assert abs(sum(s.share for s in d.segments if s.segment.startswith("age")) - 1) < 1e-3
+    assert Path(out.charts[0].path).stat().st_size > 5000
+    assert "Why:" in out.summary and out.result_id
+
+
+def test_grid_expands_every_combination(ctx: ToolContext) -> None:
+    out = run_tool("simulate_launch", {"product": "mug", **SMALL, "grid": {"prices": [12, 18], "regions": ["UK", "Japan"], "channels": ["web", "store"]}}, ctx)
+    assert len(out.data.scenarios) == 8
+    assert {s.region for s in out.data.scenarios} == {"United Kingdom", "Japan"}
+
+
+def test_same_seed_same_answer(ctx: ToolContext) -> None:
+    args = {"product": "mug", **SMALL, "scenarios": [{"price": 15, "start": "2026-05-04"}]}
+    assert run_tool("simulate_launch", args, ctx).data.scenarios == run_tool("simulate_launch", args, ctx).data.scenarios
+
+
+@pytest.mark.parametrize(("args", "field", "words"), [
+    ({"scenarios": [{"price": 0}]}, "scenarios.0.price", "greater than 0"),
+    ({"scenarios": [{"price": -5}]}, "scenarios.0.price", "greater than 0"),
+    ({"scenarios": [{"region": "Atlantis"}]}, "scenarios.0.region", "unknown region 'Atlantis'"),
+    ({"population": 0}, "population", "between 1 and 50,000,000"),
+    ({"population": 10**9}, "population", "between 1 and 50,000,000"),
+    ({"grid": {"prices": [1, 2, 3, 4, 5, 6, 7], "channels": ["web", "store", "catalogue", "social", "marketplace"], "regions": ["UK", "US"]}}, "arguments", "at most 48"),
+])
+def test_bad_input_is_a_clear_error(ctx: ToolContext, args: dict, field: str, words: str) -> None:
+    with pytest.raises(ToolError) as exc:
+        run_tool("simulate_launch", {"product": "x", **args}, ctx)
+    assert exc.value.code == "invalid_argument" and words in exc.value.message
+    assert exc.value.info.field == field
+
+
+@pytest.fixture
+def own(settings: Settings, tmp_path: Path) -> ToolContext:
+    """Settings whose own embedding model is a tiny one trained here (no download, seconds)."""
+    corpus = ["urban shoppers who buy online", "rural families buying in store", "young trend chasers", "bargain hunting families",
+              "premium affluent buyers", "nostalgic mature shoppers", "crowd following young people"] * 3
+    shutil.copytree(train_own_model(corpus, tmp_path / "model", dim=16, vocab_size=500), own_model_dir(settings))
+    return ToolContext(settings=settings.model_copy(update={"embedding_model": "own", "chroma_url": None}))
+
+
+def test_personas_are_named_stored_and_exported(own: ToolContext) -> None:
+    out = run_tool("build_personas", {"product": "trail shoe", "audience": {"region": "UK", "age_min": 25, "age_max": 54}, "count": 4, "price": 120}, own)
+    personas = out.data.personas
+    assert 1 <= len(personas) <= 4 and abs(sum(p.share for p in personas) - 1) < 1e-3
+    assert all(25 <= p.median_age <= 55 and p.resonates and p.puts_off and p.buy_chance is not None for p in personas)
+    assert sorted(Path(f).suffix for f in out.files) == [".csv", ".json", ".parquet"]
+    table = pd.read_parquet(next(f for f in out.files if f.endswith(".parquet")))
+    assert table["name"].tolist() == [p.name for p in personas]
+    hits = search_archetypes(own.settings, personas[0].name, k=len(personas), product="trail shoe")
+    assert {h.metadata["name"] for h in hits} == {p.name for p in personas}
+
+
+def test_personas_for_an_empty_audience_are_refused(own: ToolContext) -> None:
+    with pytest.raises(ToolError) as exc:
+        run_tool("build_personas", {"product": "x", "audience": {"age_min": 95, "age_max": 99}}, own)
+    assert "Too few adults" in exc.value.message
