@@ -73,6 +73,11 @@ def validate_input(name: str, raw: dict[str, Any] | BaseModel) -> BaseModel:
         raw = raw.model_dump()
     if not isinstance(raw, dict):
         raise ToolError("invalid_argument", f"Arguments for `{name}` must be a JSON object, got {type(raw).__name__}.", tool=name)
+    unknown = sorted(set(raw) - set(spec.input_model.model_fields))
+    if unknown:
+        # Silently dropping a misspelt argument ("takee") would answer a different question.
+        names = ", ".join(f"`{k}`" for k in unknown)
+        raise ToolError("invalid_argument", f"Unknown argument(s) for `{name}`: {names}.", field=unknown[0], options=sorted(spec.input_model.model_fields), tool=name)
     try:
         return spec.input_model.model_validate(raw)
     except ValidationError as exc:

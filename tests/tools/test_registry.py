@@ -47,3 +47,9 @@ def test_results_are_stored_under_their_id(ctx) -> None:
     out = run_tool("export_report", {"format": "json"}, ctx)
     stored = get_result(ctx.settings, out.result_id)
     assert stored is not None and stored.tool == "export_report" and stored.thread_id == ctx.thread_id
+
+
+def test_misspelt_argument_names_are_refused_not_ignored(ctx) -> None:
+    with pytest.raises(ToolError) as err:
+        run_tool("audience_affinity", {"takee": 5}, ctx)
+    assert "`takee`" in err.value.message and "take" in err.value.info.options
