@@ -36,10 +36,15 @@ def tool_message(call_id: str, name: str, payload: dict[str, Any], *, error: boo
     return ToolMessage(content=content, tool_call_id=call_id, name=name, artifact=payload, status="error" if error else "success")
 
 
-def run_calls(message: AIMessage, ctx: ToolContext) -> list[ToolMessage]:
-    """Run every tool call of one AIMessage; each failure becomes an error ToolMessage."""
+def run_calls(message: AIMessage, ctx: ToolContext, deny: frozenset[str] = frozenset()) -> list[ToolMessage]:
+    """Run every tool call of one AIMessage; each failure (or a tool this user may not use) becomes
+    an error ToolMessage."""
     results: list[ToolMessage] = []
     for call in message.tool_calls:
+        if call["name"] in deny:
+            info = {"tool": call["name"], "code": "permission_denied", "message": f"Sorry — you don't have permission to use `{call['name']}` here; ask a workspace admin."}
+            results.append(tool_message(call["id"], call["name"], {"error": info}, error=True))
+            continue
         ctx.report(0.0, f"running {call['name']}")
         try:
             out = run_tool(call["name"], call.get("args") or {}, ctx)
@@ -73,7 +78,8 @@ def build_graph(settings: Settings, checkpointer: BaseCheckpointSaver | None = N
         ctx = ToolContext(settings=settings, thread_id=configurable.get("thread_id"), progress=configurable.get("progress"))
         last = state["messages"][-1]
         assert isinstance(last, AIMessage)
-        return {"messages": run_calls(last, ctx), "rounds": state.get("rounds", 0) + 1}
+        deny = frozenset(configurable.get("deny_tools") or ())
+        return {"messages": run_calls(last, ctx, deny), "rounds": state.get("rounds", 0) + 1}
 
     def route(state: AgentState) -> str:
         last = state["messages"][-1]

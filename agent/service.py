@@ -75,11 +75,13 @@ class Agent:
     def close(self) -> None:
         self._stack.close()
 
-    def ask(self, thread_id: str, text: str, progress: ProgressFn | None = None) -> AgentReply:
+    def ask(self, thread_id: str, text: str, progress: ProgressFn | None = None, deny_tools: frozenset[str] = frozenset()) -> AgentReply:
+        """One user turn. `deny_tools` are tools this user may not run (front-ends' permissions):
+        a call to one becomes a polite permission error instead of running."""
         refusal = check_message(text)
         if refusal:
             return AgentReply(text=refusal)
-        config = {"configurable": {"thread_id": safe_thread_id(thread_id), "progress": progress}}
+        config = {"configurable": {"thread_id": safe_thread_id(thread_id), "progress": progress, "deny_tools": sorted(deny_tools)}}
         before = self._message_count(config)
         state = self.graph.invoke({"messages": [HumanMessage(text)], "rounds": 0, "notes": []}, config)
         return reply_from(state["messages"][before:], state.get("notes", []))

@@ -89,3 +89,10 @@ def test_long_thread_ids_are_shortened_stably() -> None:
     long_id = "slack:T123:C456:" + "9" * 400
     assert safe_thread_id(long_id) == safe_thread_id(long_id)
     assert len(safe_thread_id(long_id)) <= 200
+
+
+def test_denied_tools_are_refused_politely(settings: Settings) -> None:
+    with Agent(settings) as agent:
+        reply = agent.ask("t-deny", "alert me in #launches if Stanley goes over 80", deny_tools=frozenset({"watch_hype"}))
+    assert reply.tool_calls[0].tool == "watch_hype" and not reply.tool_calls[0].ok
+    assert "permission" in reply.text

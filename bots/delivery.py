@@ -1,0 +1,111 @@
+"""Posting one alert to Slack, Discord or a webhook over httpx, with the receiver's own idempotency.
+
+Every alert carries `alert_key`, sent so that a re-send after an unknown outcome is recognised:
+- Slack `chat.postMessage` with `metadata` {event_type: caeser_alert, event_payload: {alert_id}};
+  before a re-send (attempt > 1) `conversations.history` is searched for that metadata, and a
+  found message counts as delivered. (Use a channel id, e.g. `slack:C0123`: history needs one.)
+- Discord `POST /channels/{id}/messages` with `nonce` (the key's first 25 characters) and
+  `enforce_nonce: true`: Discord returns the earlier message instead of posting twice.
+- Webhooks: JSON body, `Idempotency-Key` header.
+Outcomes: 2xx → delivered; 429 → retry after `Retry-After`; 5xx, 408 and connection errors → retry
+with exponential backoff; other 4xx → failed with the receiver's reason. Base URLs: `SLACK_API_URL`
+(default https://slack.com/api), `DISCORD_API_URL` (default https://discord.com/api/v10).
+"""
+from __future__ import annotations
+
+import os
+from typing import Literal
+
+import httpx
+from pydantic import BaseModel
+
+from engines.hype.watch import parse_channel
+from memory.settings import Settings
+from memory.tables import HypeAlert
+
+SLACK_DEFAULT = "https://slack.com/api"
+DISCORD_DEFAULT = "https://discord.com/api/v10"
+EVENT_TYPE = "caeser_alert"
+
+
+class Outcome(BaseModel):
+    status: Literal["delivered", "retry", "failed"]
+    error: str | None = None
+    retry_after: float | None = None  # seconds the receiver asked us to wait
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    try:
+        return max(0.0, float(value)) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _classify(response: httpx.Response, where: str) -> Outcome:
+    if response.status_code == 429:
+        return Outcome(status="retry", error=f"{where} rate-limited us (429)", retry_after=_retry_after(response))
+    if response.status_code >= 500 or response.status_code == 408:
+        return Outcome(status="retry", error=f"{where} answered {response.status_code}")
+    if response.status_code >= 400:
+        return Outcome(status="failed", error=f"{where} refused the alert: HTTP {response.status_code} {response.text[:200]}")
+    return Outcome(status="delivered")
+
+
+class Sender:
+    """Sends alerts with one shared httpx client (connection reuse; timeouts on every call)."""
+
+    def __init__(self, settings: Settings, client: httpx.Client | None = None) -> None:
+        self.settings = settings
+        self.client = client or httpx.Client(timeout=10.0)
+        self.slack_url = (settings.slack_api_url or SLACK_DEFAULT).rstrip("/")
+        self.discord_url = os.environ.get("DISCORD_API_URL", DISCORD_DEFAULT).rstrip("/")
+
+    def send(self, alert: HypeAlert) -> Outcome:
+        channel = parse_channel(alert.channel)
+        try:
+            if channel.kind == "slack":
+                return self._slack(alert, channel.target)
+            if channel.kind == "discord":
+                return self._discord(alert, channel.target)
+            return self._webhook(alert, channel.target)
+        except httpx.TransportError as exc:
+            return Outcome(status="retry", error=f"could not reach {channel.kind} ({type(exc).__name__}: {exc})")
+
+    def _slack(self, alert: HypeAlert, channel: str) -> Outcome:
+        token = self.settings.slack_bot_token
+        if token is None:
+            return Outcome(status="failed", error="SLACK_BOT_TOKEN is not set")
+        headers = {"Authorization": f"Bearer {token.get_secret_value()}"}
+        if alert.attempts > 1 and self._slack_already_posted(alert, channel, headers):
+            return Outcome(status="delivered")
+        body = {"channel": channel, "text": alert.text, "metadata": {"event_type": EVENT_TYPE, "event_payload": {"alert_id": alert.alert_key}}}
+        response = self.client.post(f"{self.slack_url}/chat.postMessage", json=body, headers=headers)
+        outcome = _classify(response, "Slack")
+        if outcome.status == "delivered" and not response.json().get("ok", False):
+            error = response.json().get("error", "unknown_error")
+            return Outcome(status="retry" if error in ("ratelimited", "internal_error", "fatal_error") else "failed", error=f"Slack refused the alert: {error}")
+        return outcome
+
+    def _slack_already_posted(self, alert: HypeAlert, channel: str, headers: dict[str, str]) -> bool:
+        response = self.client.get(f"{self.slack_url}/conversations.history", params={"channel": channel, "include_all_metadata": "true", "limit": 100}, headers=headers)
+        if response.status_code != 200 or not response.json().get("ok", False):
+            return False
+        for message in response.json().get("messages", []):
+            meta = message.get("metadata") or {}
+            if meta.get("event_type") == EVENT_TYPE and (meta.get("event_payload") or {}).get("alert_id") == alert.alert_key:
+                return True
+        return False
+
+    def _discord(self, alert: HypeAlert, channel_id: str) -> Outcome:
+        token = self.settings.discord_bot_token
+        if token is None:
+            return Outcome(status="failed", error="DISCORD_BOT_TOKEN is not set")
+        body = {"content": alert.text[:2000], "nonce": alert.alert_key[:25], "enforce_nonce": True}
+        response = self.client.post(f"{self.discord_url}/channels/{channel_id}/messages", json=body, headers={"Authorization": f"Bot {token.get_secret_value()}"})
+        return _classify(response, "Discord")
+
+    def _webhook(self, alert: HypeAlert, url: str) -> Outcome:
+        body = {"text": alert.text, "alert_id": alert.alert_key, "subject": alert.subject, "score": alert.score}
+        response = self.client.post(url, json=body, headers={"Idempotency-Key": alert.alert_key})
+        return _classify(response, f"webhook {url}")

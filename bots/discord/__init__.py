@@ -1,0 +1,1 @@
+"""The Discord bot (discord.py): app commands, one cog per feature, plus @-mentions."""

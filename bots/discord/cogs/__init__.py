@@ -1,0 +1,1 @@
+"""One extension per feature; `bots.discord.bot.EXTENSIONS` lists them."""

@@ -1,0 +1,130 @@
+"""Alerts through the bots: a crossing found by the watcher is posted once by the Slack app's token
+and once by the Discord bot's token, to the channels the watches name (recorders on 127.0.0.1);
+and the rich renderings the bots offer for an alert fit the platforms' limits."""
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import httpx
+import pytest
+from pydantic import SecretStr
+from sqlmodel import select
+
+from bots.delivery import Sender
+from bots.discord.embeds import alert_embed
+from bots.slack.blocks import alert_blocks
+from bots.watcher import deliver_pending, evaluate_all
+from memory.db import session_scope
+from memory.settings import Settings
+from memory.tables import HypeAlert, HypeWatch
+from memory.watches import upsert_watch
+from tests.bots.slack.recorder import SlackRecorder
+from tools.base import ToolError
+from tools.hype import HypeScoreData, SentimentBreakdown
+
+DISCORD_CHANNEL = "123456789012"
+
+
+class DiscordRecorder:
+    """Discord's create-message route: keeps each POST with its Authorization; honours nonces like Discord."""
+
+    def __init__(self) -> None:
+        self.posts: list[dict] = []
+        self.by_nonce: dict[str, dict] = {}
+        rec = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
+                body |= {"_path": self.path, "_auth": self.headers.get("Authorization")}
+                if body.get("enforce_nonce") and body.get("nonce") in rec.by_nonce:
+                    message = rec.by_nonce[body["nonce"]]
+                else:
+                    rec.posts.append(body)
+                    message = rec.by_nonce.setdefault(body.get("nonce") or uuid.uuid4().hex, body)
+                data = json.dumps({"id": str(id(message))}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/api/v10"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def scored(subject: str, score: float) -> HypeScoreData:
+    return HypeScoreData(subject=subject, window_start="2015-02-17T00:00:00", window_end="2015-02-24T00:00:00", window_days=7, region=None, score=score,
+                         previous_score=None, state="🔥", confidence=0.9, posts=100, reason=None, components=[], metrics=[],
+                         sentiment=SentimentBreakdown(mean=0.1, positive_share=0.3, neutral_share=0.4, negative_share=0.3, method="test"),
+                         top_posts=[], timeline=[], anomalies=[], peers=[])
+
+
+@pytest.fixture
+def bot_settings(settings: Settings):
+    s = settings.model_copy(update={"slack_bot_token": SecretStr("xoxb-bot"), "discord_bot_token": SecretStr("discord-bot")})
+    ids: list[int] = []
+    yield s, ids
+    with session_scope(s) as session:  # a shared test Postgres keeps rows between tests
+        for alert in session.exec(select(HypeAlert).where(HypeAlert.watch_id.in_(ids))).all():
+            session.delete(alert)
+        for watch in session.exec(select(HypeWatch).where(HypeWatch.id.in_(ids))).all():
+            session.delete(watch)
+
+
+def test_a_fired_alert_is_posted_once_by_each_bot(bot_settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings, ids = bot_settings
+    name = f"Stanley-{uuid.uuid4().hex[:6]}"
+    discord = DiscordRecorder()
+    try:
+        with SlackRecorder() as slack:
+            monkeypatch.setenv("DISCORD_API_URL", discord.url)
+            watches = [upsert_watch(settings, subject=name.casefold(), display=name, channel=channel, threshold=70, direction="above", window_days=7, create=True)
+                       for channel in ("slack:C1", f"discord:{DISCORD_CHANNEL}")]
+            ids.extend(w.id for w in watches)
+            scores = iter([80.0, 80.0, 83.0, 83.0])
+
+            def scorer(watch: HypeWatch) -> HypeScoreData:
+                if watch.id not in ids:
+                    raise ToolError("not_found", "not this test's watch")
+                return scored(watch.display, next(scores))
+
+            sender = Sender(settings.model_copy(update={"slack_api_url": slack.url}), httpx.Client(timeout=5))
+            assert evaluate_all(settings, scorer) == 2
+            assert deliver_pending(settings, sender, "w1", lease_s=30, retry_base=0.0, max_attempts=3) == 2
+            assert evaluate_all(settings, scorer) == 0  # still above: no second crossing
+            assert deliver_pending(settings, sender, "w2", lease_s=30, retry_base=0.0, max_attempts=3) == 0
+
+            posted = slack.of("chat.postMessage")
+            assert len(posted) == 1 and posted[0]["channel"] == "C1" and posted[0]["_auth"] == "Bearer xoxb-bot"
+            assert name in posted[0]["text"] and "threshold of 70" in posted[0]["text"]
+            assert len(discord.posts) == 1
+            assert discord.posts[0]["_path"] == f"/api/v10/channels/{DISCORD_CHANNEL}/messages" and discord.posts[0]["_auth"] == "Bot discord-bot"
+    finally:
+        discord.close()
+
+
+def test_alert_renderings_carry_the_score_and_why_it_fired() -> None:
+    why = "🔥 Stanley hype is 83/100 — above your threshold of 70 (7-day window 2015-02-17 → 2015-02-24). ⚠️ possible bot activity."
+    blocks = alert_blocks("Stanley" * 40, 83.2, why, chart_url="https://example.org/chart.png")
+    assert blocks[0]["type"] == "header" and len(blocks[0]["text"]["text"]) <= 150
+    assert "*Why it fired:*" in blocks[1]["text"]["text"] and "threshold of 70" in blocks[1]["text"]["text"]
+    assert blocks[2] == {"type": "image", "image_url": "https://example.org/chart.png", "alt_text": "hype timeline for " + ("Stanley" * 40)[:99] + "…"}
+    embed = alert_embed("Stanley", 83.2, why, chart_filename="hype.png").to_dict()
+    assert embed["title"] == "📈 Hype alert: Stanley at 83/100" and embed["image"]["url"] == "attachment://hype.png"
+    assert embed["fields"][0] == {"name": "Why it fired", "value": why, "inline": False}
