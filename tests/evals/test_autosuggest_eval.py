@@ -1,0 +1,34 @@
+import argparse
+import gzip
+import re
+
+from evals import autosuggest
+
+
+def test_read_log_drops_header_and_blanks(tmp_path):
+    path = tmp_path / "log.txt.gz"
+    with gzip.open(path, "wt") as fh:
+        fh.write("Query\nHarry  Potter\n\nred dress\n")
+    assert autosuggest.read_log(path) == ["harry potter", "red dress"]
+
+
+def test_prefixes_keep_two_typed_and_one_left_and_are_seeded():
+    queries = ["ab", "abc", "harry potter"] * 50
+    pairs = autosuggest.sample_prefixes(queries, seed=3)
+    assert len(pairs) == 100  # "ab" is too short to leave a character
+    assert all(2 <= len(p) <= len(q) - 1 and q.startswith(p) for p, q in pairs)
+    assert pairs == autosuggest.sample_prefixes(queries, seed=3)
+
+
+def test_run_prints_table_and_one_headline(tmp_path, capsys):
+    words = ["red", "dress", "shoes", "train", "wooden", "toy", "blue", "hat"]
+    lines = [f"{words[i % 8]} {words[(i * 3) % 8]}" for i in range(400)]
+    path = tmp_path / "log.txt"
+    path.write_text("\n".join(lines))
+    parser = argparse.ArgumentParser()
+    autosuggest.add_arguments(parser)
+    args = parser.parse_args(["--file", str(path), "--hidden", "16", "--max-steps", "5", "--beam", "2"])
+    assert autosuggest.run(args) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    assert re.fullmatch(r"autosuggest MRR@10 engine=\d\.\d{3} mpc=\d\.\d{3} mpc_lw=\d\.\d{3} unseen-success@10=(\d\.\d{3}|nan) \(n=40\)", out[-1])
+    assert any(line.startswith("mpc_lw") for line in out)
