@@ -49,21 +49,17 @@ def _subject(slots: Slots, extra_stop: set[str] | None = None) -> str:
     return residue(slots, extra_stop)
 
 
-def _seeds(text: str) -> list[str]:
-    m = re.search(r"\b(?:for|on|about|of|re|towards?|into|like)\s+([^?.!]+?)(?:\?|$|\bin\b|\bamong\b|\bwith\b)", text, re.IGNORECASE)
-    if not m:
-        return []
-    parts = re.split(r",|/|\band\b|&|\+", m.group(1))
-    return [p.strip() for p in parts if p.strip()][:10]
+def _set_subject(args: dict, key: str, subject: str, ctx: PreviousCall | None) -> None:
+    """The named subject, else the one the previous call was about ("watch it", "personas for that")."""
+    if subject:
+        args[key] = subject
+    elif not args.get(key) and ctx and ctx.subject():
+        args[key] = ctx.subject()
 
 
 def hype_score(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
     args = dict(prev)
-    subject = _subject(s)
-    if subject:
-        args["subject"] = subject
-    elif not args.get("subject") and ctx and ctx.subject():
-        args["subject"] = ctx.subject()
+    _set_subject(args, "subject", _subject(s), ctx)
     if s.window_days:
         args["window_days"] = s.window_days
     if s.region:
@@ -140,11 +136,7 @@ def forecast_demand(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
 
 def simulate_launch(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
     args = dict(prev)
-    subject = _subject(s, {"start", "starting", "launch", "vs", "instead", "try", "at"})
-    if subject:
-        args["product"] = subject
-    elif not args.get("product") and ctx and ctx.subject():
-        args["product"] = ctx.subject()
+    _set_subject(args, "product", _subject(s, {"start", "starting", "launch", "vs", "instead", "try", "at"}), ctx)
     previous = prev.get("scenarios") or []
 
     def kept(key: str) -> list[Any]:
@@ -179,11 +171,7 @@ def _scenario_label(key: str, value: Any) -> str:
 
 def build_personas(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
     args = dict(prev)
-    subject = _subject(s, {"make", "it"})
-    if subject:
-        args["product"] = subject
-    elif not args.get("product") and ctx and ctx.subject():
-        args["product"] = ctx.subject()
+    _set_subject(args, "product", _subject(s, {"make", "it"}), ctx)
     args["audience"] = _audience(s, prev.get("audience") or (ctx.args.get("audience") if ctx else None))
     if s.count:
         args["count"] = min(s.count, 20)
@@ -244,11 +232,7 @@ def record_engagement(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
 def watch_hype(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
     args = dict(prev)
     args["action"] = "remove" if s.remove else ("update" if prev else "create")
-    subject = _subject(s, {"it", "goes", "gets", "if", "when", "once", "above", "below", "know", "eye", "keep", "stop", "remove", "delete", "cancel", "unwatch", "channel", "slack", "discord"})
-    if subject:
-        args["subject"] = subject
-    elif not args.get("subject") and ctx and ctx.subject():
-        args["subject"] = ctx.subject()
+    _set_subject(args, "subject", _subject(s, {"it", "goes", "gets", "if", "when", "once", "above", "below", "know", "eye", "keep", "stop", "remove", "delete", "cancel", "unwatch", "channel", "slack", "discord"}), ctx)
     if s.threshold is not None:
         args["threshold"] = s.threshold
     if s.direction:
@@ -265,11 +249,7 @@ def list_watches(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
 
 def analyze_launch(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
     args = dict(prev)
-    subject = _subject(s, {"hit", "flop", "work", "succeed", "sell", "well", "land", "position", "launch", "launching", "should", "plan", "we're", "were", "going", "gonna"})
-    if subject:
-        args["product"] = subject
-    elif not args.get("product") and ctx and ctx.subject():
-        args["product"] = ctx.subject()
+    _set_subject(args, "product", _subject(s, {"hit", "flop", "work", "succeed", "sell", "well", "land", "position", "launch", "launching", "should", "plan", "we're", "were", "going", "gonna"}), ctx)
     if s.prices:
         args["price"] = s.prices[0]
     audience = _audience(s, prev.get("audience"))

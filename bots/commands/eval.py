@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import argparse
-import importlib
+
+from bots.commands import add_module_subcommands
 
 # eval name -> module exposing add_arguments(parser) and run(args) -> int
 EVALS = {
@@ -17,12 +18,4 @@ EVALS = {
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("eval", help="score an engine on real data; the last line is the headline figure")
-    evals = parser.add_subparsers(dest="eval_name", required=True)
-    for name, module_name in EVALS.items():
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError:
-            continue  # that engine's eval has not landed yet
-        sub = evals.add_parser(name, help=(module.__doc__ or "").strip().splitlines()[0] if module.__doc__ else None)
-        module.add_arguments(sub)
-        sub.set_defaults(func=module.run)
+    add_module_subcommands(parser, "eval_name", EVALS)

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import argparse
-import importlib
+
+from bots.commands import add_module_subcommands
 
 # target -> module exposing add_arguments(parser) and run(args) -> int
 TARGETS = {
@@ -15,12 +16,4 @@ TARGETS = {
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("serve", help="run a front-end or the hype watcher")
-    targets = parser.add_subparsers(dest="target", required=True)
-    for name, module_name in TARGETS.items():
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError:
-            continue  # that front-end has not landed yet
-        sub = targets.add_parser(name, help=(module.__doc__ or "").strip().splitlines()[0] if module.__doc__ else None)
-        module.add_arguments(sub)
-        sub.set_defaults(func=module.run)
+    add_module_subcommands(parser, "target", TARGETS)
