@@ -1,52 +1,269 @@
-"""Hype tools: the hype score of a subject, and the watches that post alerts when it crosses a threshold."""
+"""Hype tools: the hype score of a subject from stored posts (this module), and the watches that
+post alerts when it crosses a threshold (`tools.hype_watch`).
+
+Windows end at the subject's latest post, not today: the shared posts are from February 2015, and
+"this week" of a subject means its last `window_days` days of posts. Every output names the window.
+Undated posts (the SXSW batch) get sentiment and share of voice only: no time metrics, no score.
+"""
 from __future__ import annotations
 
-from typing import Literal
+import re
+from datetime import datetime, timedelta, timezone
 
+import pandas as pd
 from pydantic import BaseModel, Field
+from sqlmodel import select
 
-from tools.base import ToolContext, ToolOutput
-from tools.registry import not_available, register
+from engines.hype.anomalies import Anomaly, detect
+from engines.hype.metrics import Metric, compute_metrics, describe
+from engines.hype.posts import normalise_subject
+from engines.hype.score import HISTORY_WINDOWS, MIN_POSTS, Component, score_subject
+from memory.datadir import DataFileMissing
+from memory.db import session_scope
+from memory.hype_sentiment import score_unscored, train_and_save
+from memory.posts import airline_posts, fingerprint, known_subjects, link_by_text, latest_post_time, store_posts, subject_posts, sxsw_posts
+from memory.tables import HypeSnapshot
+from tools.base import Chart, ToolContext, ToolError, ToolOutput
+from tools.builders import build_step
+from tools.hype_chart import TimelinePoint, render_timeline
+from tools.registry import register
 from tools.schemas import RegionName
+
+CLASSIFY_INLINE = 300  # posts the tool may classify (and store) per call; the rest wait for `caeser build`
+TOP_POSTS = 5
+SHARED_SOURCES = frozenset({"airline_tweets", "sxsw_2011"})
 
 
 class HypeScoreInput(BaseModel):
     subject: str = Field(min_length=1, max_length=200, description="Product, brand or topic, e.g. 'Stanley cups', 'Virgin America'.")
-    window_days: int = Field(default=7, ge=1, le=365, description="How many days of posts to score.")
+    window_days: int = Field(default=7, ge=1, le=365, description="How many days of posts to score, ending at the subject's latest post.")
     region: RegionName | None = None
 
 
-class WatchHypeInput(BaseModel):
-    action: Literal["create", "update", "remove"] = "create"
-    subject: str = Field(min_length=1, max_length=200)
-    threshold: float | None = Field(default=None, ge=0, le=100, description="Hype score (0–100) that fires the alert; required to create.")
-    direction: Literal["above", "below"] = "above"
-    channel: str | None = Field(default=None, max_length=300, description="Where to post: 'slack:#channel', 'discord:<channel id>' or 'webhook:<url>'.")
+class SentimentBreakdown(BaseModel):
+    mean: float
+    positive_share: float
+    neutral_share: float
+    negative_share: float
+    method: str
 
 
-class ListWatchesInput(BaseModel):
-    subject: str | None = Field(default=None, description="Only watches on this subject.")
-    include_alerts: bool = True
+class TopPost(BaseModel):
+    text: str
+    author: str
+    created_at: str | None
+    label: str
+    sentiment: float
+    engagement: int
 
 
-@register("hype_score", engine="hype", input_model=HypeScoreInput, output_model=ToolOutput, description="""
+class HypeScoreData(BaseModel):
+    subject: str
+    window_start: str | None
+    window_end: str | None
+    window_days: int
+    region: str | None
+    score: float | None = Field(description="0–100, None when there are too few (or undated) posts to score.")
+    previous_score: float | None
+    state: str
+    confidence: float
+    posts: int
+    reason: str | None = Field(description="Why there is no score, when there is none.")
+    components: list[Component]
+    metrics: list[Metric]
+    sentiment: SentimentBreakdown
+    top_posts: list[TopPost]
+    timeline: list[TimelinePoint]
+    anomalies: list[Anomaly]
+    peers: list[str]
+
+
+class HypeScoreOutput(ToolOutput):
+    data: HypeScoreData
+
+
+# --- posts on hand --------------------------------------------------------------------------------
+
+def ensure_shared_posts(ctx: ToolContext) -> str:
+    """Import the shared airline and SXSW posts once (a no-op when already stored)."""
+    reports = []
+    for loader, source in ((airline_posts, "airline_tweets"), (sxsw_posts, "sxsw_2011")):  # = SHARED_SOURCES
+        try:
+            frame = loader(ctx.settings.data_dir)
+        except DataFileMissing as exc:
+            reports.append(str(exc))
+            continue
+        reports.append(store_posts(ctx.settings, frame, source=source).sentence())
+    return " ".join(reports)
+
+
+def resolve_subject(ctx: ToolContext, subject: str) -> tuple[str, str]:
+    """(normalised key, display name). Unknown subjects are searched for in the post texts once and
+    linked; with no post naming them, a ToolError lists the subjects we do have."""
+    key = normalise_subject(subject)
+    subjects = known_subjects(ctx.settings)
+    if key not in subjects and SHARED_SOURCES - {source for info in subjects.values() for source in info.sources}:
+        ensure_shared_posts(ctx)
+        subjects = known_subjects(ctx.settings)
+    if key not in subjects and link_by_text(ctx.settings, subject.strip()):
+        subjects = known_subjects(ctx.settings)
+    if key not in subjects:
+        options = [s.display for s in sorted(subjects.values(), key=lambda s: -s.posts)]
+        raise ToolError("not_found", f"No stored post mentions “{subject.strip()}”, so there is nothing to score. Import posts about it (`caeser data`), or pick a subject we have posts for.",
+                        field="subject", options=options)
+    return key, subjects[key].display
+
+
+def _peers(ctx: ToolContext, key: str) -> dict[str, str]:
+    """Subjects sharing a source with this one (the other airlines, the other SXSW brands):
+    normalised key → display name."""
+    subjects = known_subjects(ctx.settings)
+    sources = set(subjects[key].sources)
+    return {k: info.display for k, info in subjects.items() if k != key and info.posts >= MIN_POSTS and sources & set(info.sources)}
+
+
+# --- the figures ----------------------------------------------------------------------------------
+
+def _sentiment(frame: pd.DataFrame, method: str) -> SentimentBreakdown:
+    n = max(len(frame), 1)
+    labels = frame["label"]
+    return SentimentBreakdown(mean=round(float(frame["sentiment"].mean()) if len(frame) else 0.0, 3), positive_share=round(float((labels == "positive").sum() / n), 3),
+                              neutral_share=round(float((labels == "neutral").sum() / n), 3), negative_share=round(float((labels == "negative").sum() / n), 3), method=method)
+
+
+def _top_posts(frame: pd.DataFrame) -> list[TopPost]:
+    """Most engaged posts first; ties broken by the strongest sentiment (most telling)."""
+    ranked = frame.assign(engagement=frame["likes"] + frame["reposts"] + frame["replies"], strength=frame["sentiment"].abs())
+    ranked = ranked.sort_values(["engagement", "strength", "id"], ascending=[False, False, True]).head(TOP_POSTS)
+    return [TopPost(text=r.text, author=r.author, created_at=None if pd.isna(r.created_at) else r.created_at.isoformat(), label=r.label,
+                    sentiment=round(float(r.sentiment), 3), engagement=int(r.engagement)) for r in ranked.itertuples()]
+
+
+def _timeline(frame: pd.DataFrame) -> list[TimelinePoint]:
+    dated = frame.dropna(subset=["created_at"])
+    if dated.empty:
+        return []
+    daily = dated.groupby(dated["created_at"].dt.strftime("%Y-%m-%d"))["sentiment"].agg(["size", "mean"])
+    return [TimelinePoint(date=d, posts=int(row["size"]), sentiment_mean=None if pd.isna(row["mean"]) else round(float(row["mean"]), 3)) for d, row in daily.iterrows()]
+
+
+def compute_hype(ctx: ToolContext, inp: HypeScoreInput) -> tuple[HypeScoreData, str]:
+    """The figures for one request (no snapshot written): data and the source sentence."""
+    key, display = resolve_subject(ctx, inp.subject)
+    frame = subject_posts(ctx.settings, [key], inp.region)
+    if frame.empty:
+        raise ToolError("not_found", f"There are posts about {display}, but none in {inp.region}.", field="region")
+    peer_keys = _peers(ctx, key)
+    peers_all = subject_posts(ctx.settings, list(peer_keys), inp.region) if peer_keys else frame.iloc[0:0]
+    both = pd.concat([frame, peers_all], ignore_index=True)
+    latest = latest_post_time(frame)
+    # Sentiment only where a scored window can reach: W, P and the history windows of both.
+    horizon = None if latest is None else latest - timedelta(days=3 * inp.window_days + HISTORY_WINDOWS)
+    needed = both["created_at"].isna() | (both["created_at"] >= horizon) if horizon is not None else both["created_at"].isna()
+    scored, method = score_unscored(ctx.settings, both.loc[needed].copy(), store_limit=CLASSIFY_INLINE)
+    both.loc[needed, ["sentiment", "label"]] = scored[["sentiment", "label"]].to_numpy()
+    both["sentiment"] = both["sentiment"].astype(float)
+    frame, peers_all = both.iloc[: len(frame)].reset_index(drop=True), both.iloc[len(frame):].reset_index(drop=True)
+    peers = {k: g.reset_index(drop=True) for k, g in peers_all.groupby("subject")}
+    source = f"{len(frame)} stored posts about {display} ({', '.join(sorted(set(frame['source'])))}); {method}"
+    undated = frame.loc[frame["created_at"].isna()]
+    if latest is None:
+        return _undated(display, inp, undated, peers, peer_keys, method, ""), source + "; undated batch: sentiment and share of voice only"
+    end = latest + timedelta(microseconds=1)
+    start = end - timedelta(days=inp.window_days)
+    window = frame.loc[(frame["created_at"] >= start) & (frame["created_at"] < end)]
+    timeline = _timeline(frame)
+    base = dict(subject=display, window_start=start.isoformat(timespec="seconds"), window_end=latest.isoformat(timespec="seconds"), window_days=inp.window_days,
+                region=inp.region, sentiment=_sentiment(window, method), top_posts=_top_posts(window), timeline=timeline, peers=[peer_keys[k] for k in peers])
+    if len(window) < MIN_POSTS and len(undated) >= MIN_POSTS:
+        note = f"only {len(window)} dated posts in {base['window_start'][:10]} → {base['window_end'][:10]}; "
+        return _undated(display, inp, undated, peers, peer_keys, method, note), source + "; undated batch: sentiment and share of voice only"
+    if len(window) < MIN_POSTS:
+        metrics = compute_metrics(frame, end, inp.window_days, len(window))
+        return HypeScoreData(**base, score=None, previous_score=None, state="😐", confidence=0.0, posts=len(window), components=[], metrics=describe(metrics), anomalies=[],
+                             reason=f"only {len(window)} posts in the window; at least {MIN_POSTS} are needed to score"), source
+    result = score_subject(frame, end, inp.window_days, peers)
+    previous = compute_metrics(frame.loc[frame["created_at"] < start], start, inp.window_days, 0)
+    return HypeScoreData(**base, score=result.score, previous_score=result.previous_score, state=result.state, confidence=result.confidence, posts=result.posts,
+                         reason=None, components=result.components, metrics=describe(result.metrics), anomalies=detect(result.metrics, previous)), source
+
+
+def _undated(display: str, inp: HypeScoreInput, frame: pd.DataFrame, peers: dict[str, pd.DataFrame], names: dict[str, str], method: str, note: str) -> HypeScoreData:
+    """Sentiment and share of voice of the undated posts (the SXSW batch); `note` says why the dated
+    ones, if any, were not enough."""
+    total = len(frame) + sum(int(p["created_at"].isna().sum()) for p in peers.values())
+    return HypeScoreData(subject=display, window_start=None, window_end=None, window_days=inp.window_days, region=inp.region, score=None, previous_score=None, state="😐",
+                         confidence=0.0, posts=len(frame), components=[], metrics=[Metric(name="share_of_voice", value=round(len(frame) / max(total, 1), 4), unit="share", formula="N / Σ over subjects N")],
+                         reason=note + f"{len(frame)} posts carry no timestamps (one undated batch), so volume over time, velocity and the score cannot be computed",
+                         sentiment=_sentiment(frame, method), top_posts=_top_posts(frame), timeline=[], anomalies=[], peers=[names[k] for k in peers])
+
+
+def summarise(d: HypeScoreData) -> str:
+    s = d.sentiment
+    mood = f"sentiment {s.mean:+.2f} ({s.positive_share:.0%} positive, {s.negative_share:.0%} negative)"
+    if d.score is None:
+        where = f" between {d.window_start[:10]} and {d.window_end[:10]}" if d.window_start else ""
+        return f"{d.subject}: no hype score — {d.reason}. {d.posts} posts{where}; {mood}."
+    move = "" if d.previous_score is None else f", {d.score - d.previous_score:+.0f} vs the previous {d.window_days} days"
+    top = max(d.components, key=lambda c: c.points)
+    flags = (" Flags: " + "; ".join(a.message for a in d.anomalies) + ".") if d.anomalies else ""
+    return (f"{d.state} {d.subject} hype {d.score:.0f}/100{move} (confidence {d.confidence:.0%}), from {d.posts} posts in the {d.window_days} days "
+            f"{d.window_start[:10]} → {d.window_end[:10]} (the subject's latest posts); {mood}; biggest driver: {top.metric.replace('_', ' ')}.{flags}")
+
+
+# --- snapshots ------------------------------------------------------------------------------------
+
+def snapshot_row(d: HypeScoreData, fp: str) -> HypeSnapshot:
+    def when(iso: str | None) -> datetime | None:
+        return datetime.fromisoformat(iso).replace(tzinfo=timezone.utc) if iso else None
+
+    return HypeSnapshot(subject=normalise_subject(d.subject), window_days=d.window_days, region=d.region, window_start=when(d.window_start),
+                        window_end=when(d.window_end), score=d.score, state=d.state,
+                        confidence=d.confidence, posts=d.posts, fingerprint=fp, result=d.model_dump(mode="json"))
+
+
+def _cached(ctx: ToolContext, inp: HypeScoreInput, fp: str) -> HypeSnapshot | None:
+    with session_scope(ctx.settings) as s:
+        return s.exec(select(HypeSnapshot).where(HypeSnapshot.subject == normalise_subject(inp.subject), HypeSnapshot.window_days == inp.window_days,
+                                                 HypeSnapshot.region == inp.region if inp.region else HypeSnapshot.region.is_(None), HypeSnapshot.fingerprint == fp)
+                      .order_by(HypeSnapshot.id.desc()).limit(1)).first()
+
+
+def _chart(ctx: ToolContext, d: HypeScoreData, fp: str) -> list[Chart]:
+    if not d.timeline or d.window_start is None:
+        return []
+    slug = re.sub(r"[^a-z0-9]+", "-", d.subject.lower()).strip("-")
+    name = f"hype-{slug}-{d.window_days}d-{(d.region or 'all').replace(' ', '')}-{fp.replace(':', '_')}.png"
+    title = f"{d.subject}: posts and sentiment per day"
+    path = render_timeline(ctx.settings.charts_dir / name, title, d.timeline, (d.window_start[:10], d.window_end[:10]))
+    return [Chart(path=str(path), title=title)]
+
+
+@register("hype_score", engine="hype", input_model=HypeScoreInput, output_model=HypeScoreOutput, description="""
 Hype score 0–100 for a product, brand or topic from social posts: metric breakdown (volume, velocity,
 sentiment, novelty, engagement…), sentiment, top posts, timeline and confidence. Use for "what's the hype on X this week?".
 """)
-def hype_score(inp: HypeScoreInput, ctx: ToolContext) -> ToolOutput:
-    raise not_available("hype", "hype_score")
+def hype_score(inp: HypeScoreInput, ctx: ToolContext) -> HypeScoreOutput:
+    fp = fingerprint(ctx.settings)
+    cached = _cached(ctx, inp, fp)
+    if cached is not None:
+        data, source = HypeScoreData.model_validate(cached.result), cached.result.get("_source", "")
+    else:
+        data, source = compute_hype(ctx, inp)
+        fp = fingerprint(ctx.settings)  # classifying posts inline changes it
+        row = snapshot_row(data, fp)
+        row.result["_source"] = source
+        with session_scope(ctx.settings) as s:
+            s.add(row)
+    return HypeScoreOutput(summary=summarise(data), data=data, charts=_chart(ctx, data, fp), source=source or "stored posts")
 
 
-@register("watch_hype", engine="hype", input_model=WatchHypeInput, output_model=ToolOutput, description="""
-Create, update or remove a hype watch: when the subject's hype score crosses the threshold, caeser
-posts an alert to the named Slack/Discord channel or webhook. Use for "alert me in #launches if X goes above 70".
-""")
-def watch_hype(inp: WatchHypeInput, ctx: ToolContext) -> ToolOutput:
-    raise not_available("hype", "watch_hype")
-
-
-@register("list_watches", engine="hype", input_model=ListWatchesInput, output_model=ToolOutput, store=False, description="""
-The hype watches that exist and the alerts they fired. Use for "what am I watching?".
-""")
-def list_watches(inp: ListWatchesInput, ctx: ToolContext) -> ToolOutput:
-    raise not_available("hype", "list_watches")
+@build_step("hype: posts and sentiment model", order=40)
+def build_hype(ctx: ToolContext) -> str:
+    """Import the shared posts, train the sentiment classifier, classify every stored post."""
+    report = ensure_shared_posts(ctx)
+    train_and_save(ctx.settings)
+    frame = subject_posts(ctx.settings, list(known_subjects(ctx.settings)))
+    frame = frame.drop_duplicates("id")
+    score_unscored(ctx.settings, frame)
+    return f"{report} Sentiment classifier trained and {len(frame)} posts classified."

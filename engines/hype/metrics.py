@@ -1,0 +1,152 @@
+"""The hype metrics: each one a documented formula over the posts of one window.
+
+Notation: W is the scored window `[end − d days, end)`, P the window of the same length just before
+it, N(X) the number of posts in X, A(X) its set of authors, s_i a post's sentiment score in [−1, 1]
+(p(positive) − p(negative) from the classifier), H the hourly post counts over W.
+The formulas are repeated, with the reasons for each, in `docs/hype.md`.
+
+Input is a post frame (see `engines.hype.posts`) already restricted to one subject and to
+`created_at < end`; `peer_volume` is N(W) summed over every subject (for share of voice).
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel
+
+_WORD = re.compile(r"[a-z][a-z']+")
+
+
+class Metric(BaseModel):
+    name: str
+    value: float
+    unit: str
+    formula: str
+
+
+# name -> (unit, formula). The single source of truth for what each number means.
+DEFINITIONS: dict[str, tuple[str, str]] = {
+    "volume": ("posts", "N(W)"),
+    "velocity": ("posts/day", "N(W) / d"),
+    "growth": ("ratio", "(N(W) − N(P)) / max(N(P), 1)"),
+    "acceleration": ("posts/day²", "(v₂ − v₁) / (d/2), v₁ v₂ = posts/day in W's first and second half"),
+    "sentiment_mean": ("score", "mean s_i over W"),
+    "sentiment_velocity": ("score/day", "(mean s in W's second half − mean s in first half) / (d/2)"),
+    "sentiment_shift": ("score", "mean s over W − mean s over P"),
+    "positive_share": ("share", "#{label = positive} / N(W)"),
+    "negative_share": ("share", "#{label = negative} / N(W)"),
+    "net_sentiment": ("share", "positive_share − negative_share"),
+    "sentiment_dispersion": ("score", "standard deviation of s_i over W (polarisation)"),
+    "unique_authors": ("authors", "|A(W)|"),
+    "new_author_share": ("share", "|A(W) − A(before W)| / |A(W)|"),
+    "new_ngram_share": ("share", "|B(W) − B(P)| / |B(W)|, B = distinct word bigrams"),
+    "posts_per_author": ("posts", "N(W) / |A(W)|"),
+    "engagement_rate": ("per post", "Σ (likes + reposts + replies) / N(W)"),
+    "amplification_rate": ("per post", "Σ reposts / N(W)"),
+    "reach_proxy": ("accounts", "|A(W)| + Σ reposts (each repost shows the post to another audience)"),
+    "share_of_voice": ("share", "N(W) / Σ over subjects N(W)"),
+    "burstiness": ("index", "(σ − μ) / (σ + μ) of gaps between consecutive posts (Goh–Barabási; −1 regular, 0 random, 1 bursty)"),
+    "peak_ratio": ("ratio", "max H / mean H"),
+    "attention_half_life": ("hours", "hours from the peak hour until H first falls to ≤ half the peak"),
+    "duplicate_share": ("share", "posts whose text_key repeats within W / N(W) (copy-paste bursts)"),
+    "author_concentration": ("index", "Σ_a (posts by a / N(W))² (Herfindahl; 1 = one account)"),
+    "top_author_share": ("share", "posts by the most active author / N(W)"),
+}
+
+
+def _halves(times: pd.Series, start: datetime, days: float) -> tuple[np.ndarray, np.ndarray]:
+    mid = start + timedelta(days=days / 2)
+    first = (times < mid).to_numpy()
+    return first, ~first
+
+
+def _bigrams(texts: pd.Series) -> set[tuple[str, str]]:
+    out: set[tuple[str, str]] = set()
+    for text in texts:
+        words = _WORD.findall(text.lower())
+        out.update(zip(words, words[1:]))
+    return out
+
+
+def _burstiness(times: pd.Series) -> float:
+    if len(times) < 3:
+        return 0.0
+    gaps = np.diff(np.sort(times.to_numpy().astype("datetime64[s]").astype(np.int64))).astype(float)
+    mu, sigma = gaps.mean(), gaps.std()
+    return float((sigma - mu) / (sigma + mu)) if sigma + mu > 0 else 0.0
+
+
+def _hourly(times: pd.Series, start: datetime, days: float) -> np.ndarray:
+    hours = int(np.ceil(days * 24))
+    idx = ((times - pd.Timestamp(start)).dt.total_seconds() // 3600).astype(int).clip(0, hours - 1)
+    return np.bincount(idx.to_numpy(), minlength=hours).astype(float)
+
+
+def _half_life(hourly: np.ndarray) -> float:
+    if hourly.max() <= 0:
+        return 0.0
+    peak = int(hourly.argmax())
+    after = np.nonzero(hourly[peak:] <= hourly[peak] / 2)[0]
+    return float(after[0]) if len(after) else float(len(hourly) - peak)
+
+
+def compute_metrics(frame: pd.DataFrame, end: datetime, days: float, peer_volume: int) -> dict[str, float]:
+    """Every metric in DEFINITIONS for the window ending at `end` (exclusive). Empty W gives zeros
+    except where a ratio has no meaning, which is 0 by convention (stated in docs/hype.md)."""
+    start, prev_start = end - timedelta(days=days), end - timedelta(days=2 * days)
+    times = frame["created_at"]
+    in_w = ((times >= start) & (times < end)).to_numpy()
+    in_p = ((times >= prev_start) & (times < start)).to_numpy()
+    w, p = frame.loc[in_w], frame.loc[in_p]
+    n, n_prev = len(w), len(p)
+    m: dict[str, float] = dict.fromkeys(DEFINITIONS, 0.0)
+    m["growth"] = (n - n_prev) / max(n_prev, 1)
+    if n == 0:
+        return m
+    first, second = _halves(w["created_at"], start, days)
+    half = days / 2
+    s = w["sentiment"].to_numpy(dtype=float)
+    labels = w["label"].to_numpy()
+    authors = w["author"]
+    author_counts = authors.value_counts()
+    engagement = w[["likes", "reposts", "replies"]].to_numpy(dtype=float)
+    hourly = _hourly(w["created_at"], start, days)
+    bigrams_w = _bigrams(w["text"])
+    earlier_authors = set(frame.loc[(times < start).to_numpy(), "author"])
+    key_counts = w["text_key"].map(w["text_key"].value_counts())
+    m.update(
+        volume=n,
+        velocity=n / days,
+        acceleration=(second.sum() / half - first.sum() / half) / half,
+        sentiment_mean=float(s.mean()),
+        sentiment_velocity=(float(s[second].mean()) - float(s[first].mean())) / half if first.any() and second.any() else 0.0,
+        sentiment_shift=float(s.mean() - p["sentiment"].mean()) if n_prev else 0.0,
+        positive_share=float((labels == "positive").mean()),
+        negative_share=float((labels == "negative").mean()),
+        sentiment_dispersion=float(s.std()),
+        unique_authors=len(author_counts),
+        new_author_share=len(set(author_counts.index) - earlier_authors) / len(author_counts),
+        new_ngram_share=len(bigrams_w - _bigrams(p["text"])) / len(bigrams_w) if bigrams_w else 0.0,
+        posts_per_author=n / len(author_counts),
+        engagement_rate=float(engagement.sum() / n),
+        amplification_rate=float(engagement[:, 1].sum() / n),
+        reach_proxy=len(author_counts) + float(engagement[:, 1].sum()),
+        share_of_voice=n / max(peer_volume, n),
+        burstiness=_burstiness(w["created_at"]),
+        peak_ratio=float(hourly.max() / hourly.mean()),
+        attention_half_life=_half_life(hourly),
+        duplicate_share=float((key_counts > 1).mean()),
+        author_concentration=float(((author_counts / n) ** 2).sum()),
+        top_author_share=float(author_counts.iloc[0] / n),
+    )
+    m["net_sentiment"] = m["positive_share"] - m["negative_share"]
+    return {k: float(v) for k, v in m.items()}
+
+
+def describe(values: dict[str, float]) -> list[Metric]:
+    """The metrics with their units and formulas, in DEFINITIONS order (for the tool's breakdown)."""
+    return [Metric(name=k, value=round(values[k], 4), unit=DEFINITIONS[k][0], formula=DEFINITIONS[k][1]) for k in DEFINITIONS]
+

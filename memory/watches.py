@@ -1,0 +1,143 @@
+"""Watches and the alert outbox in SQL.
+
+Exactly-once rests on three things here:
+1. An evaluation writes its snapshot, the watch's new state and (on a crossing) the alert row in
+   ONE transaction, with the watch row locked (`FOR UPDATE` on Postgres; SQLite serialises
+   writers) and the crossing decided on the freshly read state. (watch_id, crossing) is unique,
+   so two evaluators can never queue the same crossing twice.
+2. A delivery worker claims rows with a lease: it picks candidates (`FOR UPDATE SKIP LOCKED` on
+   Postgres) and sets `lease_owner`/`lease_until` only where the row is still claimable, so each
+   row has one owner at a time. A worker that dies loses its lease when it expires; the next claim
+   counts another attempt and re-sends with the same idempotency key.
+3. Marking delivered or failed is conditional on still owning the lease.
+"""
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+
+from pydantic import BaseModel
+from sqlalchemy import and_, or_, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+
+from engines.hype.watch import decide
+from memory.db import session_scope
+from memory.settings import Settings
+from memory.tables import HypeAlert, HypeSnapshot, HypeWatch, utcnow
+
+
+class WatchNotFound(LookupError):
+    pass
+
+
+def get_watches(settings: Settings, subject: str | None = None) -> list[HypeWatch]:
+    with session_scope(settings) as s:
+        query = select(HypeWatch).order_by(HypeWatch.id)
+        if subject is not None:
+            query = query.where(HypeWatch.subject == subject)
+        return list(s.exec(query).all())
+
+
+def upsert_watch(settings: Settings, *, subject: str, display: str, channel: str, threshold: float | None, direction: str, window_days: int, create: bool) -> HypeWatch:
+    """Create (or, with create=False, update) the watch of (subject, channel). Changing the
+    threshold or direction re-arms it."""
+    with session_scope(settings) as s:
+        watch = s.exec(select(HypeWatch).where(HypeWatch.subject == subject, HypeWatch.channel == channel)).first()
+        if watch is None and not create:
+            raise WatchNotFound(f"no watch on {display} posting to {channel}")
+        if watch is None:
+            watch = HypeWatch(subject=subject, display=display, channel=channel, threshold=threshold if threshold is not None else 0.0, direction=direction, window_days=window_days)
+        else:
+            watch.threshold = threshold if threshold is not None else watch.threshold
+            watch.direction, watch.window_days, watch.armed, watch.updated_at = direction, window_days, True, utcnow()
+        s.add(watch)
+        s.flush()
+        s.refresh(watch)
+        return watch
+
+
+def remove_watch(settings: Settings, subject: str, channel: str | None) -> list[HypeWatch]:
+    """Remove the subject's watches (only the one on `channel` when given); their alert history stays."""
+    with session_scope(settings) as s:
+        query = select(HypeWatch).where(HypeWatch.subject == subject)
+        if channel is not None:
+            query = query.where(HypeWatch.channel == channel)
+        gone = list(s.exec(query).all())
+        for watch in gone:
+            s.delete(watch)
+        return gone
+
+
+def alerts_of(settings: Settings, watch_ids: list[int], limit: int = 20) -> list[HypeAlert]:
+    with session_scope(settings) as s:
+        return list(s.exec(select(HypeAlert).where(HypeAlert.watch_id.in_(watch_ids)).order_by(HypeAlert.id.desc()).limit(limit)).all())
+
+
+class Evaluation(BaseModel):
+    fired: bool
+    alert_id: int | None
+    snapshot_id: int | None  # None when another evaluator got there first (nothing stored)
+
+
+def record_evaluation(settings: Settings, watch_id: int, snapshot: HypeSnapshot, text_for: Callable[[HypeWatch], str]) -> Evaluation:
+    """Store a snapshot for the watch and, when the score crosses, its alert — one transaction.
+    `text_for(watch)` renders the alert text from the locked, current watch."""
+    try:
+        with session_scope(settings) as s:
+            watch = s.exec(select(HypeWatch).where(HypeWatch.id == watch_id).with_for_update()).first()
+            if watch is None:
+                raise WatchNotFound(f"watch {watch_id} was removed")
+            s.add(snapshot)
+            s.flush()
+            decision = decide(snapshot.score, watch.threshold, watch.direction, watch.armed)
+            watch.armed, watch.last_score, watch.updated_at = decision.armed, snapshot.score, utcnow()
+            alert_id = None
+            if decision.fire:
+                watch.crossings += 1
+                alert = HypeAlert(watch_id=watch.id, crossing=watch.crossings, alert_key=uuid.uuid4().hex, snapshot_id=snapshot.id, subject=watch.display,
+                                  channel=watch.channel, score=snapshot.score, text=text_for(watch))
+                s.add(alert)
+                s.flush()
+                alert_id = alert.id
+            s.add(watch)
+            return Evaluation(fired=decision.fire, alert_id=alert_id, snapshot_id=snapshot.id)
+    except IntegrityError:
+        # Another evaluator queued this crossing first; our snapshot and state change are rolled back.
+        return Evaluation(fired=False, alert_id=None, snapshot_id=None)
+
+
+# --- the outbox -----------------------------------------------------------------------------------
+
+def claim_alerts(settings: Settings, owner: str, lease_s: float, limit: int = 10) -> list[HypeAlert]:
+    """Lease up to `limit` due alerts to `owner`; returns them with `attempts` already counted."""
+    now = utcnow()
+    claimable = and_(HypeAlert.status == "pending", HypeAlert.next_attempt_at <= now, or_(HypeAlert.lease_until.is_(None), HypeAlert.lease_until < now))
+    with session_scope(settings) as s:
+        ids = list(s.exec(select(HypeAlert.id).where(claimable).order_by(HypeAlert.id).limit(limit).with_for_update(skip_locked=True)).all())
+        if not ids:
+            return []
+        s.execute(update(HypeAlert).where(HypeAlert.id.in_(ids), claimable)
+                  .values(lease_owner=owner, lease_until=now + timedelta(seconds=lease_s), attempts=HypeAlert.attempts + 1))
+    with session_scope(settings) as s:
+        return list(s.exec(select(HypeAlert).where(HypeAlert.id.in_(ids), HypeAlert.lease_owner == owner, HypeAlert.status == "pending").order_by(HypeAlert.id)).all())
+
+
+def _finish(settings: Settings, alert_id: int, owner: str, **values: object) -> bool:
+    with session_scope(settings) as s:
+        result = s.execute(update(HypeAlert).where(HypeAlert.id == alert_id, HypeAlert.lease_owner == owner, HypeAlert.status == "pending").values(**values))
+        return result.rowcount == 1
+
+
+def mark_delivered(settings: Settings, alert_id: int, owner: str) -> bool:
+    return _finish(settings, alert_id, owner, status="delivered", delivered_at=utcnow(), lease_owner=None, lease_until=None, last_error=None)
+
+
+def mark_retry(settings: Settings, alert_id: int, owner: str, error: str, delay_s: float) -> bool:
+    return _finish(settings, alert_id, owner, last_error=error, next_attempt_at=utcnow() + timedelta(seconds=delay_s), lease_owner=None, lease_until=None)
+
+
+def mark_failed(settings: Settings, alert_id: int, owner: str, error: str) -> bool:
+    """Give up: the row stays (status failed, with the reason) for list_watches to show."""
+    return _finish(settings, alert_id, owner, status="failed", last_error=error, lease_owner=None, lease_until=None)

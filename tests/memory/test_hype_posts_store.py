@@ -1,0 +1,46 @@
+"""Importing posts: malformed rows reported by line and skipped, dedupe across imports, subject links."""
+import json
+import uuid
+
+from memory.posts import known_subjects, read_posts_file, store_posts, subject_posts
+
+
+def test_csv_import_reports_bad_rows_with_line_numbers(tmp_path, settings):
+    src = f"test-{uuid.uuid4().hex[:8]}"
+    subject = f"Brand{uuid.uuid4().hex[:6]}"
+    path = tmp_path / "posts.csv"
+    path.write_text(
+        "id,text,subject,author,created_at,likes\n"
+        f"1,Loving the new {subject} drop,{subject},ann,2025-01-02T10:00:00Z,3\n"
+        f"2,,{subject},bob,2025-01-02T11:00:00Z,0\n"
+        f"3,\"multi\nline post\",{subject},cy,not a date,0\n"
+        f"4,{subject} is meh,{subject},dee,2025-01-03 09:00:00+01:00,-2\n"
+        f"5,RT @x: Loving the new {subject} drop!!,{subject},eve,2025-01-03,0\n"
+        f",no id here,{subject},fay,2025-01-03,0\n"
+        f"7,{subject} restock tomorrow,{subject},gus,2025-01-04,7\n", encoding="utf-8")
+    frame, errors, read = read_posts_file(path, src)
+    assert read == 7
+    assert [(e.line, e.message.split(" ")[0]) for e in errors] == [(3, "empty"), (5, "unreadable"), (6, "bad"), (8, "missing")]
+    report = store_posts(settings, frame, source=src, read=read, errors=errors)
+    assert (report.imported, report.duplicate_texts, len(report.errors)) == (2, 1, 4)
+    assert "line 3: empty `text`" in report.sentence()
+    again = store_posts(settings, frame, source=src)
+    assert (again.imported, again.duplicate_ids, again.duplicate_texts) == (0, 2, 1)
+    posts = subject_posts(settings, [subject.casefold()])
+    assert sorted(posts["external_id"]) == ["1", "7"]
+    assert posts["created_at"].dt.tz is None and posts["likes"].tolist() in ([3, 7], [7, 3])
+    assert known_subjects(settings)[subject.casefold()].posts == 2
+
+
+def test_jsonl_import_and_alias_links(tmp_path, settings):
+    src = f"test-{uuid.uuid4().hex[:8]}"
+    brand = f"zq{uuid.uuid4().hex[:6]}"
+    lines = [json.dumps({"id": "a", "text": f"my {brand} phone is great", "created_at": "2025-02-01T00:00:00Z"}), "{not json",
+             json.dumps(["a", "list"]), json.dumps({"id": "b", "text": f"nothing relevant {src}", "created_at": "2025-02-01T01:00:00Z"})]
+    path = tmp_path / "p.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    frame, errors, read = read_posts_file(path, src)
+    assert read == 4 and [e.line for e in errors] == [2, 3] and "invalid JSON" in errors[0].message
+    report = store_posts(settings, frame, source=src, aliases={brand.upper(): (brand,)})
+    assert report.imported == 2 and report.linked == 1
+    assert subject_posts(settings, [brand.casefold()])["external_id"].tolist() == ["a"]
