@@ -13,7 +13,6 @@ with exponential backoff; other 4xx → failed with the receiver's reason. Base 
 """
 from __future__ import annotations
 
-import os
 from typing import Literal
 
 import httpx
@@ -24,7 +23,6 @@ from memory.settings import Settings
 from memory.tables import HypeAlert
 
 SLACK_DEFAULT = "https://slack.com/api"
-DISCORD_DEFAULT = "https://discord.com/api/v10"
 EVENT_TYPE = "caeser_alert"
 
 
@@ -59,7 +57,7 @@ class Sender:
         self.settings = settings
         self.client = client or httpx.Client(timeout=10.0)
         self.slack_url = (settings.slack_api_url or SLACK_DEFAULT).rstrip("/")
-        self.discord_url = os.environ.get("DISCORD_API_URL", DISCORD_DEFAULT).rstrip("/")
+        self.discord_url = settings.discord_api_url.rstrip("/")
 
     def send(self, alert: HypeAlert) -> Outcome:
         channel = parse_channel(alert.channel)

@@ -31,6 +31,7 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = Field(default=None, alias="SLACK_APP_TOKEN")
     slack_api_url: str | None = Field(default=None, alias="SLACK_API_URL")
     discord_bot_token: SecretStr | None = Field(default=None, alias="DISCORD_BOT_TOKEN")
+    discord_api_url: str = Field(default="https://discord.com/api/v10", alias="DISCORD_API_URL", description="Discord REST base URL (tests point it at a local recorder).")
     mcp_tokens: SecretStr | None = Field(default=None, alias="CAESER_MCP_TOKENS", description="Comma-separated bearer tokens for MCP over HTTP.")
     alert_webhooks: str | None = Field(default=None, alias="CAESER_ALERT_WEBHOOKS", description="Comma-separated webhook URLs for hype alerts.")
 

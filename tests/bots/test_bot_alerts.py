@@ -87,13 +87,12 @@ def bot_settings(settings: Settings):
             session.delete(watch)
 
 
-def test_a_fired_alert_is_posted_once_by_each_bot(bot_settings, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_fired_alert_is_posted_once_by_each_bot(bot_settings) -> None:
     settings, ids = bot_settings
     name = f"Stanley-{uuid.uuid4().hex[:6]}"
     discord = DiscordRecorder()
     try:
         with SlackRecorder() as slack:
-            monkeypatch.setenv("DISCORD_API_URL", discord.url)
             watches = [upsert_watch(settings, subject=name.casefold(), display=name, channel=channel, threshold=70, direction="above", window_days=7, create=True)
                        for channel in ("slack:C1", f"discord:{DISCORD_CHANNEL}")]
             ids.extend(w.id for w in watches)
@@ -104,7 +103,7 @@ def test_a_fired_alert_is_posted_once_by_each_bot(bot_settings, monkeypatch: pyt
                     raise ToolError("not_found", "not this test's watch")
                 return scored(watch.display, next(scores))
 
-            sender = Sender(settings.model_copy(update={"slack_api_url": slack.url}), httpx.Client(timeout=5))
+            sender = Sender(settings.model_copy(update={"slack_api_url": slack.url, "discord_api_url": discord.url}), httpx.Client(timeout=5))
             assert evaluate_all(settings, scorer) == 2
             assert deliver_pending(settings, sender, "w1", lease_s=30, retry_base=0.0, max_attempts=3) == 2
             assert evaluate_all(settings, scorer) == 0  # still above: no second crossing

@@ -161,9 +161,8 @@ def cleanup(alert_settings):
             s.delete(watch)
 
 
-def sender_for(settings: Settings, rec: Recorder, monkeypatch) -> Sender:
-    monkeypatch.setenv("DISCORD_API_URL", rec.url + "/discord")
-    return Sender(settings.model_copy(update={"slack_api_url": rec.url + "/slack"}), httpx.Client(timeout=5))
+def sender_for(settings: Settings, rec: Recorder) -> Sender:
+    return Sender(settings.model_copy(update={"slack_api_url": rec.url + "/slack", "discord_api_url": rec.url + "/discord"}), httpx.Client(timeout=5))
 
 
 def test_n_crossings_give_n_deliveries_through_failures_and_retries(alert_settings, cleanup, monkeypatch):
@@ -175,7 +174,7 @@ def test_n_crossings_give_n_deliveries_through_failures_and_retries(alert_settin
         fired = sum(evaluate_all(alert_settings, script) for _ in range(6))
         assert fired == 6
         rec.fail_next, rec.rate_limit_next = 2, 1
-        sender = sender_for(alert_settings, rec, monkeypatch)
+        sender = sender_for(alert_settings, rec)
         delivered = deliver_pending(alert_settings, sender, "w1", lease_s=30, retry_base=0.0, max_attempts=5)
         assert delivered == 6
         assert len(rec.accepted) == 6 and len(rec.raw) == 6
@@ -192,7 +191,7 @@ def test_refusing_webhook_is_reported_and_nothing_is_lost(alert_settings, cleanu
         cleanup.extend([dead.id, gone.id])
         rec.refuse = True
         assert evaluate_all(alert_settings, Script({dead.id: [80], gone.id: [80]})) == 2
-        sender = sender_for(alert_settings, rec, monkeypatch)
+        sender = sender_for(alert_settings, rec)
         assert deliver_pending(alert_settings, sender, "w1", lease_s=30, retry_base=0.0, max_attempts=3) == 0
         listed = list_watches(ListWatchesInput(), ToolContext(settings=alert_settings))
         errors = {w.channel: w.alerts[0] for w in listed.data if w.watch_id in cleanup}
