@@ -18,6 +18,8 @@ from typing import Literal
 import httpx
 from pydantic import BaseModel
 
+from bots.discord.embeds import alert_embed
+from bots.slack.blocks import alert_blocks
 from engines.hype.watch import parse_channel
 from memory.settings import Settings
 from memory.tables import HypeAlert
@@ -77,7 +79,8 @@ class Sender:
         headers = {"Authorization": f"Bearer {token.get_secret_value()}"}
         if alert.attempts > 1 and self._slack_already_posted(alert, channel, headers):
             return Outcome(status="delivered")
-        body = {"channel": channel, "text": alert.text, "metadata": {"event_type": EVENT_TYPE, "event_payload": {"alert_id": alert.alert_key}}}
+        body = {"channel": channel, "text": alert.text, "blocks": alert_blocks(alert.subject, alert.score, alert.text),
+                "metadata": {"event_type": EVENT_TYPE, "event_payload": {"alert_id": alert.alert_key}}}
         response = self.client.post(f"{self.slack_url}/chat.postMessage", json=body, headers=headers)
         outcome = _classify(response, "Slack")
         if outcome.status == "delivered" and not response.json().get("ok", False):
@@ -99,7 +102,7 @@ class Sender:
         token = self.settings.discord_bot_token
         if token is None:
             return Outcome(status="failed", error="DISCORD_BOT_TOKEN is not set")
-        body = {"content": alert.text[:2000], "nonce": alert.alert_key[:25], "enforce_nonce": True}
+        body = {"content": alert.text[:2000], "embeds": [alert_embed(alert.subject, alert.score, alert.text).to_dict()], "nonce": alert.alert_key[:25], "enforce_nonce": True}
         response = self.client.post(f"{self.discord_url}/channels/{channel_id}/messages", json=body, headers={"Authorization": f"Bot {token.get_secret_value()}"})
         return _classify(response, "Discord")
 

@@ -112,7 +112,9 @@ def test_a_fired_alert_is_posted_once_by_each_bot(bot_settings) -> None:
             posted = slack.of("chat.postMessage")
             assert len(posted) == 1 and posted[0]["channel"] == "C1" and posted[0]["_auth"] == "Bearer xoxb-bot"
             assert name in posted[0]["text"] and "threshold of 70" in posted[0]["text"]
+            assert any("Why it fired" in b.get("text", {}).get("text", "") for b in posted[0]["blocks"])  # Block Kit, as the bot
             assert len(discord.posts) == 1
+            assert discord.posts[0]["embeds"][0]["fields"][0]["name"] == "Why it fired"
             assert discord.posts[0]["_path"] == f"/api/v10/channels/{DISCORD_CHANNEL}/messages" and discord.posts[0]["_auth"] == "Bot discord-bot"
     finally:
         discord.close()
