@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 from pathlib import Path
 
 import pytest
@@ -44,4 +45,4 @@ def settings(tmp_path: Path) -> Settings:
 def ctx(settings: Settings):
     from tools.base import ToolContext
 
-    return ToolContext(settings=settings, thread_id="test-thread")
+    return ToolContext(settings=settings, thread_id=f"test-{uuid.uuid4().hex[:12]}")  # unique: Postgres is shared

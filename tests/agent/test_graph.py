@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import socket
 
-from agent.service import Agent
+from tests.agent.conftest import IsolatedAgent as Agent
 from memory.settings import Settings
 from tests.agent.fake_openai import fake_openai, tool_call
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import json
+import uuid
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,8 @@ from tools.base import ToolError
 from tools.registry import run_tool
 
 
-def seed(ctx, result_id: str = "forecast_dem-00000000000a") -> str:
+def seed(ctx) -> str:
+    result_id = f"forecast_dem-{uuid.uuid4().hex[:12]}"  # unique: Postgres runs share one database
     output = {"summary": "About 100 units.", "source": "test", "data": {"total": 100, "points": [{"week": "2026-01-05", "units": 40, "low": 30}, {"week": "2026-01-12", "units": 60, "low": 45}]}}
     save_result(ctx.settings, result_id=result_id, tool="forecast_demand", thread_id=ctx.thread_id, arguments={"sku": "85123A"}, output=output, summary=output["summary"])
     return result_id
