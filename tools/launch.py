@@ -1,11 +1,28 @@
-"""The flagship tool: affinity, hype, forecast, personas and search demand composed into one launch readout."""
+"""The flagship tool: affinity, hype, forecast, personas and search demand composed into one launch readout.
+
+`analyze_launch` plans one call per engine (`tools.launch_engines`), runs them concurrently under a
+time budget, keeps each sub-result stored under its own result_id, and writes a plan whose every
+recommendation cites the figures behind it (`tools.launch_plan`). An engine that fails or overruns
+is listed under `missing` with its reason; the readout is refused only when no engine answered.
+"""
 from __future__ import annotations
+
+from datetime import date
+from typing import Any
 
 from pydantic import BaseModel, Field
 
-from tools.base import ToolContext, ToolOutput
-from tools.registry import not_available, register
+from engines.persona.population import AGE_BAND_LABELS, AGE_BANDS
+from tools.base import ToolContext, ToolError, ToolOutput
+from tools.launch_engines import Call, Figure, Outcome, Section, charts_of, first_of_month, run_calls
+from tools.launch_plan import Recommendation, SegmentRank, forecast_rec, mean_lift, grid_recs, risk_recs, search_rec, segments_rec
+from tools.registry import register
 from tools.schemas import Audience, RegionName
+
+DEFAULT_REGIONS = ["North America", "Europe"]
+PRICE_STEPS = (0.8, 1.0, 1.2)  # the what-if grid's prices, relative to the asked price
+CHANNELS = ["web", "social"]
+COMPARABLES = 2  # tags scored for hype beside the product itself
 
 
 class AnalyzeLaunchInput(BaseModel):
@@ -16,12 +33,128 @@ class AnalyzeLaunchInput(BaseModel):
     audience: Audience = Field(default_factory=Audience)
     regions: list[RegionName] = Field(default_factory=list, max_length=10)
     horizon: int = Field(default=12, ge=1, le=104, description="Weeks to plan for.")
+    budget_s: float = Field(default=12.0, ge=1, le=120, description="Seconds each engine may take; a slower one is reported missing.")
 
 
-@register("analyze_launch", engine="launch", input_model=AnalyzeLaunchInput, output_model=ToolOutput, description="""
+class Missing(BaseModel):
+    engine: str
+    tool: str
+    reason: str
+
+
+class AnalyzeLaunchData(BaseModel):
+    product: str
+    sections: list[Section]
+    plan: list[Recommendation]
+    segments: list[SegmentRank]
+    missing: list[Missing]
+
+
+class AnalyzeLaunchOutput(ToolOutput):
+    data: AnalyzeLaunchData
+
+
+def _tags(inp: AnalyzeLaunchInput) -> list[str]:
+    """The product's tags, or its name's words when none are given (affinity and hype need something to match)."""
+    return inp.tags or [w for w in inp.product.split() if len(w) > 2][:4] or [inp.product]
+
+
+def _hype_arg(lookup: Any) -> float | None:
+    out = lookup("hype")
+    return None if out is None or out.data.score is None else float(out.data.score)
+
+
+def plan_calls(inp: AnalyzeLaunchInput, today: date) -> list[Call]:
+    """One call per engine role. Forecast waits (within the budget) for the product's hype, which
+    tilts the new-product launch curve; every other call is independent."""
+    tags = _tags(inp)
+    price = inp.price or 50.0
+    regions = (inp.regions or ([inp.audience.region] if inp.audience.region else DEFAULT_REGIONS))[:4]
+    text = " ".join(filter(None, [inp.product, inp.description, " ".join(inp.tags)]))
+    a = inp.audience
+    everyone = {"gender": a.gender} if a.gender else {}
+    bands = [{"age_min": lo, "age_max": hi, **everyone} for lo, hi in AGE_BANDS]
+    grid = {"prices": [round(price * k, 2) for k in PRICE_STEPS], "regions": regions, "starts": [first_of_month(today, 1), first_of_month(today, 4)], "channels": CHANNELS}
+    calls = [
+        Call("affinity", "affinity", "audience_affinity", lambda _: {"audience": a.model_dump(exclude_none=True), "seeds": tags, "take": 10}),
+        Call("hype", "hype", "hype_score", lambda _: {"subject": inp.product, "window_days": 30}),
+        Call("forecast", "forecast", "forecast_demand", lambda look: {"description": text, "horizon": inp.horizon, "hype": _hype_arg(look)}),
+        Call("persona", "persona", "simulate_launch", lambda _: {"product": inp.product, "description": inp.description, "grid": grid, "weeks": min(inp.horizon, 52),
+                                                                  "seeds": 3, "reference_price": price, "category": tags[0]}),
+        Call("search", "cadence", "search_products", lambda _: {"query": text[:500], "k": 10}),
+        Call("suggest", "cadence", "suggest_queries", lambda _: {"prefix": inp.product.split()[0].lower(), "k": 10}),
+    ]
+    # one comparison per age band against everyone: a band no survey covers is missing on its own
+    calls += [Call(f"segment:age {label}", "affinity", "compare_audiences", lambda _, b=b: {"items": tags, "audiences": [b, everyone]}) for label, b in zip(AGE_BAND_LABELS, bands)]
+    calls += [Call(f"comparable:{t}", "hype", "hype_score", lambda _, t=t: {"subject": t, "window_days": 30}) for t in tags[:COMPARABLES] if t.lower() != inp.product.lower()]
+    return calls
+
+
+def key_figures(key: str, out: ToolOutput) -> dict[str, Figure]:
+    """The few numbers of each sub-result the readout leans on, for the sections table and the PDF."""
+    d = out.data
+    if key == "affinity":
+        return {f"top{i + 1}": f"{it.item} ({it.affinity:.0%}, lift {it.lift if it.lift is not None else 'n/a'})" for i, it in enumerate(d.items[:3])}
+    if key.startswith("segment:"):
+        return {"mean_lift": mean_lift(d)}
+    if key == "hype" or key.startswith("comparable:"):
+        return {"score": d.score, "posts": d.posts, "negative_share": d.sentiment.negative_share, "anomalies": len(d.anomalies)}
+    if key == "forecast":
+        return {"total_units": d.total, "time_to_peak_weeks": d.peak.time_to_peak, "peak_period": d.peak.peak_period.isoformat(), "analogs": len(d.analogs), "model": d.model}
+    if key == "persona":
+        best = next(s for s in d.scenarios if s.label == d.best)
+        return {"best": d.best, "best_units": best.units, "best_revenue": best.revenue, "best_adoption": best.adoption, "scenarios": len(d.scenarios)}
+    if key == "search":
+        return {"catalog_matches": len(d.results), **{f"top{i + 1}": r.title for i, r in enumerate(d.results[:3])}}
+    if key == "suggest":
+        return {"suggestions": len(d.suggestions), **{f"top{i + 1}": s.text for i, s in enumerate(d.suggestions[:3])}}
+    return {}
+
+
+def _plan(inp: AnalyzeLaunchInput, o: dict[str, Outcome]) -> tuple[list[Recommendation], list[SegmentRank]]:
+    seg, ranked = segments_rec(o["persona"], {k.removeprefix("segment:"): v for k, v in o.items() if k.startswith("segment:")})
+    recs = [seg, *grid_recs(o["persona"]), forecast_rec(o["forecast"]), search_rec(_tags(inp), o["search"], o["suggest"]),
+            *risk_recs([v for k, v in o.items() if k == "hype" or k.startswith("comparable:")])]
+    return [r for r in recs if r is not None], ranked
+
+
+def _first_sentence(text: str) -> str:
+    """Enough of a reason for the summary; the full text stays in `data.missing`."""
+    head = text.split(". ")[0].rstrip(".")
+    return head if len(head) <= 140 else head[:139] + "…"
+
+
+def _summary(inp: AnalyzeLaunchInput, o: dict[str, Outcome], plan: list[Recommendation], missing: list[Missing]) -> str:
+    lines = [f"Launch readout for {inp.product} ({len(o) - len(missing)} of {len(o)} engine calls answered)."]
+    if o["persona"].output is not None:
+        f = o["persona"].section.figures
+        lines.append(f"Simulation: best scenario {f['best']} — {f['best_units']:,.0f} buyers, ${f['best_revenue']:,.0f}.")
+    if o["forecast"].output is not None:
+        f = o["forecast"].section.figures
+        lines.append(f"Forecast: ~{f['total_units']:,.0f} units over {inp.horizon} weeks, peak {f['time_to_peak_weeks']} weeks in.")
+    lines += [r.text for r in plan]
+    if missing:
+        lines.append("Missing: " + "; ".join(f"{m.tool} ({_first_sentence(m.reason)})" for m in missing) + ".")
+    return " ".join(lines)
+
+
+@register("analyze_launch", engine="launch", input_model=AnalyzeLaunchInput, output_model=AnalyzeLaunchOutput, description="""
 The whole launch readout for a product: audience affinity, hype of the product and its comparables,
 a new-product demand forecast, a persona what-if simulation and search demand, with a plan (segments,
 channels, timing, price, regions, search terms, risks) that cites its numbers. Use for "we're launching X — will it be a hit?".
 """)
-def analyze_launch(inp: AnalyzeLaunchInput, ctx: ToolContext) -> ToolOutput:
-    raise not_available("launch analysis", "analyze_launch")
+def analyze_launch(inp: AnalyzeLaunchInput, ctx: ToolContext) -> AnalyzeLaunchOutput:
+    ctx.report(0.05, "running affinity, hype, forecast, persona and search engines")
+    outcomes = run_calls(plan_calls(inp, date.today()), ctx, inp.budget_s)
+    for key, o in outcomes.items():
+        if o.output is not None:
+            o.section.figures = key_figures(key, o.output)
+    missing = [Missing(engine=o.section.engine, tool=o.section.tool, reason=o.section.reason or "") for o in outcomes.values() if o.output is None]
+    if len(missing) == len(outcomes):
+        raise ToolError("not_available", "No engine could answer for this launch: " + "; ".join(f"{m.tool}: {m.reason}" for m in missing))
+    plan, ranked = _plan(inp, outcomes)
+    ctx.report(1.0, "readout ready")
+    data = AnalyzeLaunchData(product=inp.product, sections=[o.section for o in outcomes.values()], plan=plan, segments=ranked, missing=missing)
+    sources = "; ".join(f"{o.section.tool} → {o.section.result_id or 'not stored'}" for o in outcomes.values() if o.output is not None)
+    return AnalyzeLaunchOutput(summary=_summary(inp, outcomes, plan, missing), data=data, charts=charts_of(outcomes),
+                               source=f"caeser launch composer over stored sub-results ({sources}); plan from templates")

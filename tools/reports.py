@@ -1,4 +1,4 @@
-"""export_report: any stored result as JSON (everything) or CSV (its tables); PDF when the report engine lands."""
+"""export_report: any stored result as JSON (everything), CSV (its tables) or PDF (summary, charts, tables)."""
 from __future__ import annotations
 
 import csv
@@ -11,7 +11,8 @@ from pydantic import BaseModel, Field
 from memory.results import get_result, latest_result
 from memory.tables import StoredResult
 from tools.base import ToolContext, ToolError, ToolOutput
-from tools.registry import not_available, register
+from tools.registry import register
+from tools.report_pdf import write_pdf
 
 EXPORT_TOOL = "export_report"
 
@@ -68,6 +69,10 @@ def write_json(stored: StoredResult, out_dir: Path) -> list[str]:
     return [str(path)]
 
 
+def write_pdf_report(stored: StoredResult, out_dir: Path) -> list[str]:
+    return write_pdf(stored, find_tables(stored.output.get("data")), out_dir)
+
+
 def resolve_stored(ctx: ToolContext, result_id: str | None) -> StoredResult:
     if result_id:
         stored = get_result(ctx.settings, result_id)
@@ -86,10 +91,8 @@ tables). Use for "export that as a pdf" or "send me the csv of result forecast-1
 """)
 def export_report(inp: ExportReportInput, ctx: ToolContext) -> ExportReportOutput:
     stored = resolve_stored(ctx, inp.result_id)
-    if inp.format == "pdf":
-        raise not_available("report (PDF)", EXPORT_TOOL)
     ctx.settings.ensure_home()
-    writer = write_csv_tables if inp.format == "csv" else write_json
+    writer = {"csv": write_csv_tables, "json": write_json, "pdf": write_pdf_report}[inp.format]
     files = writer(stored, ctx.settings.exports_dir)
     data = ExportReportData(exported_result_id=stored.result_id, tool=stored.tool, format=inp.format, files=files)
     summary = f"Exported the {stored.tool} result {stored.result_id} as {inp.format.upper()}: {len(files)} file(s)."

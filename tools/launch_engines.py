@@ -1,0 +1,130 @@
+"""The engine calls behind `analyze_launch`, run concurrently under one time budget.
+
+Each call goes through `run_tool` with the caller's context, so every sub-result is validated and
+stored under its own result_id (the readout cites those ids). A call that fails or overruns the
+budget becomes a `Section` with status "missing" and the reason, never an exception: one engine
+down must not take the whole readout with it.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from tools.base import Chart, ToolContext, ToolError, ToolOutput
+from tools.registry import run_tool, validate_input
+
+Figure = float | int | str | None
+
+
+class Section(BaseModel):
+    """One engine call of the readout: what was asked, what came back (or why nothing did)."""
+
+    key: str = Field(description="Role in the readout: affinity, segments, hype, comparables, forecast, persona, search, suggest.")
+    engine: str
+    tool: str
+    status: Literal["ok", "missing"]
+    arguments: dict[str, Any] = Field(description="The exact inputs the tool ran with, defaults filled in (as stored with its result).")
+    result_id: str = Field(default="", description="Stored sub-result ('' when missing or for tools that are not stored).")
+    source: str = ""
+    summary: str = ""
+    reason: str | None = Field(default=None, description="Why the section is missing.")
+    seconds: float = Field(description="From the readout's start until this call ended (or was given up).")
+    figures: dict[str, Figure] = Field(default_factory=dict, description="Key figures the plan may cite.")
+
+
+@dataclass(frozen=True)
+class Call:
+    """A planned engine call. `args` may depend on earlier results (e.g. forecast on hype), so it
+    is a function of a lookup that waits for another call's output."""
+
+    key: str
+    engine: str
+    tool: str
+    args: Callable[[Callable[[str], ToolOutput | None]], dict[str, Any]]
+
+
+@dataclass
+class Outcome:
+    section: Section
+    output: ToolOutput | None
+
+
+def run_calls(calls: list[Call], ctx: ToolContext, budget_s: float) -> dict[str, Outcome]:
+    """Run every call in its own thread; each gets until `budget_s` after the start. A call whose
+    arguments wait on another only waits within the same budget."""
+    start = time.monotonic()
+    deadline = start + budget_s
+    futures: dict[str, Future[ToolOutput]] = {}
+    args_used: dict[str, dict[str, Any]] = {}
+    finished: dict[str, float] = {}  # seconds from the start until each call ended
+
+    def lookup(key: str) -> ToolOutput | None:
+        try:
+            return futures[key].result(timeout=max(0.0, deadline - time.monotonic()))
+        except (ToolError, FutureTimeout, KeyError):
+            return None
+
+    def job(call: Call) -> ToolOutput:
+        try:
+            inp = validate_input(call.tool, call.args(lookup))
+            args_used[call.key] = inp.model_dump(mode="json")  # with defaults: exactly what is stored beside the result
+            return run_tool(call.tool, inp, ctx)
+        finally:
+            finished[call.key] = round(time.monotonic() - start, 2)
+
+    # One lane per engine: calls to the same engine run in turn, since an engine's first use loads
+    # and stores shared state (posts, indexes) that two threads must not race to create.
+    lanes: dict[str, list[Call]] = {}
+    for call in calls:
+        lanes.setdefault(call.engine, []).append(call)
+    pool = ThreadPoolExecutor(max_workers=sum(len(lane) for lane in lanes.values()), thread_name_prefix="launch")
+    try:
+        for lane in lanes.values():
+            for i, call in enumerate(lane):
+                futures[call.key] = pool.submit(_after, futures[lane[i - 1].key] if i else None, job, call)
+        outcomes: dict[str, Outcome] = {}
+        for call in calls:
+            outcomes[call.key] = _outcome(call, futures[call.key], args_used, finished, deadline, start)
+        return outcomes
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)  # an overrunning engine is abandoned, not awaited
+
+
+def _after(previous: Future[ToolOutput] | None, job: Callable[[Call], ToolOutput], call: Call) -> ToolOutput:
+    """Run `job(call)` once the previous call of the same engine has finished, whatever its result."""
+    if previous is not None:
+        wait([previous])
+    return job(call)
+
+
+def _outcome(call: Call, future: Future[ToolOutput], args_used: dict[str, dict[str, Any]], finished: dict[str, float], deadline: float, start: float) -> Outcome:
+    def section(**kw: Any) -> Section:
+        seconds = finished.get(call.key, round(time.monotonic() - start, 2))  # an abandoned call: time until given up
+        return Section(key=call.key, engine=call.engine, tool=call.tool, arguments=args_used.get(call.key, {}), seconds=seconds, **kw)
+
+    try:
+        out = future.result(timeout=max(0.0, deadline - time.monotonic()))
+    except FutureTimeout:
+        return Outcome(section(status="missing", reason=f"no answer within the {deadline - start:.0f} s time budget"), None)
+    except ToolError as exc:
+        return Outcome(section(status="missing", reason=exc.readable()), None)
+    except Exception as exc:  # noqa: BLE001 - run_tool raises only ToolError; this guards the argument builders
+        return Outcome(section(status="missing", reason=f"{type(exc).__name__} while preparing the call"), None)
+    return Outcome(section(status="ok", result_id=out.result_id, source=out.source, summary=out.summary), out)
+
+
+def charts_of(outcomes: dict[str, Outcome]) -> list[Chart]:
+    """The sub-results' charts, reused as they are (no chart is drawn twice)."""
+    return [c for o in outcomes.values() if o.output is not None for c in o.output.charts]
+
+
+def first_of_month(today: date, months_ahead: int) -> date:
+    index = today.year * 12 + today.month - 1 + months_ahead
+    return date(index // 12, index % 12 + 1, 1)
