@@ -15,7 +15,7 @@ from engines.cadence.text import normalize_prefix, normalize_query
 from memory.cadence_store import IndexMeta, load_index
 from memory.catalog import get_product, get_products
 from memory.engagement import record_event, user_events
-from memory.tables import CatalogProduct, utcnow
+from memory.tables import utcnow
 from tools import cadence_build  # noqa: F401  - registers the "cadence" build step
 from tools.base import ToolContext, ToolError, ToolOutput
 from tools.cadence_search import SearchData, neighbours, search_catalog

@@ -30,6 +30,8 @@ from tools.base import ToolContext, ToolError
 from tools.hype import HypeScoreData, SentimentBreakdown
 from tools.hype_watch import ListWatchesInput, list_watches
 
+from tests.httpstub import send_json
+
 
 class Recorder:
     """Slack, Discord and a webhook in one server: dedupes by message metadata, nonce and
@@ -68,14 +70,7 @@ class Recorder:
                 pass
 
             def _reply(self, code: int, body: dict, headers: dict[str, str] | None = None) -> None:
-                data = json.dumps(body).encode()
-                self.send_response(code)
-                for k, v in (headers or {}).items():
-                    self.send_header(k, v)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                send_json(self, code, body, headers)
 
             def do_GET(self) -> None:  # Slack conversations.history
                 with rec.lock:
