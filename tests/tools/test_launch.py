@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
+import uuid
 from collections import defaultdict
 from pathlib import Path
 
@@ -31,7 +32,9 @@ def offline(settings: Settings, tmp_path: Path) -> ToolContext:
         shutil.copytree(SHARED, data / "affinity")
     else:
         data.mkdir()
-    return ToolContext(settings=settings.model_copy(update={"data_dir": data}), thread_id="launch-thread")
+    # SQLite in the temp home even on the Postgres pass: a shared database may already hold other
+    # tests' sales and posts, and this test is about what happens when engines have no data.
+    return ToolContext(settings=settings.model_copy(update={"data_dir": data, "database_url": None}), thread_id=f"launch-{uuid.uuid4().hex[:8]}")
 
 
 def test_offline_readout_is_complete_fast_and_traceable(offline: ToolContext) -> None:

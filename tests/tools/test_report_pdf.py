@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import uuid
 from pathlib import Path
 
 import matplotlib
@@ -18,6 +19,7 @@ from tools.registry import run_tool  # noqa: E402
 
 def seed_launch(ctx, tmp_path: Path) -> str:
     """A stored launch-style result with a plan, a chart and a table (no engine needed)."""
+    rid = f"analyze_la-{uuid.uuid4().hex[:12]}"  # unique: the Postgres pass shares one database
     chart = tmp_path / "chart.png"
     fig, ax = plt.subplots()
     ax.plot([1, 3, 2])
@@ -29,8 +31,8 @@ def seed_launch(ctx, tmp_path: Path) -> str:
             "sections": [{"key": "persona", "status": "ok", "result_id": "simulate_l-1"}, {"key": "hype", "status": "missing", "result_id": ""}],
             "missing": [{"engine": "hype", "tool": "hype_score", "reason": "no posts"}]}
     output = {"summary": "Launch readout for Cyberpunk Sneakers.", "source": "test", "data": data, "charts": [{"path": str(chart), "title": "Adoption"}]}
-    save_result(ctx.settings, result_id="analyze_la-000000000001", tool="analyze_launch", thread_id=ctx.thread_id, arguments={"product": "Cyberpunk Sneakers"}, output=output, summary=output["summary"])
-    return "analyze_la-000000000001"
+    save_result(ctx.settings, result_id=rid, tool="analyze_launch", thread_id=ctx.thread_id, arguments={"product": "Cyberpunk Sneakers"}, output=output, summary=output["summary"])
+    return rid
 
 
 def test_pdf_export_of_the_latest_result_has_summary_chart_and_table_pages(ctx, tmp_path: Path) -> None:
