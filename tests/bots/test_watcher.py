@@ -10,7 +10,7 @@ import sys
 import threading
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -30,10 +30,10 @@ from tools.base import ToolContext, ToolError
 from tools.hype import HypeScoreData, SentimentBreakdown
 from tools.hype_watch import ListWatchesInput, list_watches
 
-from tests.httpstub import send_json
+from tests.httpstub import LoopbackServer, send_json
 
 
-class Recorder:
+class Recorder(LoopbackServer):
     """Slack, Discord and a webhook in one server: dedupes by message metadata, nonce and
     Idempotency-Key like the real services, and can fail, rate-limit, refuse or hang on demand."""
 
@@ -46,21 +46,11 @@ class Recorder:
         self.refuse = False  # answer 404 to every POST
         self.hang_once = False  # accept the next POST, then never answer it
         self.delay = 0.0
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        super().__init__(self._handler())
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def __enter__(self) -> "Recorder":
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        return self.base_url
 
     def _handler(self):  # noqa: ANN202 - a handler class bound to this recorder
         rec = self

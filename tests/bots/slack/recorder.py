@@ -4,14 +4,14 @@ from __future__ import annotations
 import json
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-from tests.httpstub import send_json
+from tests.httpstub import LoopbackServer, send_json
 
 
-class SlackRecorder:
+class SlackRecorder(LoopbackServer):
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.calls: list[tuple[str, dict[str, Any]]] = []  # (method, params)
@@ -19,21 +19,11 @@ class SlackRecorder:
         self.rate_limit: dict[str, int] = {}  # method -> how many 429s to answer first
         self.errors: dict[str, str] = {}  # method -> Slack error to answer (ok: false)
         self.counter = 0
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
+        super().__init__(self._handler())
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/api/"
-
-    def __enter__(self) -> "SlackRecorder":
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        return self.base_url + "/api/"
 
     def of(self, method: str) -> list[dict[str, Any]]:
         with self.lock:
