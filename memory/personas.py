@@ -8,13 +8,16 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from engines.persona.traits import ChannelTable, channel_table, default_channel_table
 from memory.datadir import DataFileMissing, load_marketing_campaign
 from memory.settings import Settings
-from memory.vectors import PERSONAS, VectorHit, get_collection, query_texts, upsert_texts
+
+if TYPE_CHECKING:  # chromadb is imported only when archetypes are stored or searched
+    from memory.vectors import VectorHit
 
 _TABLES: dict[Path, ChannelTable] = {}
 
@@ -39,6 +42,8 @@ def archetype_id(product: str, audience: str, name: str) -> str:
 def store_archetypes(settings: Settings, product: str, audience: str, rows: list[dict[str, object]]) -> list[str]:
     """Upsert one document per archetype (its description) with product, audience, name and share
     as metadata, so later questions ("who were the bargain hunters?") retrieve it. Returns the ids."""
+    from memory.vectors import PERSONAS, get_collection, upsert_texts
+
     ids = [archetype_id(product, audience, str(r["name"])) for r in rows]
     texts = [str(r["description"]) for r in rows]
     metas = [{"product": product, "audience": audience, "name": str(r["name"]), "share": float(r["share"])} for r in rows]  # type: ignore[arg-type]
@@ -47,6 +52,8 @@ def store_archetypes(settings: Settings, product: str, audience: str, rows: list
 
 
 def search_archetypes(settings: Settings, text: str, k: int = 5, product: str | None = None) -> list[VectorHit]:
+    from memory.vectors import PERSONAS, get_collection, query_texts
+
     return query_texts(get_collection(settings, PERSONAS), text, k, where={"product": product} if product else None)
 
 

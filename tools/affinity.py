@@ -16,9 +16,10 @@ from pydantic import BaseModel, Field
 
 from engines.affinity.audience import MIN_RESPONDENTS, SourceNote, coverage, known_domains, local_affinity, resolve_domain
 from engines.affinity.qloo import QlooClient, QlooError, QlooUnknownLocation
-from engines.affinity.tags import CatalogItem, TagMatch, match_tags
+from engines.affinity.tags import DEFAULT_THRESHOLD, CatalogItem, TagMatch, match_tags
 from engines.affinity.taste import Segment, segment_affinity, segment_mask
 from memory.affinity_sources import AffinitySources, load_affinity_sources
+from memory.artifacts import cached_arrays, fingerprint
 from tools.affinity_chart import heatmap
 from tools.affinity_qloo import QLOO_DOMAINS, qloo_affinity, qloo_client, run_sync
 from tools.base import Chart, ToolContext, ToolError, ToolOutput
@@ -37,11 +38,13 @@ class AudienceAffinityInput(BaseModel):
     domain: str | None = Field(default=None, description="What kind of things to rank: music, film, food, brands, hobbies, drinks…; unset = all.")
     seeds: list[str] = Field(default_factory=list, max_length=20, description="Tags or entities the answer should relate to, e.g. 'sneakers', 'cyberpunk'.")
     take: int = Field(default=10, ge=1, le=50)
+    match_floor: float = Field(default=DEFAULT_THRESHOLD, ge=0.2, le=1.0, description="Cosine under which a seed read by meaning matches no survey item.")
 
 
 class CompareAudiencesInput(BaseModel):
     items: list[str] = Field(min_length=1, max_length=30, description="Tags or entities to compare across audiences.")
     audiences: list[Audience] = Field(min_length=2, max_length=8)
+    match_floor: float = Field(default=DEFAULT_THRESHOLD, ge=0.2, le=1.0, description="Cosine under which an item read by meaning matches no survey item.")
 
 
 class AffinityItem(BaseModel):
@@ -65,6 +68,7 @@ class AudienceAffinityData(BaseModel):
     answered_by: list[str] = Field(default_factory=list, description="Sources that answered, with their basis.")
     not_answered_by: list[str] = Field(default_factory=list, description="Sources that could not answer this audience, and why.")
     seeds_matched: dict[str, str] = Field(default_factory=dict, description="Seed text → the item it was read as.")
+    seeds_read: list[str] = Field(default_factory=list, description="How each seed was read: by name, or by meaning with its cosine.")
 
 
 class AudienceAffinityOutput(ToolOutput):
@@ -112,18 +116,44 @@ def _embed(ctx: ToolContext, texts: list[str]) -> np.ndarray:
     return np.array([_VECTORS[(model, t)] for t in texts])
 
 
-def _match(tags: list[str], sources: AffinitySources, ctx: ToolContext, field: str) -> list[TagMatch]:
+def _remember_items(ctx: ToolContext, texts: list[str]) -> None:
+    """Put the survey items' vectors in the in-process cache, from a file under CAESER_HOME keyed
+    by the model and the texts: encoding the ~160 item texts costs seconds in every new process,
+    reading them back milliseconds."""
+    from memory.embeddings import embedding_model_info
+
+    model = ctx.settings.embedding_model
+    if all((model, t) in _VECTORS for t in texts):
+        return
+    info = embedding_model_info(ctx.settings)
+    path = ctx.settings.models_dir / f"affinity-items-{fingerprint(info.name, str(info.dim), info.path or '', *texts)}.npz"
+    vectors = cached_arrays(path, lambda: {"vectors": _embed(ctx, texts)}, required=("vectors",))["vectors"]
+    if len(vectors) == len(texts):
+        _VECTORS.update({(model, t): v for t, v in zip(texts, vectors)})
+
+
+def _match(tags: list[str], sources: AffinitySources, ctx: ToolContext, field: str, floor: float) -> list[TagMatch]:
     """Tags → items; a tag that means nothing we hold is an error naming the closest items."""
-    matches, unmatched = match_tags(tags, _catalog(sources), lambda texts: _embed(ctx, texts))
+    catalog = _catalog(sources)
+
+    def embed(texts: list[str]) -> np.ndarray:
+        _remember_items(ctx, sorted({it.text for it in catalog}))
+        return _embed(ctx, texts)
+
+    matches, unmatched = match_tags(tags, catalog, embed, threshold=floor)
     if unmatched:
         closest = sorted({label for labels in unmatched.values() for label in labels})
         raise ToolError("not_found", f"No item in the local surveys means {', '.join(map(repr, unmatched))}.", field=field, options=closest)
     return matches
 
 
+def _reading(m: TagMatch) -> str:
+    return f"'{m.tag}' as {m.item.label} (cosine {m.score:.2f})" if m.how == "meaning" else f"'{m.tag}' as {m.item.label} (by name)"
+
+
 def _readings(matches: list[TagMatch]) -> str:
     """Say how free text was read when it was matched by meaning, so a wrong reading is visible."""
-    read = [f"'{m.tag}' as {m.item.label} (cosine {m.score:.2f})" for m in matches if m.how == "meaning"]
+    read = [_reading(m) for m in matches if m.how == "meaning"]
     return f" Read {', '.join(read)}." if read else ""
 
 
@@ -196,7 +226,7 @@ def _phrase(item: AffinityItem) -> str:
 def _from_local(inp: AudienceAffinityInput, ctx: ToolContext, qloo_note: str) -> AudienceAffinityOutput:
     sources = _sources(ctx)
     domain = _local_domain(inp, sources, qloo_note)
-    matches = _match(inp.seeds, sources, ctx, "seeds") if inp.seeds else []
+    matches = _match(inp.seeds, sources, ctx, "seeds", inp.match_floor) if inp.seeds else []
     seeds: dict[str, list[int]] = {}
     for m in matches:
         seeds.setdefault(m.item.survey, []).append(m.item.index)
@@ -216,7 +246,7 @@ def _from_local(inp: AudienceAffinityInput, ctx: ToolContext, qloo_note: str) ->
     if skipped:
         summary += " Not answered by " + "; ".join(skipped) + "."
     data = AudienceAffinityData(audience=label, domain=domain, items=items, answered_by=_notes_text(notes, True), not_answered_by=skipped,
-                                seeds_matched={m.tag: m.item.label for m in matches})
+                                seeds_matched={m.tag: m.item.label for m in matches}, seeds_read=[_reading(m) for m in matches])
     used = [sources.surveys[n.source].title if n.source in sources.surveys else DRINKS_TITLE for n in notes if n.answered]
     return AudienceAffinityOutput(summary=summary + _readings(matches) + qloo_note, data=data, source=_local_source(used) + ("; Qloo unavailable" if qloo_note else ""))
 
@@ -231,7 +261,7 @@ def compare_audiences(inp: CompareAudiencesInput, ctx: ToolContext) -> CompareAu
     if duplicates:
         raise ToolError("invalid_argument", f"The audiences must differ; {', '.join(duplicates)} appears more than once.", field="audiences")
     sources = _sources(ctx)
-    matches = list({m.item: m for m in _match(inp.items, sources, ctx, "items")}.values())  # one row per item
+    matches = list({m.item: m for m in _match(inp.items, sources, ctx, "items", inp.match_floor)}.values())  # one row per item
     affinity = np.full((len(matches), len(inp.audiences)), np.nan)
     lift = affinity.copy()
     for j, audience in enumerate(inp.audiences):

@@ -26,8 +26,15 @@ def build_step(name: str, order: int = 50) -> Callable[[Callable[[ToolContext], 
     return decorator
 
 
+BUILD_ONLY_MODULES = ("tools.cadence_build",)  # steps whose module no tool needs at run time (it imports torch and chromadb)
+
+
 def ordered_steps() -> list[BuildStep]:
+    import importlib
+
     from tools.registry import load_tools
 
     load_tools()
+    for name in BUILD_ONLY_MODULES:
+        importlib.import_module(name)
     return sorted(BUILD_STEPS.values(), key=lambda s: (s.order, s.name))

@@ -1,7 +1,8 @@
 """Search tools after CADENCE: autosuggest, product search and the engagement that personalises both.
 
 The index, the catalog and the models come from `caeser build` (step "cadence", in
-`tools.cadence_build`); until then each tool answers `not_available` and says to run the build.
+`tools.cadence_build`, which `tools.builders` imports only for a build); until then each tool
+answers `not_available` and says to run the build.
 """
 from __future__ import annotations
 
@@ -16,7 +17,6 @@ from memory.cadence_store import IndexMeta, load_index
 from memory.catalog import get_product, get_products
 from memory.engagement import record_event, user_events
 from memory.tables import utcnow
-from tools import cadence_build  # noqa: F401  - registers the "cadence" build step
 from tools.base import ToolContext, ToolError, ToolOutput
 from tools.cadence_search import SearchData, neighbours, search_catalog
 from tools.registry import register

@@ -11,7 +11,6 @@ from engines.cadence.personalize import Profile, rescore
 from engines.cadence.search import BM25, rrf
 from memory.catalog import load_products
 from memory.tables import CatalogProduct
-from memory.vectors import EmbeddingModelChanged, get_collection, query_texts
 from tools.base import ToolContext, ToolError
 
 POOL = 100  # candidates each ranking contributes before fusion
@@ -72,6 +71,8 @@ N_NEIGHBOURS = 3
 def neighbours(ctx: ToolContext, product: CatalogProduct) -> list[str]:
     """Ids of the product's nearest catalog neighbours in embedding space (Chroma), cached per
     process until the next build: each product costs one vector query."""
+    from memory.vectors import EmbeddingModelChanged, get_collection, query_texts  # chromadb: only once a catalog is built
+
     key = (ctx.settings.sql_url, product.item_id)
     if key not in _NEIGHBOURS:
         try:
@@ -102,6 +103,8 @@ def search_catalog(ctx: ToolContext, query: str, k: int, category: str | None, m
     if not query:
         raise ToolError("invalid_argument", "The query is blank.", field="query")
     cat = catalog(ctx)
+    from memory.vectors import EmbeddingModelChanged, get_collection, query_texts  # chromadb: only once a catalog is built
+
     mask = _mask(cat, category, min_price, max_price)
     lexical = cat.bm25.top(query, POOL, mask)
     try:

@@ -14,7 +14,8 @@ from pydantic import BaseModel, Field
 
 from engines.persona.population import AGE_BAND_LABELS, AGE_BANDS
 from tools.base import ToolContext, ToolError, ToolOutput
-from tools.launch_engines import Call, Figure, Outcome, Section, charts_of, first_of_month, run_calls
+from tools.launch_engines import Call, Fallback, Figure, Outcome, Section, charts_of, first_of_month, run_calls
+from tools.launch_search import LogCompletionsData, LogCompletionsInput, SearchDemandData, SearchDemandInput, log_completions, search_demand
 from tools.launch_plan import Recommendation, SegmentRank, forecast_rec, mean_lift, grid_recs, risk_recs, search_rec, segments_rec
 from tools.registry import register
 from tools.schemas import Audience, RegionName
@@ -23,6 +24,10 @@ DEFAULT_REGIONS = ["North America", "Europe"]
 PRICE_STEPS = (0.8, 1.0, 1.2)  # the what-if grid's prices, relative to the asked price
 CHANNELS = ["web", "social"]
 COMPARABLES = 2  # tags scored for hype beside the product itself
+# Cosine floor for reading the product's own words as survey items when no tags are given: lower
+# than the tools' default (0.45) so a bare name still gets an affinity section; every reading is
+# shown with its cosine in the readout, so a weak one is visible rather than hidden.
+NAME_READ_FLOOR = 0.3
 
 
 class AnalyzeLaunchInput(BaseModel):
@@ -75,17 +80,22 @@ def plan_calls(inp: AnalyzeLaunchInput, today: date) -> list[Call]:
     everyone = {"gender": a.gender} if a.gender else {}
     bands = [{"age_min": lo, "age_max": hi, **everyone} for lo, hi in AGE_BANDS]
     grid = {"prices": [round(price * k, 2) for k in PRICE_STEPS], "regions": regions, "starts": [first_of_month(today, 1), first_of_month(today, 4)], "channels": CHANNELS}
+    floor = {} if inp.tags else {"match_floor": NAME_READ_FLOOR}
+    words = list(dict.fromkeys(w.lower() for w in [*inp.product.split(), *inp.tags]))
+    prefix = inp.product.split()[0].lower()
     calls = [
-        Call("affinity", "affinity", "audience_affinity", lambda _: {"audience": a.model_dump(exclude_none=True), "seeds": tags, "take": 10}),
+        Call("affinity", "affinity", "audience_affinity", lambda _: {"audience": a.model_dump(exclude_none=True), "seeds": tags, "take": 10, **floor}),
         Call("hype", "hype", "hype_score", lambda _: {"subject": inp.product, "window_days": 30}),
         Call("forecast", "forecast", "forecast_demand", lambda look: {"description": text, "horizon": inp.horizon, "hype": _hype_arg(look)}),
         Call("persona", "persona", "simulate_launch", lambda _: {"product": inp.product, "description": inp.description, "grid": grid, "weeks": min(inp.horizon, 52),
                                                                   "seeds": 3, "reference_price": price, "category": tags[0]}),
-        Call("search", "cadence", "search_products", lambda _: {"query": text[:500], "k": 10}),
-        Call("suggest", "cadence", "suggest_queries", lambda _: {"prefix": inp.product.split()[0].lower(), "k": 10}),
+        Call("search", "cadence", "search_products", lambda _: {"query": text[:500], "k": 10},
+             Fallback("search_demand", SearchDemandInput, search_demand, lambda _: {"terms": words[:20]})),
+        Call("suggest", "cadence", "suggest_queries", lambda _: {"prefix": prefix, "k": 10},
+             Fallback("log_completions", LogCompletionsInput, log_completions, lambda _: {"prefix": prefix, "k": 10})),
     ]
     # one comparison per age band against everyone: a band no survey covers is missing on its own
-    calls += [Call(f"segment:age {label}", "affinity", "compare_audiences", lambda _, b=b: {"items": tags, "audiences": [b, everyone]}) for label, b in zip(AGE_BAND_LABELS, bands)]
+    calls += [Call(f"segment:age {label}", "affinity", "compare_audiences", lambda _, b=b: {"items": tags, "audiences": [b, everyone], **floor}) for label, b in zip(AGE_BAND_LABELS, bands)]
     calls += [Call(f"comparable:{t}", "hype", "hype_score", lambda _, t=t: {"subject": t, "window_days": 30}) for t in tags[:COMPARABLES] if t.lower() != inp.product.lower()]
     return calls
 
@@ -94,7 +104,7 @@ def key_figures(key: str, out: ToolOutput) -> dict[str, Figure]:
     """The few numbers of each sub-result the readout leans on, for the sections table and the PDF."""
     d = out.data
     if key == "affinity":
-        return {f"top{i + 1}": f"{it.item} ({it.affinity:.0%}, lift {it.lift if it.lift is not None else 'n/a'})" for i, it in enumerate(d.items[:3])}
+        return {"read_as": "; ".join(d.seeds_read), **{f"top{i + 1}": f"{it.item} ({it.affinity:.0%}, lift {it.lift if it.lift is not None else 'n/a'})" for i, it in enumerate(d.items[:3])}}
     if key.startswith("segment:"):
         return {"mean_lift": mean_lift(d)}
     if key == "hype" or key.startswith("comparable:"):
@@ -104,6 +114,10 @@ def key_figures(key: str, out: ToolOutput) -> dict[str, Figure]:
     if key == "persona":
         best = next(s for s in d.scenarios if s.label == d.best)
         return {"best": d.best, "best_units": best.units, "best_revenue": best.revenue, "best_adoption": best.adoption, "scenarios": len(d.scenarios)}
+    if isinstance(d, SearchDemandData):
+        return {"catalog_titles": d.catalog_titles, "queries": d.queries, **{f"top{i + 1}": q.query for i, q in enumerate(d.top_queries[:3])}}
+    if isinstance(d, LogCompletionsData):
+        return {"suggestions": len(d.completions), **{f"top{i + 1}": c.text for i, c in enumerate(d.completions[:3])}}
     if key == "search":
         return {"catalog_matches": len(d.results), **{f"top{i + 1}": r.title for i, r in enumerate(d.results[:3])}}
     if key == "suggest":
@@ -132,6 +146,9 @@ def _summary(inp: AnalyzeLaunchInput, o: dict[str, Outcome], plan: list[Recommen
     if o["forecast"].output is not None:
         f = o["forecast"].section.figures
         lines.append(f"Forecast: ~{f['total_units']:,.0f} units over {inp.horizon} weeks, peak {f['time_to_peak_weeks']} weeks in.")
+    read_as = o["affinity"].section.figures.get("read_as") if o["affinity"].output is not None else None
+    if read_as:
+        lines.append(f"Affinity read the product's {'tags' if inp.tags else 'name'} as {read_as}.")
     lines += [r.text for r in plan]
     if missing:
         lines.append("Missing: " + "; ".join(f"{m.tool} ({_first_sentence(m.reason)})" for m in missing) + ".")

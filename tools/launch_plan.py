@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from engines.hype.score import MIN_POSTS
 from tools.launch_engines import Figure, Outcome, Section
+from tools.launch_search import LogCompletionsData, SearchDemandData
 
 
 NEGATIVE_RISK = 0.3  # share of negative posts worth a warning (on at least MIN_POSTS posts: two angry tweets are not a trend)
@@ -19,9 +20,10 @@ TIE = 0.01  # revenue gap under which two options are reported as equal, not as 
 
 
 class Evidence(BaseModel):
+    section: str = Field(description="Key of the readout section the figure comes from; its `arguments` are the inputs behind it.")
     engine: str
     tool: str
-    result_id: str
+    result_id: str = Field(description="Stored sub-result ('' for tools whose results are not stored, e.g. suggest_queries).")
     figure: str
     value: Figure
 
@@ -40,7 +42,7 @@ class SegmentRank(BaseModel):
 
 
 def ev(section: Section, figure: str, value: Figure) -> Evidence:
-    return Evidence(engine=section.engine, tool=section.tool, result_id=section.result_id, figure=figure, value=value)
+    return Evidence(section=section.key, engine=section.engine, tool=section.tool, result_id=section.result_id, figure=figure, value=value)
 
 
 def rank_segments(lifts: dict[str, float], adoption: dict[str, float]) -> list[SegmentRank]:
@@ -121,19 +123,32 @@ def forecast_rec(forecast: Outcome) -> Recommendation | None:
 
 
 def search_rec(tags: list[str], search: Outcome, suggest: Outcome) -> Recommendation | None:
+    """Terms to seed search and ads with, and how much the catalog already covers the product's
+    words — from CADENCE when built, else from the raw catalog titles and query log (the text says which)."""
     terms: list[str] = []
     evidence: list[Evidence] = []
     if suggest.output is not None:
-        for s in suggest.output.data.suggestions[:5]:
-            terms.append(s.text)
-            evidence.append(ev(suggest.section, f"suggestion[{s.text}].score", s.score))
+        d = suggest.output.data
+        for text, figure, value in ([(c.text, f"completion[{c.text}].count", c.count) for c in d.completions[:5]] if isinstance(d, LogCompletionsData)
+                                    else [(s.text, f"suggestion[{s.text}].score", s.score) for s in d.suggestions[:5]]):
+            terms.append(text)
+            evidence.append(ev(suggest.section, figure, value))
+    cover = ""
     if search.output is not None:
-        evidence.append(ev(search.section, "catalog_matches", len(search.output.data.results)))
+        d, sec = search.output.data, search.section
+        if isinstance(d, SearchDemandData):
+            for q in d.top_queries[:5]:
+                terms.append(q.query)
+                evidence.append(ev(sec, f"query[{q.query}].count", q.count))
+            evidence += [ev(sec, "catalog_titles", d.catalog_titles), ev(sec, "queries", d.queries)]
+            cover = (f"; its words appear in {d.catalog_titles:,} of {d.corpus_titles:,} catalog titles and {d.queries:,} of {d.corpus_queries:,} logged queries "
+                     f"(read from the data dir: CADENCE is not built)")
+        else:
+            evidence.append(ev(sec, "catalog_matches", len(d.results)))
+            cover = f"; the catalog already answers the product's terms with {len(d.results)} products"
     if not evidence:
         return None
     terms = list(dict.fromkeys(terms + [t.lower() for t in tags]))[:8]
-    covered = len(search.output.data.results) if search.output is not None else None
-    cover = f"; the catalog already answers the product's terms with {covered} products" if covered is not None else ""
     return Recommendation(topic="search_terms", text=f"Seed search and ads with: {', '.join(terms)}{cover}.", evidence=evidence)
 
 

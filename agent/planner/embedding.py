@@ -1,26 +1,28 @@
 """The planner's intent classifier with sentence embeddings from the configured model.
 
-The exemplars' vectors are cached under CAESER_HOME (keyed by model and exemplar content) so a
-process start costs one small file read, not a re-encoding; the classifier itself is cached per
-model for the life of the process. Without a usable model the n-gram classifier is used.
+The fitted classifier is persisted under CAESER_HOME (`memory.artifacts`, keyed by the model, the
+exemplars and the scikit-learn version), so a process start costs one small file read instead of
+encoding the exemplars and fitting the regression (seconds on a small machine); it is also cached
+per model for the life of the process. Without a usable model the n-gram classifier is used.
 """
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
+from pathlib import Path
 
-import numpy as np
+import sklearn
 
-from agent.planner.intents import EXEMPLARS, IntentClassifier, default_classifier, embedded_classifier, exemplar_texts
+from agent.planner.intents import EXEMPLARS, IntentClassifier, default_classifier, embedded_classifier
+from memory.artifacts import cached_arrays, fingerprint
 from memory.settings import Settings
 
 log = logging.getLogger(__name__)
 
 
-def _cache_path(settings: Settings, model_name: str):
-    digest = hashlib.sha256((model_name + "\n" + EXEMPLARS.read_text(encoding="utf-8")).encode()).hexdigest()[:16]
-    return settings.models_dir / f"planner-exemplars-{digest}.npy"
+def _cache_path(settings: Settings, model_name: str) -> Path:
+    digest = fingerprint(model_name, EXEMPLARS.read_text(encoding="utf-8"), sklearn.__version__)
+    return settings.models_dir / f"planner-intents-{digest}.npz"
 
 
 _CLASSIFIERS: dict[str, IntentClassifier] = {}
@@ -33,13 +35,9 @@ def _build(settings: Settings) -> IntentClassifier:
     try:
         info = embedding_model_info(settings)
         embed = lambda texts: embed_texts(settings, texts)  # noqa: E731
-        path = _cache_path(settings, f"{info.name}:{info.dim}")
-        vectors = np.load(path) if path.exists() else None
-        if vectors is None:
-            vectors = embed(exemplar_texts())
-            settings.ensure_home()
-            np.save(path, vectors)
-        return embedded_classifier(embed, vectors)
+        arrays = cached_arrays(_cache_path(settings, f"{info.name}:{info.dim}"), lambda: embedded_classifier(embed).to_arrays(),
+                              required=IntentClassifier.ARRAYS)
+        return IntentClassifier.from_arrays(arrays, embed)
     except Exception as exc:  # no model can load: n-grams and rules still route well
         log.warning("planner runs without sentence embeddings (%s)", type(exc).__name__)
         return default_classifier()
@@ -47,7 +45,7 @@ def _build(settings: Settings) -> IntentClassifier:
 
 def planner_classifier(settings: Settings) -> IntentClassifier:
     """One classifier per embedding model for the life of the process (the model is the only input
-    that changes its answers; the vector cache's location is just where it was first built)."""
+    that changes its answers; the cache's location is just where it was first built)."""
     with _LOCK:
         classifier = _CLASSIFIERS.get(settings.embedding_model)
         if classifier is None:

@@ -80,21 +80,52 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-class IntentClassifier:
-    """Logistic regression on n-grams (+ embeddings when given), plus rule evidence."""
+WORDS = {"ngram_range": (1, 2), "sublinear_tf": True}
+CHARS = {"analyzer": "char_wb", "ngram_range": (2, 5), "sublinear_tf": True}
+Embed = Callable[[list[str]], np.ndarray]
 
-    def __init__(self, texts: list[str], labels: list[str], embed: Callable[[list[str]], np.ndarray] | None = None, seed: int = 0, exemplar_vectors: np.ndarray | None = None):
-        self.embed = embed
+
+def _fitted(params: dict, terms: np.ndarray, idf: np.ndarray) -> TfidfVectorizer:
+    """A TF-IDF vectorizer restored from its vocabulary (terms in column order) and idf weights."""
+    vectorizer = TfidfVectorizer(**params, vocabulary={str(t): i for i, t in enumerate(terms)})
+    vectorizer.idf_ = idf
+    return vectorizer
+
+
+def _terms(vectorizer: TfidfVectorizer) -> np.ndarray:
+    return np.array(sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.get))
+
+
+class IntentClassifier:
+    """Logistic regression on n-grams (+ embeddings when given), plus rule evidence.
+
+    Fitted once by `fit`; held as plain arrays (vocabularies, idf, coefficients) so that
+    `to_arrays`/`from_arrays` can persist it without pickle and a new process skips the fit."""
+
+    ARRAYS = ("word_terms", "word_idf", "char_terms", "char_idf", "coef", "intercept", "labels")
+
+    def __init__(self, words: TfidfVectorizer, chars: TfidfVectorizer, coef: np.ndarray, intercept: np.ndarray, labels: list[str], embed: Embed | None = None):
+        self.words, self.chars, self.coef, self.intercept, self.labels, self.embed = words, chars, coef, intercept, labels, embed
+
+    @classmethod
+    def fit(cls, texts: list[str], labels: list[str], embed: Embed | None = None, seed: int = 0) -> IntentClassifier:
         norm = [normalise(t) for t in texts]
-        self.words = TfidfVectorizer(ngram_range=(1, 2), min_df=1, sublinear_tf=True)
-        self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True)
-        features = hstack([self.words.fit_transform(norm), self.chars.fit_transform(norm)]).tocsr()
+        words = TfidfVectorizer(**WORDS, min_df=1)
+        chars = TfidfVectorizer(**CHARS, min_df=2)
+        features = hstack([words.fit_transform(norm), chars.fit_transform(norm)]).tocsr()
         if embed is not None:
-            vectors = exemplar_vectors if exemplar_vectors is not None and len(exemplar_vectors) == len(texts) else embed(texts)
-            features = hstack([features, vectors]).tocsr()
-        self.model = LogisticRegression(C=8.0, max_iter=2000, random_state=seed)
-        self.model.fit(features, labels)
-        self.labels: list[str] = list(self.model.classes_)
+            features = hstack([features, embed(texts)]).tocsr()
+        model = LogisticRegression(C=8.0, max_iter=2000, random_state=seed).fit(features, labels)
+        return cls(words, chars, model.coef_, model.intercept_, [str(c) for c in model.classes_], embed)
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        return {"word_terms": _terms(self.words), "word_idf": self.words.idf_, "char_terms": _terms(self.chars), "char_idf": self.chars.idf_,
+                "coef": self.coef, "intercept": self.intercept, "labels": np.array(self.labels)}
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray], embed: Embed | None = None) -> IntentClassifier:
+        return cls(_fitted(WORDS, arrays["word_terms"], arrays["word_idf"]), _fitted(CHARS, arrays["char_terms"], arrays["char_idf"]),
+                   arrays["coef"], arrays["intercept"], [str(label) for label in arrays["labels"]], embed)
 
     def _features(self, text: str):
         norm = [normalise(text)]
@@ -103,8 +134,14 @@ class IntentClassifier:
             parts.append(self.embed([text]))
         return hstack(parts).tocsr()
 
+    def probabilities(self, text: str) -> np.ndarray:
+        """Multinomial logistic regression's softmax, as scikit-learn's `predict_proba` computes it."""
+        logits = np.asarray(self._features(text) @ self.coef.T).ravel() + self.intercept
+        p = np.exp(logits - logits.max())
+        return p / p.sum()
+
     def scores(self, text: str) -> IntentScores:
-        probs = dict(zip(self.labels, self.model.predict_proba(self._features(text))[0]))
+        probs = dict(zip(self.labels, self.probabilities(text).tolist()))
         for pattern, intent, weight in _COMPILED:
             if pattern.search(text):
                 probs[intent] = probs.get(intent, 0.0) + weight
@@ -116,15 +153,10 @@ class IntentClassifier:
 def default_classifier() -> IntentClassifier:
     """N-grams and rules only: what the planner uses when no embedding model is at hand."""
     texts, labels = load_exemplars()
-    return IntentClassifier(texts, labels)
+    return IntentClassifier.fit(texts, labels)
 
 
-def exemplar_texts() -> list[str]:
-    return load_exemplars()[0]
-
-
-def embedded_classifier(embed: Callable[[list[str]], np.ndarray], exemplar_vectors: np.ndarray | None = None) -> IntentClassifier:
-    """N-grams + sentence embeddings + rules. `exemplar_vectors` (a cache of `embed(exemplar texts)`)
-    spares re-encoding the exemplars on every start."""
+def embedded_classifier(embed: Embed) -> IntentClassifier:
+    """N-grams + sentence embeddings + rules, fitted on the exemplars."""
     texts, labels = load_exemplars()
-    return IntentClassifier(texts, labels, embed=embed, exemplar_vectors=exemplar_vectors)
+    return IntentClassifier.fit(texts, labels, embed=embed)

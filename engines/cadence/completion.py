@@ -18,29 +18,10 @@ from collections.abc import Sequence
 import numpy as np
 
 from engines.cadence.generate import Component, complete
-from engines.cadence.index import Entry, PrefixIndex
 from engines.cadence.lm import CadenceLM, completion_logprob
+from engines.cadence.popular import MPC, popularity_index
 from engines.cadence.text import split_last_word
 from engines.cadence.vocab import CharVocab
-
-NO_TYPOS = 10**9  # the baselines are exact-prefix methods
-
-
-def popularity_index(counts: Counter[str], typo_min_len: int = NO_TYPOS) -> PrefixIndex:
-    return PrefixIndex({q: Entry(float(n), "log") for q, n in counts.items()}, typo_min_len=typo_min_len)
-
-
-class MPC:
-    def __init__(self, queries: Sequence[str]):
-        self.counts = Counter(q for q in queries if q)
-        self.index = popularity_index(self.counts)
-
-    def suggest(self, prefix: str, k: int = 10) -> list[str]:
-        return [h.text for h in self.index.search(prefix, k)]
-
-    def suggest_many(self, prefixes: Sequence[str], k: int = 10) -> list[list[str]]:
-        return [self.suggest(p, k) for p in prefixes]
-
 
 class MPCLastWord(MPC):
     def __init__(self, queries: Sequence[str]):
