@@ -23,7 +23,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score, precision_recall_fscore_support
 from sklearn.model_selection import GridSearchCV, train_test_split
 
-from engines.hype.sentiment import LABELS, train_classifier, vader_compound, vader_labels
+from engines.hype.sentiment import LABELS, compound_labels, train_classifier
 from memory.datadir import load_airline_tweets, load_sxsw_posts
 from memory.embeddings import embed_texts
 from memory.settings import Settings, get_settings
@@ -54,6 +54,14 @@ def sxsw_labelled(settings: Settings) -> pd.DataFrame:
     df = load_sxsw_posts(settings.data_dir)
     df = df.loc[df["tweet_text"].notna() & df["is_there_an_emotion_directed_at_a_brand_or_product"].isin(SXSW_LABELS)]
     return pd.DataFrame({"text": df["tweet_text"].astype(str), "label": df["is_there_an_emotion_directed_at_a_brand_or_product"].map(SXSW_LABELS)}).drop_duplicates("text").reset_index(drop=True)
+
+
+def vader_labels(texts: list[str]) -> np.ndarray:
+    """VADER's reference implementation, post by post, with its documented ±0.05 cut-offs."""
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    analyzer = SentimentIntensityAnalyzer()
+    return compound_labels(np.array([analyzer.polarity_scores(t)["compound"] for t in texts]))
 
 
 def textblob_labels(texts: list[str]) -> np.ndarray:
@@ -96,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
     model = train_classifier(embed_texts(settings, train_texts), train_texts, train_labels, seed=args.seed)
     engine_pred = np.array(model.predict(embed_texts(settings, test_texts), test_texts).labels)
     engine = report("engine", test_labels, engine_pred)
-    vader = report("vader", test_labels, vader_labels(vader_compound(test_texts)))
+    vader = report("vader", test_labels, vader_labels(test_texts))
     report("textblob", test_labels, textblob_labels(test_texts))
     tfidf = report("tfidf", test_labels, tfidf_baseline(train_texts, train_labels, test_texts, args.seed))
     print(f"sentiment macro-F1 engine={engine:.2f} vader={vader:.2f} tfidf={tfidf:.2f} (n={len(test_texts)})")

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from engines.geo import ancestors
 from engines.hype.posts import POST_COLUMNS, alias_pattern, dedupe, match_aliases, match_by_similarity, normalise_subject, text_key
@@ -190,16 +190,37 @@ def store_posts(settings: Settings, frame: pd.DataFrame, *, source: str, read: i
     kept, dup_ids, dup_texts = dedupe(frame, seen_ids, seen_keys)
     links = _links(kept, aliases, embed)
     columns = kept.drop(columns=["subject"]).assign(created_at=pd.to_datetime(kept["created_at"]).dt.tz_localize("UTC"))
-    records = columns.astype(object).where(columns.notna(), None).to_dict("records")
-    posts, subjects = PostRow.__table__, PostSubject.__table__
+    records = _records(columns)
+    subjects = PostSubject.__table__
     with session_scope(settings) as s:
         ids: list[int] = []
-        if records:  # Core inserts: the ORM's per-row bookkeeping costs more than the SQL here
-            ids = list(s.connection().execute(posts.insert().returning(posts.c.id, sort_by_parameter_order=True), records).scalars())
+        if records:
+            ids = _insert_posts(s.connection(), source, records)
         link_rows = [{"post_id": ids[i], "subject": normalise_subject(name), "display": name, "how": how} for i, name, how in links]
         if link_rows:
             s.connection().execute(subjects.insert(), link_rows)
     return ImportReport(source=source, read=len(frame) if read is None else read, imported=len(records), duplicate_ids=dup_ids, duplicate_texts=dup_texts, linked=len(link_rows), errors=list(errors))
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """Row dicts with native Python values and None for missing ones (what the SQL driver takes);
+    built column-wise, as `DataFrame.to_dict("records")` boxes every cell one at a time."""
+    columns = {name: frame[name].astype(object).where(frame[name].notna(), None).tolist() for name in frame.columns}
+    return [dict(zip(columns, row)) for row in zip(*columns.values())]
+
+
+def _insert_posts(conn: Connection, source: str, records: list[dict]) -> list[int]:
+    """Insert new posts and return their ids in `records` order.
+
+    Core executemany without RETURNING (the ORM's per-row bookkeeping, and RETURNING that SQLite can
+    only answer row by row, cost more than the SQL here), then one query maps the source's new
+    external ids back to ids: (source, external_id) is unique, and `records` holds only ids not
+    stored before, so concurrent importers cannot confuse the mapping."""
+    posts = PostRow.__table__
+    before = conn.execute(select(func.coalesce(func.max(posts.c.id), 0))).scalar_one()
+    conn.execute(posts.insert(), records)
+    stored = dict(conn.execute(select(posts.c.external_id, posts.c.id).where(posts.c.source == source, posts.c.id > before)).all())
+    return [stored[r["external_id"]] for r in records]
 
 
 def _links(kept: pd.DataFrame, aliases: Mapping[str, Sequence[str]], embed: Embed | None) -> list[tuple[int, str, str]]:

@@ -33,6 +33,6 @@ def test_classifier_scores_are_stored_and_vader_is_the_fallback(settings, monkey
     labels = [lab for lab, ts in TEXTS.items() for _ in ts]
     train_classifier(fake_embed(settings, texts), texts, labels).save(hs.model_path(settings))
     scored, method = hs.score_unscored(settings, frame.copy(), store_limit=4)
-    assert "trained classifier" in method and "2 posts not yet classified scored by VADER" in method
+    assert "trained classifier" in method and "2 posts not yet classified scored by the VADER lexicon" in method
     stored = subject_posts(settings, [subject.casefold()])
     assert stored["sentiment"].notna().sum() == 4 and set(stored["label"].dropna()) <= {"positive", "negative", "neutral"}

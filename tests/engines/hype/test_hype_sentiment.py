@@ -2,7 +2,8 @@
 import numpy as np
 import pytest
 
-from engines.hype.sentiment import SentimentClassifier, classify, lexicon_features, train_classifier, vader_compound, vader_labels
+from engines.hype.lexicon import FEATURES, lexicon_features, tokens
+from engines.hype.sentiment import SentimentClassifier, classify, lexicon_prediction, train_classifier
 
 POS = ["love this airline", "great crew thanks", "amazing flight 😍", "best service ever", "so happy with the upgrade", "wonderful staff 👍"]
 NEG = ["lost my bag again", "worst delay ever", "rude agent 😡", "cancelled flight no help", "terrible service", "never flying again 👎"]
@@ -18,12 +19,26 @@ def fake_embed(texts):
     return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
 
 
-def test_vader_reads_emoji_and_negation():
-    scores = vader_compound(["😍", "😠", "not good at all", "the flight"])
-    assert list(vader_labels(scores)) == ["positive", "negative", "negative", "neutral"]
-    # VADER scores 👎 as 0; the emoji counts make it visible to the classifier
-    feats = lexicon_features(["great 😍😍 !", "no, not that", "👎"])
-    assert feats.shape == (3, 9) and feats[0, 4] > 0 and feats[1, 6] > 0 and feats[2, 3] == 0 and feats[2, 5] > 0
+def test_lexicon_reads_emoji_emoticons_and_negation():
+    assert lexicon_prediction(["😍", "😭", "not good at all", "the flight", ":)", "I don't hate it"]).labels == ["positive", "negative", "negative", "neutral", "positive", "positive"]
+    assert tokens("Not GOOD, didn't like it") == ["not", "neg_good", ",", "didn't", "neg_like", "neg_it"]
+    # VADER's emoji descriptions leave 👎 at 0; the emoji counts make it visible to the classifier
+    feats = lexicon_features(["great 😍😍 !", "no, not that", "👎", ""])
+    col = {name: i for i, name in enumerate(FEATURES)}
+    assert feats.shape == (4, len(FEATURES)) and feats[0, col["positive_emoji"]] > 0 and feats[0, col["exclamations"]] > 0
+    assert feats[1, col["negators"]] > 0 and feats[2, col["compound"]] == 0 and feats[2, col["negative_emoji"]] > 0
+    assert not feats[3].any()
+
+
+def test_lexicon_matches_vader_on_plain_cases():
+    """The vectorised lexicon agrees in sign with VADER's reference scorer where VADER is sure."""
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    texts = POS + NEG + NEU
+    vader = np.array([SentimentIntensityAnalyzer().polarity_scores(t)["compound"] for t in texts])
+    ours = np.array(lexicon_prediction(texts).scores)
+    sure = np.abs(vader) > 0.3
+    assert sure.sum() >= 6 and (np.sign(ours[sure]) == np.sign(vader[sure])).all()
 
 
 def test_train_predict_roundtrip(tmp_path):
