@@ -3,6 +3,8 @@
 With no --file it runs the two shared-data cases: the top 40 Online Retail stock codes by net
 quantity as weekly series (h=8, 3 cut-offs 8 weeks apart) and the US monthly retail sales series
 (h=12, 6 cut-offs a year apart). With --file F --horizon H it scores a long CSV `series_id,ds,y`.
+With --ranks 41-140 it scores the product codes ranked 41 to 140 the same way as the top 40 (h=8,
+3 cut-offs 8 weeks apart by default): our stand-in for weekly series the engine was never tuned on.
 
 Every method sees the same cut-offs and only the data before each one, from the series' first
 non-zero period on; a cut-off with fewer than 8 such periods is skipped for every method (the
@@ -50,19 +52,26 @@ class SeriesScore:
     points: int
 
 
-def top_weekly_skus(data_dir: Path, n: int = TOP_SKUS) -> dict[str, Series]:
-    """Weekly totals (all countries) of the n product codes with the largest net quantity."""
+def weekly_skus(data_dir: Path, first: int = 1, last: int = TOP_SKUS) -> dict[str, Series]:
+    """Weekly totals (all countries) of the product codes ranked first..last (1-based, inclusive)
+    by net quantity."""
     from memory.datadir import load_online_retail_daily
 
     daily = load_online_retail_daily(data_dir)
     daily = daily[daily["stock_code"].map(is_product_code)]
-    top = daily.groupby("stock_code")["quantity"].sum().nlargest(n).index
+    ranked = daily.groupby("stock_code")["quantity"].sum().nlargest(last).index[first - 1:]
     start, end = daily["date"].min(), daily["date"].max()
-    out = {}
-    for code in top:
-        rows = daily[daily["stock_code"] == code]
-        out[code] = to_periods(pd.DatetimeIndex(rows["date"]), rows["quantity"].to_numpy(), "W", start, end, "United Kingdom").series
-    return out
+    rows = dict(tuple(daily[daily["stock_code"].isin(ranked)].groupby("stock_code")))
+    return {code: to_periods(pd.DatetimeIndex(rows[code]["date"]), rows[code]["quantity"].to_numpy(), "W", start, end,
+                             "United Kingdom").series for code in ranked}
+
+
+def parse_ranks(text: str) -> tuple[int, int]:
+    """Parse a rank range of product codes by net quantity: "41-140" → (41, 140)."""
+    first, sep, last = text.partition("-")
+    if not (sep and first.strip().isdigit() and last.strip().isdigit()) or not 1 <= int(first) <= int(last):
+        raise argparse.ArgumentTypeError(f"--ranks wants FIRST-LAST with 1 <= FIRST <= LAST, got {text!r}")
+    return int(first), int(last)
 
 
 def monthly_retail(data_dir: Path) -> dict[str, Series]:
@@ -158,9 +167,12 @@ def print_table(name: str, h: int, scores: list[SeriesScore]) -> None:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--file", type=Path, help="long CSV series_id,ds,y; default: the shared retail cases")
-    parser.add_argument("--horizon", type=int, default=8, help="periods ahead for --file (default 8)")
-    parser.add_argument("--origins", type=int, default=3, help="rolling cut-offs per series for --file (default 3)")
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--file", type=Path, help="long CSV series_id,ds,y; default: the shared retail cases")
+    source.add_argument("--ranks", type=parse_ranks, metavar="FIRST-LAST",
+                        help="Online Retail product codes ranked FIRST-LAST by quantity, weekly (41-140: the unseen-series stand-in)")
+    parser.add_argument("--horizon", type=int, default=8, help="periods ahead for --file/--ranks (default 8)")
+    parser.add_argument("--origins", type=int, default=3, help="rolling cut-offs per series for --file/--ranks (default 3)")
     parser.add_argument("--limit", type=int, default=0, help="score only the first N series (quick runs)")
     parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1), help="parallel processes")
     parser.add_argument("--no-prophet-in-engine", action="store_true", help="leave Prophet out of the engine's candidates")
@@ -176,9 +188,13 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.file:
             cases = [Case(args.file.name, read_long_csv(args.file), args.horizon, args.origins, args.horizon)]
+        elif args.ranks:
+            first, last = args.ranks
+            cases = [Case(f"Online Retail SKUs ranked {first}-{last}, weekly", weekly_skus(get_settings().data_dir, first, last),
+                          args.horizon, args.origins, args.horizon)]
         else:
             data_dir = get_settings().data_dir
-            cases = [Case(f"Online Retail top {TOP_SKUS} SKUs, weekly", top_weekly_skus(data_dir), 8, 3, 8),
+            cases = [Case(f"Online Retail top {TOP_SKUS} SKUs, weekly", weekly_skus(data_dir), 8, 3, 8),
                      Case("US retail sales, monthly", monthly_retail(data_dir), 12, 6, 12)]
     except (DataFileMissing, FileNotFoundError, ValueError) as exc:
         print(str(exc))

@@ -1,7 +1,8 @@
 """Benchmark: forecast N weekly Online Retail series (default 500) with the batch engine and print the time.
 
 Target: 500 weekly series, h=8, in ≤ 120 s on 2 cores. Run: `python -m evals.bench.forecast [--n 500 --workers 2]`.
-Series are the N product codes with the most net quantity, weekly over all countries.
+Series are the N product codes with the most net quantity, weekly over all countries. On a cluster:
+`--backend dask --address tcp://scheduler:8786` or `--backend ray --address ray://head:10001`.
 """
 from __future__ import annotations
 
@@ -10,25 +11,12 @@ import os
 import resource
 import time
 
-import pandas as pd
-
 from engines.forecast.batch import forecast_many
-from engines.forecast.history import is_product_code, to_periods
 from engines.forecast.selection import EngineConfig
-from memory.datadir import load_online_retail_daily
+from evals.forecast import weekly_skus
 from memory.settings import get_settings
 
 TARGET_S = 120.0
-
-
-def weekly_series(n: int) -> list:
-    daily = load_online_retail_daily(get_settings().data_dir)
-    daily = daily[daily["stock_code"].map(is_product_code)]
-    top = daily.groupby("stock_code")["quantity"].sum().nlargest(n).index
-    start, end = daily["date"].min(), daily["date"].max()
-    groups = dict(tuple(daily[daily["stock_code"].isin(top)].groupby("stock_code")))
-    return [(code, to_periods(pd.DatetimeIndex(groups[code]["date"]), groups[code]["quantity"].to_numpy(), "W", start, end, "United Kingdom").series)
-            for code in top]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,10 +25,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--horizon", type=int, default=8)
     parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
     parser.add_argument("--backend", choices=["process", "ray", "dask"], default="process")
+    parser.add_argument("--address", help="Ray or Dask cluster address (default: a local one)")
     args = parser.parse_args(argv)
-    items = weekly_series(args.n)
+    items = list(weekly_skus(get_settings().data_dir, 1, args.n).items())
     started = time.perf_counter()
-    results = forecast_many(items, args.horizon, EngineConfig(), workers=args.workers, backend=args.backend)
+    results = forecast_many(items, args.horizon, EngineConfig(), workers=args.workers, backend=args.backend, address=args.address)
     elapsed = time.perf_counter() - started
     failed = sum(r.result is None for r in results)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

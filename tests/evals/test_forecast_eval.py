@@ -3,6 +3,7 @@ import re
 
 import numpy as np
 import pandas as pd
+import pytest
 
 import evals.forecast as ev
 
@@ -32,3 +33,12 @@ def test_bad_file_and_horizon_are_refused(tmp_path, capsys):
     assert ev.run(parser.parse_args(["--file", str(bad), "--horizon", "4"])) == 2
     out = capsys.readouterr().out
     assert "--horizon must be at least 1" in out and "series_id,ds,y" in out
+
+
+def test_ranks_are_a_range_and_exclude_a_file():
+    parser = argparse.ArgumentParser()
+    ev.add_arguments(parser)
+    assert parser.parse_args(["--ranks", "41-140"]).ranks == (41, 140)
+    for bad in (["--ranks", "140-41"], ["--ranks", "0-5"], ["--ranks", "41"], ["--ranks", "1-2", "--file", "x.csv"]):
+        with pytest.raises(SystemExit):
+            parser.parse_args(bad)

@@ -55,3 +55,13 @@ def test_too_little_history_and_bad_horizon():
 def test_prophet_candidate_runs_on_long_series():
     res = forecast(seasonal_monthly(48), 6, EngineConfig(inner_origins=1))
     assert "prophet" in res.model_errors
+
+
+def test_calibration_cutoffs_move_the_interval_not_the_forecast():
+    y = np.random.default_rng(5).poisson(30, 40).astype(float)
+    s = Series(y, pd.date_range("2020-01-06", periods=40, freq="W-MON"), "W")
+    latest = forecast(s, 8, EngineConfig(use_prophet=False, calibration_cutoffs=1))  # the latest cut-off only
+    every = forecast(s, 8, FAST)  # the 9 origins one week apart over the weighting span
+    assert np.array_equal(latest.yhat, every.yhat) and latest.weights == every.weights
+    assert latest.backtest_mase == every.backtest_mase
+    assert not np.array_equal(latest.upper, every.upper)
