@@ -38,7 +38,7 @@ class SegmentRank(BaseModel):
     segment: str
     affinity_lift: float | None = Field(description="Mean lift of the product's tags in the segment (1 = like everyone); None = no affinity data.")
     adoption: float = Field(description="Share of the segment who bought in the best simulated scenario.")
-    score: float = Field(description="affinity_lift × adoption (adoption alone without affinity data).")
+    score: float = Field(description="affinity_lift × adoption (adoption alone without affinity data; such segments rank last).")
 
 
 def ev(section: Section, figure: str, value: Figure) -> Evidence:
@@ -47,9 +47,11 @@ def ev(section: Section, figure: str, value: Figure) -> Evidence:
 
 def rank_segments(lifts: dict[str, float], adoption: dict[str, float]) -> list[SegmentRank]:
     """Segments by affinity × simulated adoption: the people who both like the product's tags and
-    buy in the simulation. Without affinity for a segment its lift counts as 1 (no evidence either way)."""
+    buy in the simulation. Segments with no affinity data for the tags come after every segment
+    that has some (ranked among themselves by adoption): a missing lift is no evidence, and
+    counting it as 1 would put unmeasured segments above measured ones whose lift is below 1."""
     rows = [SegmentRank(segment=s, affinity_lift=lifts.get(s), adoption=a, score=round(a * lifts.get(s, 1.0), 6)) for s, a in adoption.items()]
-    return sorted(rows, key=lambda r: -r.score)
+    return sorted(rows, key=lambda r: (r.affinity_lift is None, -r.score))
 
 
 def mean_lift(data: Any) -> float | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -63,11 +64,18 @@ def _halves(times: pd.Series, start: datetime, days: float) -> tuple[np.ndarray,
     return first, ~first
 
 
+@lru_cache(maxsize=65_536)
+def _text_bigrams(text: str) -> frozenset[tuple[str, str]]:
+    """One post's word bigrams, cached: a score reads each post in up to ~16 overlapping windows
+    (the current one, the previous one, the history), so most lookups are repeats."""
+    words = _WORD.findall(text.lower())
+    return frozenset(zip(words, words[1:]))
+
+
 def _bigrams(texts: pd.Series) -> set[tuple[str, str]]:
     out: set[tuple[str, str]] = set()
     for text in texts:
-        words = _WORD.findall(text.lower())
-        out.update(zip(words, words[1:]))
+        out.update(_text_bigrams(text))
     return out
 
 

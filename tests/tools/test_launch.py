@@ -111,6 +111,14 @@ def test_higher_tag_affinity_ranks_a_segment_higher(adoption: dict[str, float], 
     assert ranked.index(a) < ranked.index(b)
 
 
+@given(st.floats(0.001, 0.5), st.floats(0.01, 0.99), st.floats(0.5, 0.99))
+def test_a_band_without_affinity_data_never_outranks_a_measured_one(adoption: float, lift: float, unmeasured_adoption: float) -> None:
+    """A measured band whose tags lift below 1 still ranks above a band with no affinity data,
+    however much more the unmeasured band adopts."""
+    ranked = rank_segments({"age 18–24": lift}, {"age 18–24": adoption, "age 45–54": unmeasured_adoption})
+    assert [r.segment for r in ranked] == ["age 18–24", "age 45–54"] and ranked[1].affinity_lift is None
+
+
 @given(st.floats(0.001, 0.5), st.floats(0.2, 3.0), st.floats(0.01, 2.0), st.floats(0.0, 0.5))
 def test_a_band_whose_tags_lift_more_ranks_higher_in_the_plan(adoption: float, lift: float, extra: float, other: float) -> None:
     """Through the plan code itself: two bands with the same simulated adoption, the one whose
