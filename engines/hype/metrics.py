@@ -74,7 +74,7 @@ def _text_bigrams(text: str) -> frozenset[tuple[str, str]]:
 
 def _bigrams(texts: pd.Series) -> set[tuple[str, str]]:
     out: set[tuple[str, str]] = set()
-    for text in texts:
+    for text in texts.tolist():  # a list first: iterating an Arrow-backed Series boxes each value slowly
         out.update(_text_bigrams(text))
     return out
 
