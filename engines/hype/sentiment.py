@@ -118,8 +118,8 @@ def train_classifier(embeddings: np.ndarray, texts: Sequence[str], labels: Seque
 
 
 def lexicon_prediction(texts: Sequence[str]) -> SentimentPrediction:
-    """The fallback when no labelled posts exist to train on: the lexicon's compound score and
-    VADER's cut-offs."""
+    """For posts the classifier has not reached, or when there is no classifier yet: the lexicon's
+    compound score and VADER's cut-offs."""
     scores = compound(lexicon_features(texts)) if len(texts) else np.zeros(0)
     return SentimentPrediction(labels=compound_labels(scores).tolist(), scores=np.round(scores, 4).tolist())
 
