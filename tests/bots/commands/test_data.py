@@ -2,7 +2,6 @@
 like GitHub's raw host (owner/repo/commit/path)."""
 from __future__ import annotations
 
-import argparse
 import shutil
 import threading
 from collections.abc import Callable, Iterator
@@ -15,6 +14,7 @@ import pytest
 from bots.commands import data as data_command
 from memory.datasets import BY_NAME, GitSource
 from memory.settings import get_settings
+from tests.bots.commands.runner import run_command
 
 Run = Callable[..., tuple[int, str, str]]
 
@@ -82,12 +82,7 @@ def run(target_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Captur
     def _run(*argv: str, data: Path = target_dir) -> tuple[int, str, str]:
         monkeypatch.setenv("CAESER_DATA_DIR", str(data))
         get_settings.cache_clear()
-        parser = argparse.ArgumentParser(prog="caeser")
-        data_command.add_parser(parser.add_subparsers(dest="command", required=True))
-        args = parser.parse_args(["data", *argv])
-        rc = args.func(args)
-        out = capsys.readouterr()
-        return rc, out.out, out.err
+        return run_command(data_command, "data", argv, capsys)
 
     yield _run
     get_settings.cache_clear()

@@ -1,7 +1,6 @@
 """`caeser posts import|reddit|feed`: files with bad rows, a Reddit search and a feed served on 127.0.0.1."""
 from __future__ import annotations
 
-import argparse
 import uuid
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler
@@ -12,6 +11,7 @@ import pytest
 from bots.commands import posts as posts_command
 from memory.posts import known_subjects, subject_posts
 from memory.settings import Settings, get_settings
+from tests.bots.commands.runner import run_command
 from tests.httpstub import LoopbackServer, send_json
 
 Run = Callable[..., tuple[int, str, str]]
@@ -27,12 +27,7 @@ def run(settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Capt
     get_settings.cache_clear()
 
     def _run(*argv: str) -> tuple[int, str, str]:
-        parser = argparse.ArgumentParser(prog="caeser")
-        posts_command.add_parser(parser.add_subparsers(dest="command", required=True))
-        args = parser.parse_args(["posts", *argv])
-        rc = args.func(args)
-        out = capsys.readouterr()
-        return rc, out.out, out.err
+        return run_command(posts_command, "posts", argv, capsys)
 
     yield _run
     get_settings.cache_clear()
