@@ -18,6 +18,16 @@ def send_json(handler: BaseHTTPRequestHandler, code: int, body: Any, headers: di
     handler.wfile.write(data)
 
 
+class QuietHandler(BaseHTTPRequestHandler):
+    """A request handler that keeps test output clean (no access log) and answers JSON."""
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def reply_json(self, code: int, body: Any, headers: dict[str, str] | None = None) -> None:
+        send_json(self, code, body, headers)
+
+
 class LoopbackServer:
     """A threaded HTTP server on a free 127.0.0.1 port, started and stopped by `with`: the shared
     life cycle of the recorders that stand in for Slack, Discord and webhooks."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import threading
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 
 import httpx
 import pytest
@@ -24,6 +24,7 @@ from memory.watches import upsert_watch
 from tests.bots.slack.recorder import SlackRecorder
 from tools.base import ToolError
 from tools.hype import HypeScoreData, SentimentBreakdown
+from tests.httpstub import QuietHandler
 
 DISCORD_CHANNEL = "123456789012"
 
@@ -36,10 +37,7 @@ class DiscordRecorder:
         self.by_nonce: dict[str, dict] = {}
         rec = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: object) -> None:
-                pass
-
+        class Handler(QuietHandler):
             def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
                 body |= {"_path": self.path, "_auth": self.headers.get("Authorization")}

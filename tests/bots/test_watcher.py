@@ -10,7 +10,6 @@ import sys
 import threading
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -30,7 +29,7 @@ from tools.base import ToolContext, ToolError
 from tools.hype import HypeScoreData, SentimentBreakdown
 from tools.hype_watch import ListWatchesInput, list_watches
 
-from tests.httpstub import LoopbackServer, send_json
+from tests.httpstub import LoopbackServer, QuietHandler
 
 
 class Recorder(LoopbackServer):
@@ -55,17 +54,11 @@ class Recorder(LoopbackServer):
     def _handler(self):  # noqa: ANN202 - a handler class bound to this recorder
         rec = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: object) -> None:
-                pass
-
-            def _reply(self, code: int, body: dict, headers: dict[str, str] | None = None) -> None:
-                send_json(self, code, body, headers)
-
+        class Handler(QuietHandler):
             def do_GET(self) -> None:  # Slack conversations.history
                 with rec.lock:
                     messages = [{"text": b.get("text"), "metadata": b.get("metadata")} for b in rec.accepted.values() if "metadata" in b]
-                self._reply(200, {"ok": True, "messages": messages})
+                self.reply_json(200, {"ok": True, "messages": messages})
 
             def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
@@ -79,19 +72,19 @@ class Recorder(LoopbackServer):
                 time.sleep(rec.delay)
                 with rec.lock:
                     if rec.refuse:
-                        return self._reply(404, {"message": "Unknown Webhook"})
+                        return self.reply_json(404, {"message": "Unknown Webhook"})
                     if rec.fail_next > 0:
                         rec.fail_next -= 1
-                        return self._reply(500, {"ok": False})
+                        return self.reply_json(500, {"ok": False})
                     if rec.rate_limit_next > 0:
                         rec.rate_limit_next -= 1
-                        return self._reply(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "0"})
+                        return self.reply_json(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "0"})
                     rec.raw.append(key)
                     rec.accepted.setdefault(key, body)
                     hang, rec.hang_once = rec.hang_once, False
                 if hang:
                     time.sleep(60)
-                self._reply(200, {"ok": True, "id": key})
+                self.reply_json(200, {"ok": True, "id": key})
 
         return Handler
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 import json
 import threading
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
 from memory.connectors import ConnectorError, FeedConnector, RateLimitedClient, RedditConnector
 from memory.posts import store_posts, subject_posts
+from tests.httpstub import QuietHandler
 
 RSS = """<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
 <item><guid>g1</guid><title>Stanley cup restock</title><description>sold out in minutes</description><pubDate>Tue, 02 Jan 2024 10:00:00 GMT</pubDate><author>ann</author></item>
@@ -34,10 +35,7 @@ class Server:
         self.tag = uuid.uuid4().hex[:8]  # unique texts: a shared test database dedupes on text
         outer = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *a):
-                pass
-
+        class Handler(QuietHandler):
             def do_GET(self):
                 url = urlparse(self.path)
                 outer.calls.append(url.path)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 import threading
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -15,6 +15,7 @@ from bots.commands import data as data_command
 from memory.datasets import BY_NAME, GitSource
 from memory.settings import get_settings
 from tests.bots.commands.runner import run_command
+from tests.httpstub import QuietHandler
 
 Run = Callable[..., tuple[int, str, str]]
 
@@ -26,7 +27,7 @@ class RawHost:
         self.root, self.script, self.hits = root, {}, []
         host = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_GET(self) -> None:  # noqa: N802 (http.server's name)
                 path = unquote(urlsplit(self.path).path)
                 host.hits.append(path)
@@ -42,9 +43,6 @@ class RawHost:
                     self.send_header("Content-Length", str(len(body)))
                     self.end_headers()
                     self.wfile.write(body)
-
-            def log_message(self, *args: object) -> None:
-                pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}"

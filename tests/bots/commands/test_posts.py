@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ from bots.commands import posts as posts_command
 from memory.posts import known_subjects, subject_posts
 from memory.settings import Settings, get_settings
 from tests.bots.commands.runner import run_command
-from tests.httpstub import LoopbackServer, send_json
+from tests.httpstub import LoopbackServer, QuietHandler, send_json
 
 Run = Callable[..., tuple[int, str, str]]
 
@@ -50,11 +49,8 @@ def test_missing_file_is_refused(run: Run, tmp_path: Path) -> None:
     assert rc == 2 and "nope.csv is not a file" in err
 
 
-class Sources(BaseHTTPRequestHandler):
+class Sources(QuietHandler):
     tag = uuid.uuid4().hex[:8]
-
-    def log_message(self, *args: object) -> None:
-        pass
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's name)
         if self.path.startswith("/search.json"):

@@ -4,11 +4,10 @@ from __future__ import annotations
 import json
 import threading
 import time
-from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-from tests.httpstub import LoopbackServer, send_json
+from tests.httpstub import LoopbackServer, QuietHandler
 
 
 class SlackRecorder(LoopbackServer):
@@ -55,20 +54,14 @@ class SlackRecorder(LoopbackServer):
     def _handler(self):  # noqa: ANN202
         rec = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: object) -> None:
-                pass
-
-            def _reply(self, code: int, body: dict, headers: dict[str, str] | None = None) -> None:
-                send_json(self, code, body, headers)
-
+        class Handler(QuietHandler):
             def do_POST(self) -> None:
                 raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 path = urlparse(self.path).path
                 if path.startswith("/upload/"):
                     with rec.lock:
                         rec.uploads[path.rsplit("/", 1)[1]] = raw
-                    return self._reply(200, {"ok": True})
+                    return self.reply_json(200, {"ok": True})
                 method = path.rsplit("/", 1)[1]
                 if "json" in (self.headers.get("Content-Type") or ""):
                     params = json.loads(raw or b"{}")
@@ -79,12 +72,12 @@ class SlackRecorder(LoopbackServer):
                     if rec.rate_limit.get(method, 0) > 0:
                         rec.rate_limit[method] -= 1
                         rec.calls.append((f"{method}#429", params))
-                        return self._reply(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "0"})
+                        return self.reply_json(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "0"})
                     rec.calls.append((method, params))
                     error = rec.errors.get(method)
                 if error:
-                    return self._reply(200, {"ok": False, "error": error})
-                self._reply(200, rec.answer(method, params))
+                    return self.reply_json(200, {"ok": False, "error": error})
+                self.reply_json(200, rec.answer(method, params))
 
             do_GET = do_POST
 

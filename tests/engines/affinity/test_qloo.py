@@ -12,6 +12,7 @@ import pytest
 from engines.affinity.qloo import (
     CircuitBreaker, QlooBreakerOpen, QlooClient, QlooError, QlooParamError, QlooUnknownLocation, age_buckets, entity_urn, validate_params,
 )
+from tests.httpstub import QuietHandler
 
 KEY = "test-key-123"
 ENTITY = {"entity_id": "E1", "name": "Nike", "subtype": "urn:entity:brand", "popularity": 0.97, "properties": {}, "tags": [], "query": {"affinity": 0.81}}
@@ -33,7 +34,7 @@ class FakeQloo:
     def handler(self) -> type[BaseHTTPRequestHandler]:
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_GET(self) -> None:  # noqa: N802
                 url = urlsplit(self.path)
                 params = dict(parse_qsl(url.query))
@@ -52,9 +53,6 @@ class FakeQloo:
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
                 self.wfile.write(payload)
-
-            def log_message(self, *args: object) -> None:
-                pass
 
         return Handler
 
