@@ -17,11 +17,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel
-from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy import Connection, String, bindparam, func, insert, select, type_coerce, update
 
 from engines.geo import ancestors
 from engines.hype.posts import POST_COLUMNS, alias_pattern, dedupe, match_aliases, match_by_similarity, normalise_subject, text_key
 from memory.datadir import load_airline_tweets, load_sxsw_posts
+from memory.bulk import insert_columns
 from memory.db import session_scope
 from memory.settings import Settings
 from memory.tables import PostRow, PostSubject
@@ -185,42 +186,34 @@ def store_posts(settings: Settings, frame: pd.DataFrame, *, source: str, read: i
     """Dedupe, insert and link posts to subjects (in one transaction). Links come from the row's own
     subject, then every alias that matches the text, then — when `embed` is given — the most similar
     known subject for posts still unlinked (cosine ≥ SIMILARITY_THRESHOLD)."""
-    frame = frame.assign(source=source, text_key=frame["text"].map(text_key))
+    frame = frame.assign(source=source, text_key=[text_key(t) for t in frame["text"].tolist()])  # a list: mapping over an Arrow-backed column boxes each value slowly
     seen_ids, seen_keys = _existing(settings, source, frame["external_id"].tolist(), frame["text_key"].unique().tolist())
     kept, dup_ids, dup_texts = dedupe(frame, seen_ids, seen_keys)
     links = _links(kept, aliases, embed)
-    columns = kept.drop(columns=["subject"]).assign(created_at=pd.to_datetime(kept["created_at"]).dt.tz_localize("UTC"))
-    records = _records(columns)
-    subjects = PostSubject.__table__
+    rows = kept.drop(columns=["subject"]).assign(created_at=pd.to_datetime(kept["created_at"]).dt.tz_localize("UTC"))
+    columns = {name: rows[name].astype(object).where(rows[name].notna(), None).tolist() for name in rows.columns}
     with session_scope(settings) as s:
-        ids: list[int] = []
-        if records:
-            ids = _insert_posts(s.connection(), source, records)
-        link_rows = [{"post_id": ids[i], "subject": normalise_subject(name), "display": name, "how": how} for i, name, how in links]
-        if link_rows:
-            s.connection().execute(subjects.insert(), link_rows)
-    return ImportReport(source=source, read=len(frame) if read is None else read, imported=len(records), duplicate_ids=dup_ids, duplicate_texts=dup_texts, linked=len(link_rows), errors=list(errors))
+        ids = _insert_posts(s.connection(), source, columns)
+        link_columns = {"post_id": [ids[i] for i, _, _ in links], "subject": [normalise_subject(name) for _, name, _ in links],
+                        "display": [name for _, name, _ in links], "how": [how for _, _, how in links]}
+        linked = insert_columns(s.connection(), PostSubject.__table__, link_columns)
+    return ImportReport(source=source, read=len(frame) if read is None else read, imported=len(ids), duplicate_ids=dup_ids, duplicate_texts=dup_texts, linked=linked, errors=list(errors))
 
 
-def _records(frame: pd.DataFrame) -> list[dict]:
-    """Row dicts with native Python values and None for missing ones (what the SQL driver takes);
-    built column-wise, as `DataFrame.to_dict("records")` boxes every cell one at a time."""
-    columns = {name: frame[name].astype(object).where(frame[name].notna(), None).tolist() for name in frame.columns}
-    return [dict(zip(columns, row)) for row in zip(*columns.values())]
+def _insert_posts(conn: Connection, source: str, columns: dict[str, list]) -> list[int]:
+    """Insert new posts (given column-wise) and return their ids in row order.
 
-
-def _insert_posts(conn: Connection, source: str, records: list[dict]) -> list[int]:
-    """Insert new posts and return their ids in `records` order.
-
-    Core executemany without RETURNING (the ORM's per-row bookkeeping, and RETURNING that SQLite can
-    only answer row by row, cost more than the SQL here), then one query maps the source's new
-    external ids back to ids: (source, external_id) is unique, and `records` holds only ids not
-    stored before, so concurrent importers cannot confuse the mapping."""
+    A driver-level executemany without RETURNING (`memory.bulk`: per-row parameter handling, and
+    RETURNING that SQLite can only answer row by row, cost more than the SQL here), then one query
+    maps the source's new external ids back to ids: (source, external_id) is unique, and the rows
+    hold only ids not stored before, so concurrent importers cannot confuse the mapping."""
+    if not columns["external_id"]:
+        return []
     posts = PostRow.__table__
     before = conn.execute(select(func.coalesce(func.max(posts.c.id), 0))).scalar_one()
-    conn.execute(posts.insert(), records)
+    insert_columns(conn, posts, columns)
     stored = dict(conn.execute(select(posts.c.external_id, posts.c.id).where(posts.c.source == source, posts.c.id > before)).all())
-    return [stored[r["external_id"]] for r in records]
+    return [stored[external_id] for external_id in columns["external_id"]]
 
 
 def _links(kept: pd.DataFrame, aliases: Mapping[str, Sequence[str]], embed: Embed | None) -> list[tuple[int, str, str]]:
@@ -293,16 +286,28 @@ def _in_region(region: str | None, wanted: str) -> bool:
     return region is not None and (region == wanted or wanted in ancestors(region))
 
 
+FRAME_COLUMNS = ("id", "subject", "source", "external_id", "text", "text_key", "author", "created_at", "region", "likes", "reposts", "replies", "sentiment", "label")
+_TEXT_COLUMNS = frozenset({"subject", "source", "external_id", "text", "text_key", "author", "region", "label"})
+
+
 def subject_posts(settings: Settings, subjects: Sequence[str], region: str | None = None) -> pd.DataFrame:
     """Post frame (plus `id` and `subject` = normalised subject) for the given normalised subjects,
-    optionally only posts in `region` (or a region inside it)."""
-    query = (select(PostRow.id, PostSubject.subject, PostRow.source, PostRow.external_id, PostRow.text, PostRow.text_key, PostRow.author, PostRow.created_at,
-                    PostRow.region, PostRow.likes, PostRow.reposts, PostRow.replies, PostRow.sentiment, PostRow.label)
-             .join(PostSubject, PostSubject.post_id == PostRow.id).where(PostSubject.subject.in_(list(subjects))))
+    optionally only posts in `region` (or a region inside it).
+
+    Read through SQLAlchemy Core (the ORM's per-row bookkeeping doubled the time for 100k rows),
+    and text columns kept as plain Python strings (object dtype): the metrics slice them into dozens
+    of windows, and every slice of an Arrow-backed string column copies it."""
+    posts, links = PostRow.__table__, PostSubject.__table__
+    # created_at as the driver gives it (SQLite: an ISO string) for pandas to parse in one go;
+    # the column type's own conversion runs in Python once per row.
+    columns = {**posts.c, "subject": links.c.subject, "created_at": type_coerce(posts.c.created_at, String).label("created_at")}
+    query = (select(*(columns[name] for name in FRAME_COLUMNS))
+             .join(links, links.c.post_id == posts.c.id).where(links.c.subject.in_(list(subjects))))
     with session_scope(settings) as s:
-        rows = s.execute(query).all()
-    frame = pd.DataFrame(rows, columns=["id", "subject", "source", "external_id", "text", "text_key", "author", "created_at", "region", "likes", "reposts", "replies", "sentiment", "label"])
-    frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True).dt.tz_localize(None)  # engines work in naive UTC
+        rows = s.connection().execute(query).all()
+    values = list(zip(*rows)) if rows else [()] * len(FRAME_COLUMNS)
+    frame = pd.DataFrame({name: pd.Series(column, dtype=object if name in _TEXT_COLUMNS else None) for name, column in zip(FRAME_COLUMNS, values)})
+    frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True, format="ISO8601").dt.tz_localize(None)  # engines work in naive UTC
     if region is not None:
         frame = frame.loc[[_in_region(r, region) for r in frame["region"]]].reset_index(drop=True)
     return frame

@@ -21,7 +21,7 @@ from engines.hype.score import HISTORY_WINDOWS, MIN_POSTS, Component, score_subj
 from memory.datadir import DataFileMissing
 from memory.db import session_scope
 from memory.hype_sentiment import score_unscored, train_and_save
-from memory.posts import airline_posts, fingerprint, known_subjects, link_by_text, latest_post_time, store_posts, subject_posts, sxsw_posts
+from memory.posts import SubjectInfo, airline_posts, fingerprint, known_subjects, link_by_text, latest_post_time, store_posts, subject_posts, sxsw_posts
 from memory.tables import HypeSnapshot
 from tools.base import Chart, ToolContext, ToolError, ToolOutput
 from tools.builders import build_step
@@ -100,6 +100,12 @@ def ensure_shared_posts(ctx: ToolContext) -> str:
 def resolve_subject(ctx: ToolContext, subject: str) -> tuple[str, str]:
     """(normalised key, display name). Unknown subjects are searched for in the post texts once and
     linked; with no post naming them, a ToolError lists the subjects we do have."""
+    key, subjects = _resolve(ctx, subject)
+    return key, subjects[key].display
+
+
+def _resolve(ctx: ToolContext, subject: str) -> tuple[str, dict[str, SubjectInfo]]:
+    """The normalised key and every known subject (read once: peers come from the same mapping)."""
     key = normalise_subject(subject)
     subjects = known_subjects(ctx.settings)
     if key not in subjects and SHARED_SOURCES - {source for info in subjects.values() for source in info.sources}:
@@ -111,13 +117,12 @@ def resolve_subject(ctx: ToolContext, subject: str) -> tuple[str, str]:
         options = [s.display for s in sorted(subjects.values(), key=lambda s: -s.posts)]
         raise ToolError("not_found", f"No stored post mentions “{subject.strip()}”, so there is nothing to score. Import posts about it (`caeser data`), or pick a subject we have posts for.",
                         field="subject", options=options)
-    return key, subjects[key].display
+    return key, subjects
 
 
-def _peers(ctx: ToolContext, key: str) -> dict[str, str]:
+def _peers(subjects: dict[str, SubjectInfo], key: str) -> dict[str, str]:
     """Subjects sharing a source with this one (the other airlines, the other SXSW brands):
     normalised key → display name."""
-    subjects = known_subjects(ctx.settings)
     sources = set(subjects[key].sources)
     return {k: info.display for k, info in subjects.items() if k != key and info.posts >= MIN_POSTS and sources & set(info.sources)}
 
@@ -149,11 +154,12 @@ def _timeline(frame: pd.DataFrame) -> list[TimelinePoint]:
 
 def compute_hype(ctx: ToolContext, inp: HypeScoreInput) -> tuple[HypeScoreData, str]:
     """The figures for one request (no snapshot written): data and the source sentence."""
-    key, display = resolve_subject(ctx, inp.subject)
+    key, subjects = _resolve(ctx, inp.subject)
+    display = subjects[key].display
     frame = subject_posts(ctx.settings, [key], inp.region)
     if frame.empty:
         raise ToolError("not_found", f"There are posts about {display}, but none in {inp.region}.", field="region")
-    peer_keys = _peers(ctx, key)
+    peer_keys = _peers(subjects, key)
     peers_all = subject_posts(ctx.settings, list(peer_keys), inp.region) if peer_keys else frame.iloc[0:0]
     both = pd.concat([frame, peers_all], ignore_index=True)
     latest = latest_post_time(frame)
@@ -183,7 +189,7 @@ def compute_hype(ctx: ToolContext, inp: HypeScoreInput) -> tuple[HypeScoreData, 
         return HypeScoreData(**base, score=None, previous_score=None, state="😐", confidence=0.0, posts=len(window), components=[], metrics=describe(metrics), anomalies=[],
                              reason=f"only {len(window)} posts in the window; at least {MIN_POSTS} are needed to score"), source
     result = score_subject(frame, end, inp.window_days, peers)
-    previous = compute_metrics(frame.loc[frame["created_at"] < start], start, inp.window_days, 0)
+    previous = compute_metrics(frame, start, inp.window_days, 0, ngrams=False)
     return HypeScoreData(**base, score=result.score, previous_score=result.previous_score, state=result.state, confidence=result.confidence, posts=result.posts,
                          reason=None, components=result.components, metrics=describe(result.metrics), anomalies=detect(result.metrics, previous)), source
 

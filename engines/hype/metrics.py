@@ -5,8 +5,8 @@ it, N(X) the number of posts in X, A(X) its set of authors, s_i a post's sentime
 (p(positive) − p(negative) from the classifier), H the hourly post counts over W.
 The formulas are repeated, with the reasons for each, in `docs/hype.md`.
 
-Input is a post frame (see `engines.hype.posts`) already restricted to one subject and to
-`created_at < end`; `peer_volume` is N(W) summed over every subject (for share of voice).
+Input is one subject's post frame (see `engines.hype.posts`; posts at or after `end` are ignored);
+`peer_volume` is N(W) summed over every subject (for share of voice).
 """
 from __future__ import annotations
 
@@ -58,12 +58,6 @@ DEFINITIONS: dict[str, tuple[str, str]] = {
 }
 
 
-def _halves(times: pd.Series, start: datetime, days: float) -> tuple[np.ndarray, np.ndarray]:
-    mid = start + timedelta(days=days / 2)
-    first = (times < mid).to_numpy()
-    return first, ~first
-
-
 @lru_cache(maxsize=65_536)
 def _text_bigrams(text: str) -> frozenset[tuple[str, str]]:
     """One post's word bigrams, cached: a score reads each post in up to ~16 overlapping windows
@@ -72,25 +66,19 @@ def _text_bigrams(text: str) -> frozenset[tuple[str, str]]:
     return frozenset(zip(words, words[1:]))
 
 
-def _bigrams(texts: pd.Series) -> set[tuple[str, str]]:
+def _bigrams(texts: np.ndarray) -> set[tuple[str, str]]:
     out: set[tuple[str, str]] = set()
-    for text in texts.tolist():  # a list first: iterating an Arrow-backed Series boxes each value slowly
+    for text in texts.tolist():
         out.update(_text_bigrams(text))
     return out
 
 
-def _burstiness(times: pd.Series) -> float:
-    if len(times) < 3:
+def _burstiness(seconds: np.ndarray) -> float:
+    if len(seconds) < 3:
         return 0.0
-    gaps = np.diff(np.sort(times.to_numpy().astype("datetime64[s]").astype(np.int64))).astype(float)
+    gaps = np.diff(np.sort(seconds)).astype(float)
     mu, sigma = gaps.mean(), gaps.std()
     return float((sigma - mu) / (sigma + mu)) if sigma + mu > 0 else 0.0
-
-
-def _hourly(times: pd.Series, start: datetime, days: float) -> np.ndarray:
-    hours = int(np.ceil(days * 24))
-    idx = ((times - pd.Timestamp(start)).dt.total_seconds() // 3600).astype(int).clip(0, hours - 1)
-    return np.bincount(idx.to_numpy(), minlength=hours).astype(float)
 
 
 def _half_life(hourly: np.ndarray) -> float:
@@ -101,56 +89,67 @@ def _half_life(hourly: np.ndarray) -> float:
     return float(after[0]) if len(after) else float(len(hourly) - peak)
 
 
-def compute_metrics(frame: pd.DataFrame, end: datetime, days: float, peer_volume: int) -> dict[str, float]:
+def compute_metrics(frame: pd.DataFrame, end: datetime, days: float, peer_volume: int, *, ngrams: bool = True) -> dict[str, float]:
     """Every metric in DEFINITIONS for the window ending at `end` (exclusive). Empty W gives zeros
-    except where a ratio has no meaning, which is 0 by convention (stated in docs/hype.md)."""
+    except where a ratio has no meaning, which is 0 by convention (stated in docs/hype.md).
+    `ngrams=False` leaves out new_ngram_share, the costliest metric (every post's bigrams), for
+    reference windows whose metrics only feed the weighted ones (`engines.hype.score.WEIGHTS`).
+
+    Works on the frame's columns as numpy arrays (a score computes this for ~50 windows, and
+    slicing whole DataFrames per window cost more than the arithmetic). Posts at or after `end`
+    are ignored, so callers need not cut the frame first."""
     start, prev_start = end - timedelta(days=days), end - timedelta(days=2 * days)
-    times = frame["created_at"]
-    in_w = ((times >= start) & (times < end)).to_numpy()
-    in_p = ((times >= prev_start) & (times < start)).to_numpy()
-    w, p = frame.loc[in_w], frame.loc[in_p]
-    n, n_prev = len(w), len(p)
-    m: dict[str, float] = dict.fromkeys(DEFINITIONS, 0.0)
+    times = frame["created_at"].to_numpy(dtype="datetime64[ns]")
+    t_start, t_end = np.datetime64(start, "ns"), np.datetime64(end, "ns")
+    in_w = (times >= t_start) & (times < t_end)
+    in_p = (times >= np.datetime64(prev_start, "ns")) & (times < t_start)
+    n, n_prev = int(in_w.sum()), int(in_p.sum())
+    m: dict[str, float] = dict.fromkeys((k for k in DEFINITIONS if ngrams or k != "new_ngram_share"), 0.0)
     m["growth"] = (n - n_prev) / max(n_prev, 1)
     if n == 0:
         return m
-    first, second = _halves(w["created_at"], start, days)
+    seconds = (times[in_w] - t_start) / np.timedelta64(1, "s")
     half = days / 2
-    s = w["sentiment"].to_numpy(dtype=float)
-    labels = w["label"].to_numpy()
-    authors = w["author"]
-    author_counts = authors.value_counts()
-    engagement = w[["likes", "reposts", "replies"]].to_numpy(dtype=float)
-    hourly = _hourly(w["created_at"], start, days)
-    bigrams_w = _bigrams(w["text"])
-    earlier_authors = set(frame.loc[(times < start).to_numpy(), "author"])
-    key_counts = w["text_key"].map(w["text_key"].value_counts())
+    second = seconds >= half * 86400
+    first = ~second
+    sentiment = frame["sentiment"].to_numpy(dtype=float)
+    s = sentiment[in_w]
+    labels = frame["label"].to_numpy(dtype=object)[in_w]
+    authors, author_counts = np.unique(frame["author"].to_numpy(dtype=object)[in_w], return_counts=True)
+    engagement = frame[["likes", "reposts", "replies"]].to_numpy(dtype=float)[in_w]
+    hourly = np.bincount(np.clip(seconds // 3600, 0, int(np.ceil(days * 24)) - 1).astype(int), minlength=int(np.ceil(days * 24))).astype(float)
+    earlier_authors = set(frame["author"].to_numpy(dtype=object)[times < t_start].tolist())
+    _, key_index, key_counts = np.unique(frame["text_key"].to_numpy(dtype=object)[in_w], return_inverse=True, return_counts=True)
+    reposts = float(engagement[:, 1].sum())
     m.update(
         volume=n,
         velocity=n / days,
         acceleration=(second.sum() / half - first.sum() / half) / half,
         sentiment_mean=float(s.mean()),
         sentiment_velocity=(float(s[second].mean()) - float(s[first].mean())) / half if first.any() and second.any() else 0.0,
-        sentiment_shift=float(s.mean() - p["sentiment"].mean()) if n_prev else 0.0,
+        sentiment_shift=float(s.mean() - np.nanmean(sentiment[in_p])) if n_prev else 0.0,
         positive_share=float((labels == "positive").mean()),
         negative_share=float((labels == "negative").mean()),
         sentiment_dispersion=float(s.std()),
-        unique_authors=len(author_counts),
-        new_author_share=len(set(author_counts.index) - earlier_authors) / len(author_counts),
-        new_ngram_share=len(bigrams_w - _bigrams(p["text"])) / len(bigrams_w) if bigrams_w else 0.0,
-        posts_per_author=n / len(author_counts),
+        unique_authors=len(authors),
+        new_author_share=len(set(authors.tolist()) - earlier_authors) / len(authors),
+        posts_per_author=n / len(authors),
         engagement_rate=float(engagement.sum() / n),
-        amplification_rate=float(engagement[:, 1].sum() / n),
-        reach_proxy=len(author_counts) + float(engagement[:, 1].sum()),
+        amplification_rate=reposts / n,
+        reach_proxy=len(authors) + reposts,
         share_of_voice=n / max(peer_volume, n),
-        burstiness=_burstiness(w["created_at"]),
+        burstiness=_burstiness(seconds),
         peak_ratio=float(hourly.max() / hourly.mean()),
         attention_half_life=_half_life(hourly),
-        duplicate_share=float((key_counts > 1).mean()),
+        duplicate_share=float((key_counts[key_index] > 1).mean()),
         author_concentration=float(((author_counts / n) ** 2).sum()),
-        top_author_share=float(author_counts.iloc[0] / n),
+        top_author_share=float(author_counts.max() / n),
     )
     m["net_sentiment"] = m["positive_share"] - m["negative_share"]
+    if ngrams:
+        texts = frame["text"].to_numpy(dtype=object)
+        bigrams_w = _bigrams(texts[in_w])
+        m["new_ngram_share"] = len(bigrams_w - _bigrams(texts[in_p])) / len(bigrams_w) if bigrams_w else 0.0
     return {k: float(v) for k, v in m.items()}
 
 

@@ -20,17 +20,17 @@ import pandas as pd
 
 POST_COLUMNS: tuple[str, ...] = ("source", "external_id", "subject", "text", "author", "created_at", "region", "likes", "reposts", "replies", "sentiment", "label")
 _URL = re.compile(r"https?://\S+|www\.\S+")
-_MENTION = re.compile(r"@\w+")
 _RT = re.compile(r"^\s*rt\b[:\s]*")
-_NON_WORD = re.compile(r"[^\w\s]+")
+# @mentions and runs of punctuation in one pass ("@" kept out of the runs so that ".@user" is a
+# mention, as when mentions were removed first).
+_MENTION_OR_PUNCT = re.compile(r"@\w+|[^\w\s@]+|@")
 _SPACES = re.compile(r"\s+")
 
 
 def text_key(text: str) -> str:
     """A 16-hex-digit fingerprint of the text with everything that varies between copies removed."""
-    t = _RT.sub("", _URL.sub(" ", text.lower()))
-    t = _SPACES.sub(" ", _NON_WORD.sub(" ", _MENTION.sub(" ", t))).strip()
-    return hashlib.blake2b(t.encode("utf-8"), digest_size=8).hexdigest()
+    t = _MENTION_OR_PUNCT.sub(" ", _RT.sub("", _URL.sub(" ", text.lower())))
+    return hashlib.blake2b(" ".join(t.split()).encode("utf-8"), digest_size=8).hexdigest()
 
 
 def dedupe(frame: pd.DataFrame, seen_ids: set[tuple[str, str]] = frozenset(), seen_keys: set[str] = frozenset()) -> tuple[pd.DataFrame, int, int]:

@@ -114,21 +114,23 @@ def _history(frame: pd.DataFrame, end: datetime, days: float, peer_volume: Calla
     out = []
     for k in range(1, HISTORY_WINDOWS + 1):
         e = end - timedelta(days=k)
-        m = compute_metrics(frame.loc[frame["created_at"] < e], e, days, peer_volume(e))
+        m = compute_metrics(frame, e, days, peer_volume(e), ngrams=False)
         if m["volume"] >= MIN_POSTS:
             out.append(m)
     return out
 
 
-def _score_at(frame: pd.DataFrame, end: datetime, days: float, peers: dict[str, pd.DataFrame]) -> tuple[dict[str, float], float, list[Component], float]:
-    """Metrics, score, components and coverage of the window ending at `end`."""
+def _score_at(frame: pd.DataFrame, end: datetime, days: float, peers: dict[str, pd.DataFrame], *, all_metrics: bool = True) -> tuple[dict[str, float], float, list[Component], float]:
+    """Metrics, score, components and coverage of the window ending at `end`. History and peer
+    windows get only the metrics the score uses; the window itself gets every metric unless
+    `all_metrics` is False (the previous window, whose score alone is wanted)."""
     def peer_volume(e: datetime) -> int:
         start = e - timedelta(days=days)
         return sum(int(((f["created_at"] >= start) & (f["created_at"] < e)).sum()) for f in (frame, *peers.values()))
 
     total = peer_volume(end)
-    current = compute_metrics(frame.loc[frame["created_at"] < end], end, days, total)
-    peer_metrics = [m for m in (compute_metrics(p.loc[p["created_at"] < end], end, days, total) for p in peers.values()) if m["volume"] >= MIN_POSTS]
+    current = compute_metrics(frame, end, days, total, ngrams=all_metrics)
+    peer_metrics = [m for m in (compute_metrics(p, end, days, total, ngrams=False) for p in peers.values()) if m["volume"] >= MIN_POSTS]
     score, components, coverage = combine(current, _history(frame, end, days, peer_volume), peer_metrics)
     return current, score, components, coverage
 
@@ -141,6 +143,6 @@ def score_subject(frame: pd.DataFrame, end: datetime, days: float, peers: dict[s
     prev_end = end - timedelta(days=days)
     previous = None
     if int(((frame["created_at"] >= prev_end - timedelta(days=days)) & (frame["created_at"] < prev_end)).sum()) >= MIN_POSTS:
-        previous = _score_at(frame, prev_end, days, peers)[1]
+        previous = _score_at(frame, prev_end, days, peers, all_metrics=False)[1]
     n = int(current["volume"])
     return HypeResult(score=score, previous_score=previous, state=state(score, previous), confidence=confidence(n, coverage), posts=n, components=components, metrics=current)

@@ -74,3 +74,14 @@ def test_burstiness_and_half_life():
 def test_empty_window_is_all_zero_not_an_error():
     m = compute_metrics(posts([END - timedelta(days=20)]), END, 7, 0)
     assert m["volume"] == 0 and m["sentiment_mean"] == 0.0
+
+
+def test_novelty_counts_new_bigrams_and_can_be_left_out_for_reference_windows():
+    times = [END - timedelta(days=9), END - timedelta(days=2), END - timedelta(days=1), END + timedelta(hours=1)]
+    texts = ["big sale today", "big sale today again", "fresh drop now", "big sale tomorrow never counted"]
+    frame = posts(times, texts=texts)
+    m = compute_metrics(frame, END, 7, 3)
+    # B(W) = {big sale, sale today, today again, fresh drop, drop now}; B(P) = {big sale, sale today}; the post after END is ignored
+    assert m["volume"] == 2 and m["new_ngram_share"] == pytest.approx(3 / 5)
+    reference = compute_metrics(frame, END, 7, 3, ngrams=False)
+    assert "new_ngram_share" not in reference and {k: v for k, v in m.items() if k != "new_ngram_share"} == reference

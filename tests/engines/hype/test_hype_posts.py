@@ -14,6 +14,16 @@ def test_text_key_ignores_urls_mentions_rt_and_punctuation():
     assert text_key("love the new seats") != text_key("hate the new seats")
 
 
+def test_text_key_values_are_stable():
+    # Stored posts keep the keys they were imported with: a change here would let re-imports of
+    # tricky texts (".@handle", mid-text RT after a link, "@@") slip past the near-duplicate check.
+    assert text_key(".@VirginAmerica thx!") == "e9aa9d7b1963d604"
+    assert text_key("http://t.co/x RT @foo: hi") == "106bce4401410416"
+    assert text_key("a.@b @@c") == "40f89e395b66422f"
+    assert text_key("Café — déjà vu?!") == "d3bc771e3cdfe306"
+    assert text_key("  RT rt  www.x.com/y OK") == "bc7023da2b4ced04"
+
+
 def test_dedupe_drops_repeated_ids_and_copies_and_already_stored():
     df = frame([("t", "1", "Great flight"), ("t", "1", "other text"), ("t", "2", "great flight!!"), ("t", "3", "Lost my bag"), ("t", "4", "seen before")])
     kept, dup_ids, dup_texts = dedupe(df, seen_ids={("t", "4")}, seen_keys=set())
