@@ -85,6 +85,11 @@ def load_flipkart(data_dir: Path) -> pd.DataFrame:
     return df
 
 
+def load_flipkart_titles(data_dir: Path) -> pd.Series:
+    """Flipkart `product_name` alone: title readers skip `load_flipkart`'s parse of 20k category trees."""
+    return pd.read_csv(data_path(data_dir, "catalog/flipkart_products.csv"), encoding="utf-8", usecols=["product_name"])["product_name"]
+
+
 def load_amazon_toys(data_dir: Path) -> pd.DataFrame:
     """Amazon UK toys (CRLF); `price` is GBP, category paths use ` > `."""
     return pd.read_csv(_read_lf(data_dir, "catalog/amazon_uk_toys.csv"), encoding="utf-8", dtype={"uniq_id": str})
@@ -94,7 +99,7 @@ def load_catalog_titles(data_dir: Path) -> list[str]:
     """Product titles from Flipkart, Amazon UK and Online Retail descriptions: stripped, non-empty,
     first occurrence kept, in that source order."""
     titles = pd.concat([
-        load_flipkart(data_dir)["product_name"],
+        load_flipkart_titles(data_dir),
         load_amazon_toys(data_dir)["product_name"],
         load_online_retail_daily(data_dir)["description"],
     ]).dropna().astype(str).str.strip()

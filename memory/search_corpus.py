@@ -16,7 +16,7 @@ from memory import datadir
 from memory.artifacts import files_fingerprint
 
 TITLE_FILES: dict[str, Callable[[Path], list[str]]] = {
-    "catalog/flipkart_products.csv": lambda d: datadir.load_flipkart(d)["product_name"].dropna().astype(str).tolist(),
+    "catalog/flipkart_products.csv": lambda d: datadir.load_flipkart_titles(d).dropna().astype(str).tolist(),
     "catalog/amazon_uk_toys.csv": lambda d: datadir.load_amazon_toys(d)["product_name"].dropna().astype(str).tolist(),
 }
 QUERY_FILE = "queries/aol_100k.txt.gz"

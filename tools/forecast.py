@@ -113,6 +113,12 @@ class ForecastDemandOutput(ToolOutput):
 def _ensure_sales(ctx: ToolContext) -> None:
     from memory.datadir import DataFileMissing
 
+    if not sales.is_loaded(ctx.settings):
+        # The first load takes seconds and the analog index built after it needs Chroma: import it
+        # now. A launch readout abandons a call that overruns its budget and the interpreter lets the
+        # call finish at exit, when chromadb no longer imports (it starts a thread pool); the index,
+        # and the cold run's work with it, would be lost to the next process.
+        import memory.vectors  # noqa: F401
     try:
         sales.ensure_loaded(ctx.settings)
     except DataFileMissing as exc:

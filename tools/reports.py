@@ -12,7 +12,6 @@ from memory.results import get_result, latest_result
 from memory.tables import StoredResult
 from tools.base import ToolContext, ToolError, ToolOutput
 from tools.registry import register
-from tools.report_pdf import write_pdf
 
 EXPORT_TOOL = "export_report"
 
@@ -70,6 +69,10 @@ def write_json(stored: StoredResult, out_dir: Path) -> list[str]:
 
 
 def write_pdf_report(stored: StoredResult, out_dir: Path) -> list[str]:
+    """Imported here: the PDF backend costs every process that loads the tools a third of a second,
+    and only an export to PDF needs it."""
+    from tools.report_pdf import write_pdf
+
     return write_pdf(stored, find_tables(stored.output.get("data")), out_dir)
 
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.cluster import HDBSCAN
 
 from engines.persona.population import CHILDREN
 from engines.persona.traits import Buyers
@@ -65,6 +64,9 @@ def trait_matrix(buyers: Buyers) -> np.ndarray:
 
 def cluster(z: np.ndarray, count: int) -> np.ndarray:
     """Steps 2–3: a group index 0..g−1 for every row (g ≤ count)."""
+    # imported here: the launch simulation imports this module but never clusters (sklearn.cluster costs ~0.2 s)
+    from sklearn.cluster import HDBSCAN
+
     n = len(z)
     best: np.ndarray | None = None
     for divisor in (2, 4, 8):

@@ -22,11 +22,14 @@ import numpy as np
 
 from engines.persona.population import sample_population, stats_for
 from engines.persona.seasonality import season_curve
-from engines.persona.simulate import Adoption, Diffusion, simulate_buyers
+from engines.persona.simulate import Adoption, Diffusion, simulate_buyers, weekly_uniforms
 from engines.persona.traits import Buyers, ChannelTable, sample_traits
 
 Objective = Literal["revenue", "units"]
 INTERVAL = (5.0, 95.0)
+#: Uniforms drawn once per replication and read by every scenario (float32, 64 MB); a larger
+#: sample × weeks draws them per scenario, week by week, as a single run does.
+MAX_SHARED_DRAWS = 16_000_000
 
 
 @dataclass(frozen=True)
@@ -89,16 +92,19 @@ def expand_grid(prices: list[float], regions: list[str | None], starts: list[dat
 def run_scenarios(scenarios: list[Scenario], factory: BuyerFactory, *, population: int, sample: int, weeks: int, seeds: int,
                   seed: int, params: Diffusion = Diffusion()) -> list[ScenarioRun]:
     """Every scenario under every seed. Replication s uses the key k = (seed, s) for the buyers and
-    the uniforms alike (streams (seed, s, 0) and (seed, s, 1)); a region's buyers are built once per replication and shared by its scenarios."""
+    the uniforms alike (streams (seed, s, 0) and (seed, s, 1)); a region's buyers are built once per replication and shared by its scenarios,
+    and so are the uniforms (drawn once per replication, unless they would exceed MAX_SHARED_DRAWS)."""
     scale = population / sample
     results: list[list[Adoption]] = [[] for _ in scenarios]
+    share = len(scenarios) > 1 and weeks * sample <= MAX_SHARED_DRAWS
     for s in range(seeds):
+        uniforms = weekly_uniforms([seed, s, 1], sample, weeks) if share else None
         for region in dict.fromkeys(sc.region for sc in scenarios):
             buyers = factory.build(region, sample, [seed, s])
             for i, sc in enumerate(scenarios):
                 if sc.region == region:
                     results[i].append(simulate_buyers(buyers, price=sc.price, channel=sc.channel, hype=sc.hype,
-                                                      season=season_curve(sc.start, weeks), params=params, entropy=[seed, s, 1]))
+                                                      season=season_curve(sc.start, weeks), params=params, entropy=[seed, s, 1], uniforms=uniforms))
     runs = []
     for sc, result in zip(scenarios, results, strict=True):
         units = np.array([r.total for r in result], dtype=float) * scale

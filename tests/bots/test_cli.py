@@ -1,9 +1,14 @@
 """Every sub-command's help renders (a stray % in a docstring once broke `caeser eval --help`)."""
 from __future__ import annotations
 
+import gc
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
-from bots.cli import build_parser
+from bots.cli import build_parser, main
 
 
 @pytest.mark.parametrize("argv", [["--help"], ["eval", "--help"], ["serve", "--help"], ["data", "--help"], ["chat", "--help"], ["build", "--help"]])
@@ -20,3 +25,12 @@ def test_every_design_eval_and_front_end_is_wired() -> None:
     evals = build_parser()._subparsers._group_actions[0].choices["eval"].format_help()  # type: ignore[union-attr]
     for name in ("routing", "sentiment", "forecast", "autosuggest", "affinity", "personas"):
         assert name in evals
+
+
+def test_the_process_command_line_freezes_the_heap_in_process_calls_do_not() -> None:
+    before = gc.get_freeze_count()
+    assert main(["data", "list"]) == 0
+    assert gc.get_freeze_count() == before  # a test's collector is left alone
+    code = "\n".join(["import gc, sys", "sys.argv = ['caeser', 'data', 'list']", "from bots.cli import main",
+                      "assert main() == 0 and gc.get_freeze_count() > 0, gc.get_freeze_count()"])
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[2], capture_output=True)

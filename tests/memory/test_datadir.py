@@ -53,6 +53,11 @@ def test_flipkart_category_path_parsed(tmp_path: Path) -> None:
     assert df.loc[1, "category_path"] == ["not a list"]
 
 
+def test_flipkart_titles_are_the_full_loaders_names(tmp_path: Path) -> None:
+    write(tmp_path, "catalog/flipkart_products.csv", b'uniq_id,product_name,product_category_tree\n1,"Mug, red","[""A""]"\n2,,"[""A""]"\n')
+    assert datadir.load_flipkart_titles(tmp_path).equals(datadir.load_flipkart(tmp_path)["product_name"])
+
+
 def test_catalog_titles_merge_dedupe_and_drop_empty(tmp_path: Path) -> None:
     write(tmp_path, "catalog/flipkart_products.csv", b'uniq_id,product_name,product_category_tree\n1,Mug ,"[""A""]"\n2,Lamp,"[""A""]"\n')
     write(tmp_path, "catalog/amazon_uk_toys.csv", b"uniq_id,product_name,price\r\n9,Lamp,1.0\r\n8, ,2.0\r\n")

@@ -25,3 +25,13 @@ def test_load_query_and_lookup(settings):
     assert sales.product(settings, f"{prefix.lower()}a").stock_code == f"{prefix}A"  # case-insensitive
     assert [p.stock_code for p in sales.products_matching(settings, f"{prefix} lunch bags", source=source)] == [f"{prefix}A", f"{prefix}B"]  # best seller first; plural matches
     assert any(m.startswith(f"{prefix}A") for m in sales.close_matches(settings, f"{prefix}X", source=source))
+
+
+def test_day_rows_match_row_by_row_reading():
+    frame = _frame("R").assign(revenue=[1.5] * 21 + [0.0], invoices=[1] * 22)  # no customers column: counted as 0
+    frame["day"] = frame["date"].dt.date
+    rows = sales._day_rows(frame, "src")
+    expected = [{"source": "src", "day": r.day, "stock_code": r.stock_code, "country": r.country, "quantity": float(r.quantity),
+                 "revenue": float(r.revenue), "invoices": int(r.invoices), "customers": 0} for r in frame.itertuples(index=False)]
+    assert rows == expected
+    assert all(type(row[k]) is type(want[k]) for row, want in zip(rows, expected) for k in want)

@@ -1,7 +1,10 @@
 """The one registry: all 13 tools, typed validation errors, storage of results."""
 from __future__ import annotations
 
+import subprocess
+import sys
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -55,3 +58,12 @@ def test_misspelt_argument_names_are_refused_not_ignored(ctx) -> None:
     with pytest.raises(ToolError) as err:
         run_tool("audience_affinity", {"takee": 5}, ctx)
     assert "`takee`" in err.value.message and "take" in err.value.info.options
+
+
+def test_loading_the_tools_imports_no_pdf_backend_or_clustering() -> None:
+    """Every chat process loads all tools; the PDF writer and sklearn.cluster are imported only by a
+    PDF export and by persona clustering, so the others do not pay for them at start-up."""
+    code = ("import sys; from tools.registry import load_tools; load_tools(); "
+            "loaded = [m for m in ('tools.report_pdf', 'matplotlib.backends.backend_pdf', 'sklearn.cluster') if m in sys.modules]; "
+            "assert not loaded, loaded")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[2])

@@ -3,6 +3,10 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
+import pytest
+
+from engines.persona import scenarios as scenarios_module
 from engines.persona.scenarios import BuyerFactory, best_scenario, expand_grid, run_scenarios
 from engines.persona.traits import default_channel_table
 
@@ -24,3 +28,13 @@ def test_runs_have_intervals_and_a_reasoned_winner() -> None:
     verdict = best_scenario(runs, "units")
     assert verdict.best == 0 and "ahead in 3 of 3 seeds" in verdict.reason
     assert abs(cheap.by_segment.sum() - 1) < 1e-9
+
+
+def test_uniforms_shared_across_scenarios_change_no_figure(monkeypatch: pytest.MonkeyPatch) -> None:
+    grid = expand_grid([79, 149], ["United States", "Europe"], [date(2026, 3, 1)], ["web", None], 50)
+    kwargs = dict(population=100_000, sample=5_000, weeks=10, seeds=2, seed=3)
+    shared = run_scenarios(grid, BuyerFactory(100.0, default_channel_table()), **kwargs)
+    monkeypatch.setattr(scenarios_module, "MAX_SHARED_DRAWS", 0)  # every run draws its own
+    drawn = run_scenarios(grid, BuyerFactory(100.0, default_channel_table()), **kwargs)
+    for a, b in zip(shared, drawn, strict=True):
+        assert np.array_equal(a.weekly, b.weekly) and np.array_equal(a.by_segment, b.by_segment)

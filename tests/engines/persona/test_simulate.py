@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from engines.persona.population import sample_population, stats_for
 from engines.persona.seasonality import MONTHLY_INDEX, season_curve
-from engines.persona.simulate import Diffusion, channel_index, simulate_buyers, simulate_chunked
+from engines.persona.simulate import Diffusion, channel_index, favourite_share, simulate_buyers, simulate_chunked, weekly_uniforms
 from engines.persona.traits import default_channel_table, sample_traits
 
 SEASON = season_curve(date(2026, 3, 2), 30)
@@ -74,3 +74,17 @@ def test_chunks_add_up() -> None:
     rate = whole.total / whole.n
     single = simulate_buyers(_buyers(25_000, seed=99), price=100.0, channel=None, hype=50.0, season=SEASON, params=Diffusion(), entropy=[3])
     assert abs(rate - single.total / single.n) < 0.02  # chunks are exchangeable samples of one population
+
+
+def test_favourite_share_is_the_row_maximum_exactly() -> None:
+    mix = BUYERS.channel_mix
+    assert np.array_equal(favourite_share(mix), mix.max(1))
+    ties = np.array([[0.5, 0.5, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0], [0.1, 0.2, 0.3, 0.4]], dtype=np.float32)
+    assert np.array_equal(favourite_share(ties), ties.max(1))
+
+
+def test_shared_uniforms_give_the_same_run_as_drawing_them() -> None:
+    drawn = simulate_buyers(BUYERS, price=80.0, channel="web", hype=60.0, season=SEASON, params=Diffusion(), entropy=[4, 1])
+    shared = simulate_buyers(BUYERS, price=80.0, channel="web", hype=60.0, season=SEASON, params=Diffusion(), entropy=[4, 1],
+                             uniforms=weekly_uniforms([4, 1], len(BUYERS.wtp), len(SEASON)))
+    assert np.array_equal(drawn.weekly, shared.weekly) and np.array_equal(drawn.by_segment, shared.by_segment)
