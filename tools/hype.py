@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
+import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
 from sqlmodel import select
@@ -163,9 +164,14 @@ def compute_hype(ctx: ToolContext, inp: HypeScoreInput) -> tuple[HypeScoreData, 
     peers_all = subject_posts(ctx.settings, list(peer_keys), inp.region) if peer_keys else frame.iloc[0:0]
     both = pd.concat([frame, peers_all], ignore_index=True)
     latest = latest_post_time(frame)
-    # Sentiment only where a scored window can reach: W, P and the history windows of both.
-    horizon = None if latest is None else latest - timedelta(days=3 * inp.window_days + HISTORY_WINDOWS)
-    needed = both["created_at"].isna() | (both["created_at"] >= horizon) if horizon is not None else both["created_at"].isna()
+    # Sentiment only where a scored window can reach: the subject's W and P and their history
+    # windows, for this window and the previous one (3d + HISTORY_WINDOWS days back); the peers' W
+    # and P for both (3d back: peers are compared, not given a history).
+    needed = both["created_at"].isna()
+    if latest is not None:
+        days = 3 * inp.window_days
+        since = np.where(np.arange(len(both)) < len(frame), np.datetime64(latest - timedelta(days=days + HISTORY_WINDOWS)), np.datetime64(latest - timedelta(days=days)))
+        needed |= both["created_at"].to_numpy() >= since
     scored, method = score_unscored(ctx.settings, both.loc[needed].copy(), store_limit=CLASSIFY_INLINE)
     both.loc[needed, ["sentiment", "label"]] = scored[["sentiment", "label"]].to_numpy()
     both["sentiment"] = both["sentiment"].astype(float)

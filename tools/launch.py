@@ -16,7 +16,7 @@ from engines.persona.population import AGE_BAND_LABELS, AGE_BANDS
 from tools.base import ToolContext, ToolError, ToolOutput
 from tools.launch_engines import Call, Fallback, Figure, Outcome, Section, charts_of, first_of_month, run_calls
 from tools.launch_search import LogCompletionsData, LogCompletionsInput, SearchDemandData, SearchDemandInput, log_completions, search_demand
-from tools.launch_plan import Recommendation, SegmentRank, forecast_rec, mean_lift, grid_recs, risk_recs, search_rec, segments_rec
+from tools.launch_plan import Recommendation, SegmentRank, forecast_rec, mean_lift, grid_recs, risk_recs, search_rec, segments_rec, weeks
 from tools.registry import register
 from tools.schemas import Audience, RegionName
 
@@ -139,13 +139,16 @@ def _first_sentence(text: str) -> str:
 
 
 def _summary(inp: AnalyzeLaunchInput, o: dict[str, Outcome], plan: list[Recommendation], missing: list[Missing]) -> str:
-    lines = [f"Launch readout for {inp.product} ({len(o) - len(missing)} of {len(o)} engine calls answered)."]
+    engines = list(dict.fromkeys(v.section.engine for v in o.values()))
+    answering = {v.section.engine for v in o.values() if v.output is not None}
+    calls = f"{len(o) - len(missing)} of {len(o)} engine calls answered" + (f"; {len(missing)} had no data or failed, listed under Missing" if missing else "")
+    lines = [f"Launch readout for {inp.product}: {len(answering)} of {len(engines)} engines answered ({calls})."]
     if o["persona"].output is not None:
         f = o["persona"].section.figures
         lines.append(f"Simulation: best scenario {f['best']} — {f['best_units']:,.0f} buyers, ${f['best_revenue']:,.0f}.")
     if o["forecast"].output is not None:
         f = o["forecast"].section.figures
-        lines.append(f"Forecast: ~{f['total_units']:,.0f} units over {inp.horizon} weeks, peak {f['time_to_peak_weeks']} weeks in.")
+        lines.append(f"Forecast: ~{f['total_units']:,.0f} units over {weeks(inp.horizon)}, peak {weeks(f['time_to_peak_weeks'])} in.")
     read_as = o["affinity"].section.figures.get("read_as") if o["affinity"].output is not None else None
     if read_as:
         lines.append(f"Affinity read the product's {'tags' if inp.tags else 'name'} as {read_as}.")

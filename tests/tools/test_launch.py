@@ -176,6 +176,9 @@ def test_a_failed_engine_is_reported_missing_and_the_rest_still_answers(offline:
     assert any(m.tool == "simulate_launch" and "simulated" in m.reason for m in out.data.missing)
     assert "simulate_launch (persona engine down (simulated))" in out.summary
     assert next(s for s in out.data.sections if s.key == "affinity").status == "ok" and not out.data.segments
+    engines_answering = {s.engine for s in out.data.sections if s.status == "ok"}
+    assert out.summary.startswith(f"Launch readout for Cyberpunk Sneakers: {len(engines_answering)} of 5 engines answered (")
+    assert "persona" not in engines_answering and "listed under Missing" in out.summary
 
 
 def test_an_engine_over_its_budget_is_missing_not_waited_for(offline: ToolContext, monkeypatch: pytest.MonkeyPatch) -> None:
