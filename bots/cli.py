@@ -38,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
     In-process callers (tests) pass `argv` and keep their collector as it is."""
     from dotenv import load_dotenv
 
+    from memory.settings import ConfigError
+
     load_dotenv(".env", override=False)
     whole_process = argv is None
     if whole_process:
@@ -50,6 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     try:
         return int(args.func(args) or 0)
+    except ConfigError as exc:
+        print(f"caeser: {exc}", file=sys.stderr)
+        return 2
     finally:
         if whole_process:
             gc.freeze()

@@ -12,6 +12,10 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
+class ConfigError(RuntimeError):
+    """A setting that cannot work as given; the message names the setting and what to change."""
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
@@ -65,7 +69,11 @@ class Settings(BaseSettings):
 
     def ensure_home(self) -> None:
         for path in (self.home, self.charts_dir, self.exports_dir, self.models_dir):
-            path.mkdir(parents=True, exist_ok=True)
+            try:
+                path.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:  # a file in the way, no permission, a read-only disk
+                why = "a file of that name is in the way" if path.is_file() else exc.strerror or str(exc)
+                raise ConfigError(f"CAESER_HOME={self.home}: cannot create the folder {path} ({why}); point CAESER_HOME at a writable folder") from None
 
 
 @lru_cache(maxsize=1)

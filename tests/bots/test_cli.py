@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gc
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -34,3 +35,14 @@ def test_the_process_command_line_freezes_the_heap_in_process_calls_do_not() -> 
     code = "\n".join(["import gc, sys", "sys.argv = ['caeser', 'data', 'list']", "from bots.cli import main",
                       "assert main() == 0 and gc.get_freeze_count() > 0, gc.get_freeze_count()"])
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[2], capture_output=True)
+
+
+def test_an_unusable_home_is_a_one_line_error_not_a_traceback(tmp_path: Path) -> None:
+    blocker = tmp_path / "home"
+    blocker.write_text("not a folder")
+    env = {**os.environ, "CAESER_HOME": str(blocker), "CAESER_DATA_DIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "bots.cli", "chat", "--once", "hi"], cwd=Path(__file__).resolve().parents[2], env=env,
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert f"CAESER_HOME={blocker}" in done.stderr and "file of that name is in the way" in done.stderr
+    assert blocker.read_text() == "not a folder"  # nothing overwritten
