@@ -22,7 +22,10 @@ from tools.schemas import Audience, RegionName
 
 DEFAULT_REGIONS = ["North America", "Europe"]
 PRICE_STEPS = (0.8, 1.0, 1.2)  # the what-if grid's prices, relative to the asked price
-CHANNELS = ["web", "social"]
+# Channels the persona model tells apart: its buyers' mix is web / catalogue / store purchases (the
+# campaign survey's), and a social or marketplace launch is a web purchase there, so "web vs social"
+# would compare a scenario with itself.
+CHANNELS = ["web", "store"]
 COMPARABLES = 2  # tags scored for hype beside the product itself
 # Cosine floor for reading the product's own words as survey items when no tags are given: lower
 # than the tools' default (0.45) so a bare name still gets an affinity section; every reading is
