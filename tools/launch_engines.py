@@ -173,7 +173,8 @@ def _outcome(call: Call, future: Future[ToolOutput], args_used: dict[str, dict[s
     try:
         out = future.result(timeout=max(0.0, deadline - time.monotonic()))
     except FutureTimeout:
-        return Outcome(section(status="missing", reason=f"no answer within the {deadline - start:.0f} s time budget"), None)
+        return Outcome(section(status="missing", reason=f"no answer within the {deadline - start:.0f} s time budget; it goes on in the background, so asking again "
+                                                        "shortly includes it (`caeser build` does the engines' first-use loading ahead of time)"), None)
     except ToolError as exc:
         return Outcome(section(status="missing", reason=exc.readable()), None)
     except Exception as exc:  # noqa: BLE001 - run_tool raises only ToolError; this guards the argument builders
