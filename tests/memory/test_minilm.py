@@ -27,6 +27,14 @@ def test_same_vectors_as_sentence_transformers() -> None:
 
 
 @needs_minilm
+def test_the_forward_pass_stays_in_single_precision() -> None:
+    # a float64 hidden state (numpy scalars promote under NumPy 2) gives the same vectors, 1.7× slower
+    model = NumpyMiniLM(PACKAGED)
+    ids = np.array([model.tokenizer.encode("hype on Delta").ids])
+    assert model._forward(ids, np.ones_like(ids)).dtype == np.float32
+
+
+@needs_minilm
 def test_embedding_a_sentence_imports_no_torch(tmp_path: Path) -> None:
     code = ("import sys; from memory.settings import Settings; from memory.embeddings import embed_texts, embedding_model_info; "
             f"s = Settings(CAESER_HOME={str(tmp_path)!r}); assert embed_texts(s, ['hello']).shape == (1, 384); "
