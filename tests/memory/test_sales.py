@@ -27,10 +27,11 @@ def test_load_query_and_lookup(settings):
     assert any(m.startswith(f"{prefix}A") for m in sales.close_matches(settings, f"{prefix}X", source=source))
 
 
-def test_day_rows_match_row_by_row_reading():
+def test_day_columns_match_row_by_row_reading():
     frame = _frame("R").assign(revenue=[1.5] * 21 + [0.0], invoices=[1] * 22)  # no customers column: counted as 0
     frame["day"] = frame["date"].dt.date
-    rows = sales._day_rows(frame, "src")
+    columns = sales._day_columns(frame, "src")
+    rows = [dict(zip(columns, values)) for values in zip(*columns.values())]
     expected = [{"source": "src", "day": r.day, "stock_code": r.stock_code, "country": r.country, "quantity": float(r.quantity),
                  "revenue": float(r.revenue), "invoices": int(r.invoices), "customers": 0} for r in frame.itertuples(index=False)]
     assert rows == expected
