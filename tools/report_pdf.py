@@ -32,7 +32,7 @@ CELL_CHARS = 28
 def text_lines(stored: StoredResult) -> list[str]:
     """The summary, then (for launch readouts) each recommendation with the figures it rests on."""
     out = stored.output
-    lines = [f"{stored.tool} — {stored.result_id}", f"Source: {out.get('source', '')}", ""]
+    lines = [f"{stored.tool} — {stored.result_id}", *textwrap.wrap(f"Source: {out.get('source', '')}", WRAP), ""]
     lines += textwrap.wrap(str(out.get("summary", "")), WRAP) + [""]
     data = out.get("data") if isinstance(out.get("data"), dict) else {}
     plan = data.get("plan") or []
