@@ -240,9 +240,9 @@ def forecast_demand(inp: ForecastDemandInput, ctx: ToolContext) -> ForecastDeman
         shaped = _history(ctx, codes, freq, inp.country)
         history = shaped.series
         if shaped.returns_clipped:
-            notes.append(f"{_n(shaped.returns_clipped, word)} had more returns than sales; counted as 0 demand.")
+            notes.append(f"{counted(shaped.returns_clipped, word)} had more returns than sales; counted as 0 demand.")
         if shaped.zero_periods:
-            notes.append(f"{_n(shaped.zero_periods, word)} without sales counted as 0, not missing.")
+            notes.append(f"{counted(shaped.zero_periods, word)} without sales counted as 0, not missing.")
         try:
             result = forecast(history, h, EngineConfig())
         except TooLittleHistory as exc:
@@ -281,20 +281,26 @@ def forecast_demand(inp: ForecastDemandInput, ctx: ToolContext) -> ForecastDeman
     return ForecastDemandOutput(summary=_summary(data, word), data=data, charts=[chart], source=_source(data))
 
 
-def _n(count: int, word: str) -> str:
+def counted(count: int, word: str) -> str:
+    """"1 week", "3 weeks"."""
     return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def peak_window(peak: PeakInfo) -> str:
+    """"09 Jan–16 Jan", or one date when the window is one period."""
+    return f"{peak.window_start:%d %b}" if peak.window_start == peak.window_end else f"{peak.window_start:%d %b}–{peak.window_end:%d %b}"
 
 
 def _summary(d: ForecastData, word: str) -> str:
     peak = d.peak
     lo, hi = peak.time_to_peak_range
     on = "on" if word == "day" else f"in the {word} of"
-    when = f"peaking {on} {peak.peak_period:%d %b %Y} ({_n(peak.time_to_peak, word)} out, likely {lo}–{hi})"
-    halve = f"; demand halves {_n(peak.half_life, word)} after the peak" if peak.half_life else ""
+    when = f"peaking {on} {peak.peak_period:%d %b %Y} ({counted(peak.time_to_peak, word)} out, likely {lo}–{hi})"
+    halve = f"; demand halves {counted(peak.half_life, word)} after the peak" if peak.half_life else ""
     err = f", backtest MASE {d.backtest_mase:.2f}" if d.backtest_mase is not None else ""
     how = "intervals calibrated on backtest errors" if d.backtest_mase is not None else "intervals from the spread between analogs"
     text = (f"{d.target}: about {d.total:,.0f} units over the next {d.horizon} {word}s{' in ' + d.country if d.country else ''}, {when}{halve}. "
-            f"Peak window {peak.window_start:%d %b}–{peak.window_end:%d %b} (within 10% of the maximum). "
+            f"Peak window {peak_window(peak)} (within 10% of the maximum). "
             f"Model: {d.model}{err}; {d.level:.0%} {how}.")
     return " ".join([text, *d.notes])
 

@@ -14,9 +14,10 @@ from pydantic import BaseModel, Field
 
 from engines.persona.population import AGE_BAND_LABELS, AGE_BANDS
 from tools.base import ToolContext, ToolError, ToolOutput
+from tools.forecast import counted
 from tools.launch_engines import Call, Fallback, Figure, Outcome, Section, charts_of, first_of_month, run_calls
 from tools.launch_search import LogCompletionsData, LogCompletionsInput, SearchDemandData, SearchDemandInput, log_completions, search_demand
-from tools.launch_plan import Recommendation, SegmentRank, forecast_rec, mean_lift, grid_recs, risk_recs, search_rec, segments_rec, weeks
+from tools.launch_plan import Recommendation, SegmentRank, forecast_rec, mean_lift, grid_recs, risk_recs, search_rec, segments_rec
 from tools.registry import register
 from tools.schemas import Audience, RegionName
 
@@ -151,7 +152,7 @@ def _summary(inp: AnalyzeLaunchInput, o: dict[str, Outcome], plan: list[Recommen
         lines.append(f"Simulation: best scenario {f['best']} — {f['best_units']:,.0f} buyers, ${f['best_revenue']:,.0f}.")
     if o["forecast"].output is not None:
         f = o["forecast"].section.figures
-        lines.append(f"Forecast: ~{f['total_units']:,.0f} units over {weeks(inp.horizon)}, peak {weeks(f['time_to_peak_weeks'])} in.")
+        lines.append(f"Forecast: ~{f['total_units']:,.0f} units over {counted(inp.horizon, 'week')}, peak {counted(f['time_to_peak_weeks'], 'week')} in.")
     read_as = o["affinity"].section.figures.get("read_as") if o["affinity"].output is not None else None
     if read_as:
         lines.append(f"Affinity read the product's {'tags' if inp.tags else 'name'} as {read_as}.")

@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from engines.hype.score import MIN_POSTS
+from tools.forecast import counted, peak_window
 from tools.launch_engines import Figure, Outcome, Section
 from tools.launch_search import LogCompletionsData, SearchDemandData
 
@@ -112,18 +113,13 @@ def grid_recs(persona: Outcome) -> list[Recommendation]:
     return recs
 
 
-def weeks(n: int) -> str:
-    return f"{n} week" if n == 1 else f"{n} weeks"
-
-
 def forecast_rec(forecast: Outcome) -> Recommendation | None:
     if forecast.output is None:
         return None
     d = forecast.output.data
     p = d.peak
-    window = f"{p.window_start:%d %b}" if p.window_start == p.window_end else f"{p.window_start:%d %b}–{p.window_end:%d %b}"
-    text = (f"Timing: analog launches put demand at about {d.total:,.0f} units over {weeks(d.horizon)}, peaking {weeks(p.time_to_peak)} after launch "
-            f"(window {window} in the analogs' calendar): have stock and spend ready for that window.")
+    text = (f"Timing: analog launches put demand at about {d.total:,.0f} units over {counted(d.horizon, 'week')}, peaking {counted(p.time_to_peak, 'week')} "
+            f"after launch (window {peak_window(p)} in the analogs' calendar): have stock and spend ready for that window.")
     sec = forecast.section
     return Recommendation(topic="timing", text=text, evidence=[ev(sec, "total_units", d.total), ev(sec, "time_to_peak_weeks", p.time_to_peak),
                                                              ev(sec, "peak_period", p.peak_period.isoformat())])

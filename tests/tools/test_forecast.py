@@ -116,3 +116,14 @@ def test_new_product_from_description_with_hype(rctx, small_analog_index):
     hot = run_tool("forecast_demand", {"description": "red retrospot jumbo storage bag", "horizon": 10, "hype": 90}, rctx).data
     assert calm.kind == "new_product" and calm.analogs and calm.bass and len(calm.points) == 10
     assert hot.total > calm.total
+
+
+def test_counts_and_one_period_peak_windows_read_naturally() -> None:
+    from datetime import date
+
+    from tools.forecast import PeakInfo, counted, peak_window
+
+    assert counted(1, "week") == "1 week" and counted(3, "week") == "3 weeks"
+    one = PeakInfo.model_construct(window_start=date(2012, 1, 9), window_end=date(2012, 1, 9))
+    assert peak_window(one) == "09 Jan"
+    assert peak_window(PeakInfo.model_construct(window_start=date(2012, 1, 9), window_end=date(2012, 1, 23))) == "09 Jan–23 Jan"
