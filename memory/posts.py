@@ -21,8 +21,8 @@ from sqlalchemy import Connection, String, bindparam, func, insert, select, type
 
 from engines.geo import ancestors
 from engines.hype.posts import POST_COLUMNS, alias_pattern, dedupe, match_aliases, match_by_similarity, normalise_subject, text_key
-from memory.datadir import load_airline_tweets, load_sxsw_posts
 from memory.bulk import insert_columns
+from memory.datadir import load_airline_tweets, load_sxsw_posts
 from memory.db import session_scope
 from memory.settings import Settings
 from memory.tables import PostRow, PostSubject
