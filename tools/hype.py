@@ -169,8 +169,8 @@ def compute_hype(ctx: ToolContext, inp: HypeScoreInput) -> tuple[HypeScoreData, 
     # and P for both (3d back: peers are compared, not given a history).
     needed = both["created_at"].isna()
     if latest is not None:
-        days = 3 * inp.window_days
-        since = np.where(np.arange(len(both)) < len(frame), np.datetime64(latest - timedelta(days=days + HISTORY_WINDOWS)), np.datetime64(latest - timedelta(days=days)))
+        reach = 3 * inp.window_days
+        since = np.where(np.arange(len(both)) < len(frame), np.datetime64(latest - timedelta(days=reach + HISTORY_WINDOWS)), np.datetime64(latest - timedelta(days=reach)))
         needed |= both["created_at"].to_numpy() >= since
     scored, method = score_unscored(ctx.settings, both.loc[needed].copy(), store_limit=CLASSIFY_INLINE)
     both.loc[needed, ["sentiment", "label"]] = scored[["sentiment", "label"]].to_numpy()

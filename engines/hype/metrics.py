@@ -115,10 +115,11 @@ def compute_metrics(frame: pd.DataFrame, end: datetime, days: float, peer_volume
     sentiment = frame["sentiment"].to_numpy(dtype=float)
     s = sentiment[in_w]
     labels = frame["label"].to_numpy(dtype=object)[in_w]
-    authors, author_counts = np.unique(frame["author"].to_numpy(dtype=object)[in_w], return_counts=True)
+    all_authors = frame["author"].to_numpy(dtype=object)
+    authors, author_counts = np.unique(all_authors[in_w], return_counts=True)
     engagement = frame[["likes", "reposts", "replies"]].to_numpy(dtype=float)[in_w]
     hourly = np.bincount(np.clip(seconds // 3600, 0, int(np.ceil(days * 24)) - 1).astype(int), minlength=int(np.ceil(days * 24))).astype(float)
-    earlier_authors = set(frame["author"].to_numpy(dtype=object)[times < t_start].tolist())
+    earlier_authors = set(all_authors[times < t_start].tolist())
     _, key_index, key_counts = np.unique(frame["text_key"].to_numpy(dtype=object)[in_w], return_inverse=True, return_counts=True)
     reposts = float(engagement[:, 1].sum())
     m.update(
