@@ -1,4 +1,4 @@
-"""The heatmap of `compare_audiences`: items × audiences, coloured by log2 lift.
+"""The heatmap of `compare_audiences`: items × audiences, coloured by lift on a log2 scale.
 
 WHY log2 lift: 2× and ½× are equally far from "like everyone else", so a diverging map centred on
 0 reads symmetrically; the cell text is the affinity (share who love it) a marketer quotes.
@@ -11,27 +11,41 @@ import numpy as np
 
 
 def heatmap(lift: np.ndarray, affinity: np.ndarray, rows: list[str], cols: list[str], path: Path, title: str) -> Path:
-    """Write the PNG and return its path. NaN cells (a source that can't answer) are grey."""
-    import matplotlib
+    """Write the PNG and return its path. NaN cells (a source that can't answer) are grey. The colour
+    bar is labelled in lift (½×, 1×, 2×), three to five ticks, so its labels never collide; long
+    audience names wrap instead of being clipped."""
+    import textwrap
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib import colormaps
+
+    from tools import chart_style as style
 
     values = np.log2(np.where(np.isnan(lift), np.nan, np.maximum(lift, 1e-3)))
-    bound = max(0.5, float(np.nanmax(np.abs(values))) if np.isfinite(values).any() else 0.5)
-    fig, ax = plt.subplots(figsize=(1.6 + 1.5 * len(cols), 1.0 + 0.45 * len(rows)))
-    cmap = matplotlib.colormaps["RdBu_r"].with_extremes(bad="#dddddd")
-    image = ax.imshow(np.ma.masked_invalid(values), cmap=cmap, vmin=-bound, vmax=bound, aspect="auto")
-    ax.set_xticks(range(len(cols)), cols, rotation=20, ha="right")
-    ax.set_yticks(range(len(rows)), rows)
+    bound = float(np.ceil(max(1.0, float(np.nanmax(np.abs(values))) if np.isfinite(values).any() else 1.0)))
+    fig, ax = style.figure(1.3 + 0.42 * len(rows))
+    image = ax.imshow(np.ma.masked_invalid(values), cmap=colormaps[style.DIVERGING].with_extremes(bad="#dddddd"), vmin=-bound, vmax=bound, aspect="auto")
+    ax.grid(False)
+    ax.set_xticks(range(len(cols)), ["\n".join(textwrap.wrap(c, 22)) for c in cols])
+    ax.xaxis.tick_top()
+    ax.set_yticks(range(len(rows)), [textwrap.shorten(r, 40, placeholder="…") for r in rows])
     for i in range(len(rows)):
         for j in range(len(cols)):
             if not np.isnan(affinity[i, j]):
-                ax.text(j, i, f"{affinity[i, j]:.0%}", ha="center", va="center", fontsize=8)
-    fig.colorbar(image, ax=ax, label="log2 lift vs everyone")
-    ax.set_title(title)
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+                strong = abs(values[i, j]) > 0.6 * bound
+                ax.text(j, i, f"{affinity[i, j]:.0%}", ha="center", va="center", fontsize=8, color="white" if strong else "black")
+    ticks = np.arange(-bound, bound + 1)
+    if len(ticks) > 5:
+        ticks = np.linspace(-bound, bound, 5)
+    bar = fig.colorbar(image, ax=ax, ticks=ticks, shrink=0.9, aspect=12)
+    bar.ax.set_yticklabels([_times(2.0 ** t) for t in ticks])
+    bar.set_label("lift vs everyone")
+    ax.set_title(title, loc="left")
+    return style.save(fig, path)
+
+
+def _times(x: float) -> str:
+    """A lift as people say it: '1×', '2×', '½×', '¼×'."""
+    if x >= 1:
+        return f"{x:.0f}×" if x == round(x) else f"{x:.1f}×"
+    inverse = 1 / x
+    return f"1/{inverse:.0f}×" if inverse != 2 else "½×"

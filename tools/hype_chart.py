@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
+from datetime import datetime, timedelta
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+from pydantic import BaseModel
 
-from pydantic import BaseModel  # noqa: E402
+from tools import chart_style as style
 
 
 class TimelinePoint(BaseModel):
@@ -21,21 +20,21 @@ class TimelinePoint(BaseModel):
 def render_timeline(path: Path, title: str, points: list[TimelinePoint], window: tuple[str, str]) -> Path:
     if path.exists():
         return path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig, ax = plt.subplots(figsize=(7, 3.2), dpi=110)
-    days = [p.date[5:] for p in points]
-    ax.bar(days, [p.posts for p in points], color="#9ab8d8", label="posts/day")
+    fig, ax = style.figure(3.4)
+    days = [datetime.fromisoformat(p.date[:10]) for p in points]
+    ax.bar(days, [p.posts for p in points], width=0.8, color=style.INTERVAL, label="posts per day")
     ax.set_ylabel("posts per day")
-    inside = [i for i, p in enumerate(points) if window[0] <= p.date <= window[1]]
+    inside = [d for d, p in zip(days, points) if window[0] <= p.date <= window[1]]
     if inside:
-        ax.axvspan(inside[0] - 0.5, inside[-1] + 0.5, color="#ffe9a8", alpha=0.5, zorder=0, label="scored window")
+        half = timedelta(hours=12)
+        ax.axvspan(inside[0] - half, inside[-1] + half, color=style.HIGHLIGHT, alpha=0.35, zorder=0, label="scored window")
     twin = ax.twinx()
-    twin.plot(days, [p.sentiment_mean if p.sentiment_mean is not None else float("nan") for p in points], color="#c0392b", marker="o", label="mean sentiment")
+    twin.plot(days, [p.sentiment_mean if p.sentiment_mean is not None else float("nan") for p in points], color=style.PALETTE[3], marker="o", ms=3, label="mean sentiment")
     twin.set_ylim(-1, 1)
     twin.set_ylabel("sentiment (−1…1)")
-    ax.set_title(title)
-    ax.tick_params(axis="x", labelrotation=45, labelsize=8)
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    twin.grid(False)
+    twin.spines["right"].set_visible(True)
+    ax.set_title(title, loc="left")
+    style.date_axis(ax)
+    style.legend_below(fig, ncol=3)
+    return style.save(fig, path)

@@ -267,13 +267,13 @@ def simulate_launch(inp: SimulateLaunchInput, ctx: ToolContext) -> SimulateLaunc
 
 def _chart(ctx: ToolContext, inp: SimulateLaunchInput, runs: list[ScenarioRun], order: list[int], best: int) -> Chart:
     key = inp.model_dump_json()
-    path = ctx.settings.charts_dir / f"launch-{hashlib.sha1(key.encode()).hexdigest()[:12]}.png"
+    path = ctx.charts_dir / f"launch-{hashlib.sha1(key.encode()).hexdigest()[:12]}.png"
     shown = [i for i in order if i != best]
     curves = [runs[best].weekly.mean(0)] + [runs[i].weekly.mean(0) for i in shown]
     labels = [runs[best].scenario.label] + [runs[i].scenario.label for i in shown]
-    band = tuple(np.percentile(runs[best].weekly, [5, 95], axis=0))
+    bands = [(lo, hi) for lo, hi in (np.percentile(runs[i].weekly, [5, 95], axis=0) for i in [best, *shown])]
     title = f"{inp.product}: weekly new buyers ({inp.population:,} synthetic buyers, {inp.seeds} seeds)"
-    render_adoption(path, title, labels, curves, 0, (band[0], band[1]))
+    render_adoption(path, title, labels, curves, 0, bands)
     return Chart(path=str(path), title=title)
 
 
@@ -343,9 +343,9 @@ def build_personas(inp: BuildPersonasInput, ctx: ToolContext) -> BuildPersonasOu
     audience = inp.audience.label()
     audience = f"people {audience}" if audience.startswith(("in ", "aged ", "under ")) else audience
     rows = [p.model_dump() | {"product": inp.product, "audience": audience} for p in personas]
-    ids = store_archetypes(ctx.settings, inp.product, audience, rows)
+    ids = store_archetypes(ctx.settings, ctx.owner, inp.product, audience, rows)
     stem = f"personas-{hashlib.sha1(inp.model_dump_json().encode()).hexdigest()[:12]}"
-    files = [str(p) for p in export_archetypes(ctx.settings, stem, rows)]
+    files = [str(p) for p in export_archetypes(ctx.exports_dir, stem, rows)]
     fewer = f" HDBSCAN found {len(found)} dense groups, fewer than the {inp.count} asked for." if len(found) < inp.count else ""
     lines = "; ".join(f"{p.name} ({p.share:.0%}{f', {p.buy_chance:.0%} fit at ${inp.price:,.0f}' if p.buy_chance is not None else ''})" for p in personas)
     summary = f"{len(personas)} personas for {inp.product} among {audience}: {lines}.{fewer} Top persona: {personas[0].description}"
