@@ -16,9 +16,9 @@ from pydantic import BaseModel, Field
 from sqlmodel import select
 
 from engines.hype.anomalies import Anomaly, detect
-from engines.hype.metrics import Metric, compute_metrics, describe
+from engines.hype.metrics import DEFINITIONS, Metric, compute_metrics, describe
 from engines.hype.posts import normalise_subject
-from engines.hype.score import HISTORY_WINDOWS, MIN_POSTS, Component, score_subject
+from engines.hype.score import HISTORY_WINDOWS, MIN_POSTS, Component, HypeResult, score_subject, uses_own_history
 from memory.datadir import DataFileMissing
 from memory.db import session_scope
 from memory.hype_sentiment import score_unscored, train_and_save
@@ -30,6 +30,8 @@ from tools.hype_chart import TimelinePoint, render_timeline
 from tools.registry import register
 from tools.schemas import RegionName
 
+STALE_DAYS = 2  # a window ending longer ago than this is flagged as old in answers and alerts
+MAX_DRIVERS = 3
 CLASSIFY_INLINE = 300  # posts the tool may classify (and store) per call; the rest wait for `caeser build`
 TOP_POSTS = 5
 SHARED_SOURCES = frozenset({"airline_tweets", "sxsw_2011"})
@@ -58,6 +60,15 @@ class TopPost(BaseModel):
     engagement: int
 
 
+class DayScore(BaseModel):
+    """The score of the window ending on one earlier day (watches asking for N days in a row)."""
+
+    window_end: str
+    score: float
+    score_low: float
+    score_high: float
+
+
 class HypeScoreData(BaseModel):
     subject: str
     window_start: str | None
@@ -65,10 +76,15 @@ class HypeScoreData(BaseModel):
     window_days: int
     region: str | None
     score: float | None = Field(description="0–100, None when there are too few (or undated) posts to score.")
+    score_low: float | None = Field(default=None, description="The score's 90 % interval (bootstrap over posts): lower end.")
+    score_high: float | None = Field(default=None, description="The score's 90 % interval: upper end.")
     previous_score: float | None
     state: str
-    confidence: float
     posts: int
+    reference: str | None = Field(default=None, description="What the metrics were compared with: 'own history', 'comparable subjects' or 'none'.")
+    drivers: list[str] = Field(default_factory=list, description="The metrics that moved the score most, beyond chance.")
+    data_age_days: int | None = Field(default=None, description="Days between the window's end and now.")
+    recent: list[DayScore] = Field(default_factory=list, description="Windows ending on earlier days, newest first (only when asked for).")
     reason: str | None = Field(description="Why there is no score, when there is none.")
     components: list[Component]
     metrics: list[Metric]
@@ -116,7 +132,7 @@ def _resolve(ctx: ToolContext, subject: str) -> tuple[str, dict[str, SubjectInfo
         subjects = known_subjects(ctx.settings)
     if key not in subjects:
         options = [s.display for s in sorted(subjects.values(), key=lambda s: -s.posts)]
-        raise ToolError("not_found", f"No stored post mentions “{subject.strip()}”, so there is nothing to score. Import posts about it (`caeser data`), or pick a subject we have posts for.",
+        raise ToolError("not_found", f"No stored post mentions “{subject.strip()}”, so there is nothing to score. Import posts about it (`caeser posts import FILE --subject '{subject.strip()}'`), or pick a subject we have posts for.",
                         field="subject", options=options)
     return key, subjects
 
@@ -125,7 +141,9 @@ def _peers(subjects: dict[str, SubjectInfo], key: str) -> dict[str, str]:
     """Subjects sharing a source with this one (the other airlines, the other SXSW brands):
     normalised key → display name."""
     sources = set(subjects[key].sources)
-    return {k: info.display for k, info in subjects.items() if k != key and info.posts >= MIN_POSTS and sources & set(info.sources)}
+    others = {k: info for k, info in subjects.items() if k != key and info.posts >= MIN_POSTS and not set(info.sources) <= SHARED_SOURCES - sources}
+    same = {k: info.display for k, info in others.items() if sources & set(info.sources)}
+    return same or {k: info.display for k, info in others.items()}
 
 
 # --- the figures ----------------------------------------------------------------------------------
@@ -153,8 +171,10 @@ def _timeline(frame: pd.DataFrame) -> list[TimelinePoint]:
     return [TimelinePoint(date=d, posts=int(row["size"]), sentiment_mean=None if pd.isna(row["mean"]) else round(float(row["mean"]), 3)) for d, row in daily.iterrows()]
 
 
-def compute_hype(ctx: ToolContext, inp: HypeScoreInput) -> tuple[HypeScoreData, str]:
-    """The figures for one request (no snapshot written): data and the source sentence."""
+def compute_hype(ctx: ToolContext, inp: HypeScoreInput, days_in_row: int = 1) -> tuple[HypeScoreData, str]:
+    """The figures for one request (no snapshot written): data and the source sentence. With
+    `days_in_row` > 1 the windows ending 1 … days_in_row − 1 days earlier are scored too (`recent`),
+    for watches that ask for N days in a row."""
     key, subjects = _resolve(ctx, inp.subject)
     display = subjects[key].display
     frame = subject_posts(ctx.settings, [key], inp.region)
@@ -164,13 +184,16 @@ def compute_hype(ctx: ToolContext, inp: HypeScoreInput) -> tuple[HypeScoreData, 
     peers_all = subject_posts(ctx.settings, list(peer_keys), inp.region) if peer_keys else frame.iloc[0:0]
     both = pd.concat([frame, peers_all], ignore_index=True)
     latest = latest_post_time(frame)
-    # Sentiment only where a scored window can reach: the subject's W and P and their history
-    # windows, for this window and the previous one (3d + HISTORY_WINDOWS days back); the peers' W
-    # and P for both (3d back: peers are compared, not given a history).
+    # Sentiment only where a scored window can reach: the subject's W, P and reference windows, for
+    # this window, the previous one and the earlier days a watch asks for; the peers' windows only
+    # when they are the reference (the subject lacks history), else peers give volumes alone.
     needed = both["created_at"].isna()
     if latest is not None:
-        reach = 3 * inp.window_days
-        since = np.where(np.arange(len(both)) < len(frame), np.datetime64(latest - timedelta(days=reach + HISTORY_WINDOWS)), np.datetime64(latest - timedelta(days=reach)))
+        end = latest + timedelta(microseconds=1)
+        ends = [end - timedelta(days=k) for k in range(days_in_row)] + [end - timedelta(days=inp.window_days)]
+        reach = timedelta(days=(HISTORY_WINDOWS + 1) * inp.window_days + days_in_row - 1)
+        peer_reach = reach if peer_keys and not all(uses_own_history(frame, e, inp.window_days) for e in ends) else None
+        since = np.where(np.arange(len(both)) < len(frame), np.datetime64(latest - reach), np.datetime64(latest - (peer_reach or timedelta(days=-1))))
         needed |= both["created_at"].to_numpy() >= since
     scored, method = score_unscored(ctx.settings, both.loc[needed].copy(), store_limit=CLASSIFY_INLINE)
     both.loc[needed, ["sentiment", "label"]] = scored[["sentiment", "label"]].to_numpy()
@@ -192,12 +215,26 @@ def compute_hype(ctx: ToolContext, inp: HypeScoreInput) -> tuple[HypeScoreData, 
         return _undated(display, inp, undated, peers, peer_keys, method, note), source + "; undated batch: sentiment and share of voice only"
     if len(window) < MIN_POSTS:
         metrics = compute_metrics(frame, end, inp.window_days, len(window))
-        return HypeScoreData(**base, score=None, previous_score=None, state="😐", confidence=0.0, posts=len(window), components=[], metrics=describe(metrics), anomalies=[],
+        return HypeScoreData(**base, score=None, previous_score=None, state="😐", posts=len(window), components=[], metrics=describe(metrics), anomalies=[],
                              reason=f"only {len(window)} posts in the window; at least {MIN_POSTS} are needed to score"), source
     result = score_subject(frame, end, inp.window_days, peers)
     previous = compute_metrics(frame, start, inp.window_days, 0, ngrams=False)
-    return HypeScoreData(**base, score=result.score, previous_score=result.previous_score, state=result.state, confidence=result.confidence, posts=result.posts,
+    recent = []
+    for k in range(1, days_in_row):
+        earlier_end = end - timedelta(days=k)
+        if int(((frame["created_at"] >= earlier_end - timedelta(days=inp.window_days)) & (frame["created_at"] < earlier_end)).sum()) < MIN_POSTS:
+            break
+        r = score_subject(frame, earlier_end, inp.window_days, peers)
+        recent.append(DayScore(window_end=(earlier_end - timedelta(microseconds=1)).isoformat(timespec="seconds"), score=r.score, score_low=r.low, score_high=r.high))
+    return HypeScoreData(**base, score=result.score, score_low=result.low, score_high=result.high, previous_score=result.previous_score, state=result.state, posts=result.posts,
+                         reference=result.reference, drivers=drivers(result), data_age_days=(datetime.now(timezone.utc).replace(tzinfo=None) - latest).days, recent=recent,
                          reason=None, components=result.components, metrics=describe(result.metrics), anomalies=detect(result.metrics, previous)), source
+
+
+def drivers(result: HypeResult) -> list[str]:
+    """The metrics that moved the score most (beyond chance), in words: value against what is usual."""
+    moved = sorted((c for c in result.components if c.z is not None and abs(c.normalised - 0.5) >= 0.01), key=lambda c: -abs(c.points - 50 * c.weight))
+    return [f"{c.metric.replace('_', ' ')} {c.value:,.2f} vs usual {c.usual:,.2f} {DEFINITIONS[c.metric][0]} ({c.z:+.1f} σ)" for c in moved[:MAX_DRIVERS]]
 
 
 def _undated(display: str, inp: HypeScoreInput, frame: pd.DataFrame, peers: dict[str, pd.DataFrame], names: dict[str, str], method: str, note: str) -> HypeScoreData:
@@ -205,7 +242,7 @@ def _undated(display: str, inp: HypeScoreInput, frame: pd.DataFrame, peers: dict
     ones, if any, were not enough."""
     total = len(frame) + sum(int(p["created_at"].isna().sum()) for p in peers.values())
     return HypeScoreData(subject=display, window_start=None, window_end=None, window_days=inp.window_days, region=inp.region, score=None, previous_score=None, state="😐",
-                         confidence=0.0, posts=len(frame), components=[], metrics=[Metric(name="share_of_voice", value=round(len(frame) / max(total, 1), 4), unit="share", formula="N / Σ over subjects N")],
+                         posts=len(frame), components=[], metrics=[Metric(name="share_of_voice", value=round(len(frame) / max(total, 1), 4), unit="share", formula="N / Σ over subjects N")],
                          reason=note + f"{len(frame)} posts carry no timestamps (one undated batch), so volume over time, velocity and the score cannot be computed",
                          sentiment=_sentiment(frame, method), top_posts=_top_posts(frame), timeline=[], anomalies=[], peers=[names[k] for k in peers])
 
@@ -217,13 +254,27 @@ def summarise(d: HypeScoreData) -> str:
         where = f" between {d.window_start[:10]} and {d.window_end[:10]}" if d.window_start else ""
         return f"{d.subject}: no hype score — {d.reason}. {d.posts} posts{where}; {mood}."
     move = "" if d.previous_score is None else f", {d.score - d.previous_score:+.0f} vs the previous {d.window_days} days"
-    top = max(d.components, key=lambda c: c.points)
     flags = (" Flags: " + "; ".join(a.message for a in d.anomalies) + ".") if d.anomalies else ""
-    return (f"{d.state} {d.subject} hype {d.score:.0f}/100{move} (confidence {d.confidence:.0%}), from {d.posts} posts in the {d.window_days} days "
-            f"{d.window_start[:10]} → {d.window_end[:10]} (the subject's latest posts); {mood}; biggest driver: {top.metric.replace('_', ' ')}.{flags}")
+    why = f"drivers: {'; '.join(d.drivers)}" if d.drivers else f"nothing beyond chance against its {d.reference}" if d.reference != "none" else "nothing to compare with yet, so neutral"
+    return (f"{d.state} {d.subject} hype {d.score:.0f}/100 (90% range {d.score_low:.0f}–{d.score_high:.0f}){move}, from {d.posts} posts in the {d.window_days} days "
+            f"{window_dates(d)}; {mood}; {why}.{flags}")
+
+
+def window_dates(d: HypeScoreData) -> str:
+    """'2015-02-17 → 2015-02-24', flagged when the window ended more than STALE_DAYS ago."""
+    dates = f"{d.window_start[:10]} → {d.window_end[:10]}"
+    if d.data_age_days is not None and d.data_age_days > STALE_DAYS:
+        return f"{dates} (⚠️ the latest post is {d.data_age_days} days old)"
+    return f"{dates} (the subject's latest posts)"
 
 
 # --- snapshots ------------------------------------------------------------------------------------
+
+def margin(d: HypeScoreData) -> float:
+    """The `confidence` column of a snapshot: half the width of the score's 90 % interval, in points
+    (0 when there is no score). The column keeps its old name so older stores still read."""
+    return 0.0 if d.score_low is None or d.score_high is None else round((d.score_high - d.score_low) / 2, 1)
+
 
 def snapshot_row(d: HypeScoreData, fp: str) -> HypeSnapshot:
     def when(iso: str | None) -> datetime | None:
@@ -231,7 +282,7 @@ def snapshot_row(d: HypeScoreData, fp: str) -> HypeSnapshot:
 
     return HypeSnapshot(subject=normalise_subject(d.subject), window_days=d.window_days, region=d.region, window_start=when(d.window_start),
                         window_end=when(d.window_end), score=d.score, state=d.state,
-                        confidence=d.confidence, posts=d.posts, fingerprint=fp, result=d.model_dump(mode="json"))
+                        confidence=margin(d), posts=d.posts, fingerprint=fp, result=d.model_dump(mode="json"))
 
 
 def _cached(ctx: ToolContext, inp: HypeScoreInput, fp: str) -> HypeSnapshot | None:
@@ -253,7 +304,7 @@ def _chart(ctx: ToolContext, d: HypeScoreData, fp: str) -> list[Chart]:
 
 @register("hype_score", engine="hype", input_model=HypeScoreInput, output_model=HypeScoreOutput, description="""
 Hype score 0–100 for a product, brand or topic from social posts: metric breakdown (volume, velocity,
-sentiment, novelty, engagement…), sentiment, top posts, timeline and confidence. Use for "what's the hype on X this week?".
+sentiment, novelty, engagement…), the score's 90% range, drivers, sentiment, top posts and timeline. Use for "what's the hype on X this week?".
 """)
 def hype_score(inp: HypeScoreInput, ctx: ToolContext) -> HypeScoreOutput:
     fp = fingerprint(ctx.settings)

@@ -52,7 +52,9 @@ def test_hype_score_breakdown_window_chart_and_cache(ctx, subjects):
     d = out.data
     assert d.score is not None and d.score >= 70 and d.state == "🔥"
     assert d.window_end.startswith("2024-05-30") and d.window_start.startswith("2024-05-23")
-    assert d.posts == sum([15, 25, 35, 50, 70, 90, 110]) and 0.5 < d.confidence <= 1
+    assert d.posts == sum([15, 25, 35, 50, 70, 90, 110]) and d.score_low <= d.score <= d.score_high and d.score_low >= 60
+    assert d.reference == "comparable subjects" and d.drivers and "velocity" in " ".join(d.drivers)  # two weeks of history: peers are the reference
+    assert "90% range" in out.summary and "days old" in out.summary  # 2024 posts: the window is flagged as old
     assert len(d.metrics) >= 20 and {c.metric for c in d.components} >= {"velocity", "growth", "net_sentiment"}
     assert sorted(d.peers) == sorted([subjects["flat1"], subjects["flat2"]])
     assert len(d.top_posts) == 5 and d.timeline[-1].date == "2024-05-30"
