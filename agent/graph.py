@@ -18,6 +18,7 @@ from langgraph.graph import END, START, StateGraph
 from agent.models import endpoint_label, llm_model, offline_planner
 from agent.prompts import SYSTEM_PROMPT
 from agent.state import AgentState
+from memory.owner import DEFAULT_OWNER
 from memory.settings import Settings
 from tools.base import ToolContext, ToolError
 from tools.registry import run_tool
@@ -75,7 +76,8 @@ def build_graph(settings: Settings, checkpointer: BaseCheckpointSaver | None = N
 
     def tools_node(state: AgentState, config: RunnableConfig) -> dict[str, Any]:
         configurable = config.get("configurable", {})
-        ctx = ToolContext(settings=settings, thread_id=configurable.get("thread_id"), progress=configurable.get("progress"))
+        ctx = ToolContext(settings=settings, thread_id=configurable.get("thread_id"), progress=configurable.get("progress"),
+                          owner=configurable.get("owner") or DEFAULT_OWNER)
         last = state["messages"][-1]
         assert isinstance(last, AIMessage)
         deny = frozenset(configurable.get("deny_tools") or ())

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from agent.graph import build_graph
 from memory.checkpoints import open_checkpointer
+from memory.owner import DEFAULT_OWNER, Owner
 from memory.settings import Settings, get_settings
 from tools.base import ProgressFn
 
@@ -75,13 +76,15 @@ class Agent:
     def close(self) -> None:
         self._stack.close()
 
-    def ask(self, thread_id: str, text: str, progress: ProgressFn | None = None, deny_tools: frozenset[str] = frozenset()) -> AgentReply:
+    def ask(self, thread_id: str, text: str, progress: ProgressFn | None = None, deny_tools: frozenset[str] = frozenset(),
+            owner: Owner = DEFAULT_OWNER) -> AgentReply:
         """One user turn. `deny_tools` are tools this user may not run (front-ends' permissions):
-        a call to one becomes a polite permission error instead of running."""
+        a call to one becomes a polite permission error instead of running. `owner` is the tenant
+        asking (workspace, guild, CLI user): the tools store and read only its results and watches."""
         refusal = check_message(text)
         if refusal:
             return AgentReply(text=refusal)
-        config = {"configurable": {"thread_id": safe_thread_id(thread_id), "progress": progress, "deny_tools": sorted(deny_tools)}}
+        config = {"configurable": {"thread_id": safe_thread_id(thread_id), "progress": progress, "deny_tools": sorted(deny_tools), "owner": owner}}
         before = self._message_count(config)
         state = self.graph.invoke({"messages": [HumanMessage(text)], "rounds": 0, "notes": []}, config)
         return reply_from(state["messages"][before:], state.get("notes", []))

@@ -10,12 +10,14 @@ from typing import Protocol
 
 from agent.service import AgentReply
 from bots.permissions import Permissions
+from memory.owner import DEFAULT_OWNER, Owner
 from memory.settings import Settings
 from tools.base import ProgressFn
 
 
 class Asker(Protocol):
-    def ask(self, thread_id: str, text: str, progress: ProgressFn | None = None, deny_tools: frozenset[str] = frozenset()) -> AgentReply: ...
+    def ask(self, thread_id: str, text: str, progress: ProgressFn | None = None, deny_tools: frozenset[str] = frozenset(),
+            owner: Owner = DEFAULT_OWNER) -> AgentReply: ...
 
 
 @dataclass

@@ -1,8 +1,9 @@
 """MCP resources and prompts: what a client can read without calling a tool, and ready-made requests.
 
-Resources read the same stores the tools write (stored results, watches, persona sets, export files);
-where an engine has not landed yet they say so in a sentence rather than failing, so a client listing
-everything never sees an error for a feature that is merely coming.
+Resources read the same stores the tools write (stored results, watches, persona sets, export files),
+each scoped to the calling tenant (bots/mcp_caller.py): another client's result id or file name reads
+as missing. Where an engine has not landed yet they say so in a sentence rather than failing, so a
+client listing everything never sees an error for a feature that is merely coming.
 
 No `from __future__ import annotations` here: fastmcp reads the prompt functions' annotations at
 registration, and string annotations of nested functions would not resolve.
@@ -18,13 +19,12 @@ from fastmcp import FastMCP
 from fastmcp.exceptions import ResourceError
 from fastmcp.resources import ResourceContent, ResourceResult
 from pydantic import Field
-from sqlmodel import select
 
+from bots.mcp_caller import caller_owner, remote_paths
 from memory.cadence_store import load_index
-from memory.db import session_scope
-from memory.results import get_result
+from memory.owner import Owner
+from memory.results import get_result, owned_results
 from memory.settings import Settings
-from memory.tables import StoredResult
 from tools.base import ToolContext, ToolError
 from tools.registry import run_tool
 
@@ -43,28 +43,25 @@ def not_yet(message: str) -> str:
     return json.dumps({"available": False, "message": message})
 
 
-def stored_result_json(settings: Settings, result_id: str) -> str:
-    stored = get_result(settings, result_id)
+def stored_result_json(settings: Settings, owner: Owner, result_id: str) -> str:
+    stored = get_result(settings, result_id, owner)
     if stored is None:
         raise missing(f"No stored result has the id {result_id!r}.")
     return json.dumps({"result_id": stored.result_id, "tool": stored.tool, "created_at": stored.created_at.isoformat(),
-                       "arguments": stored.arguments, "output": stored.output}, ensure_ascii=False)
+                       "arguments": stored.arguments, "output": remote_paths(stored.output, settings)}, ensure_ascii=False)
 
 
-def persona_sets_json(settings: Settings) -> str:
-    """The newest persona sets built with `build_personas`, each readable in full as a stored result."""
-    with session_scope(settings) as session:
-        rows = session.exec(select(StoredResult).where(StoredResult.tool == PERSONA_TOOL)
-                            .order_by(StoredResult.created_at.desc()).limit(PERSONA_SETS_SHOWN)).all()
-        sets = [{"result_id": r.result_id, "uri": f"caeser://results/{r.result_id}", "created_at": r.created_at.isoformat(),
-                 "arguments": r.arguments, "summary": r.summary} for r in rows]
+def persona_sets_json(settings: Settings, owner: Owner) -> str:
+    """The caller's newest persona sets built with `build_personas`, each readable in full as a stored result."""
+    sets = [{"result_id": r.result_id, "uri": f"caeser://results/{r.result_id}", "created_at": r.created_at.isoformat(),
+             "arguments": r.arguments, "summary": r.summary} for r in owned_results(settings, owner, PERSONA_TOOL, PERSONA_SETS_SHOWN)]
     return json.dumps({"persona_sets": sets}, ensure_ascii=False)
 
 
-def watches_text(settings: Settings) -> str:
-    """The watch list through the `list_watches` tool itself (one implementation)."""
+def watches_text(settings: Settings, owner: Owner) -> str:
+    """The caller's watch list through the `list_watches` tool itself (one implementation)."""
     try:
-        out = run_tool("list_watches", {}, ToolContext(settings=settings))
+        out = run_tool("list_watches", {}, ToolContext(settings=settings, owner=owner))
     except ToolError as exc:
         return not_yet(exc.readable())
     return json.dumps(out.model_dump(mode="json"), ensure_ascii=False)
@@ -96,17 +93,17 @@ def add_resources(server: FastMCP, settings: Settings) -> None:
     @server.resource("caeser://results/{result_id}", name="stored_result", mime_type="application/json",
                      description="A stored tool result by result_id: arguments, summary, data, charts, source.")
     async def stored_result(result_id: str) -> str:
-        return await in_thread(stored_result_json, settings, result_id)
+        return await in_thread(stored_result_json, settings, caller_owner(), result_id)
 
     @server.resource("caeser://watches", name="watches", mime_type="application/json",
                      description="Hype watches (subject, threshold, channel) and the alerts they fired.")
     async def watches() -> str:
-        return await in_thread(watches_text, settings)
+        return await in_thread(watches_text, settings, caller_owner())
 
     @server.resource("caeser://personas", name="persona_sets", mime_type="application/json",
                      description="Persona sets built with build_personas, newest first.")
     async def persona_sets() -> str:
-        return await in_thread(persona_sets_json, settings)
+        return await in_thread(persona_sets_json, settings, caller_owner())
 
     @server.resource("caeser://catalog/categories", name="catalog_categories", mime_type="application/json",
                      description="Product catalog categories (usable as `category` in suggest_queries and search_products).")
@@ -115,11 +112,11 @@ def add_resources(server: FastMCP, settings: Settings) -> None:
 
     @server.resource("caeser://exports/{name}", name="export_file", description="An export file written by export_report.")
     async def export_file(name: str) -> ResourceResult:
-        return await in_thread(home_file, settings.exports_dir, name)
+        return await in_thread(home_file, settings.exports_dir / caller_owner().slug, name)
 
     @server.resource("caeser://charts/{name}", name="chart", mime_type="image/png", description="A chart PNG a tool made.")
     async def chart(name: str) -> ResourceResult:
-        return await in_thread(home_file, settings.charts_dir, name)
+        return await in_thread(home_file, settings.charts_dir / caller_owner().slug, name)
 
 
 # Prompt arguments are strings in MCP; the descriptions are what clients show beside the fields.

@@ -9,42 +9,55 @@ to `caeser://exports/…` resources, since a remote client cannot open a path on
 from __future__ import annotations
 
 import argparse
+import asyncio
 import base64
+import concurrent.futures
+import contextvars
+import logging
 import sys
 import threading
 from collections.abc import Iterable
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-import anyio.from_thread
 import anyio.to_thread
 from fastmcp import FastMCP
 from fastmcp.server.auth import AuthProvider
-from fastmcp.server.dependencies import get_access_token, get_context
+from fastmcp.server.dependencies import get_context
 from fastmcp.tools.base import Tool, ToolResult
 from mcp_types import ContentBlock, ImageContent, ResourceLink, TextContent, ToolAnnotations
 from pydantic import PrivateAttr
 
+from bots.mcp_caller import caller_owner, remote_paths
 from bots.mcp_resources import EXPORT_MIME, add_prompts, add_resources
 from memory.settings import Settings, get_settings
 from tools.base import ToolContext, ToolError, ToolOutput
 from tools.registry import ToolSpec, load_tools, run_tool
 
+log = logging.getLogger(__name__)
+
 MAX_INLINE_CHART_BYTES = 2_000_000  # bigger charts are linked, not inlined
+PROGRESS_WAIT_S = 5.0  # a worker waits this long for its notification to be sent, so they arrive in order
 # Clients use readOnlyHint to skip confirmations; a tool missing here (a new one) is treated as writing.
-READ_ONLY_TOOLS = {"audience_affinity", "compare_audiences", "hype_score", "forecast_demand", "simulate_launch", "build_personas",
-                   "suggest_queries", "search_products", "list_watches", "analyze_launch"}
+# Storing a result for export_report is bookkeeping, not a change a user must confirm; writing export
+# files or persona documents (build_personas, analyze_launch which builds them, export_report) is.
+READ_ONLY_TOOLS = {"audience_affinity", "compare_audiences", "hype_score", "forecast_demand", "simulate_launch",
+                   "suggest_queries", "search_products", "list_watches"}
+DESTRUCTIVE_TOOLS = {"watch_hype"}  # update and remove change or delete what exists; the other writers only add
+
+
+def server_version() -> str:
+    """The project's own version for `serverInfo` (not fastmcp's)."""
+    try:
+        return version("caeser")
+    except PackageNotFoundError:  # a source tree that was never installed
+        return "0+unknown"
 
 
 class CallCancelled(BaseException):
     """Raised inside a tool's worker thread at its next progress report once the client has cancelled.
     A BaseException so that `run_tool` lets it through instead of reporting an internal error."""
-
-
-def client_thread_id() -> str:
-    """Results are stored per client ("export the latest" means *this* client's latest)."""
-    token = get_access_token()
-    return f"mcp:{token.client_id}" if token is not None else "mcp:local"
 
 
 def summary_text(out: ToolOutput) -> str:
@@ -68,11 +81,13 @@ def file_block(path: Path) -> ResourceLink:
     return ResourceLink(uri=f"caeser://exports/{path.name}", name=path.name, mime_type=EXPORT_MIME.get(path.suffix, "application/octet-stream"))
 
 
-def success_result(out: ToolOutput) -> ToolResult:
+def success_result(out: ToolOutput, settings: Settings) -> ToolResult:
+    """Text, images and links, and the structured envelope with every server path turned into its
+    resource URI (a remote client can open `caeser://exports/x.csv`, never `/srv/caeser/var/...`)."""
     blocks: list[ContentBlock] = [TextContent(text=summary_text(out))]
     blocks += [b for c in out.charts if (b := chart_block(Path(c.path), c.title)) is not None]
     blocks += [file_block(Path(p)) for p in out.files]
-    return ToolResult(content=blocks, structured_content=out.model_dump(mode="json"))
+    return ToolResult(content=blocks, structured_content=remote_paths(out.model_dump(mode="json"), settings))
 
 
 def error_result(exc: ToolError) -> ToolResult:
@@ -90,30 +105,65 @@ class RegistryTool(Tool):
 
     @classmethod
     def from_spec(cls, spec: ToolSpec, settings: Settings) -> "RegistryTool":
+        read_only = spec.name in READ_ONLY_TOOLS
         tool = cls(name=spec.name, description=spec.description,
                    parameters=spec.input_model.model_json_schema(mode="validation"),
                    output_schema=spec.output_model.model_json_schema(mode="serialization"),
-                   annotations=ToolAnnotations(read_only_hint=spec.name in READ_ONLY_TOOLS, open_world_hint=spec.engine == "affinity"))
+                   annotations=ToolAnnotations(read_only_hint=read_only, destructive_hint=None if read_only else spec.name in DESTRUCTIVE_TOOLS,
+                                               open_world_hint=spec.engine == "affinity"))
         tool._spec, tool._settings = spec, settings
         return tool
 
     async def run(self, arguments: dict[str, Any]) -> ToolResult:
-        mcp_ctx = get_context()
-        cancelled = threading.Event()
-
-        def progress(fraction: float, message: str) -> None:
-            if cancelled.is_set():
-                raise CallCancelled()
-            anyio.from_thread.run(mcp_ctx.report_progress, fraction, 1.0, message)
-
-        tool_ctx = ToolContext(settings=self._settings, thread_id=client_thread_id(), progress=progress)
+        owner = caller_owner()
+        progress, finished = progress_sender(get_context())
+        tool_ctx = ToolContext(settings=self._settings, thread_id=f"mcp:{owner.id}", progress=progress, owner=owner)
         try:
             out = await anyio.to_thread.run_sync(run_tool, self._spec.name, arguments, tool_ctx, abandon_on_cancel=True)
         except ToolError as exc:
             return error_result(exc)
-        finally:
-            cancelled.set()  # a worker still running after a cancel stops at its next report
-        return success_result(out)
+        except BaseException:
+            finished(cancelled=True)  # a worker still running after a cancel stops at its next report
+            raise
+        finished(cancelled=False)  # sub-calls left running in the background (analyze_launch) report to no one
+        return success_result(out, self._settings)
+
+
+def progress_sender(mcp_ctx: Any) -> tuple[Any, Any]:
+    """A progress callback any thread may call (the tool's worker, or threads it starts itself, as
+    analyze_launch does per engine), and `finished(cancelled)` to end it.
+
+    Each report is scheduled on the request's event loop in the request's context (fastmcp finds
+    the session through a context variable), and the caller waits briefly so reports stay in order.
+    After a cancel the next report raises CallCancelled in the reporting thread; after a normal end
+    reports are dropped. A notification that cannot be sent never fails the tool."""
+    loop = asyncio.get_running_loop()
+    context = contextvars.copy_context()
+    state = {"cancelled": False}
+    done = threading.Event()
+
+    def progress(fraction: float, message: str) -> None:
+        if state["cancelled"]:
+            raise CallCancelled()
+        if done.is_set():
+            return
+        sent: concurrent.futures.Future[None] = concurrent.futures.Future()
+
+        def schedule() -> None:
+            task = loop.create_task(mcp_ctx.report_progress(fraction, 1.0, message), context=context)
+            task.add_done_callback(lambda t: sent.set_exception(t.exception()) if not t.cancelled() and t.exception() else sent.set_result(None))
+
+        try:
+            loop.call_soon_threadsafe(schedule)
+            sent.result(timeout=PROGRESS_WAIT_S)
+        except Exception as exc:  # loop closed, client gone, slow client: the tool goes on
+            log.debug("progress notification not sent: %s", exc)
+
+    def finished(*, cancelled: bool) -> None:
+        state["cancelled"] = cancelled
+        done.set()
+
+    return progress, finished
 
 
 INSTRUCTIONS = """caeser answers retail and brand marketing questions with data: audience affinity, hype scores,
@@ -125,7 +175,7 @@ source. Resources: caeser://results/{result_id}, caeser://watches, caeser://pers
 def build_server(settings: Settings, *, specs: Iterable[ToolSpec] | None = None, auth: AuthProvider | None = None) -> FastMCP:
     """The MCP server over `settings` (tests pass an isolated home). `specs` defaults to the whole
     registry; `auth` is required for HTTP and absent for stdio and in-memory clients."""
-    server = FastMCP("caeser", instructions=INSTRUCTIONS, auth=auth, mask_error_details=True)
+    server = FastMCP("caeser", instructions=INSTRUCTIONS, version=server_version(), auth=auth, mask_error_details=True)
     for spec in (load_tools().values() if specs is None else specs):
         server.add_tool(RegistryTool.from_spec(spec, settings))
     add_resources(server, settings)

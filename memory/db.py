@@ -1,7 +1,7 @@
 """The SQL engine and sessions: SQLite in CAESER_HOME by default, any SQLAlchemy URL (Postgres) by setting.
 
 Engines are cached per URL because creating one per call would defeat connection pooling and, on
-SQLite, re-run the pragmas; `create_all` runs once per engine so new tables appear on first use.
+SQLite, re-run the pragmas; `create_all` and `upgrade` run once per engine so new tables and columns appear on first use.
 """
 from __future__ import annotations
 
@@ -42,7 +42,10 @@ def get_engine(settings: Settings) -> Engine:
             engine = create_engine(url, pool_pre_ping=True)
         import memory.tables  # noqa: F401  - registers the tables on SQLModel.metadata
 
+        from memory.migrations import upgrade
+
         SQLModel.metadata.create_all(engine)
+        upgrade(engine)  # columns added since a database was made (owner…)
         _ENGINES[url] = engine
         return engine
 

@@ -14,6 +14,7 @@ import pandas as pd
 
 from engines.persona.traits import ChannelTable, channel_table, default_channel_table
 from memory.datadir import DataFileMissing, load_marketing_campaign
+from memory.owner import Owner
 from memory.settings import Settings
 
 if TYPE_CHECKING:  # chromadb is imported only when archetypes are stored or searched
@@ -35,33 +36,37 @@ def load_channel_table(data_dir: Path) -> ChannelTable:
     return _TABLES[key]
 
 
-def archetype_id(product: str, audience: str, name: str) -> str:
-    return hashlib.sha1(f"{product}|{audience}|{name}".encode()).hexdigest()[:16]
+def archetype_id(owner: Owner, product: str, audience: str, name: str) -> str:
+    """One id per tenant: two tenants' personas for the same product never overwrite each other."""
+    return hashlib.sha1(f"{owner.key}|{product}|{audience}|{name}".encode()).hexdigest()[:16]
 
 
-def store_archetypes(settings: Settings, product: str, audience: str, rows: list[dict[str, object]]) -> list[str]:
-    """Upsert one document per archetype (its description) with product, audience, name and share
-    as metadata, so later questions ("who were the bargain hunters?") retrieve it. Returns the ids."""
+def store_archetypes(settings: Settings, owner: Owner, product: str, audience: str, rows: list[dict[str, object]]) -> list[str]:
+    """Upsert one document per archetype (its description) with owner, product, audience, name and
+    share as metadata, so later questions ("who were the bargain hunters?") retrieve it. Returns the ids."""
     from memory.vectors import PERSONAS, get_collection, upsert_texts
 
-    ids = [archetype_id(product, audience, str(r["name"])) for r in rows]
+    ids = [archetype_id(owner, product, audience, str(r["name"])) for r in rows]
     texts = [str(r["description"]) for r in rows]
-    metas = [{"product": product, "audience": audience, "name": str(r["name"]), "share": float(r["share"])} for r in rows]  # type: ignore[arg-type]
+    metas = [{"owner": owner.key, "product": product, "audience": audience, "name": str(r["name"]), "share": float(r["share"])} for r in rows]  # type: ignore[arg-type]
     upsert_texts(get_collection(settings, PERSONAS), ids, texts, metas)
     return ids
 
 
-def search_archetypes(settings: Settings, text: str, k: int = 5, product: str | None = None) -> list[VectorHit]:
+def search_archetypes(settings: Settings, owner: Owner, text: str, k: int = 5, product: str | None = None) -> list[VectorHit]:
+    """`owner`'s stored archetypes nearest to `text` (every tenant's in admin scope)."""
     from memory.vectors import PERSONAS, get_collection, query_texts
 
-    return query_texts(get_collection(settings, PERSONAS), text, k, where={"product": product} if product else None)
+    clauses = ([] if owner.admin else [{"owner": owner.key}]) + ([{"product": product}] if product else [])
+    where = None if not clauses else clauses[0] if len(clauses) == 1 else {"$and": clauses}
+    return query_texts(get_collection(settings, PERSONAS), text, k, where=where)
 
 
-def export_archetypes(settings: Settings, stem: str, rows: list[dict[str, object]]) -> list[Path]:
-    """`stem`.csv, .json and .parquet under the exports dir. The CSV and Parquet are flat tables:
-    list fields are joined with "; " and dict fields written as JSON text; the JSON keeps both."""
-    settings.exports_dir.mkdir(parents=True, exist_ok=True)
-    base = settings.exports_dir / stem
+def export_archetypes(out_dir: Path, stem: str, rows: list[dict[str, object]]) -> list[Path]:
+    """`stem`.csv, .json and .parquet in `out_dir` (the owner's exports). The CSV and Parquet are flat
+    tables: list fields are joined with "; " and dict fields written as JSON text; the JSON keeps both."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    base = out_dir / stem
     flat = pd.DataFrame([{k: _flat(v) for k, v in r.items()} for r in rows])
     csv, js, pq = base.with_suffix(".csv"), base.with_suffix(".json"), base.with_suffix(".parquet")
     flat.to_csv(csv, index=False)

@@ -6,6 +6,8 @@ from datetime import date, datetime, timezone
 from sqlalchemy import JSON, Column, Text
 from sqlmodel import Field, SQLModel
 
+from memory.owner import LEGACY_KEY, OWNER_MAX
+
 
 def utcnow() -> datetime:
     """Aware UTC: SQLModel refuses naive datetimes, and Postgres/SQLite then agree on what is stored."""
@@ -18,6 +20,7 @@ class StoredResult(SQLModel, table=True):
     __tablename__ = "tool_results"
 
     result_id: str = Field(primary_key=True, max_length=40)
+    owner: str = Field(default=LEGACY_KEY, index=True, max_length=OWNER_MAX)  # memory/owner.py: reads are scoped to it
     tool: str = Field(index=True, max_length=64)
     thread_id: str | None = Field(default=None, index=True, max_length=255)
     created_at: datetime = Field(default_factory=utcnow, index=True)
@@ -96,15 +99,17 @@ class HypeWatch(SQLModel, table=True):
     has gone back past the threshold by the hysteresis margin. `crossings` numbers the alerts."""
 
     __tablename__ = "hype_watches"
-    __table_args__ = (UniqueConstraint("subject", "channel", name="uq_watch_subject_channel"),)
+    __table_args__ = (UniqueConstraint("owner", "subject", "channel", name="uq_watch_owner_subject_channel"),)
 
     id: int | None = Field(default=None, primary_key=True)
+    owner: str = Field(default=LEGACY_KEY, index=True, max_length=OWNER_MAX)
     subject: str = Field(max_length=200)
     display: str = Field(max_length=200)
     threshold: float
     direction: str = Field(max_length=5)
     channel: str = Field(max_length=300)
     window_days: int = 7
+    days_in_row: int = 1  # fire only when the score's interval is past the threshold in the windows ending on each of the last N days
     armed: bool = True
     crossings: int = 0
     last_score: float | None = None
@@ -122,6 +127,7 @@ class HypeAlert(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("watch_id", "crossing", name="uq_alert_watch_crossing"),)
 
     id: int | None = Field(default=None, primary_key=True)
+    owner: str = Field(default=LEGACY_KEY, index=True, max_length=OWNER_MAX)  # the watch's owner
     watch_id: int = Field(index=True)
     crossing: int
     alert_key: str = Field(max_length=40, unique=True)
@@ -158,6 +164,7 @@ class EngagementEvent(SQLModel, table=True):
     __tablename__ = "engagement_events"
 
     id: int | None = Field(default=None, primary_key=True)
+    owner: str = Field(default=LEGACY_KEY, index=True, max_length=OWNER_MAX)  # user ids are the tenant's own: scoped by owner
     user_id: str = Field(index=True, max_length=128)
     session_id: str | None = Field(default=None, index=True, max_length=128)
     action: str = Field(max_length=16)

@@ -281,7 +281,7 @@ def compare_audiences(inp: CompareAudiencesInput, ctx: ToolContext) -> CompareAu
             raise ToolError("not_found", f"No survey holding these items has respondents who are {labels[j]} (audience {j + 1}). The surveys cover: {held}.", field=f"audiences.{j}")
     rows = [m.item.label for m in matches]
     differences = _differences(rows, labels, affinity, lift)
-    path = heatmap(lift, affinity, rows, labels, ctx.settings.charts_dir / f"compare-{hashlib.sha1(repr((rows, labels)).encode()).hexdigest()[:12]}.png", "Who loves what (colour: lift, text: share)")
+    path = heatmap(lift, affinity, rows, labels, ctx.charts_dir / f"compare-{hashlib.sha1(repr((rows, labels)).encode()).hexdigest()[:12]}.png", "Who loves what (colour: lift, text: share)")
     summary = f"Compared {len(rows)} items across {len(labels)} audiences. " + " ".join(differences) + _readings(matches)
     data = CompareAudiencesData(items=rows, audiences=labels, affinity=_nullable(affinity), lift=_nullable(lift), differences=differences,
                                 items_matched={m.tag: m.item.label for m in matches})

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Literal
 
 from pydantic import BaseModel, Field
 
+from memory.owner import DEFAULT_OWNER, Owner
 from memory.settings import Settings, get_settings
 
 if TYPE_CHECKING:
@@ -76,11 +78,22 @@ ProgressFn = Callable[[float, str], None]
 @dataclass
 class ToolContext:
     """Per-call context: settings, the stores (opened lazily, so a tool that needs none costs nothing),
-    the conversation it belongs to and a progress callback for long tools."""
+    the conversation it belongs to, who is asking (`owner`: every store read and write is scoped to
+    it) and a progress callback for long tools."""
 
     settings: Settings = field(default_factory=get_settings)
     thread_id: str | None = None
     progress: ProgressFn | None = None
+    owner: Owner = DEFAULT_OWNER
+
+    @property
+    def exports_dir(self) -> Path:
+        """This owner's export files: one folder per tenant, so a file name never reaches another's."""
+        return self.settings.exports_dir / self.owner.slug
+
+    @property
+    def charts_dir(self) -> Path:
+        return self.settings.charts_dir / self.owner.slug
 
     def report(self, fraction: float, message: str) -> None:
         if self.progress is not None:

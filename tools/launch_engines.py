@@ -134,7 +134,7 @@ def sub_context(ctx: ToolContext) -> ToolContext:
     """The sub-calls' context: their results are stored under `<thread>/launch`, not the thread
     itself, so "export that" always means the readout — even when an abandoned call finishes (and
     is stored) after the readout was."""
-    return ToolContext(settings=ctx.settings, thread_id=f"{ctx.thread_id}/launch" if ctx.thread_id else None, progress=ctx.progress)
+    return ToolContext(settings=ctx.settings, thread_id=f"{ctx.thread_id}/launch" if ctx.thread_id else None, progress=ctx.progress, owner=ctx.owner)
 
 
 def _after(previous: Future[ToolOutput] | None, job: Callable[[Call], ToolOutput], call: Call) -> ToolOutput:
@@ -159,7 +159,7 @@ def _run_fallback(fallback: Fallback, lookup: Lookup, ctx: ToolContext) -> tuple
         log.exception("launch fallback %s failed", fallback.tool)
         raise ToolError("internal", f"`{fallback.tool}` failed unexpectedly ({type(exc).__name__}); the error was logged.", tool=fallback.tool) from exc
     out.result_id = new_result_id(fallback.tool)
-    save_result(ctx.settings, result_id=out.result_id, tool=fallback.tool, thread_id=ctx.thread_id, arguments=arguments, output=out.model_dump(mode="json"), summary=out.summary)
+    save_result(ctx.settings, owner=ctx.owner, result_id=out.result_id, tool=fallback.tool, thread_id=ctx.thread_id, arguments=arguments, output=out.model_dump(mode="json"), summary=out.summary)
     return out, arguments
 
 

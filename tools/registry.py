@@ -108,7 +108,7 @@ def run_tool(name: str, raw: dict[str, Any] | BaseModel, ctx: ToolContext | None
         raise ToolError("internal", f"`{name}` failed unexpectedly ({type(exc).__name__}); the error was logged.", tool=name) from exc
     if spec.store:
         out.result_id = out.result_id or new_result_id(name)
-        save_result(ctx.settings, result_id=out.result_id, tool=name, thread_id=ctx.thread_id, arguments=inp.model_dump(mode="json"), output=out.model_dump(mode="json"), summary=out.summary)
+        save_result(ctx.settings, owner=ctx.owner, result_id=out.result_id, tool=name, thread_id=ctx.thread_id, arguments=inp.model_dump(mode="json"), output=out.model_dump(mode="json"), summary=out.summary)
     return out
 
 

@@ -78,11 +78,11 @@ def write_pdf_report(stored: StoredResult, out_dir: Path) -> list[str]:
 
 def resolve_stored(ctx: ToolContext, result_id: str | None) -> StoredResult:
     if result_id:
-        stored = get_result(ctx.settings, result_id)
+        stored = get_result(ctx.settings, result_id, ctx.owner)
         if stored is None:
             raise ToolError("not_found", f"No stored result has the id {result_id!r}.", field="result_id")
         return stored
-    stored = latest_result(ctx.settings, ctx.thread_id, exclude_tools=(EXPORT_TOOL,))
+    stored = latest_result(ctx.settings, ctx.thread_id, ctx.owner, exclude_tools=(EXPORT_TOOL,))
     if stored is None:
         raise ToolError("not_found", "There is no earlier result in this conversation to export; ask for an analysis first or give a result_id.", field="result_id")
     return stored
@@ -95,8 +95,9 @@ tables). Use for "export that as a pdf" or "send me the csv of result forecast-1
 def export_report(inp: ExportReportInput, ctx: ToolContext) -> ExportReportOutput:
     stored = resolve_stored(ctx, inp.result_id)
     ctx.settings.ensure_home()
+    ctx.exports_dir.mkdir(parents=True, exist_ok=True)
     writer = {"csv": write_csv_tables, "json": write_json, "pdf": write_pdf_report}[inp.format]
-    files = writer(stored, ctx.settings.exports_dir)
+    files = writer(stored, ctx.exports_dir)
     data = ExportReportData(exported_result_id=stored.result_id, tool=stored.tool, format=inp.format, files=files)
     summary = f"Exported the {stored.tool} result {stored.result_id} as {inp.format.upper()}: {len(files)} file(s)."
     return ExportReportOutput(summary=summary, data=data, files=files, source=f"stored result {stored.result_id}")

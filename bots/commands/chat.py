@@ -10,6 +10,7 @@ import sys
 import uuid
 
 from agent.service import Agent, AgentReply
+from memory.owner import Owner
 
 DEMO_SCRIPT = (
     "what can you do?",
@@ -43,14 +44,15 @@ def print_reply(reply: AgentReply) -> None:
 
 def run(args: argparse.Namespace) -> int:
     thread = args.thread or f"cli-{uuid.uuid4().hex[:8]}"
+    owner = Owner.cli()  # the terminal user's results and watches (CAESER_USER or the login name)
     with Agent() as agent:
         if args.once is not None:
-            print_reply(agent.ask(thread, args.once, progress))
+            print_reply(agent.ask(thread, args.once, progress, owner=owner))
             return 0
         if args.demo:
             for text in DEMO_SCRIPT:
                 print(f"\nyou> {text}")
-                print_reply(agent.ask(thread, text, progress))
+                print_reply(agent.ask(thread, text, progress, owner=owner))
             print(f"\n(thread id: {thread}; continue it with `caeser chat --thread {thread}`)")
             return 0
         print(f"caeser chat — thread {thread}. Ctrl-D to quit.")
@@ -60,4 +62,4 @@ def run(args: argparse.Namespace) -> int:
             except (EOFError, KeyboardInterrupt):
                 print()
                 return 0
-            print_reply(agent.ask(thread, text, progress))
+            print_reply(agent.ask(thread, text, progress, owner=owner))

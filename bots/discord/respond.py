@@ -15,6 +15,7 @@ import discord
 from agent.service import AgentReply
 from bots.discord.embeds import answer_embed, attachments
 from bots.render import Rendered, render, truncate
+from memory.owner import Owner
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +24,12 @@ def thread_id(interaction_or_message: discord.Interaction | discord.Message, use
     """Discord conversations are per channel and user: two people in one channel don't share memory."""
     guild = interaction_or_message.guild.id if interaction_or_message.guild else "dm"
     return f"discord:{guild}:{interaction_or_message.channel.id}:{user_id}"
+
+
+def owner_of(interaction_or_message: discord.Interaction | discord.Message, user_id: int) -> Owner:
+    """The tenant: the guild, or in direct messages the user alone."""
+    guild = interaction_or_message.guild
+    return Owner.discord(guild.id if guild else f"dm-{user_id}")
 
 
 async def refuse(interaction: discord.Interaction, text: str) -> None:

@@ -18,6 +18,7 @@ from bots.discord.embeds import alert_embed
 from bots.slack.blocks import alert_blocks
 from bots.watcher import deliver_pending, evaluate_all
 from memory.db import session_scope
+from memory.owner import DEFAULT_OWNER
 from memory.settings import Settings
 from memory.tables import HypeAlert, HypeWatch
 from memory.watches import upsert_watch
@@ -91,7 +92,7 @@ def test_a_fired_alert_is_posted_once_by_each_bot(bot_settings) -> None:
     discord = DiscordRecorder()
     try:
         with SlackRecorder() as slack:
-            watches = [upsert_watch(settings, subject=name.casefold(), display=name, channel=channel, threshold=70, direction="above", window_days=7, create=True)
+            watches = [upsert_watch(settings, owner=DEFAULT_OWNER, subject=name.casefold(), display=name, channel=channel, threshold=70, direction="above", window_days=7, create=True)
                        for channel in ("slack:C1", f"discord:{DISCORD_CHANNEL}")]
             ids.extend(w.id for w in watches)
             scores = iter([80.0, 80.0, 83.0, 83.0])

@@ -31,6 +31,7 @@ from bots import mcp_server
 from bots.mcp_auth import AuthNotConfigured, build_auth, token_label
 from bots.mcp_http import MCP_PATH, HttpLimits, TokenBuckets, build_http_app
 from bots.mcp_server import build_server
+from memory.owner import Owner
 from memory.results import save_result
 from memory.settings import Settings
 from tests.conftest import REPO
@@ -102,7 +103,7 @@ def answer(response: httpx2.Response) -> dict:
 
 
 async def test_official_client_lists_every_tool_and_gets_answers(url: str, offline: Settings) -> None:
-    save_result(offline, result_id="hype_score-live1", tool="hype_score", thread_id=None, arguments={}, output={"summary": "ok", "source": "t"}, summary="ok")
+    save_result(offline, owner=Owner.mcp(token_label(TOKEN)), result_id="hype_score-live1", tool="hype_score", thread_id=None, arguments={}, output={"summary": "ok", "source": "t"}, summary="ok")
     async with connected(url) as client:
         tools = (await client.list_tools()).tools
         assert [t.name for t in tools] == list(load_tools()) and len(tools) == 13

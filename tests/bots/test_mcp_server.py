@@ -16,6 +16,7 @@ from fastmcp import Client
 from pydantic import BaseModel, Field
 
 from bots.mcp_server import build_server
+from memory.owner import Owner
 from memory.results import save_result
 from memory.settings import Settings
 from tools.base import Chart, ToolContext, ToolOutput
@@ -112,7 +113,7 @@ async def test_schema_violations_are_readable_tool_errors(offline: Settings, nam
 
 
 async def test_export_report_succeeds_on_a_stored_result(offline: Settings) -> None:
-    save_result(offline, result_id="hype_score-abc123", tool="hype_score", thread_id="t", arguments={"subject": "X"},
+    save_result(offline, owner=Owner.cli(), result_id="hype_score-abc123", tool="hype_score", thread_id="t", arguments={"subject": "X"},
                 output={"summary": "X is hot.", "data": {"timeline": [{"date": "2015-02-01", "posts": 3}]}, "source": "test"}, summary="X is hot.")
     async with Client(build_server(offline)) as client:
         result = await client.call_tool("export_report", {"result_id": "hype_score-abc123", "format": "csv"})
@@ -215,7 +216,7 @@ async def test_a_cancelled_call_stops_the_worker(offline: Settings, slow) -> Non
 
 
 async def test_resources_answer_even_where_engines_have_not_landed(offline: Settings) -> None:
-    save_result(offline, result_id="build_person-p1", tool="build_personas", thread_id=None, arguments={"product": "shoe"},
+    save_result(offline, owner=Owner.cli(), result_id="build_person-p1", tool="build_personas", thread_id=None, arguments={"product": "shoe"},
                 output={"summary": "4 personas.", "source": "test"}, summary="4 personas.")
     async with Client(build_server(offline)) as client:
         uris = {str(r.uri) for r in await client.list_resources()}

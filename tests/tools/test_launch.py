@@ -55,7 +55,7 @@ def test_offline_readout_is_complete_fast_and_traceable(offline: ToolContext) ->
     for rec in d.plan:  # every cited figure points at a stored sub-result holding the inputs used
         assert rec.evidence
         for e in rec.evidence:
-            stored = get_result(offline.settings, e.result_id)
+            stored = get_result(offline.settings, e.result_id, offline.owner)
             assert stored is not None and stored.tool == e.tool and stored.arguments == by_key[_key(d, e.result_id)].arguments
             assert stored.thread_id == f"{offline.thread_id}/launch"  # a late sub-result never becomes "that" in "export that"
     assert out.charts and all(Path(c.path).is_file() for c in out.charts)
@@ -75,7 +75,7 @@ def _assert_traceable(payload: dict, ctx: ToolContext) -> None:
         if s["status"] == "ok":
             assert s["arguments"] and s["source"], s["key"]
             if s["result_id"]:
-                assert get_result(ctx.settings, s["result_id"]).arguments == s["arguments"]
+                assert get_result(ctx.settings, s["result_id"], ctx.owner).arguments == s["arguments"]
         elif s["figures"]:
             raise AssertionError(f"a missing section has figures: {s['key']}")
     for rec in data["plan"]:
@@ -92,7 +92,7 @@ def _key(d, result_id: str) -> str:
 def test_raising_the_price_never_raises_adoption(offline: ToolContext) -> None:
     out = run_tool("analyze_launch", REQUEST | {"price": 40}, offline)
     persona = next(s for s in out.data.sections if s.key == "persona")
-    scenarios = get_result(offline.settings, persona.result_id).output["data"]["scenarios"]
+    scenarios = get_result(offline.settings, persona.result_id, offline.owner).output["data"]["scenarios"]
     groups: dict[tuple, list[tuple[float, float]]] = defaultdict(list)
     for s in scenarios:
         groups[(s["region"], s["start"], s["channel"])].append((s["price"], s["adoption"]))
@@ -229,7 +229,7 @@ def test_search_demand_comes_from_the_data_dir_when_cadence_is_not_built(with_se
     assert (search.status, search.tool, suggest.status, suggest.tool) == ("ok", "search_demand", "ok", "log_completions")
     assert "caeser build" in search.fallback_for and "CADENCE not built" in search.source
     assert search.figures["catalog_titles"] > 0 and search.figures["queries"] > 0  # "sneakers" is sold and searched for
-    stored = get_result(with_search_files.settings, search.result_id)
+    stored = get_result(with_search_files.settings, search.result_id, with_search_files.owner)
     assert stored.tool == "search_demand" and stored.arguments == search.arguments == {"terms": ["cyberpunk", "sneakers", "sci-fi", "shopping"], "top": 10}
     rec = next(r for r in out.data.plan if r.topic == "search_terms")
     assert "CADENCE is not built" in rec.text and any(e.tool == "search_demand" and e.figure == "catalog_titles" for e in rec.evidence)

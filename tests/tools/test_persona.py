@@ -76,7 +76,7 @@ def test_personas_are_named_stored_and_exported(own: ToolContext) -> None:
     assert sorted(Path(f).suffix for f in out.files) == [".csv", ".json", ".parquet"]
     table = pd.read_parquet(next(f for f in out.files if f.endswith(".parquet")))
     assert table["name"].tolist() == [p.name for p in personas]
-    hits = search_archetypes(own.settings, personas[0].name, k=len(personas), product="trail shoe")
+    hits = search_archetypes(own.settings, own.owner, personas[0].name, k=len(personas), product="trail shoe")
     assert {h.metadata["name"] for h in hits} == {p.name for p in personas}
 
 

@@ -48,9 +48,9 @@ def test_unknown_tool_lists_the_real_ones(ctx) -> None:
 def test_results_are_stored_under_their_id(ctx) -> None:
     from memory.results import save_result
 
-    save_result(ctx.settings, result_id=f"seed-{uuid.uuid4().hex[:12]}", tool="forecast_demand", thread_id=ctx.thread_id, arguments={"sku": "1"}, output={"summary": "s", "data": {"points": [{"week": 1, "units": 3}]}}, summary="s")
+    save_result(ctx.settings, owner=ctx.owner, result_id=f"seed-{uuid.uuid4().hex[:12]}", tool="forecast_demand", thread_id=ctx.thread_id, arguments={"sku": "1"}, output={"summary": "s", "data": {"points": [{"week": 1, "units": 3}]}}, summary="s")
     out = run_tool("export_report", {"format": "json"}, ctx)
-    stored = get_result(ctx.settings, out.result_id)
+    stored = get_result(ctx.settings, out.result_id, ctx.owner)
     assert stored is not None and stored.tool == "export_report" and stored.thread_id == ctx.thread_id
 
 

@@ -31,7 +31,7 @@ def seed_launch(ctx, tmp_path: Path) -> str:
             "sections": [{"key": "persona", "status": "ok", "result_id": "simulate_l-1"}, {"key": "hype", "status": "missing", "result_id": ""}],
             "missing": [{"engine": "hype", "tool": "hype_score", "reason": "no posts"}]}
     output = {"summary": "Launch readout for Cyberpunk Sneakers.", "source": "test", "data": data, "charts": [{"path": str(chart), "title": "Adoption"}]}
-    save_result(ctx.settings, result_id=rid, tool="analyze_launch", thread_id=ctx.thread_id, arguments={"product": "Cyberpunk Sneakers"}, output=output, summary=output["summary"])
+    save_result(ctx.settings, owner=ctx.owner, result_id=rid, tool="analyze_launch", thread_id=ctx.thread_id, arguments={"product": "Cyberpunk Sneakers"}, output=output, summary=output["summary"])
     return rid
 
 

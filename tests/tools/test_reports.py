@@ -16,7 +16,7 @@ from tools.registry import run_tool
 def seed(ctx) -> str:
     result_id = f"forecast_dem-{uuid.uuid4().hex[:12]}"  # unique: Postgres runs share one database
     output = {"summary": "About 100 units.", "source": "test", "data": {"total": 100, "points": [{"week": "2026-01-05", "units": 40, "low": 30}, {"week": "2026-01-12", "units": 60, "low": 45}]}}
-    save_result(ctx.settings, result_id=result_id, tool="forecast_demand", thread_id=ctx.thread_id, arguments={"sku": "85123A"}, output=output, summary=output["summary"])
+    save_result(ctx.settings, owner=ctx.owner, result_id=result_id, tool="forecast_demand", thread_id=ctx.thread_id, arguments={"sku": "85123A"}, output=output, summary=output["summary"])
     return result_id
 
 

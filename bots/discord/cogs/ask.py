@@ -8,7 +8,7 @@ from discord.ext import commands
 from agent.service import check_message
 from bots.deps import Deps
 from bots.discord.cogs.watch import denied_tools
-from bots.discord.respond import answer, refuse, thread_id
+from bots.discord.respond import answer, owner_of, refuse, thread_id
 
 
 class Ask(commands.Cog):
@@ -23,7 +23,7 @@ class Ask(commands.Cog):
             return await refuse(interaction, refusal)
         conversation = thread_id(interaction, interaction.user.id)
         deny = denied_tools(self.deps.permissions, interaction.guild_id, interaction.user)
-        await answer(interaction, lambda: self.deps.agent.ask(conversation, request, None, deny))
+        await answer(interaction, lambda: self.deps.agent.ask(conversation, request, None, deny, owner_of(interaction, interaction.user.id)))
 
 
 async def setup(bot: commands.Bot) -> None:

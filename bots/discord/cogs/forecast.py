@@ -8,7 +8,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bots.deps import Deps
-from bots.discord.respond import answer, refuse, thread_id
+from bots.discord.respond import answer, owner_of, refuse, thread_id
 from bots.toolcall import call_tool
 
 
@@ -25,7 +25,8 @@ class Forecast(commands.Cog):
             return await refuse(interaction, "Tell me what to forecast: give a `sku` (e.g. 85123A) or a `product` name.")
         args = {"sku": sku, "product": product, "horizon": horizon, "frequency": frequency}
         conversation = thread_id(interaction, interaction.user.id)
-        await answer(interaction, lambda: call_tool(self.deps.settings, conversation, "forecast_demand", {k: v for k, v in args.items() if v is not None}))
+        await answer(interaction, lambda: call_tool(self.deps.settings, conversation, "forecast_demand", {k: v for k, v in args.items() if v is not None},
+                                                     owner_of(interaction, interaction.user.id)))
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -6,7 +6,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bots.deps import Deps
-from bots.discord.respond import answer, thread_id
+from bots.discord.respond import answer, owner_of, thread_id
 from bots.toolcall import call_tool
 
 
@@ -18,7 +18,8 @@ class Hype(commands.Cog):
     @app_commands.describe(subject="Product, brand or topic, e.g. Stanley cups", window_days="How many days of posts to score (default 7)")
     async def hype(self, interaction: discord.Interaction, subject: app_commands.Range[str, 1, 200], window_days: app_commands.Range[int, 1, 365] = 7) -> None:
         conversation = thread_id(interaction, interaction.user.id)
-        await answer(interaction, lambda: call_tool(self.deps.settings, conversation, "hype_score", {"subject": subject, "window_days": window_days}))
+        await answer(interaction, lambda: call_tool(self.deps.settings, conversation, "hype_score", {"subject": subject, "window_days": window_days},
+                                                     owner_of(interaction, interaction.user.id)))
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -14,7 +14,7 @@ from agent.service import check_message
 from bots.deps import Deps
 from bots.discord.cogs.watch import denied_tools
 from bots.discord.embeds import answer_embed, attachments
-from bots.discord.respond import produce_rendered, thread_id
+from bots.discord.respond import owner_of, produce_rendered, thread_id
 from bots.render import truncate
 
 MENTION = re.compile(r"<@!?\d+>")
@@ -36,7 +36,7 @@ class Mentions(commands.Cog):
         conversation = thread_id(message, message.author.id)
         async with message.channel.typing():
             deny = denied_tools(self.deps.permissions, message.guild.id if message.guild else None, message.author)
-            rendered = await produce_rendered(lambda: self.deps.agent.ask(conversation, text, None, deny))
+            rendered = await produce_rendered(lambda: self.deps.agent.ask(conversation, text, None, deny, owner_of(message, message.author.id)))
         if rendered.error:
             await message.reply(truncate("⚠️ " + rendered.error.removeprefix("⚠️").strip(), 2000), mention_author=False)
             return

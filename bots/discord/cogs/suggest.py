@@ -6,7 +6,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bots.deps import Deps
-from bots.discord.respond import answer, thread_id
+from bots.discord.respond import answer, owner_of, thread_id
 from bots.toolcall import call_tool
 
 
@@ -19,7 +19,7 @@ class Suggest(commands.Cog):
     async def suggest(self, interaction: discord.Interaction, prefix: app_commands.Range[str, 1, 200], k: app_commands.Range[int, 1, 50] = 10) -> None:
         conversation = thread_id(interaction, interaction.user.id)
         args = {"prefix": prefix, "k": k, "user_id": f"discord:{interaction.user.id}"}
-        await answer(interaction, lambda: call_tool(self.deps.settings, conversation, "suggest_queries", args))
+        await answer(interaction, lambda: call_tool(self.deps.settings, conversation, "suggest_queries", args, owner_of(interaction, interaction.user.id)))
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -12,7 +12,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bots.deps import Deps
-from bots.discord.respond import answer, refuse, thread_id
+from bots.discord.respond import answer, owner_of, refuse, thread_id
 from bots.toolcall import call_tool
 
 
@@ -50,7 +50,7 @@ class Watch(commands.Cog):
             return await refuse(interaction, permissions.channel_refusal(f"<#{target}>"))
         args = {"action": "create", "subject": subject, "threshold": threshold, "direction": direction, "channel": f"discord:{target}"}
         conversation = thread_id(interaction, interaction.user.id)
-        await answer(interaction, lambda: call_tool(self.deps.settings, conversation, "watch_hype", args))
+        await answer(interaction, lambda: call_tool(self.deps.settings, conversation, "watch_hype", args, owner_of(interaction, interaction.user.id)))
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -49,7 +49,7 @@ class FakeAgent:
     def __init__(self, reply: AgentReply, delay: float = 0.0) -> None:
         self.reply, self.delay, self.asked = reply, delay, []
 
-    def ask(self, thread_id: str, text: str, progress: Any = None, deny_tools: frozenset[str] = frozenset()) -> AgentReply:
+    def ask(self, thread_id: str, text: str, progress: Any = None, deny_tools: frozenset[str] = frozenset(), owner: Any = None) -> AgentReply:
         self.asked.append((thread_id, text))
         time.sleep(self.delay)  # blocking on purpose: it must run off the event loop
         return self.reply
