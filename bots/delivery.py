@@ -6,9 +6,12 @@ Every alert carries `alert_key`, sent so that a re-send after an unknown outcome
   found message counts as delivered. (Use a channel id, e.g. `slack:C0123`: history needs one.)
 - Discord `POST /channels/{id}/messages` with `nonce` (the key's first 25 characters) and
   `enforce_nonce: true`: Discord returns the earlier message instead of posting twice.
-- Webhooks: JSON body, `Idempotency-Key` header.
-Outcomes: 2xx → delivered; 429 → retry after `Retry-After`; 5xx, 408 and connection errors → retry
-with exponential backoff; other 4xx → failed with the receiver's reason. Base URLs: `SLACK_API_URL`
+- Webhooks: JSON body, `Idempotency-Key` header, only to destinations `tools.webhooks` allows
+  (checked again here, connecting to the checked address); the receiver's body is never kept,
+  since it would reach users through `list_watches`.
+Outcomes: 2xx → delivered; 429 → retry after `Retry-After`; 5xx, 408, connection errors and an
+unresolvable webhook host → retry with exponential backoff; a redirect (never followed), other 4xx
+and a refused webhook → failed with the reason. Base URLs: `SLACK_API_URL`
 (default https://slack.com/api), `DISCORD_API_URL` (default https://discord.com/api/v10).
 """
 from __future__ import annotations
@@ -19,10 +22,11 @@ import httpx
 from pydantic import BaseModel
 
 from bots.discord.embeds import alert_embed
-from bots.slack.blocks import alert_blocks
+from bots.slack.blocks import alert_blocks, escape
 from engines.hype.watch import parse_channel
 from memory.settings import Settings
 from memory.tables import HypeAlert
+from tools.webhooks import Resolver, WebhookRefused, WebhookUnresolved, check_destination, pinned_url
 
 SLACK_DEFAULT = "https://slack.com/api"
 EVENT_TYPE = "caeser_alert"
@@ -42,22 +46,26 @@ def _retry_after(response: httpx.Response) -> float | None:
         return None
 
 
-def _classify(response: httpx.Response, where: str) -> Outcome:
+def _classify(response: httpx.Response, where: str, *, show_body: bool = True) -> Outcome:
     if response.status_code == 429:
         return Outcome(status="retry", error=f"{where} rate-limited us (429)", retry_after=_retry_after(response))
     if response.status_code >= 500 or response.status_code == 408:
         return Outcome(status="retry", error=f"{where} answered {response.status_code}")
     if response.status_code >= 400:
-        return Outcome(status="failed", error=f"{where} refused the alert: HTTP {response.status_code} {response.text[:200]}")
+        reason = f" {response.text[:200]}" if show_body else ""
+        return Outcome(status="failed", error=f"{where} refused the alert: HTTP {response.status_code}{reason}")
+    if response.status_code >= 300:
+        return Outcome(status="failed", error=f"{where} answered a redirect (HTTP {response.status_code}); redirects are not followed")
     return Outcome(status="delivered")
 
 
 class Sender:
     """Sends alerts with one shared httpx client (connection reuse; timeouts on every call)."""
 
-    def __init__(self, settings: Settings, client: httpx.Client | None = None) -> None:
+    def __init__(self, settings: Settings, client: httpx.Client | None = None, resolve: Resolver | None = None) -> None:
         self.settings = settings
         self.client = client or httpx.Client(timeout=10.0)
+        self.resolve = resolve  # webhook hosts' DNS; None = the system resolver
         self.slack_url = (settings.slack_api_url or SLACK_DEFAULT).rstrip("/")
         self.discord_url = settings.discord_api_url.rstrip("/")
 
@@ -79,7 +87,7 @@ class Sender:
         headers = {"Authorization": f"Bearer {token.get_secret_value()}"}
         if alert.attempts > 1 and self._slack_already_posted(alert, channel, headers):
             return Outcome(status="delivered")
-        body = {"channel": channel, "text": alert.text, "blocks": alert_blocks(alert.subject, alert.score, alert.text),
+        body = {"channel": channel, "text": escape(alert.text), "blocks": alert_blocks(alert.subject, alert.score, alert.text),
                 "metadata": {"event_type": EVENT_TYPE, "event_payload": {"alert_id": alert.alert_key}}}
         response = self.client.post(f"{self.slack_url}/chat.postMessage", json=body, headers=headers)
         outcome = _classify(response, "Slack")
@@ -106,7 +114,14 @@ class Sender:
         response = self.client.post(f"{self.discord_url}/channels/{channel_id}/messages", json=body, headers={"Authorization": f"Bot {token.get_secret_value()}"})
         return _classify(response, "Discord")
 
-    def _webhook(self, alert: HypeAlert, url: str) -> Outcome:
+    def _webhook(self, alert: HypeAlert, target: str) -> Outcome:
+        try:
+            destination = check_destination(target, self.settings, self.resolve)
+        except WebhookUnresolved as exc:
+            return Outcome(status="retry", error=f"webhook: {exc}")
+        except WebhookRefused as exc:
+            return Outcome(status="failed", error=f"webhook refused: {exc}")
+        url, headers, extensions = pinned_url(destination)
         body = {"text": alert.text, "alert_id": alert.alert_key, "subject": alert.subject, "score": alert.score}
-        response = self.client.post(url, json=body, headers={"Idempotency-Key": alert.alert_key})
-        return _classify(response, f"webhook {url}")
+        response = self.client.post(url, json=body, headers={**headers, "Idempotency-Key": alert.alert_key}, extensions=extensions, follow_redirects=False)
+        return _classify(response, f"webhook {destination.label}", show_body=False)

@@ -37,7 +37,9 @@ class Settings(BaseSettings):
     discord_bot_token: SecretStr | None = Field(default=None, alias="DISCORD_BOT_TOKEN")
     discord_api_url: str = Field(default="https://discord.com/api/v10", alias="DISCORD_API_URL", description="Discord REST base URL (tests point it at a local recorder).")
     mcp_tokens: SecretStr | None = Field(default=None, alias="CAESER_MCP_TOKENS", description="Comma-separated bearer tokens for MCP over HTTP.")
-    alert_webhooks: str | None = Field(default=None, alias="CAESER_ALERT_WEBHOOKS", description="Comma-separated webhook URLs for hype alerts.")
+    alert_webhooks: str | None = Field(default=None, alias="CAESER_ALERT_WEBHOOKS", description="Comma-separated webhooks for hype alerts, `name=https://…` or a URL; users name them as `webhook:name`.")
+    webhook_hosts: str | None = Field(default=None, alias="CAESER_WEBHOOK_HOSTS", description="Comma-separated hosts (`*.example.com` for subdomains) users may point https webhooks at.")
+    webhook_private_nets: str | None = Field(default=None, alias="CAESER_WEBHOOK_PRIVATE_NETS", description="Comma-separated non-public networks webhooks may reach (e.g. an in-VPC receiver); default none.")
 
     @property
     def sqlite_path(self) -> Path:

@@ -29,17 +29,17 @@ class QuietHandler(BaseHTTPRequestHandler):
 
 
 class LoopbackServer:
-    """A threaded HTTP server on a free 127.0.0.1 port, started and stopped by `with`: the shared
+    """A threaded HTTP server on a free port of 127.0.0.1 (or another loopback `host`), started and stopped by `with`: the shared
     life cycle of the recorders that stand in for Slack, Discord and webhooks."""
 
-    def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    def __init__(self, handler: type[BaseHTTPRequestHandler], host: str = "127.0.0.1") -> None:
+        self.server = ThreadingHTTPServer((host, 0), handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
+        return f"http://{self.server.server_address[0]}:{self.server.server_address[1]}"
 
     def __enter__(self) -> Self:
         self.thread.start()

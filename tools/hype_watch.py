@@ -1,7 +1,8 @@
 """Watch tools: create/update/remove a hype watch, and list watches with the alerts they fired.
 
 A watch is (subject, channel) → threshold and direction; `caeser serve watcher` evaluates them.
-With no channel, the first of CAESER_ALERT_WEBHOOKS is used.
+With no channel, the first of CAESER_ALERT_WEBHOOKS is used. A webhook must pass `tools.webhooks`
+(allow-listed, https, public address) here, so a refused one is never stored, and again at send time.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from memory.watches import WatchNotFound, alerts_of, get_watches, remove_watch, 
 from tools.base import ToolContext, ToolError, ToolOutput
 from tools.hype import resolve_subject
 from tools.registry import register
+from tools.webhooks import WebhookRefused, check_destination, configured_webhooks
 
 
 class WatchHypeInput(BaseModel):
@@ -72,12 +74,19 @@ def _info(watch: HypeWatch, alerts: list[HypeAlert]) -> WatchInfo:
                                        delivered_at=a.delivered_at, last_error=a.last_error) for a in alerts if a.watch_id == watch.id])
 
 
-def _channel(ctx: ToolContext, channel: str | None) -> str | None:
-    if channel is None:
-        hooks = [h.strip() for h in (ctx.settings.alert_webhooks or "").split(",") if h.strip()]
-        return f"webhook:{hooks[0]}" if hooks else None
+def _channel(ctx: ToolContext, channel: str | None, *, check: bool = True) -> str | None:
+    """The stored form of `channel`; `check` refuses webhooks the rules forbid (not needed to remove a watch)."""
     try:
+        if channel is None:
+            hooks = configured_webhooks(ctx.settings)
+            if not hooks:
+                return None
+            channel = f"webhook:{next(iter(hooks))}"
         parsed = parse_channel(channel)
+        if parsed.kind == "webhook" and check:
+            check_destination(parsed.target, ctx.settings)
+    except WebhookRefused as exc:
+        raise ToolError("invalid_argument", f"I can't post alerts there: {exc}.", field="channel") from None
     except ValueError as exc:
         raise ToolError("invalid_argument", str(exc).capitalize() + ".", field="channel") from None
     return f"{parsed.kind}:{parsed.target}"
@@ -88,7 +97,7 @@ Create, update or remove a hype watch: when the subject's hype score crosses the
 posts an alert to the named Slack/Discord channel or webhook. Use for "alert me in #launches if X goes above 70".
 """)
 def watch_hype(inp: WatchHypeInput, ctx: ToolContext) -> WatchHypeOutput:
-    channel = _channel(ctx, inp.channel)
+    channel = _channel(ctx, inp.channel, check=inp.action != "remove")
     if inp.action == "remove":
         gone = remove_watch(ctx.settings, normalise_subject(inp.subject), channel if inp.channel else None)
         if not gone:

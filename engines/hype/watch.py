@@ -38,18 +38,19 @@ def alert_text(subject: str, score: float, state: str, threshold: float, directi
 
 class Channel(BaseModel):
     kind: Literal["slack", "discord", "webhook"]
-    target: str  # Slack channel name/id, Discord channel id, or webhook URL
+    target: str  # Slack channel name/id, Discord channel id, webhook URL or webhook name
 
 
 def parse_channel(text: str) -> Channel:
-    """'slack:#launches' / 'slack:C0123', 'discord:<numeric channel id>', 'webhook:https://…'.
-    Raises ValueError naming the accepted forms."""
+    """'slack:#launches' / 'slack:C0123', 'discord:<numeric channel id>', 'webhook:https://…' or
+    'webhook:<name>' (a webhook the operator named). Raises ValueError naming the accepted forms;
+    whether a webhook may be used at all is `tools.webhooks`' decision."""
     kind, _, target = text.strip().partition(":")
     kind, target = kind.lower(), target.strip()
     if kind == "slack" and re.fullmatch(r"#?[\w.-]{1,80}", target):
         return Channel(kind="slack", target=target)
     if kind == "discord" and re.fullmatch(r"\d{5,25}", target):
         return Channel(kind="discord", target=target)
-    if kind == "webhook" and re.fullmatch(r"https?://[^\s]+", target):
+    if kind == "webhook" and re.fullmatch(r"https?://[^\s]+|[\w-]{1,40}", target):
         return Channel(kind="webhook", target=target)
-    raise ValueError(f"channel {text!r} is not one of 'slack:#channel', 'discord:<numeric channel id>', 'webhook:https://…'")
+    raise ValueError(f"channel {text!r} is not one of 'slack:#channel', 'discord:<numeric channel id>', 'webhook:https://…' or 'webhook:<name>'")
