@@ -1,7 +1,10 @@
 """Run the Slack app: `/caeser`, mentions and DMs, over HTTP (`/slack/events`) or Socket Mode.
 
-Bolt verifies every HTTP request's signature (401 for forged or stale ones), acks within the
-request, and runs listeners on a small worker pool so the slow agent never holds a request open.
+Acks never wait for the agent, however many requests arrive: Bolt runs each listener before it
+answers (`process_before_response`), and listeners only check the request, ack it and queue the
+slow part on a bounded queue with its own workers (`bots.slack.work`), which tells users when it is
+busy rather than dropping anyone. Over HTTP, `bots.slack.server` (uvicorn) refuses oversized,
+unsigned, slow or malformed requests before Bolt sees them; Bolt checks the signature again.
 `SLACK_API_URL` points the Web API elsewhere (a recorder in tests, a proxy in deployments).
 """
 from __future__ import annotations
@@ -9,11 +12,8 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from concurrent.futures import ThreadPoolExecutor
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
 
-from slack_bolt import App, BoltRequest
+from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
@@ -21,11 +21,12 @@ from bots.permissions import Permissions, PermissionsError
 from bots.deps import Asker, Deps
 from bots.slack.dedupe import EventDeduper
 from bots.slack.listeners import register_listeners
+from bots.slack.server import EVENTS_PATH, SlackFrontDoor, server
+from bots.slack.work import WorkQueue
 from memory.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
-EVENTS_PATH = "/slack/events"
 WORKERS = 4  # agent calls in flight at once; the Agent is shared, so keep this small
 
 
@@ -37,55 +38,14 @@ def web_client(settings: Settings) -> WebClient:
     return client
 
 
-def build_app(settings: Settings, agent: Asker, permissions: Permissions | None = None, *, socket_mode: bool = False,
-              executor: ThreadPoolExecutor | None = None) -> App:
+def build_app(settings: Settings, agent: Asker, work: WorkQueue, permissions: Permissions | None = None, *, socket_mode: bool = False) -> App:
     """The Bolt app with every listener; its token is the Web API client's (Bolt checks it with auth.test).
-    `executor` runs the listeners (WORKERS threads by default); pass one to wait for in-flight work."""
+    Listeners run before Bolt answers (they are quick) and hand their work to `work`."""
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
-    app = App(
-        signing_secret=secret,
-        client=web_client(settings),
-        request_verification_enabled=not socket_mode,
-        listener_executor=executor or ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="caeser-slack"),
-    )
+    app = App(signing_secret=secret, client=web_client(settings), request_verification_enabled=not socket_mode, process_before_response=True)
     app.use(EventDeduper().middleware)
-    register_listeners(app, Deps(settings=settings, agent=agent, permissions=permissions or Permissions()))
+    register_listeners(app, Deps(settings=settings, agent=agent, permissions=permissions or Permissions()), work)
     return app
-
-
-def http_server(app: App, host: str, port: int, path: str = EVENTS_PATH) -> ThreadingHTTPServer:
-    """A threaded HTTP server for `app` (Bolt's own dev server is single-threaded and binds 0.0.0.0).
-    `GET /healthz` answers 200 for container health checks."""
-
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
-            log.debug(format, *args)
-
-        def _send(self, status: int, body: str, headers: dict[str, Any] | None = None) -> None:
-            data = body.encode()
-            self.send_response(status)
-            for key, values in (headers or {}).items():
-                for value in values if isinstance(values, (list, tuple)) else [values]:
-                    if key.lower() != "content-length":
-                        self.send_header(key, value)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def do_GET(self) -> None:
-            self._send(200, "ok") if self.path == "/healthz" else self._send(404, "")
-
-        def do_POST(self) -> None:
-            request_path, _, query = self.path.partition("?")
-            if request_path != path:
-                return self._send(404, "")
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode("utf-8")
-            response = app.dispatch(BoltRequest(body=body, query=query, headers={k.lower(): [v] for k, v in self.headers.items()}))
-            self._send(response.status, response.body, response.headers)
-
-    server = ThreadingHTTPServer((host, port), Handler)
-    server.daemon_threads = True
-    return server
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -116,18 +76,16 @@ def run(args: argparse.Namespace) -> int:
     from agent.service import Agent  # the heavy import, only once we know we will run
 
     with Agent(settings) as agent:
-        app = build_app(settings, agent, permissions, socket_mode=args.socket)
-        if args.socket:
-            from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-            SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()
-            return 0
-        server = http_server(app, args.host, args.port)
-        log.info("Slack app listening on http://%s:%d%s", args.host, args.port, EVENTS_PATH)
+        work = WorkQueue(workers=WORKERS)
+        app = build_app(settings, agent, work, permissions, socket_mode=args.socket)
         try:
-            server.serve_forever()
-        except KeyboardInterrupt:
-            pass
+            if args.socket:
+                from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+                SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()
+                return 0
+            log.info("Slack app listening on http://%s:%d%s", args.host, args.port, EVENTS_PATH)
+            server(SlackFrontDoor(app, settings.slack_signing_secret.get_secret_value()), args.host, args.port).run()
         finally:
-            server.server_close()
+            work.close()  # queued requests are answered before the process ends
     return 0

@@ -1,6 +1,6 @@
 """One request in a Slack thread: a "working…" message, progress in it, then the answer in its place.
 
-Runs on a Bolt worker thread after the ack, so it may take as long as the agent needs. The thread
+Runs on a `bots.slack.work` worker after the ack, so it may take as long as the agent needs. The thread
 (channel + root ts) is the agent's conversation, so replies in it are follow-ups.
 """
 from __future__ import annotations
@@ -16,7 +16,8 @@ from slack_sdk.errors import SlackApiError
 from agent.service import AgentReply
 from bots.deps import Deps
 from bots.render import Rendered, render, truncate
-from bots.slack.blocks import answer_blocks, working_blocks
+from bots.slack.blocks import answer_blocks, escape, working_blocks
+from memory.owner import Owner
 from tools.base import ProgressFn
 
 log = logging.getLogger(__name__)
@@ -37,7 +38,7 @@ def throttled_progress(client: WebClient, channel: str, ts: str, request: str) -
                 return
             last[0] = time.monotonic()
         try:
-            client.chat_update(channel=channel, ts=ts, text=f"Working… {message}", blocks=working_blocks(request, message))
+            client.chat_update(channel=channel, ts=ts, text=f"Working… {escape(message)}", blocks=working_blocks(request, message))
         except SlackApiError as exc:  # progress is a courtesy: never fail the request over it
             log.info("progress update failed: %s", exc.response.get("error"))
 
@@ -45,8 +46,9 @@ def throttled_progress(client: WebClient, channel: str, ts: str, request: str) -
 
 
 def fallback_text(rendered: Rendered) -> str:
-    """The notification / screen-reader text that goes with the blocks."""
-    return truncate(rendered.error or rendered.headline, 3000)
+    """The notification / screen-reader text that goes with the blocks; escaped like them, or a
+    `<!channel>` in an answer would notify the whole channel."""
+    return escape(truncate(rendered.error or rendered.headline, 3000))
 
 
 def post_rendered(client: WebClient, channel: str, message_ts: str, root_ts: str, rendered: Rendered) -> None:
@@ -60,7 +62,7 @@ def run_in_thread(client: WebClient, *, channel: str, thread_ts: str | None, req
     """Post "working…" (in `thread_ts`, or as a new root), call `produce(root_ts, progress)`, then
     replace the working message with the answer and upload its charts into the thread."""
     try:
-        working = client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=f"Working on “{truncate(request, 200)}”…", blocks=working_blocks(request))
+        working = client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=f"Working on “{escape(truncate(request, 200))}”…", blocks=working_blocks(request))
     except SlackApiError as exc:
         error = exc.response.get("error", "unknown_error")
         log.warning("could not post in %s: %s", channel, error)
@@ -88,4 +90,4 @@ def ask_in_thread(deps: Deps, client: WebClient, *, team: str | None, channel: s
     answers are not threaded, e.g. a DM's top level). Tools the user may not use are denied to the agent."""
     deny = deps.permissions.denied_tools(f"slack:{team}", user or "")
     run_in_thread(client, channel=channel, thread_ts=thread_ts, request=request, on_unreachable=on_unreachable,
-                  produce=lambda root, progress: deps.agent.ask(thread_id(team, channel, conversation or root), request, progress, deny))
+                  produce=lambda root, progress: deps.agent.ask(thread_id(team, channel, conversation or root), request, progress, deny, Owner.slack(team)))

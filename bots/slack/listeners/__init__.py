@@ -5,9 +5,11 @@ from slack_bolt import App
 
 from bots.deps import Deps
 from bots.slack.listeners import actions, commands, events
+from bots.slack.work import WorkQueue
 
 
-def register_listeners(app: App, deps: Deps) -> None:
-    commands.register(app, deps)
-    events.register(app, deps)
-    actions.register(app, deps)
+def register_listeners(app: App, deps: Deps, work: WorkQueue) -> None:
+    """Listeners only check, ack and queue: the work runs on `work`'s own threads."""
+    commands.register(app, deps, work)
+    events.register(app, deps, work)
+    actions.register(app, deps, work)

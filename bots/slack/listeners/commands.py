@@ -1,7 +1,8 @@
 """`/caeser …`: free text goes to the agent; `help`, `watch` and `export` are typed subcommands.
 
 Anything we refuse (empty, too long, malformed, not permitted) is answered in the ack itself — an
-ephemeral reply in the HTTP response, so it costs no Web API call and cannot be lost.
+ephemeral reply in the HTTP response, so it costs no Web API call and cannot be lost. Everything
+else is acked at once and queued (`bots.slack.work`): the listener never waits for the agent.
 """
 from __future__ import annotations
 
@@ -13,8 +14,11 @@ from slack_sdk import WebClient
 
 from agent.service import check_message
 from bots.deps import Deps
+from bots.slack.blocks import escape
 from bots.slack.conversation import ask_in_thread, run_in_thread, thread_id
+from bots.slack.work import Job, WorkQueue, ack_and_submit
 from bots.toolcall import call_tool
+from memory.owner import Owner
 
 USAGE = """*How to use /caeser*
 • `/caeser <question>` — ask anything, e.g. `/caeser what's the hype on Stanley cups this week?`
@@ -47,12 +51,12 @@ def watch_args(rest: str, current_channel: str) -> dict[str, Any] | str:
         return f"The threshold must be a hype score between 0 and 100 (you gave {threshold:g})."
     channel = parse_channel_ref(match["channel"], current_channel)
     if channel is None:
-        return f"I couldn't read the channel {match['channel']!r}: pick one with `#` so Slack links it, e.g. `in #launches`."
+        return f"I couldn't read the channel “{escape(match['channel'])}”: pick one with `#` so Slack links it, e.g. `in #launches`."
     direction = "above" if match["direction"].lower() in ("above", "over", ">") else "below"
     return {"action": "create", "subject": match["subject"].strip(), "threshold": threshold, "direction": direction, "channel": f"slack:{channel}"}
 
 
-def register(app: App, deps: Deps) -> None:
+def register(app: App, deps: Deps, work: WorkQueue) -> None:
     @app.command("/caeser")
     def caeser_command(ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond) -> None:
         text = (command.get("text") or "").strip()
@@ -67,6 +71,10 @@ def register(app: App, deps: Deps) -> None:
         def unreachable(message: str) -> None:
             respond(text=message, response_type="ephemeral")
 
+        def typed(tool: str, args: dict[str, Any]) -> Job:
+            produce = lambda root: call_tool(deps.settings, thread_id(team, channel, root), tool, args, Owner.slack(team))  # noqa: E731
+            return Job(run=lambda: run_typed(client, channel, text, produce, unreachable), tell=unreachable)
+
         if sub == "help":
             return ack(text=USAGE)
         if sub == "watch":
@@ -78,21 +86,19 @@ def register(app: App, deps: Deps) -> None:
             target = args["channel"].removeprefix("slack:")
             if not deps.permissions.channel_allowed(workspace, target):
                 return ack(text=deps.permissions.channel_refusal(target))
-            ack()
-            return run_typed(client, channel, text, lambda root: call_tool(deps.settings, thread_id(team, channel, root), "watch_hype", args), unreachable)
+            return ack_and_submit(work, ack, typed("watch_hype", args))
         if sub == "export":
             match = EXPORT_RE.match(rest.strip())
             if match is None:
                 return ack(text="Use `/caeser export <result id> [csv|pdf|json]`; the result id is shown under each answer (or use its Export buttons).")
             if not deps.permissions.may(workspace, "export", user):
                 return ack(text=deps.permissions.refusal("export"))
-            ack()
             args = {"result_id": match["result_id"], "format": (match["format"] or "pdf").lower()}
-            return run_typed(client, channel, text, lambda root: call_tool(deps.settings, thread_id(team, channel, root), "export_report", args), unreachable)
+            return ack_and_submit(work, ack, typed("export_report", args))
         if not rest and SUBCOMMAND_LIKE.match(first) and not first.endswith("?"):
             return ack(text=f"I don't know the subcommand `{first}`. Ask a full question instead, or:\n\n{USAGE}")
-        ack()
-        ask_in_thread(deps, client, team=team, channel=channel, thread_ts=None, request=text, user=user, on_unreachable=unreachable)
+        ack_and_submit(work, ack, Job(run=lambda: ask_in_thread(deps, client, team=team, channel=channel, thread_ts=None, request=text, user=user, on_unreachable=unreachable),
+                                      tell=unreachable))
 
 
 def run_typed(client: WebClient, channel: str, request: str, produce: Callable[[str], Any], unreachable: Callable[[str], None]) -> None:

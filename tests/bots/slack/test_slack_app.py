@@ -1,11 +1,12 @@
 """The Slack app end to end in HTTP mode: signed requests to our server on 127.0.0.1, the Web API a
-recorder on 127.0.0.1. The agent is a stand-in (the bot is a front-end; the agent has its own tests)."""
+recorder on 127.0.0.1. The agent is a stand-in (the bot is a front-end; the agent has its own tests).
+Bursts and malformed requests: test_burst.py, test_server.py."""
 from __future__ import annotations
 
 import json
-import threading
+from contextlib import contextmanager
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -17,7 +18,9 @@ from slack_sdk.signature import SignatureVerifier
 
 from agent.service import AgentReply, ToolCallRecord
 from bots.permissions import Permissions, Policy
-from bots.slack.app import build_app, http_server
+from bots.slack.app import build_app
+from bots.slack.server import SlackFrontDoor, serving
+from bots.slack.work import WorkQueue
 from memory.settings import Settings
 from tests.bots.slack.recorder import SlackRecorder
 
@@ -33,7 +36,7 @@ class FakeAgent:
         self.asked: list[tuple[str, str]] = []
         self.fail = False
 
-    def ask(self, thread_id: str, text: str, progress: Any = None, deny_tools: frozenset[str] = frozenset()) -> AgentReply:
+    def ask(self, thread_id: str, text: str, progress: Any = None, deny_tools: frozenset[str] = frozenset(), owner: Any = None) -> AgentReply:
         self.asked.append((thread_id, text))
         if progress:
             progress(0.0, "running hype_score")
@@ -67,18 +70,22 @@ def agent(chart: Path) -> FakeAgent:
 PERMS = Permissions({"slack:T1": Policy(watch=["UBOSS"], export=["UBOSS"], alert_channels=["C1", "#launches"])})
 
 
-@pytest.fixture
-def server(settings: Settings, recorder: SlackRecorder, agent: FakeAgent):
+@contextmanager
+def slack_server(settings: Settings, recorder: SlackRecorder, agent: Any, work: WorkQueue) -> Iterator[str]:
+    """The app over HTTP on 127.0.0.1, its Web API the recorder; yields the base URL. On exit queued
+    answers finish while the recorder still listens."""
     s = settings.model_copy(update={"slack_bot_token": SecretStr("xoxb-test"), "slack_signing_secret": SecretStr(SECRET), "slack_api_url": recorder.url})
-    executor = ThreadPoolExecutor(max_workers=4)
-    app = build_app(s, agent, PERMS, executor=executor)
-    srv = http_server(app, "127.0.0.1", 0)
-    thread = threading.Thread(target=srv.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{srv.server_address[1]}"
-    srv.shutdown()
-    srv.server_close()
-    executor.shutdown(wait=True)  # in-flight answers finish while the recorder still listens
+    try:
+        with serving(SlackFrontDoor(build_app(s, agent, work, PERMS), SECRET)) as base:
+            yield base
+    finally:
+        work.close()
+
+
+@pytest.fixture
+def server(settings: Settings, recorder: SlackRecorder, agent: FakeAgent) -> Iterator[str]:
+    with slack_server(settings, recorder, agent, WorkQueue(workers=4)) as base:
+        yield base
 
 
 def signed(body: str, *, secret: str = SECRET, ts: int | None = None, content_type: str = "application/x-www-form-urlencoded") -> dict[str, str]:
