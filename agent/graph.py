@@ -77,7 +77,7 @@ def build_graph(settings: Settings, checkpointer: BaseCheckpointSaver | None = N
     def tools_node(state: AgentState, config: RunnableConfig) -> dict[str, Any]:
         configurable = config.get("configurable", {})
         ctx = ToolContext(settings=settings, thread_id=configurable.get("thread_id"), progress=configurable.get("progress"),
-                          owner=configurable.get("owner") or DEFAULT_OWNER)
+                          owner=configurable.get("owner") or DEFAULT_OWNER, origin_channel=configurable.get("origin_channel"))
         last = state["messages"][-1]
         assert isinstance(last, AIMessage)
         deny = frozenset(configurable.get("deny_tools") or ())

@@ -14,6 +14,7 @@ from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from pydantic import BaseModel, Field
 
 from agent.graph import build_graph
+from agent.guard import check_message, clean_text
 from memory.checkpoints import open_checkpointer
 from memory.owner import DEFAULT_OWNER, Owner
 from memory.settings import Settings, get_settings
@@ -21,7 +22,6 @@ from tools.base import ProgressFn
 
 log = logging.getLogger(__name__)
 
-MAX_MESSAGE_CHARS = 4000
 MAX_THREAD_ID = 200
 
 
@@ -39,15 +39,6 @@ class AgentReply(BaseModel):
     files: list[str] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
     data: list[dict[str, Any]] = Field(default_factory=list, description="Each tool result's payload, for rich rendering.")
-
-
-def check_message(text: str) -> str | None:
-    """The reply to a message we won't run, or None when it is fine."""
-    if not text or not text.strip():
-        return "Your message was empty. Ask me something like \"what's the hype on Stanley cups this week?\" or \"what can you do?\"."
-    if len(text) > MAX_MESSAGE_CHARS:
-        return f"Your message is {len(text):,} characters long; I read at most {MAX_MESSAGE_CHARS:,}. Please shorten it or split it into separate requests."
-    return None
 
 
 def safe_thread_id(thread_id: str) -> str:
@@ -77,16 +68,19 @@ class Agent:
         self._stack.close()
 
     def ask(self, thread_id: str, text: str, progress: ProgressFn | None = None, deny_tools: frozenset[str] = frozenset(),
-            owner: Owner = DEFAULT_OWNER) -> AgentReply:
+            owner: Owner = DEFAULT_OWNER, origin_channel: str | None = None) -> AgentReply:
         """One user turn. `deny_tools` are tools this user may not run (front-ends' permissions):
         a call to one becomes a polite permission error instead of running. `owner` is the tenant
-        asking (workspace, guild, CLI user): the tools store and read only its results and watches."""
+        asking (workspace, guild, CLI user): the tools store and read only its results and watches.
+        `origin_channel` is where the request was asked ('slack:C0123', 'discord:1234'): a watch
+        set without a channel posts there."""
         refusal = check_message(text)
         if refusal:
             return AgentReply(text=refusal)
-        config = {"configurable": {"thread_id": safe_thread_id(thread_id), "progress": progress, "deny_tools": sorted(deny_tools), "owner": owner}}
+        config = {"configurable": {"thread_id": safe_thread_id(thread_id), "progress": progress, "deny_tools": sorted(deny_tools), "owner": owner,
+                                   "origin_channel": origin_channel}}
         before = self._message_count(config)
-        state = self.graph.invoke({"messages": [HumanMessage(text)], "rounds": 0, "notes": []}, config)
+        state = self.graph.invoke({"messages": [HumanMessage(clean_text(text))], "rounds": 0, "notes": []}, config)
         return reply_from(state["messages"][before:], state.get("notes", []))
 
     def history(self, thread_id: str) -> list[Any]:

@@ -12,6 +12,7 @@ contains every word asked for ("lunch bag", "christmas"), summed.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -119,14 +120,17 @@ def product(settings: Settings, stock_code: str) -> SalesProduct | None:
 
 
 def products_matching(settings: Settings, words: str, limit: int = 500, source: str = ONLINE_RETAIL) -> list[SalesProduct]:
-    """Products whose description contains every word (case-insensitive; a plural's final s is
-    dropped so "holders" finds "HOLDER"), best sellers first."""
+    """Products whose description has every word at the start of one of its words (case-insensitive;
+    a plural's final s is dropped so "holders" finds "HOLDER"), best sellers first. Word starts, not
+    substrings: "cup" must not find "CUPCAKE CASES" nor "ear" "HEART"."""
+    stems = [word[:-1] if len(word) > 3 and word.endswith("s") else word for word in re.findall(r"[\w'-]+", words.lower())]
     stmt = select(SalesProduct).where(SalesProduct.source == source)
-    for word in words.lower().split():
-        stem = word[:-1] if len(word) > 3 and word.endswith("s") else word
+    for stem in stems:
         stmt = stmt.where(func.lower(SalesProduct.description).contains(stem))
+    patterns = [re.compile(rf"(?<![a-z0-9]){re.escape(stem)}") for stem in stems]
     with Session(get_engine(settings)) as session:
-        return list(session.exec(stmt.order_by(SalesProduct.total_quantity.desc()).limit(limit)).all())
+        rows = session.exec(stmt.order_by(SalesProduct.total_quantity.desc())).all()
+    return [r for r in rows if all(p.search((r.description or "").lower()) for p in patterns)][:limit]
 
 
 def close_matches(settings: Settings, text: str, n: int = 5, source: str = ONLINE_RETAIL) -> list[str]:

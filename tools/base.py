@@ -85,6 +85,7 @@ class ToolContext:
     thread_id: str | None = None
     progress: ProgressFn | None = None
     owner: Owner = DEFAULT_OWNER
+    origin_channel: str | None = None  # where the request was asked ('slack:C0123'): a watch with no channel posts there
 
     @property
     def exports_dir(self) -> Path:

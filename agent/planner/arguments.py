@@ -8,19 +8,29 @@ another tool ("watch it", "personas for that").
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import product as cartesian
 from typing import Any
 
-from agent.planner.slots import Slots, residue
+from agent.planner.slots import FILLER, Slots, residue, residue_runs
 
 SUBJECT_KEYS = ("subject", "product", "query", "sku", "prefix")
+
+
+@dataclass
+class Listed:
+    """One row of the list the thread last showed (search hits or suggestions), for "the first one"."""
+
+    item_id: str
+    label: str
 
 
 @dataclass
 class PreviousCall:
     tool: str
     args: dict[str, Any]
+    listed: list[Listed] = field(default_factory=list)
+    ok: bool = True  # whether the call answered (a failed "create" leaves nothing to update)
 
     def subject(self) -> str | None:
         """The thing the previous call was about, whatever the tool called it."""
@@ -34,6 +44,12 @@ class PreviousCall:
 
 def _audience(slots: Slots, base: dict | None) -> dict:
     audience = dict(base or {})
+    if "region" in slots.cancel:
+        audience.pop("region", None)
+    if "age" in slots.cancel:
+        audience.pop("age_min", None), audience.pop("age_max", None)
+    if "gender" in slots.cancel:
+        audience.pop("gender", None)
     if slots.region:
         audience["region"] = slots.region
     if slots.age_min is not None or slots.age_max is not None:
@@ -57,13 +73,25 @@ def _set_subject(args: dict, key: str, subject: str, ctx: PreviousCall | None) -
         args[key] = ctx.subject()
 
 
+COMPARATIVE = re.compile(r"\b(or|vs\.?|versus|than|compared (?:to|with)|against)\b", re.IGNORECASE)
+
+
 def hype_score(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
+    """One subject, or several side by side ("who's hotter, Delta or United?" → subject + versus)."""
     args = dict(prev)
-    _set_subject(args, "subject", _subject(s), ctx)
+    runs = [s.quoted[0]] if s.quoted else residue_runs(s)
+    if len(runs) >= 2 and COMPARATIVE.search(s.text):
+        args["subject"], args["versus"] = runs[0], runs[1:4]
+    else:
+        _set_subject(args, "subject", _subject(s), ctx)
+        if runs:
+            args.pop("versus", None)  # a new subject on its own ends the comparison
     if s.window_days:
         args["window_days"] = s.window_days
     if s.region:
         args["region"] = s.region
+    if "region" in s.cancel:
+        args.pop("region", None)
     return args
 
 
@@ -72,7 +100,8 @@ def audience_affinity(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
     args["audience"] = _audience(s, prev.get("audience"))
     if s.domain:
         args["domain"] = s.domain
-    subject = _subject(s, {"audience", "under", "over", "aged", "people", "folks", "crowd", "demo", "demographic", "younger", "older", "do", "fare", "land", "perform"})
+    stop = {"audience", "under", "over", "aged", "people", "folks", "crowd", "demo", "demographic", "younger", "older", "do", "fare", "land", "perform", "eat", "drink", "listen", "watch", "wear", "buy", "enjoy", "into"}
+    subject = s.quoted[0] if s.quoted else residue(s, stop, keep_domain=False)
     if subject and subject.lower() not in {"what", "who"}:
         args["seeds"] = [subject]
     if s.count:
@@ -104,8 +133,22 @@ def _items(s: Slots) -> list[str]:
             chars[i] = ","
     left = "".join(chars)
     left = re.sub(r"\b(compare|comparison|contrast|how do|how does|differ\w*|vs\.?|versus|between|on|for|across|about|when it comes to|in terms of|regarding|and|or|with|the|of|in|what|is|are|do|does|who|likes?|loves?|more|into|heatmap|pls|please|audiences?)\b", ",", left, flags=re.IGNORECASE)
-    parts = [p.strip(" -—–:;?!.'\"") for p in re.split(r"[,/&+|—–\n]", left)]
-    return [p for p in parts if p and len(p) > 1 and not p.isdigit()][:12]
+    items = []
+    for part in re.split(r"[,/&+|—–\n]", left):
+        words = re.findall(r"[\w'’.-]+", part)
+        while words and (words[0].lower().strip(".'’") in ITEM_FILLER):
+            words.pop(0)
+        while words and (words[-1].lower().strip(".'’") in ITEM_FILLER):
+            words.pop()
+        item = " ".join(words).strip(" -.'\"")
+        if item and len(item) > 1 and not item.isdigit():
+            items.append(item)
+    return items[:12]
+
+
+# Words around items that are not items: "how millennials feel about star wars" compares on "star wars" only.
+ITEM_FILLER = FILLER | {"feel", "feels", "felt", "think", "thinks", "view", "views", "see", "sees", "rate", "rates", "opinion", "opinions", "attitudes",
+                        "toward", "towards", "vibe", "split", "stack", "up", "react", "respond", "each", "other", "things", "stuff", "groups", "ages"}
 
 
 def forecast_demand(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
@@ -145,7 +188,7 @@ def simulate_launch(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
         return values or [None]
 
     prices = s.prices or kept("price")
-    regions = s.regions or kept("region")
+    regions = s.regions or ([None] if "region" in s.cancel else kept("region"))
     starts = [d.isoformat() for d in s.starts] or kept("start")
     channels = s.channels or kept("channel")
     scenarios = []
@@ -175,6 +218,8 @@ def build_personas(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
     args["audience"] = _audience(s, prev.get("audience") or (ctx.args.get("audience") if ctx else None))
     if s.count:
         args["count"] = min(s.count, 20)
+    if s.prices:
+        args["price"] = s.prices[0]
     return args
 
 
@@ -210,6 +255,22 @@ def search_products(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
     return args
 
 
+def _listed_item(s: Slots, listed: list[Listed]) -> tuple[Listed, int] | None:
+    """The row a turn points at: by position ("the first one") or by name ("the dino puzzle")."""
+    if not listed:
+        return None
+    if s.position is not None and -len(listed) <= s.position <= len(listed) and s.position != 0:
+        index = s.position - 1 if s.position > 0 else len(listed) + s.position
+        return listed[index], index + 1
+    name = (s.quoted[0] if s.quoted else residue(s, {"added", "clicked", "bought", "viewed", "tapped", "wishlisted", "purchased", "saved", "opened", "cart", "basket"})).lower()
+    words = set(re.findall(r"\w+", name))
+    if not words:
+        return None
+    best = max(range(len(listed)), key=lambda i: len(words & set(re.findall(r"\w+", listed[i].label.lower()))) / len(words))
+    overlap = len(words & set(re.findall(r"\w+", listed[best].label.lower()))) / len(words)
+    return (listed[best], best + 1) if overlap >= 0.6 else None
+
+
 def record_engagement(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
     args: dict[str, Any] = {}
     user = s.user_id or prev.get("user_id") or (ctx.args.get("user_id") if ctx else None)
@@ -217,10 +278,16 @@ def record_engagement(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
         args["user_id"] = user
     if s.action:
         args["action"] = s.action
-    item = s.item_id or (s.quoted[0] if s.quoted else None) or s.sku
+    item = s.item_id or s.sku
+    picked = None if item else _listed_item(s, ctx.listed if ctx else [])
+    if picked:
+        item = picked[0].item_id
+        args["rank"] = picked[1]
+    elif not item and s.quoted:
+        item = s.quoted[0]
     if item:
         args["item_id"] = item
-    if s.rank:
+    if s.rank and "rank" not in args:
         args["rank"] = s.rank
     if s.session_id:
         args["session_id"] = s.session_id
@@ -231,7 +298,7 @@ def record_engagement(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
 
 def watch_hype(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
     args = dict(prev)
-    args["action"] = "remove" if s.remove else ("update" if prev else "create")
+    args["action"] = "remove" if s.remove else ("update" if prev and prev.get("action") != "remove" and ctx and ctx.tool == "watch_hype" and ctx.ok and ctx.args.get("threshold") is not None else "create")
     _set_subject(args, "subject", _subject(s, {"it", "goes", "gets", "if", "when", "once", "above", "below", "know", "eye", "keep", "stop", "remove", "delete", "cancel", "unwatch", "channel", "slack", "discord"}), ctx)
     if s.threshold is not None:
         args["threshold"] = s.threshold

@@ -79,4 +79,7 @@ def help_text() -> str:
     return "\n".join(lines)
 
 
+DECLINE = ("That's outside what I can do — I don't write copy, look up weather, prices or market share, or answer general questions. "
+           "I answer with numbers from data: an audience's tastes, a product's hype, demand forecasts, launch simulations and readouts, "
+           "buyer personas, search suggestions and alerts. Try \"how will our matcha drink do with gen z in the UK?\" or say \"what can you do?\".")
 GREETING = "Hi! Ask me about an audience's tastes, a product's hype, a demand forecast, a launch simulation, personas or search suggestions — or say \"what can you do?\"."

@@ -14,7 +14,7 @@ from typing import Any
 
 from agent.planner.arguments import PreviousCall, build_arguments
 from agent.planner.intents import IntentClassifier, IntentScores, default_classifier
-from agent.planner.slots import Slots, extract
+from agent.planner.slots import Slots, extract, residue
 
 FOLLOWUP_OPENERS = re.compile(r"^\s*(and|also|now|what about|how about|wbu|same|instead|try|for|in|with|make it|add|but|then|ok(ay)?|what if|do|redo|again|only|just|plus|switch|change)\b", re.IGNORECASE)
 STRONG = 0.9  # an intent this sure overrides a follow-up reading
@@ -31,7 +31,7 @@ class Pending:
 
 @dataclass
 class Decision:
-    kind: str  # "tool" | "clarify" | "help" | "greeting"
+    kind: str  # "tool" | "clarify" | "help" | "greeting" | "decline"
     intent: str
     tool: str | None = None
     args: dict[str, Any] = field(default_factory=dict)
@@ -44,7 +44,8 @@ def is_followup_shaped(text: str, slots: Slots) -> bool:
     words = re.findall(r"\w+", text)
     if FOLLOWUP_OPENERS.match(text) and len(words) <= 10:
         return True
-    has_values = any([slots.region, slots.age_min, slots.age_max, slots.gender, slots.prices, slots.starts, slots.horizon, slots.count, slots.max_price, slots.user_id])
+    has_values = any([slots.region, slots.age_min, slots.age_max, slots.gender, slots.prices, slots.starts, slots.horizon, slots.count, slots.max_price, slots.user_id,
+                      slots.post_channel, slots.threshold is not None, slots.cancel, slots.window_days])
     return len(words) <= 4 and has_values
 
 
@@ -70,9 +71,14 @@ def slot_evidence(slots: Slots, scores: IntentScores) -> IntentScores:
     return IntentScores(sorted(merged.items(), key=lambda kv: -kv[1]))
 
 
+CONVERSATIONAL = ("help", "greeting", "decline")
+
+
 def choose_tool(text: str, slots: Slots, scores: IntentScores, previous: PreviousCall | None, tool_names: set[str]) -> tuple[str, bool]:
     """The intent for this turn, and whether it continues the previous call."""
     best = scores.best
+    if best in CONVERSATIONAL and scores.confidence >= 1.0:
+        return best, False  # a rule-backed greeting, help request or out-of-scope ask is never a follow-up
     if previous is None:
         if best == "followup":
             best = next(intent for intent, _ in scores.ranked if intent != "followup")
@@ -89,18 +95,18 @@ def decide(text: str, previous: PreviousCall | None, pending: Pending | None, to
     classifier = classifier or default_classifier()
     slots = extract(text, today)
     scores = slot_evidence(slots, classifier.scores(text))
-    if pending is not None and (scores.best not in tool_names or scores.confidence < STRONG or scores.best == pending.tool):
+    if pending is not None and (scores.best not in tool_names or scores.confidence < STRONG or scores.best == pending.tool) and not (scores.best in CONVERSATIONAL and scores.confidence >= 1.0):
         # The user is answering our question: the reply fills the pending call.
-        base = PreviousCall(pending.tool, pending.args)
+        base = PreviousCall(pending.tool, pending.args, previous.listed if previous else [])
         args, missing = build_arguments(pending.tool, slots, base)
         if missing and missing[0][0] in pending.missing and text.strip():
             key = missing[0][0].split("|")[0]
             if key in ("subject", "product", "query", "prefix", "item_id", "user_id"):
-                args[key] = text.strip().strip("?!.'\"")
+                args[key] = residue(slots) or text.strip().strip("?!.'\"")
                 args, missing = build_arguments(pending.tool, extract(""), PreviousCall(pending.tool, args))
         return _finish(pending.tool, args, missing, followup=True)
     intent, followup = choose_tool(text, slots, scores, previous, tool_names)
-    if intent in ("help", "greeting"):
+    if intent in CONVERSATIONAL:
         return Decision(kind=intent, intent=intent)
     if intent not in tool_names:
         intent = next((i for i, _ in scores.ranked if i in tool_names), "hype_score")

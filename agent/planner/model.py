@@ -18,8 +18,8 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMe
 from langchain_core.outputs import ChatGeneration, ChatResult
 from pydantic import Field
 
-from agent.planner.arguments import PreviousCall
-from agent.planner.compose import GREETING, help_text, render_call, render_result
+from agent.planner.arguments import Listed, PreviousCall
+from agent.planner.compose import DECLINE, GREETING, help_text, render_call, render_result
 from agent.planner.decide import Pending, decide
 
 PENDING_KEY = "caeser_pending"
@@ -35,12 +35,28 @@ def tool_payload(message: ToolMessage) -> dict[str, Any]:
         return {"summary": str(message.content)}
 
 
-def previous_call(messages: Sequence[BaseMessage]) -> PreviousCall | None:
-    """The newest tool call in the thread (before the current user turn)."""
+LISTING_TOOLS = {"search_products": ("results", "item_id", "title"), "suggest_queries": ("suggestions", "text", "text")}
+
+
+def last_listing(messages: Sequence[BaseMessage]) -> list[Listed]:
+    """The rows of the newest search or suggestion result in the thread: what "the first one" means."""
     for message in reversed(messages[:-1]):
+        if isinstance(message, ToolMessage) and message.name in LISTING_TOOLS:
+            rows_key, id_key, label_key = LISTING_TOOLS[message.name]
+            rows = (tool_payload(message).get("data") or {}).get(rows_key) or []
+            return [Listed(str(r[id_key]), str(r.get(label_key) or r[id_key])) for r in rows if isinstance(r, dict) and r.get(id_key)]
+    return []
+
+
+def previous_call(messages: Sequence[BaseMessage]) -> PreviousCall | None:
+    """The newest tool call in the thread (before the current user turn), with the last listing."""
+    for index in range(len(messages) - 2, -1, -1):
+        message = messages[index]
         if isinstance(message, AIMessage) and message.tool_calls:
             call = message.tool_calls[-1]
-            return PreviousCall(call["name"], dict(call["args"]))
+            answered = [m for m in messages[index + 1:] if isinstance(m, ToolMessage) and m.tool_call_id == call["id"]]
+            ok = bool(answered) and answered[0].status != "error"
+            return PreviousCall(call["name"], dict(call["args"]), last_listing(messages), ok)
     return None
 
 
@@ -80,6 +96,8 @@ class OfflinePlanner(BaseChatModel):
             return AIMessage(content=help_text(), additional_kwargs={INTENT_KEY: "help"})
         if decision.kind == "greeting":
             return AIMessage(content=GREETING, additional_kwargs={INTENT_KEY: "greeting"})
+        if decision.kind == "decline":
+            return AIMessage(content=DECLINE, additional_kwargs={INTENT_KEY: "decline"})
         if decision.kind == "clarify":
             assert decision.pending is not None
             return AIMessage(content=decision.question or "Could you say a bit more?", additional_kwargs={INTENT_KEY: decision.intent, PENDING_KEY: asdict(decision.pending)})

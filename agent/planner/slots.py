@@ -7,6 +7,7 @@ band, month, #channel) and a wrong guess must be explainable.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,21 +19,35 @@ from engines.geo import alias_table
 MONTHS = {m: i for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"], 1)}
 MONTH_ABBR = {m[:3]: i for m, i in MONTHS.items()} | {"sept": 9}
 
-GENERATIONS: dict[str, tuple[int | None, int | None]] = {
-    "gen z": (18, 28), "genz": (18, 28), "gen-z": (18, 28), "zoomers": (18, 28), "zoomer": (18, 28),
-    "millennials": (29, 44), "millennial": (29, 44), "millenials": (29, 44), "gen y": (29, 44),
-    "gen x": (45, 60), "genx": (45, 60), "gen-x": (45, 60),
-    "boomers": (61, None), "boomer": (61, None), "baby boomers": (61, None),
-    "teens": (13, 19), "teenagers": (13, 19), "young adults": (18, 34), "students": (18, 24),
-    "seniors": (65, None), "retirees": (65, None), "older adults": (55, None), "middle-aged": (36, 55), "middle aged": (36, 55),
+# Pew Research Center's generations by birth year; ages follow from the current year (docs/conversation.md).
+BIRTH_YEARS: dict[str, tuple[int, int]] = {
+    "gen z": (1997, 2012), "genz": (1997, 2012), "gen-z": (1997, 2012), "zoomers": (1997, 2012), "zoomer": (1997, 2012), "gen zers": (1997, 2012),
+    "millennials": (1981, 1996), "millennial": (1981, 1996), "millenials": (1981, 1996), "millenial": (1981, 1996), "gen y": (1981, 1996),
+    "gen x": (1965, 1980), "genx": (1965, 1980), "gen-x": (1965, 1980), "gen xers": (1965, 1980),
+    "boomers": (1946, 1964), "boomer": (1946, 1964), "baby boomers": (1946, 1964),
 }
+MARKETING_MIN_AGE = 18  # the youngest adult a campaign audience includes (Gen Z starts at 14 by birth year)
+LIFE_STAGES: dict[str, tuple[int | None, int | None]] = {
+    "teens": (13, 19), "teenagers": (13, 19), "young adults": (18, 34), "students": (18, 24), "college students": (18, 24),
+    "seniors": (65, None), "retirees": (65, None), "older adults": (55, None), "middle-aged": (45, 64), "middle aged": (45, 64),
+}
+
+
+def generation_ages(today: date) -> dict[str, tuple[int | None, int | None]]:
+    """Every generation and life-stage word with its age band in `today`'s year."""
+    bands: dict[str, tuple[int | None, int | None]] = dict(LIFE_STAGES)
+    for word, (first, last) in BIRTH_YEARS.items():
+        bands[word] = (max(MARKETING_MIN_AGE, today.year - last), today.year - first)
+    return bands
+
+
 FEMALE = ("women", "woman", "female", "females", "ladies", "girls", "moms", "mums", "mothers", "she")
 MALE = ("men", "man", "male", "males", "guys", "boys", "dads", "fathers", "he")
 
 DOMAINS = {
     "music": ("music", "genres", "genre", "bands", "artists", "songs"),
     "film": ("film", "films", "movie", "movies", "cinema", "tv"),
-    "food": ("food", "foods", "cuisine", "cuisines", "dishes", "eating", "snacks"),
+    "food": ("food", "foods", "cuisine", "cuisines", "dishes", "eating", "snacks", "eat", "meals"),
     "drinks": ("drinks", "drink", "beverages", "alcohol", "beer", "wine", "spirits", "cocktails"),
     "hobbies": ("hobbies", "hobby", "interests", "pastimes", "activities", "sports"),
     "brands": ("brands", "brand", "labels"),
@@ -94,6 +109,9 @@ class Slots:
     count: int | None = None
     population: int | None = None
     remove: bool = False
+    position: int | None = None  # "the first one" = 1, "the last one" = -1: a row of the thread's last list
+    cancel: set[str] = field(default_factory=set)  # values the turn drops: "region", "age", "gender"
+    domain_span: tuple[int, int] | None = None
     spans: list[tuple[int, int]] = field(default_factory=list)
 
     def consume(self, match: re.Match[str], group: int | str = 0) -> None:
@@ -110,6 +128,20 @@ _REGION_ALIASES = sorted(alias_table().items(), key=lambda kv: -len(kv[0]))
 _SHORT_ALIAS_CONTEXT = re.compile(r"(?:\bin|\bfor|\bacross|\bfrom|\bthe|\bto|\bvs\.?|\bversus|\band|\bor|,|\()\s*$", re.IGNORECASE)
 
 
+_AMBIGUOUS_ALIASES = {"america", "american", "mountain", "pacific", "texas", "plains", "gulf", "asian", "french", "german", "spanish", "italian", "dutch", "irish", "british", "indian", "chinese", "japanese", "korean", "mexican", "brazilian", "canadian", "australian", "asia", "africa", "europe", "european"}
+_PLACE_CONTEXT = re.compile(r"(?:\bin|\bfor|\bacross|\bfrom|\bto|\bthroughout|\bwithin|\bamong|\bof)\s+(?:the\s+)?$|(?:\bin|\bfor|\bacross)\s+(?:the\s+)?[\w\s,&-]{0,40}\b(?:and|or|vs\.?|versus|&)\s+(?:the\s+)?$|^\s*$|\b(?:vs\.?|versus)\s+(?:the\s+)?$", re.IGNORECASE)
+_NAME_WORDS = re.compile(r"^\s+(airlines?|airways|air|express|eagle|apparel|outfitters|girl|idol|football|ninja|tourister|greetings|standard)\b", re.IGNORECASE)
+_NOT_NAME_WORDS = {"in", "for", "across", "from", "to", "the", "and", "or", "vs", "versus", "of", "north", "south", "latin", "east", "west", "central", "mid", "middle", "great", "all", "whole", "entire"}
+
+
+def _part_of_name(text: str, m: re.Match[str]) -> bool:
+    """A place word inside a capitalised name ("Virgin America") or before a brand noun ("American Airlines")."""
+    if _NAME_WORDS.match(text[m.end():]):
+        return True
+    before = re.search(r"([A-Z][\w&'-]*)\s+$", text[: m.start()])
+    return bool(before and m.group(0)[:1].isupper() and before.group(1).lower() not in _NOT_NAME_WORDS and before.start() > 0 and not text[: before.start()].rstrip().endswith((".", "!", "?")))
+
+
 def extract_regions(s: Slots) -> None:
     """Longest alias first. Two- and three-letter aliases ("us", "na", "eu") count only when written in
     capitals or after a preposition, so "tell us" is not the United States."""
@@ -122,8 +154,10 @@ def extract_regions(s: Slots) -> None:
             raw = m.group(0)
             if len(alias.replace(".", "")) <= 3 and not (raw.isupper() or _SHORT_ALIAS_CONTEXT.search(s.text[: m.start()])):
                 continue
-            if alias in {"america", "american", "mountain", "pacific", "texas", "plains", "gulf", "asian", "french", "german", "spanish", "italian", "dutch", "irish", "british", "indian", "chinese", "japanese", "korean", "mexican", "brazilian", "canadian", "australian"} and not _SHORT_ALIAS_CONTEXT.search(s.text[: m.start()]):
+            if alias in _AMBIGUOUS_ALIASES and not _PLACE_CONTEXT.search(s.text[: m.start()]):
                 continue  # adjectives and ambiguous words count only after "in/for…"
+            if _part_of_name(s.text, m):
+                continue  # "Virgin America", "American Airlines": a brand, not a place
             taken.append(m.span())
             found.append((m.start(), name))
     for start, name in sorted(found):
@@ -140,14 +174,14 @@ def extract_regions(s: Slots) -> None:
     s.region = s.regions[0] if s.regions else None
 
 
-def _age_band(s: Slots) -> list[tuple[int, int | None, int | None]]:
+def _age_band(s: Slots, today: date) -> list[tuple[int, int | None, int | None]]:
     bands: list[tuple[int, int | None, int | None]] = []
     text = s.text
     patterns: list[tuple[str, object]] = [
         (r"\b(?:aged?\s+)?(\d{2})\s*(?:-|–|—|to)\s*(\d{2})s?(?:\s*(?:yo|year[- ]olds?|years? old|y/o))?\b", lambda m: (int(m.group(1)), int(m.group(2)))),
         (r"\b(\d{2})\s*\+(?=\W|$)|\b(\d{2})\s*(?:and|&)\s*(?:over|up|older)\b|\b(?:over|above|older than)[- ](\d{2})s?\b|\b(\d{2})s? and up\b", lambda m: (int(next(g for g in m.groups() if g)), None)),
         (r"\b(?:under|below|younger than|sub)[- ]?(\d{2})s?\b", lambda m: (None, int(m.group(1)) - 1)),
-        (r"\b(?:in (?:their|his|her) )?(\d)0s\b", lambda m: (int(m.group(1)) * 10, int(m.group(1)) * 10 + 9)),
+        (r"\b(?:in (?:their|his|her) )?(\d)0s\b|\b(\d)0-?somethings?\b", lambda m: (int(m.group(1) or m.group(2)) * 10, int(m.group(1) or m.group(2)) * 10 + 9)),
     ]
     for pattern, build in patterns:
         for m in _find(pattern, text):
@@ -158,7 +192,7 @@ def _age_band(s: Slots) -> list[tuple[int, int | None, int | None]]:
                 continue
             bands.append((m.start(), lo, hi))
             s.spans.append(m.span())
-    for word, (lo, hi) in sorted(GENERATIONS.items(), key=lambda kv: -len(kv[0])):
+    for word, (lo, hi) in sorted(generation_ages(today).items(), key=lambda kv: -len(kv[0])):
         for m in _find(rf"\b{re.escape(word)}\b", text):
             if any(a < m.end() and m.start() < b for a, b in s.spans):
                 continue
@@ -167,8 +201,8 @@ def _age_band(s: Slots) -> list[tuple[int, int | None, int | None]]:
     return sorted(bands, key=lambda b: b[0])
 
 
-def extract_audience(s: Slots) -> None:
-    bands = _age_band(s)
+def extract_audience(s: Slots, today: date) -> None:
+    bands = _age_band(s, today)
     if bands:
         _, s.age_min, s.age_max = bands[0]
     female = [m for w in FEMALE for m in _find(rf"\b{w}\b", s.text)]
@@ -188,13 +222,46 @@ def extract_audience(s: Slots) -> None:
 
 
 def extract_domain(s: Slots) -> None:
+    """The kind of thing asked about ("music", "to eat"). Its words stay in the text: in "our matcha
+    energy drink" the word is part of a product name, so only audience questions drop it."""
     for domain, words in DOMAINS.items():
         for w in words:
             m = re.search(rf"\b{w}\b", s.text, re.IGNORECASE)
-            if m:
+            if m and not any(a <= m.start() < b for a, b in s.spans):
                 s.domain = domain
-                s.spans.append(m.span())
+                s.domain_span = m.span()
                 return
+
+
+ORDINALS = {"first": 1, "1st": 1, "top": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "fifth": 5, "5th": 5,
+            "sixth": 6, "6th": 6, "seventh": 7, "7th": 7, "eighth": 8, "8th": 8, "ninth": 9, "9th": 9, "tenth": 10, "10th": 10, "last": -1, "bottom": -1}
+
+
+def extract_position(s: Slots) -> None:
+    """"the first one", "the 2nd result", "the last suggestion": a row of the list the thread last showed."""
+    m = re.search(rf"\b(?:the\s+)?({'|'.join(ORDINALS)})\s+(one|result|suggestion|item|product|hit|match|link|completion|listing)s?\b", s.text, re.IGNORECASE)
+    if m:
+        s.position = ORDINALS[m.group(1).lower()]
+        if s.position > 0:
+            s.rank = s.rank or s.position
+        s.consume(m)
+
+
+CANCELS = {
+    "region": r"\b(?:forget|drop|remove|ignore|without|no|never ?mind|skip|lose|clear)\s+(?:the\s+|about\s+the\s+)?(?:region|country|market|location|geo)(?:\s+filter)?\b|\b(?:any|all)\s+(?:regions|countries|markets)\b|\boverall\b|\bin general\b|\bglobally\b|\bworldwide\b|\beverywhere\b",
+    "age": r"\b(?:forget|drop|remove|ignore|without|no|never ?mind|skip|clear)\s+(?:the\s+)?(?:age|ages|age band|age filter)\b|\b(?:all|any)\s+ages?\b",
+    "gender": r"\b(?:forget|drop|remove|ignore|without|no|never ?mind|skip|clear)\s+(?:the\s+)?(?:gender|genders)\b|\b(?:any|both|all)\s+genders?\b|\bmen and women\b|\bwomen and men\b",
+}
+
+
+def extract_cancels(s: Slots) -> None:
+    """Values the turn drops ("forget the region", "all ages"): a follow-up must not keep them."""
+    for key, pattern in CANCELS.items():
+        for m in _find(pattern, s.text):
+            s.cancel.add(key)
+            s.consume(m)
+    if "region" in s.cancel and s.region == "Global":
+        s.region, s.regions = None, [r for r in s.regions if r != "Global"]
 
 
 def extract_time(s: Slots, today: date) -> None:
@@ -213,6 +280,11 @@ def extract_time(s: Slots, today: date) -> None:
         if m and s.window_days is None:
             s.window_days = days
             s.consume(m)
+    for word, freq in {"daily": "D", "weekly": "W", "monthly": "M"}.items():
+        m = re.search(rf"\b{word}\b", text, re.IGNORECASE)
+        if m:
+            s.frequency = freq
+            s.consume(m)
     h = re.search(r"\bh\s*=\s*(\d+)", text, re.IGNORECASE)
     if h:
         s.horizon = int(h.group(1))
@@ -230,24 +302,19 @@ def extract_time(s: Slots, today: date) -> None:
         s.frequency = s.frequency or freq
         if n <= 0:
             s.horizon = int(n)  # kept as typed, so the tool refuses it by name instead of guessing
-        elif unit == "quarter":
-            s.horizon = int(n * 13)
-        elif unit in ("year", "yr"):
-            s.horizon = int(n * 12) if s.frequency == "M" else int(n * 52)
-        else:
+        elif freq == s.frequency and unit not in ("quarter", "year", "yr"):
             s.horizon = int(n)
+        else:
+            s.horizon = _periods(int(n * unit_days[unit]), s.frequency)
         s.consume(m)
         break
-    for phrase, (n, freq) in {"next quarter": (13, "W"), "next year": (12, "M"), "next month": (4, "W"), "rest of the year": (12, "W"), "thru christmas": (8, "W"), "through christmas": (8, "W"), "holiday season": (8, "W")}.items():
-        m = re.search(rf"\b{phrase}\b", text, re.IGNORECASE)
-        if m and s.horizon is None:
-            s.horizon, s.frequency = n, s.frequency or freq
-            s.consume(m)
-    for word, freq in {"daily": "D", "weekly": "W", "monthly": "M"}.items():
-        m = re.search(rf"\b{word}\b", text, re.IGNORECASE)
-        if m:
-            s.frequency = freq
-            s.consume(m)
+    for m in _find(r"\b(?:next|coming)\s+(quarter|month|year)\b|\b(?:rest of the|end of the|end of)\s+(year|quarter)\b|\b(?:through|thru|until|till|to|over|into|for)\s+(?:the\s+)?(christmas|xmas|the holidays|holidays|holiday season|black friday|new year|valentine'?s(?: day)?)\b|\b(holiday season)\b", text):
+        if s.horizon is not None or any(a <= m.start() < b for a, b in s.spans):
+            continue
+        days = _phrase_days(next(g for g in m.groups() if g).lower(), m.group(0).lower(), today)
+        s.frequency = s.frequency or ("M" if days >= 360 else "W")
+        s.horizon = _periods(days, s.frequency)
+        s.consume(m)
     month_words = "|".join(sorted(list(MONTHS) + list(MONTH_ABBR), key=len, reverse=True))
     for m in _find(rf"\b(?:in|on|for|from|starting|start|launch(?:ing)?|vs\.?|versus|or|and|early|late|mid)?\s*({month_words})\b\.?(?:\s+(20\d\d))?", text):
         word = m.group(1).lower()
@@ -263,12 +330,51 @@ def extract_time(s: Slots, today: date) -> None:
         if start not in s.starts:
             s.starts.append(start)
         s.consume(m, 1)
+    season_words = "spring|summer|autumn|winter|fall|holiday season|holidays|back to school|back-to-school"
+    for m in _find(rf"\b(?:in|for|this|next|by|from|vs\.?|versus|or|and|early|late|mid|before|ahead of)\s+(?:the\s+)?({season_words})\b|\b(spring|summer|autumn|winter)\b", text):
+        if any(a <= m.start() < b for a, b in s.spans):
+            continue
+        word = (m.group(1) or m.group(2)).lower()
+        month = SEASON_MONTH[word]
+        start = date(today.year if month >= today.month else today.year + 1, month, 1)
+        if start not in s.starts:
+            s.starts.append(start)
+        s.consume(m, 1 if m.group(1) else 2)
     q = re.search(r"\bq([1-4])\b", text, re.IGNORECASE)
     if q and not s.starts:
         month = (int(q.group(1)) - 1) * 3 + 1
         year = today.year if month >= today.month else today.year + 1
         s.starts.append(date(year, month, 1))
         s.consume(q)
+
+
+SEASON_MONTH = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12, "holiday season": 11, "holidays": 11, "back to school": 8, "back-to-school": 8}
+
+
+def _next_date(today: date, month: int, day: int) -> date:
+    this_year = date(today.year, month, day)
+    return this_year if this_year > today else date(today.year + 1, month, day)
+
+
+def _phrase_days(key: str, phrase: str, today: date) -> int:
+    """Days from today that a horizon phrase covers ("through christmas", "next quarter", "rest of the year")."""
+    if key == "quarter":
+        return 91
+    if key == "month":
+        return 30
+    if key == "year" and ("rest" in phrase or "end" in phrase):
+        return (date(today.year, 12, 31) - today).days or 365
+    if key == "year":
+        return 365
+    anchors = {"christmas": (12, 25), "xmas": (12, 25), "the holidays": (12, 31), "holidays": (12, 31), "holiday season": (12, 31), "black friday": (11, 27), "new year": (12, 31)}
+    month, day = anchors.get(key, (2, 14))
+    return (_next_date(today, month, day) - today).days
+
+
+def _periods(days: int, frequency: str) -> int:
+    """A span of days as a number of periods of the forecast's frequency, at least one."""
+    per = {"D": 1.0, "W": 7.0, "M": 30.44}[frequency]
+    return max(1, math.ceil(days / per - 0.15))
 
 
 def extract_money(s: Slots) -> None:
@@ -339,8 +445,8 @@ def extract_ids(s: Slots) -> None:
     for m in _find(r"\b(?:rank|position|pos|slot|at #?|#)\s*(\d{1,3})\b|\b(\d{1,2})(?:st|nd|rd|th) (?:result|position|slot|suggestion)", text):
         s.rank = int(m.group(1) or m.group(2))
         s.consume(m)
-    for m in _find(r"\b(\d{1,2})\s+(?:buyer\s+|customer\s+|user\s+)?(?:personas?|archetypes?|profiles?|segments?)\b|\b(?:top|make it|give me|show me|want)\s+(\d{1,2})\b", text):
-        s.count = int(m.group(1) or m.group(2))
+    for m in _find(r"\b(\d{1,2})\s+of them\b|\b(\d{1,2})\s+(?:buyer\s+|customer\s+|user\s+)?(?:personas?|archetypes?|profiles?|segments?)\b|\b(?:top|make it|give me|show me|want)\s+(\d{1,2})\b", text):
+        s.count = int(next(g for g in m.groups() if g))
         s.consume(m)
     for m in _find(r"\b(\d+(?:\.\d+)?)\s*(k|m|million|thousand)?\s+(?:synthetic\s+)?(?:buyers|people|personas|agents|shoppers|consumers)\b", text):
         n = float(m.group(1)) * {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6}.get((m.group(2) or "").lower(), 1)
@@ -426,14 +532,17 @@ def extract_export(s: Slots) -> None:
 
 def extract(text: str, today: date | None = None) -> Slots:
     """All slots of one message. Order matters: ids and quotes first, so later rules don't re-read them."""
+    today = today or date.today()
     s = Slots(text=text)
     extract_quotes_and_prefix(s)
+    extract_position(s)
     extract_ids(s)
     extract_money(s)
     extract_watch(s)
-    extract_time(s, today or date.today())
+    extract_time(s, today)
     extract_regions(s)
-    extract_audience(s)
+    extract_cancels(s)
+    extract_audience(s, today)
     extract_domain(s)
     extract_channels(s)
     extract_engagement(s)
@@ -463,29 +572,40 @@ compare comparison differ difference differences contrast between
 analyze analyse analysis readout full complete plan go-to-market gtm hit flop success successful market marketing strategy
 new our my brand brands stuff thing things guys team hey hi yo
 same instead try it that those ones one again redo else other another version
+am im i'm i’m aimed targeted targeting getting gonna hotter winning currently overall forget region regions ignore general
+globally worldwide everywhere right think reckon guess wondering curious hoping maybe probably them ones
 """.split())
 
 
-def residue(s: Slots, extra_stop: set[str] | None = None) -> str:
-    """The words no extractor used and that are not filler: usually the product or subject name."""
+def residue_runs(s: Slots, extra_stop: set[str] | None = None, keep_domain: bool = True) -> list[str]:
+    """The runs of words no extractor used and that are not filler, in order: names and subjects.
+    Filler between words breaks a run, so "united or american" gives two runs."""
     chars = list(s.text)
-    for a, b in s.spans:
+    spans = list(s.spans) + ([] if keep_domain or s.domain_span is None else [s.domain_span])
+    for a, b in spans:
         for i in range(max(0, a), min(len(chars), b)):
             chars[i] = " "
     left = "".join(chars)
     stop = FILLER | (extra_stop or set())
-    words = re.findall(r"[A-Za-z0-9][\w&+.'-]*", left)
     kept: list[str] = []
-    for w in words:
-        core = w.strip(".'-").lower()
-        if core in stop or core.endswith("'s") and core[:-2] in stop:
-            if kept:
-                kept.append("|")  # a break: keep the longest contiguous run later
+    for piece in re.split(r"([,;:!?()\[\]{}]|\s[-–—]\s|\.\s)", left):
+        if piece is None or re.fullmatch(r"[,;:!?()\[\]{}]|\s[-–—]\s|\.\s", piece):
+            kept.append("|")
             continue
-        kept.append(w.strip(".'"))
-    runs = [r.strip() for r in " ".join(kept).split("|")]
-    runs = [r for r in runs if r]
+        for w in re.findall(r"[A-Za-z0-9][\w&+.'’-]*", piece):
+            w = re.sub(r"['’]s$", "", w.strip(".'’-"))
+            core = w.lower()
+            if not core or core in stop:
+                kept.append("|")  # a break: runs are kept apart
+                continue
+            kept.append(w)
+    runs = [re.sub(r"\s+", " ", r).strip() for r in " ".join(kept).split("|")]
+    return [r for r in runs if r and not re.fullmatch(r"[\d\s.,]+", r)]
+
+
+def residue(s: Slots, extra_stop: set[str] | None = None, keep_domain: bool = True) -> str:
+    """The best run of residue: usually the product or subject name (capitalised and longer wins)."""
+    runs = residue_runs(s, extra_stop, keep_domain)
     if not runs:
         return ""
-    best = max(runs, key=lambda r: (sum(ch.isupper() for ch in r[:1]) + len(r.split()), len(r)))
-    return re.sub(r"\s+", " ", best).strip()
+    return max(runs, key=lambda r: (sum(ch.isupper() for ch in r[:1]) + len(r.split()), len(r)))

@@ -8,6 +8,7 @@ from bots.commands import add_module_subcommands
 # eval name -> module exposing add_arguments(parser) and run(args) -> int
 EVALS = {
     "routing": "evals.routing.runner",
+    "conversation": "evals.conversation.runner",
     "sentiment": "evals.sentiment",
     "forecast": "evals.forecast",
     "autosuggest": "evals.autosuggest",

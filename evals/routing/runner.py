@@ -44,7 +44,7 @@ def predicted_tool(message: AIMessage) -> str:
     if message.tool_calls:
         return message.tool_calls[0]["name"]
     intent = message.additional_kwargs.get(INTENT_KEY)
-    return intent if intent and intent not in ("help", "greeting") else NONE
+    return intent if intent and intent not in ("help", "greeting", "decline") else NONE
 
 
 def route_all(model: BaseChatModel, cases: list[RoutingCase]) -> list[str]:

@@ -1,7 +1,8 @@
 """The agent as front-ends use it: multi-turn follow-ups, thread isolation, restarts, bad input."""
 from __future__ import annotations
 
-from agent.service import MAX_MESSAGE_CHARS, safe_thread_id
+from agent.guard import MAX_MESSAGE_CHARS
+from agent.service import safe_thread_id
 from tests.agent.conftest import IsolatedAgent as Agent
 from memory.settings import Settings
 

@@ -1,7 +1,7 @@
 """Tool choice and follow-ups, without the graph."""
 from __future__ import annotations
 
-from agent.planner.arguments import PreviousCall
+from agent.planner.arguments import Listed, PreviousCall
 from agent.planner.decide import decide
 from tools.registry import load_tools
 
@@ -43,3 +43,57 @@ def test_missing_argument_asks_then_the_answer_fills_it() -> None:
 def test_help_and_greetings_call_no_tool() -> None:
     assert decide("what can you do?", None, None, NAMES).kind == "help"
     assert decide("thanks!", None, None, NAMES).kind == "greeting"
+
+
+def test_how_a_product_will_do_with_an_audience_is_a_launch_question() -> None:
+    d = decide("How will Cyberpunk Sneakers do with under-35s in North America?", None, None, NAMES)
+    assert d.tool == "analyze_launch"
+    assert d.args["product"] == "Cyberpunk Sneakers" and d.args["audience"] == {"region": "North America", "age_max": 34}
+
+
+def test_filler_words_are_not_arguments() -> None:
+    d = decide("compare how millennials vs boomers feel about star wars", None, None, NAMES)
+    assert d.tool == "compare_audiences" and d.args["items"] == ["star wars"]
+    assert decide("what am I tracking right now?", None, None, NAMES).args == {}
+    d = decide("ping me if United's hype drops below 20", None, None, NAMES)
+    assert d.args["subject"] == "United" and d.args["direction"] == "below"
+    d = decide("what do women 55+ in the US like to eat?", None, None, NAMES)
+    assert d.tool == "audience_affinity" and d.args["domain"] == "food" and "seeds" not in d.args
+
+
+def test_a_cancelled_region_is_dropped_and_brands_are_not_regions() -> None:
+    prev = PreviousCall("hype_score", {"subject": "delta", "region": "Europe"})
+    d = decide("forget region - what is the hype for delta overall", prev, None, NAMES)
+    assert d.args["subject"] == "delta" and "region" not in d.args
+    d = decide("whats trending more right now, united or american?", None, None, NAMES)
+    assert d.tool == "hype_score" and d.args["subject"] == "united" and d.args["versus"] == ["american"] and "region" not in d.args
+    later = decide("and delta?", PreviousCall("hype_score", d.args), None, NAMES)
+    assert later.args["subject"] == "delta" and "region" not in later.args and "versus" not in later.args
+
+
+def test_out_of_scope_requests_are_declined_without_a_tool() -> None:
+    for text in ("write me a tweet announcing our new sneakers", "what's the weather in paris", "what's Nike's market share in running shoes?",
+                 "translate our tagline into spanish"):
+        assert decide(text, None, None, NAMES).kind == "decline", text
+    prev = PreviousCall("hype_score", {"subject": "Delta"})
+    assert decide("now write a press release about it", prev, None, NAMES).kind == "decline"
+
+
+def test_a_watch_is_set_up_over_several_turns() -> None:
+    asked = decide("watch stanley cups", None, None, NAMES)
+    assert asked.kind == "clarify" and "score" in (asked.question or "")
+    d = decide("above 70", None, asked.pending, NAMES)
+    assert d.tool == "watch_hype" and d.args["action"] == "create" and d.args["threshold"] == 70.0
+    failed = PreviousCall("watch_hype", d.args, ok=False)  # no channel known: the tool asked where to post
+    d = decide("#brand", failed, None, NAMES)
+    assert d.tool == "watch_hype" and d.args["channel"] == "slack:#brand" and d.args["action"] == "create"
+
+
+def test_engagement_by_position_or_name_uses_the_last_list() -> None:
+    listed = [Listed("P1", "Wireless earbuds pro"), Listed("P2", "Dinosaur puzzle 100 pieces"), Listed("P3", "Diecast hearse")]
+    prev = PreviousCall("search_products", {"query": "earbuds"}, listed)
+    d = decide("user u42 clicked the first one", prev, None, NAMES)
+    assert d.tool == "record_engagement" and d.args == {"user_id": "u42", "action": "click", "item_id": "P1", "rank": 1, "query": "earbuds"}
+    d = decide("u9 added the dinosaur puzzle to cart", prev, None, NAMES)
+    assert d.args["item_id"] == "P2" and d.args["rank"] == 2 and d.args["action"] == "add_to_cart"
+    assert decide("u9 bought the last one", prev, None, NAMES).args["item_id"] == "P3"
