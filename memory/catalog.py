@@ -2,16 +2,19 @@
 read through `memory.datadir` and stored as `CatalogProduct` rows (id, title, category path, price)."""
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pandas as pd
 from pydantic import BaseModel
 from sqlmodel import delete, select
 
-from memory.datadir import load_amazon_toys, load_flipkart, load_online_retail_daily
+from memory.datadir import DataFileMissing, load_amazon_toys, load_flipkart, load_online_retail_daily
 from memory.db import session_scope
 from memory.settings import Settings
 from memory.tables import CatalogProduct
+
+log = logging.getLogger(__name__)
 
 
 class ProductRecord(BaseModel):
@@ -23,21 +26,35 @@ class ProductRecord(BaseModel):
 
 
 def read_catalog(data_dir: Path) -> list[ProductRecord]:
-    """Every product with a title; ids are prefixed by source (`fk:`, `az:`, `or:`) so they never collide."""
+    """Every product with a title; ids are prefixed by source (`fk:`, `az:`, `or:`) so they never
+    collide. A missing source file is skipped with a warning: the others still make a catalog."""
     out: list[ProductRecord] = []
-    for row in load_flipkart(data_dir).itertuples():
-        if isinstance(row.product_name, str) and row.product_name.strip():
-            out.append(ProductRecord(item_id=f"fk:{row.uniq_id}", source="flipkart", title=row.product_name.strip(), category_path=list(row.category_path)))
+    for reader in (_flipkart, _amazon, _online_retail):
+        try:
+            out.extend(reader(data_dir))
+        except DataFileMissing as exc:
+            log.warning("%s", exc)
+    return out
+
+
+def _flipkart(data_dir: Path) -> list[ProductRecord]:
+    return [ProductRecord(item_id=f"fk:{row.uniq_id}", source="flipkart", title=row.product_name.strip(), category_path=list(row.category_path))
+            for row in load_flipkart(data_dir).itertuples() if isinstance(row.product_name, str) and row.product_name.strip()]
+
+
+def _amazon(data_dir: Path) -> list[ProductRecord]:
+    out = []
     for row in load_amazon_toys(data_dir).itertuples():
         if isinstance(row.product_name, str) and row.product_name.strip():
             path = [p.strip() for p in str(row.amazon_category_and_sub_category).split(">")] if isinstance(row.amazon_category_and_sub_category, str) else []
             price = None if pd.isna(row.price) else float(row.price)
             out.append(ProductRecord(item_id=f"az:{row.uniq_id}", source="amazon_uk", title=row.product_name.strip(), category_path=path, price=price))
-    retail = load_online_retail_daily(data_dir)[["stock_code", "description"]].dropna().drop_duplicates("stock_code")
-    for code, desc in retail.itertuples(index=False):
-        if desc.strip():
-            out.append(ProductRecord(item_id=f"or:{code}", source="online_retail", title=desc.strip()))
     return out
+
+
+def _online_retail(data_dir: Path) -> list[ProductRecord]:
+    retail = load_online_retail_daily(data_dir)[["stock_code", "description"]].dropna().drop_duplicates("stock_code")
+    return [ProductRecord(item_id=f"or:{code}", source="online_retail", title=desc.strip()) for code, desc in retail.itertuples(index=False) if desc.strip()]
 
 
 def save_products(settings: Settings, records: list[ProductRecord], phrases: list[str], categories: list[int]) -> int:

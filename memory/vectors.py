@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import chromadb
+import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
@@ -167,9 +168,11 @@ def upsert_texts(
     texts: Sequence[str],
     metadatas: Sequence[Mapping[str, MetadataValue | None]] | None = None,
     batch_size: int = UPSERT_BATCH,
+    embeddings: np.ndarray | None = None,
 ) -> int:
     """Insert or replace documents in batches (Chroma caps one call's size, and each batch is one
-    embedding pass); returns the count.
+    embedding pass); returns the count. `embeddings` (one row per text, made by this collection's
+    model) skips the embedding pass: a build embeds each distinct title once and in parallel.
 
     None values are dropped from metadata and empty metadata is sent as None, since Chroma
     rejects both.
@@ -183,7 +186,8 @@ def upsert_texts(
         if metadatas is not None:
             cleaned = [{k: v for k, v in m.items() if v is not None} or None for m in metadatas[start:end]]
             metas = cleaned if any(cleaned) else None
-        collection.upsert(ids=list(ids[start:end]), documents=list(texts[start:end]), metadatas=metas)
+        vectors = None if embeddings is None else embeddings[start:end]
+        collection.upsert(ids=list(ids[start:end]), documents=list(texts[start:end]), metadatas=metas, embeddings=vectors)
     return len(ids)
 
 

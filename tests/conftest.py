@@ -37,6 +37,7 @@ def settings(tmp_path: Path) -> Settings:
         CAESER_DATABASE_URL=url,
         CAESER_LLM_BASE_URL=None,
         CAESER_LLM_API_KEY=None,
+        CAESER_AUTOBUILD=False,  # no background builds from unit tests; tests that want one turn it on
         _env_file=None,
     )
 

@@ -1,8 +1,11 @@
 """Search tools after CADENCE: autosuggest, product search and the engagement that personalises both.
 
-The index, the catalog and the models come from `caeser build` (step "cadence", in
-`tools.cadence_build`, which `tools.builders` imports only for a build); until then each tool
-answers `not_available` and says to run the build.
+The index, the catalog and the product vectors come from the build step "cadence" (registered
+here, run by `tools.cadence_build`). Nothing waits for it: on a fresh install the first call starts
+it in the background (`tools.autobuild`) and, meanwhile, `suggest_queries` answers from query
+popularity alone (the logged queries, weighted as in the full index), `search_products` by BM25
+alone over the catalog files, and `record_engagement` accepts their products and suggestions; each
+summary says how far the build is. A stale index (data changed) keeps answering while it is rebuilt.
 """
 from __future__ import annotations
 
@@ -13,46 +16,50 @@ from pydantic import BaseModel, Field
 from engines.cadence.index import PrefixIndex
 from engines.cadence.personalize import Engagement, Profile, build_profile, rerank
 from engines.cadence.text import normalize_prefix, normalize_query
-from memory.cadence_store import IndexMeta, load_index
+from memory.cadence_store import IndexMeta, cadence_state, load_index
 from memory.catalog import get_product, get_products
 from memory.engagement import record_event, user_events
 from memory.tables import utcnow
+from tools.autobuild import ensure_step, progress_sentence
 from tools.base import ToolContext, ToolError, ToolOutput
-from tools.cadence_search import SearchData, neighbours, search_catalog
+from tools.builders import build_step
+from tools.cadence_index import popular_index
+from tools.cadence_search import SearchData, catalog, neighbours, search_catalog
 from tools.registry import register
+from tools.schemas import StrictInput
 
 Action = Literal["view", "click", "add_to_cart", "wishlist", "purchase"]
-NOT_BUILT = "The autosuggest index has not been built yet: run `caeser build` first."
+STEP = "cadence"
 
 
-class SuggestQueriesInput(BaseModel):
-    prefix: str = Field(min_length=1, max_length=200, description="What the user has typed so far.")
-    user_id: str | None = Field(default=None, max_length=128)
-    session_id: str | None = Field(default=None, max_length=128)
-    category: str | None = Field(default=None, max_length=200)
-    k: int = Field(default=10, ge=1, le=50)
+class SuggestQueriesInput(StrictInput):
+    prefix: str = Field(min_length=1, max_length=200, description="What the user has typed so far.", examples=["wat"])
+    user_id: str | None = Field(default=None, max_length=128, description="Shopper id whose engagement personalises the order; unset = not personalised.", examples=["u123"])
+    session_id: str | None = Field(default=None, max_length=128, description="Current session id: this session's clicks weigh more.", examples=["s-42"])
+    category: str | None = Field(default=None, max_length=200, description="Only suggestions in this catalog category (see caeser://catalog/categories).", examples=["toys"])
+    k: int = Field(default=10, ge=1, le=50, description="How many suggestions (1–50).", examples=[10])
 
 
-class SearchFilters(BaseModel):
-    category: str | None = Field(default=None, max_length=200)
-    min_price: float | None = Field(default=None, ge=0)
-    max_price: float | None = Field(default=None, ge=0)
+class SearchFilters(StrictInput):
+    category: str | None = Field(default=None, max_length=200, description="Only products in this catalog category.", examples=["toys"])
+    min_price: float | None = Field(default=None, ge=0, description="Lowest price.", examples=[5], le=1_000_000)
+    max_price: float | None = Field(default=None, ge=0, description="Highest price.", examples=[50], le=1_000_000)
 
 
-class SearchProductsInput(BaseModel):
-    query: str = Field(min_length=1, max_length=500)
-    user_id: str | None = Field(default=None, max_length=128)
-    k: int = Field(default=10, ge=1, le=100)
-    filters: SearchFilters = Field(default_factory=SearchFilters)
+class SearchProductsInput(StrictInput):
+    query: str = Field(min_length=1, max_length=500, description="What the shopper typed.", examples=["wooden toy train"])
+    user_id: str | None = Field(default=None, max_length=128, description="Shopper id whose engagement personalises the ranking.", examples=["u123"])
+    k: int = Field(default=10, ge=1, le=100, description="How many products (1–100).", examples=[10])
+    filters: SearchFilters = Field(default_factory=SearchFilters, description="Category and price limits.", examples=[{"max_price": 50}])
 
 
-class RecordEngagementInput(BaseModel):
-    user_id: str = Field(min_length=1, max_length=128)
-    session_id: str | None = Field(default=None, max_length=128)
-    action: Action
-    item_id: str = Field(min_length=1, max_length=128, description="Product id, or the suggestion text for suggestion clicks.")
-    rank: int | None = Field(default=None, ge=1, le=1000, description="Position at which the item was shown.")
-    query: str | None = Field(default=None, max_length=500)
+class RecordEngagementInput(StrictInput):
+    user_id: str = Field(min_length=1, max_length=128, description="Shopper id.", examples=["u123"])
+    session_id: str | None = Field(default=None, max_length=128, description="Session id.", examples=["s-42"])
+    action: Action = Field(description="What the shopper did.", examples=["click"])
+    item_id: str = Field(min_length=1, max_length=128, description="Product id, or the suggestion text for suggestion clicks.", examples=["fk:SHOEH4GRSUBJ8ZGK"])
+    rank: int | None = Field(default=None, ge=1, le=1000, description="Position at which the item was shown.", examples=[1])
+    query: str | None = Field(default=None, max_length=500, description="The query or prefix the item was shown for.", examples=["wooden toy"])
 
 
 class Suggestion(BaseModel):
@@ -89,11 +96,23 @@ class SearchProductsOutput(ToolOutput):
     data: SearchData
 
 
-def _index(ctx: ToolContext) -> tuple[PrefixIndex, IndexMeta]:
+def build_note(ctx: ToolContext) -> str:
+    """Start the "cadence" step in the background if it is missing or stale; how far it is, or ""."""
+    state, status = ensure_step(ctx.settings, STEP)
+    return "" if state in ("built", "no_data") else progress_sentence(ctx.settings, STEP, status)
+
+
+def _index(ctx: ToolContext) -> tuple[PrefixIndex, IndexMeta, bool]:
+    """The built index (a stale one too: it answers while the rebuild runs), else the popularity
+    index of the logged queries; the flag says whether it is the built one."""
     loaded = load_index(ctx.settings)
-    if loaded is None:
-        raise ToolError("not_available", NOT_BUILT)
-    return loaded
+    if loaded is not None:
+        return loaded[0], loaded[1], True
+    ctx.report(0.1, "reading the query logs (the full index is not built yet)")
+    index = popular_index(ctx.settings)
+    if not len(index):
+        raise ToolError("not_available", f"No query log is in the data dir ({ctx.settings.data_dir}), so there is nothing to suggest from: get them with `caeser data fetch wands_queries esci trec05_queries`.")
+    return index, IndexMeta(), False
 
 
 def category_id(meta: IndexMeta, name: str | None) -> int | None:
@@ -113,7 +132,7 @@ def user_profile(ctx: ToolContext, user_id: str | None, session_id: str | None) 
     if not user_id:
         return Profile()
     now = utcnow()
-    events = user_events(ctx.settings, user_id, now)
+    events = user_events(ctx.settings, ctx.owner, user_id, now)
     products = get_products(ctx.settings, [e.item_id for e in events if e.item_kind == "product"])
     near = {ev.id: neighbours(ctx, products[ev.item_id]) for ev in events if ev.item_id in products}
     products.update(get_products(ctx.settings, sorted({i for ids in near.values() for i in ids} - set(products))))
@@ -139,8 +158,9 @@ def suggest_queries(inp: SuggestQueriesInput, ctx: ToolContext) -> SuggestQuerie
     prefix = normalize_prefix(inp.prefix)
     if not prefix.strip():
         raise ToolError("invalid_argument", "The prefix is blank: type at least one character.", field="prefix")
-    index, meta = _index(ctx)
-    category = category_id(meta, inp.category)
+    note = build_note(ctx)
+    index, meta, built = _index(ctx)
+    category = category_id(meta, inp.category) if built else None
     profile = user_profile(ctx, inp.user_id, inp.session_id)
     pool = index.search(prefix, k=index.k_max if not profile.empty else inp.k, category=category)
     typo = {h.text for h in pool if h.typo}
@@ -156,7 +176,12 @@ def suggest_queries(inp: SuggestQueriesInput, ctx: ToolContext) -> SuggestQuerie
         summary += f" No engagement is recorded for user '{inp.user_id}', so the order is not personalised."
     elif personalised:
         summary += f" Reranked for user '{inp.user_id}' from their engagement."
-    return SuggestQueriesOutput(summary=summary, data=SuggestionsData(prefix=prefix, suggestions=suggestions, personalised=personalised), source=f"CADENCE prefix index ({len(index):,} queries: logged WANDS/ESCI/TREC queries and catalog-generated ones), built by `caeser build`")
+    if not built:
+        summary += " Answered from query popularity alone" + (f" (the category filter '{inp.category}' needs the full index)" if inp.category else "") + "."
+    summary += f" {note}" if note else ""
+    source = (f"CADENCE prefix index ({len(index):,} queries: logged WANDS/ESCI/TREC queries and catalog-generated ones, {meta.generator or 'catalog phrases'})" if built
+              else f"query popularity over {len(index):,} logged WANDS/ESCI/TREC queries (the full CADENCE index is being built)")
+    return SuggestQueriesOutput(summary=summary, data=SuggestionsData(prefix=prefix, suggestions=suggestions, personalised=personalised), source=source)
 
 
 @register("search_products", engine="cadence", input_model=SearchProductsInput, output_model=SearchProductsOutput, description="""
@@ -167,6 +192,7 @@ def search_products(inp: SearchProductsInput, ctx: ToolContext) -> SearchProduct
     f = inp.filters
     if f.min_price is not None and f.max_price is not None and f.min_price > f.max_price:
         raise ToolError("invalid_argument", f"filters.min_price ({f.min_price}) is above filters.max_price ({f.max_price}).", field="filters.min_price")
+    note = build_note(ctx)
     data, source = search_catalog(ctx, normalize_query(inp.query), inp.k, f.category, f.min_price, f.max_price, user_profile(ctx, inp.user_id, None))
     if data.results:
         summary = f"{len(data.results)} products for '{data.query}', best: " + "; ".join(r.title for r in data.results[:3]) + "."
@@ -174,6 +200,7 @@ def search_products(inp: SearchProductsInput, ctx: ToolContext) -> SearchProduct
         summary = f"No products match '{data.query}' with these filters."
     if inp.user_id:
         summary += " Personalised from the user's engagement." if data.personalised else f" No engagement is recorded for user '{inp.user_id}', so results are not personalised."
+    summary += f" {note}" if note else ""
     return SearchProductsOutput(summary=summary, data=data, source=source)
 
 
@@ -183,16 +210,43 @@ suggestions and search results. Use for "user u42 bought item 123".
 """)
 def record_engagement(inp: RecordEngagementInput, ctx: ToolContext) -> RecordEngagementOutput:
     item_kind: Literal["product", "suggestion"]
-    if get_product(ctx.settings, inp.item_id) is not None:
+    note = build_note(ctx)
+    if get_product(ctx.settings, inp.item_id) is not None or _in_catalog_files(ctx, inp.item_id):
         item_kind, item_id = "product", inp.item_id
     else:
-        loaded = load_index(ctx.settings)
         text = normalize_query(inp.item_id)
-        if loaded is None:
-            raise ToolError("not_found", f"Unknown item {inp.item_id!r}: it is not a product in the catalog, and no suggestion index is built yet (run `caeser build`).", field="item_id")
-        if not loaded[0].contains(text):
+        try:
+            known = _index(ctx)[0].contains(text)
+        except ToolError:  # no query log at all
+            known = False
+        if not known:
             raise ToolError("not_found", f"Unknown item {inp.item_id!r}: it is neither a product id in the catalog (ids look like 'fk:…', 'az:…', 'or:…') nor a suggestion in the index.", field="item_id")
         item_kind, item_id = "suggestion", text
-    event = record_event(ctx.settings, user_id=inp.user_id, session_id=inp.session_id, action=inp.action, item_id=item_id, item_kind=item_kind, rank=inp.rank, query=inp.query)
+    event = record_event(ctx.settings, owner=ctx.owner, user_id=inp.user_id, session_id=inp.session_id, action=inp.action, item_id=item_id, item_kind=item_kind, rank=inp.rank, query=inp.query)
     data = EngagementData(event_id=int(event.id or 0), user_id=inp.user_id, action=inp.action, item_id=item_id, item_kind=item_kind)
-    return RecordEngagementOutput(summary=f"Recorded a {inp.action} of {item_kind} '{item_id}' by user '{inp.user_id}'; it now personalises their suggestions and search results.", data=data, source="engagement events (SQL)")
+    summary = f"Recorded a {inp.action} of {item_kind} '{item_id}' by user '{inp.user_id}'; it now personalises their suggestions and search results."
+    return RecordEngagementOutput(summary=summary + (f" {note}" if note else ""), data=data, source="engagement events (SQL)")
+
+
+def _in_catalog_files(ctx: ToolContext, item_id: str) -> bool:
+    """Before the first build the catalog lives only in the data files; their ids are the stored ones."""
+    if cadence_state(ctx.settings) != "missing":
+        return False
+    try:
+        return item_id in catalog(ctx).position
+    except ToolError:
+        return False
+
+
+@build_step(STEP, order=60, label="the search and suggestion indexes", state=cadence_state)
+def build_cadence(ctx: ToolContext) -> str:
+    from tools.cadence_build import run_build  # torch-free tools; the build imports chromadb and sklearn
+
+    return run_build(ctx.settings, ctx.report)
+
+
+@build_step("cadence-generator", order=61, label="the neural query generator", default=False)
+def build_generator(ctx: ToolContext) -> str:
+    from tools.cadence_build import GeneratorConfig, run_generator  # torch
+
+    return run_generator(ctx.settings, GeneratorConfig(), ctx.report)

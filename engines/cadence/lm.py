@@ -119,10 +119,11 @@ def encode_batch(vocab: CharVocab, texts: list[str], max_len: int) -> list[list[
     return out
 
 
-def train_lm(texts: list[str], vocab: CharVocab, config: LMConfig, train: TrainConfig, categories: list[int] | None = None, log: Callable[[str], None] | None = None) -> CadenceLM:
+def train_lm(texts: list[str], vocab: CharVocab, config: LMConfig, train: TrainConfig, categories: list[int] | None = None, log: Callable[[str], None] | None = None,
+             progress: Callable[[float], None] | None = None) -> CadenceLM:
     """Train by next-character cross-entropy (mean over non-pad targets) with Adam and gradient
     clipping at 1.0. Batches hold sequences of similar length (sorted into buckets, then shuffled
-    with the seed) so little compute goes to padding."""
+    with the seed) so little compute goes to padding. `progress(fraction)` is called every 20 updates."""
     torch.manual_seed(train.seed)
     rng = np.random.default_rng(train.seed)
     model = CadenceLM(config)
@@ -152,6 +153,8 @@ def train_lm(texts: list[str], vocab: CharVocab, config: LMConfig, train: TrainC
             opt.step()
             sched.step()
             step += 1
+            if progress is not None and step % 20 == 0:
+                progress(step / total_steps)
             if log is not None and step % 200 == 0:
                 log(f"lm epoch {epoch} step {step}/{total_steps} loss {loss.item():.3f} ({time.perf_counter() - started:.0f}s)")
     model.eval()

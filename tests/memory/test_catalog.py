@@ -5,12 +5,12 @@ from memory.catalog import ProductRecord, get_products, load_products, read_cata
 
 @pytest.mark.realdata
 def test_real_catalog_has_unique_ids_and_query_like_phrases(data_dir):
-    from tools.cadence_build import summarize_catalog
+    from tools.cadence_index import summarize_catalog
 
     records = read_catalog(data_dir)
     assert len({r.item_id for r in records}) == len(records) > 30_000
     assert {r.source for r in records} == {"flipkart", "amazon_uk", "online_retail"}
-    phrases = summarize_catalog(records[:20_000])
+    phrases = summarize_catalog([r.title for r in records[:20_000]])
     assert sum(1 <= len(p.split()) <= 4 for p in phrases) / len(phrases) > 0.95
 
 
@@ -21,3 +21,11 @@ def test_save_replaces_a_source_in_one_transaction(settings):
     mine = {p.item_id: p for p in load_products(settings) if p.source == "test_catalog"}
     assert set(mine) == {"tc:a"} and mine["tc:a"].phrase == "a2" and mine["tc:a"].pseudo_category == 3
     assert set(get_products(settings, ["tc:a", "tc:zz"])) == {"tc:a"}
+
+
+def test_a_missing_catalog_file_drops_only_its_source(tmp_path):
+    from tests.cadence_data import write_small_data
+
+    data = write_small_data(tmp_path / "data", n_products=30)
+    (data / "catalog" / "amazon_uk_toys.csv").unlink()
+    assert {r.source for r in read_catalog(data)} == {"flipkart", "online_retail"}

@@ -4,7 +4,8 @@ import pytest
 from engines.cadence.index import Entry
 from memory.cadence_store import IndexMeta, save_index
 from memory.catalog import ProductRecord, save_products
-from tools.base import ToolError
+from tests.cadence_data import write_small_data
+from tools.base import ToolContext, ToolError
 from tools.cadence import user_profile
 from tools.cadence_build import embed_catalog
 from tools.cadence_search import reset_catalog_cache
@@ -28,10 +29,16 @@ def built(settings):
     reset_catalog_cache()
 
 
-def test_not_built_yet_is_a_clear_not_available(ctx):
+def test_before_a_build_suggestions_come_from_query_popularity(ctx, tmp_path):
+    ctx.settings = ctx.settings.model_copy(update={"data_dir": write_small_data(tmp_path / "data")})
+    out = run_tool("suggest_queries", {"prefix": "red", "category": "toy trains"}, ctx)
+    assert [s.text for s in out.data.suggestions] == ["red dress", "red summer dress"]  # logged, most frequent first
+    assert "query popularity alone (the category filter 'toy trains' needs the full index)" in out.summary
+    assert "`caeser build` (background builds are off)" in out.summary and out.source.startswith("query popularity")
+    empty = ctx.settings.model_copy(update={"data_dir": tmp_path / "nothing"})
     with pytest.raises(ToolError) as err:
-        run_tool("suggest_queries", {"prefix": "red"}, ctx)
-    assert err.value.code == "not_available" and "caeser build" in err.value.message
+        run_tool("suggest_queries", {"prefix": "red"}, ToolContext(settings=empty))
+    assert err.value.code == "not_available" and "No query log" in err.value.message
 
 
 def test_suggestions_with_score_source_and_category(built, ctx):
@@ -93,7 +100,7 @@ def test_search_fuses_lexical_and_vectors_with_filters(built, ctx):
 
 
 def test_index_weights_put_retail_logs_over_generated_over_web_logs():
-    from tools.cadence_build import index_entries
+    from tools.cadence_index import index_entries
 
     entries = index_entries(["red dress", "red dress"], ["red dress", "red web page"], {"red wooden train": (-0.5, 2), "red dress": (-0.1, 1)})
     assert entries["red dress"].source == "log" and entries["red dress"].category == 1
