@@ -5,6 +5,8 @@ provider sets `CAESER_MCP_JWT_JWKS_URL` (or `CAESER_MCP_JWT_PUBLIC_KEY` for a fi
 secret) with `CAESER_MCP_JWT_ISSUER`, `CAESER_MCP_JWT_AUDIENCE` and `CAESER_MCP_JWT_ALGORITHM`.
 Both can be on at once. A token never appears in a log line or a client id: clients are named by a
 short hash of their token instead, which is also what rate limits and stored results are keyed on.
+Tokens in `CAESER_MCP_ADMIN_TOKENS` are accepted too and carry the `caeser:admin` scope: they see
+every tenant's stored things (bots/mcp_caller.py); a JWT gets it from its own scopes.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from collections.abc import Mapping
 
 from fastmcp.server.auth import AuthProvider, JWTVerifier, MultiAuth, StaticTokenVerifier, TokenVerifier
 
+from bots.mcp_caller import ADMIN_SCOPE
 from memory.settings import Settings
 
 JWT_ENV = ("CAESER_MCP_JWT_JWKS_URL", "CAESER_MCP_JWT_PUBLIC_KEY", "CAESER_MCP_JWT_ISSUER", "CAESER_MCP_JWT_AUDIENCE", "CAESER_MCP_JWT_ALGORITHM")
@@ -46,9 +49,10 @@ def build_auth(settings: Settings, environ: Mapping[str, str] | None = None) -> 
     """Static tokens, a JWT verifier, or both; raises AuthNotConfigured when neither is set."""
     environ = os.environ if environ is None else environ
     verifiers: list[TokenVerifier] = []
-    tokens = static_tokens(settings)
+    tokens = {t: {"client_id": token_label(t), "scopes": []} for t in static_tokens(settings)}
+    tokens |= {t.strip(): {"client_id": token_label(t.strip()), "scopes": [ADMIN_SCOPE]} for t in environ.get("CAESER_MCP_ADMIN_TOKENS", "").split(",") if t.strip()}
     if tokens:
-        verifiers.append(StaticTokenVerifier(tokens={t: {"client_id": token_label(t), "scopes": []} for t in tokens}))
+        verifiers.append(StaticTokenVerifier(tokens=tokens))
     jwt = jwt_verifier(environ)
     if jwt is not None:
         verifiers.append(jwt)

@@ -192,10 +192,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from bots.mcp_auth import AuthNotConfigured, build_auth
     from bots.mcp_http import HttpLimits, build_http_app, serve
+    from tools.autobuild import start_missing
 
     settings = get_settings()
+    announce = lambda line: print(f"caeser serve mcp: {line}", file=sys.stderr)  # noqa: E731
     if args.transport == "stdio":
-        build_server(settings).run(transport="stdio", show_banner=False)
+        from bots.mcp_stdio import run_stdio
+
+        start_missing(settings, announce)
+        run_stdio(build_server(settings))
         return 0
     try:
         auth = build_auth(settings)
@@ -203,6 +208,7 @@ def run(args: argparse.Namespace) -> int:
     except (AuthNotConfigured, ValueError) as exc:
         print(f"caeser serve mcp: {exc}", file=sys.stderr)
         return 2
+    start_missing(settings, announce)
     print(f"caeser MCP server on http://{args.host}:{args.port}/mcp (stateless; {limits.rate_per_minute:g} requests/min per token)", file=sys.stderr)
     serve(build_http_app(build_server(settings, auth=auth), limits), args.host, args.port)
     return 0

@@ -165,14 +165,19 @@ async def test_jwt_verifier_accepts_signed_tokens_beside_static_ones(offline: Se
     assert statuses == [200, 200, 401]
 
 
-async def test_rate_limit_per_token_and_body_size_limit(offline: Settings) -> None:
+CALL = rpc("tools/call", {"name": "export_report", "arguments": {"result_id": "nope", "format": "json"}})
+
+
+async def test_rate_limit_per_token_counts_tool_calls_and_body_size_limit(offline: Settings) -> None:
     with live(offline, HttpLimits(max_body_bytes=4096, rate_per_minute=6, burst=3)) as address:
         async with httpx2.AsyncClient() as http:
             auth = {**ACCEPT, "Authorization": f"Bearer {TOKEN}"}
-            statuses = [(await http.post(address, json=rpc("tools/list"), headers=auth)).status_code for _ in range(4)]
-            limited = await http.post(address, json=rpc("tools/list"), headers=auth)
-            other = await http.post(address, json=rpc("tools/list"), headers={**ACCEPT, "Authorization": "Bearer other-token"})
+            handshakes = [(await http.post(address, json=rpc(m), headers=auth)).status_code for m in ("initialize", "tools/list") * 4]
+            statuses = [(await http.post(address, json=CALL, headers=auth)).status_code for _ in range(4)]
+            limited = await http.post(address, json=CALL, headers=auth)
+            other = await http.post(address, json=CALL, headers={**ACCEPT, "Authorization": "Bearer other-token"})
             big = await http.post(address, content=b" " * 5000, headers={**ACCEPT, "Authorization": "Bearer other-token"})
+    assert 429 not in handshakes  # connecting and listing spend nothing
     assert statuses == [200, 200, 200, 429]
     assert limited.status_code == 429 and int(limited.headers["Retry-After"]) >= 1 and "Rate limit" in limited.json()["error"]["message"]
     assert other.status_code == 200  # limits are per token
