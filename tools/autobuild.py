@@ -146,9 +146,15 @@ def start_background(settings: Settings, names: Sequence[str]) -> BuildStatus | 
     return status
 
 
-def start_missing(settings: Settings) -> BuildStatus | None:
-    """What servers call when they start: every missing or stale default step, in one background build."""
-    return start_background(settings, [s.name for s in pending_steps(settings)])
+def start_missing(settings: Settings, announce: Callable[[str], None] | None = None) -> BuildStatus | None:
+    """What servers call when they start: every missing or stale default step, in one background
+    build; `announce` gets one line saying what is being built (nothing when all is built)."""
+    pending = pending_steps(settings)
+    status = start_background(settings, [s.name for s in pending])
+    if announce is not None and status is not None and status.state in ("starting", "running"):
+        titles = ", ".join(BUILD_STEPS[n].title if n in BUILD_STEPS else n for n in status.steps)
+        announce(f"building in the background: {titles} (tools answer meanwhile and say how far it is)")
+    return status
 
 
 def ensure_step(settings: Settings, name: str) -> tuple[StepState, BuildStatus | None]:

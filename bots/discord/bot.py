@@ -96,6 +96,9 @@ def run(args: argparse.Namespace) -> int:
         return 2
     guild = args.guild or (int(os.environ[GUILD_ENV]) if os.environ.get(GUILD_ENV, "").isdigit() else None)
     from agent.service import Agent  # the heavy import, only once we know we will run
+    from tools.autobuild import start_missing
+
+    start_missing(settings, announce=log.info)
 
     with Agent(settings) as agent:
         bot = CaeserBot(Deps(settings=settings, agent=agent, permissions=permissions), sync_guild=guild)
