@@ -19,7 +19,7 @@ from slack_sdk.signature import SignatureVerifier
 from agent.service import AgentReply, ToolCallRecord
 from bots.permissions import Permissions, Policy
 from bots.slack.app import build_app
-from bots.slack.server import SlackFrontDoor, serving
+from bots.slack.server import Limits, SlackFrontDoor, serving
 from bots.slack.work import WorkQueue
 from memory.settings import Settings
 from tests.bots.slack.recorder import SlackRecorder
@@ -71,20 +71,21 @@ PERMS = Permissions({"slack:T1": Policy(watch=["UBOSS"], export=["UBOSS"], alert
 
 
 @contextmanager
-def slack_server(settings: Settings, recorder: SlackRecorder, agent: Any, work: WorkQueue) -> Iterator[str]:
-    """The app over HTTP on 127.0.0.1, its Web API the recorder; yields the base URL. On exit queued
-    answers finish while the recorder still listens."""
+def slack_server(settings: Settings, recorder: SlackRecorder, agent: Any, work: WorkQueue, limits: Limits = Limits()) -> Iterator[tuple[str, SlackFrontDoor]]:
+    """The app over HTTP on 127.0.0.1, its Web API the recorder; yields the base URL and the front
+    door. On exit queued answers finish while the recorder still listens."""
     s = settings.model_copy(update={"slack_bot_token": SecretStr("xoxb-test"), "slack_signing_secret": SecretStr(SECRET), "slack_api_url": recorder.url})
+    door = SlackFrontDoor(build_app(s, agent, work, PERMS), SECRET, limits)
     try:
-        with serving(SlackFrontDoor(build_app(s, agent, work, PERMS), SECRET)) as base:
-            yield base
+        with serving(door) as base:
+            yield base, door
     finally:
         work.close()
 
 
 @pytest.fixture
 def server(settings: Settings, recorder: SlackRecorder, agent: FakeAgent) -> Iterator[str]:
-    with slack_server(settings, recorder, agent, WorkQueue(workers=4)) as base:
+    with slack_server(settings, recorder, agent, WorkQueue(workers=4)) as (base, _door):
         yield base
 
 
@@ -94,10 +95,11 @@ def signed(body: str, *, secret: str = SECRET, ts: int | None = None, content_ty
             "Content-Type": content_type}
 
 
-def slash(base: str, recorder: SlackRecorder, text: str, user: str = "U1", **sign: Any) -> httpx.Response:
+def slash(base: str, recorder: SlackRecorder, text: str, user: str = "U1", client: httpx.Client | None = None, **sign: Any) -> httpx.Response:
+    """A signed `/caeser text`; pass `client` to reuse one (a new one per call costs more than the ack)."""
     body = urlencode({"token": "x", "team_id": "T1", "channel_id": "C1", "user_id": user, "command": "/caeser", "text": text,
                       "response_url": recorder.url + "response_url", "trigger_id": "tr"})
-    return httpx.post(f"{base}/slack/events", content=body, headers=signed(body, **sign), timeout=5)
+    return (client or httpx).post(f"{base}/slack/events", content=body, headers=signed(body, **sign), timeout=5)
 
 
 def event(base: str, event_id: str, text: str, retry: int | None = None, dm: bool = False) -> httpx.Response:
@@ -231,3 +233,21 @@ def test_direct_messages_are_one_running_conversation(server: str, recorder: Sla
     recorder.wait_for("files.completeUploadExternal", 2)
     assert agent.asked == [("slack:T1:D1:dm", "hype on Stanley"), ("slack:T1:D1:dm", "now Delta")]
     assert all(p.get("thread_ts") is None for p in recorder.of("chat.postMessage"))  # answered at the DM's top level
+
+
+class EchoingAgent(FakeAgent):
+    """Repeats the request in its answer, as a real answer naming the subject would."""
+
+    def ask(self, thread_id: str, text: str, *args: Any, **kwargs: Any) -> AgentReply:
+        reply = super().ask(thread_id, text, *args, **kwargs)
+        return reply.model_copy(update={"text": f"About “{text}”: hype is 72/100."})
+
+
+def test_mentions_in_user_text_never_reach_slack_unescaped(settings: Settings, recorder: SlackRecorder, chart: Path) -> None:
+    with slack_server(settings, recorder, EchoingAgent(chart, delay=0.0), WorkQueue(workers=1)) as (base, _door):
+        assert slash(base, recorder, "<!channel> <!here> <!subteam^S1> hype on <@U999> please").status_code == 200
+        recorder.wait_for("files.completeUploadExternal")
+    posted = [json.dumps({k: v for k, v in params.items() if k in ("text", "blocks")}) for method, params in recorder.calls if method.startswith("chat.")]
+    assert len(posted) >= 2 and any("72/100" in p for p in posted)
+    assert not [p for p in posted if "<!" in p or "<@" in p]  # fallback text and blocks alike
+    assert any("&lt;!channel&gt;" in p for p in posted)
