@@ -180,7 +180,7 @@ def suggest_queries(inp: SuggestQueriesInput, ctx: ToolContext) -> SuggestQuerie
         summary += " Answered from query popularity alone" + (f" (the category filter '{inp.category}' needs the full index)" if inp.category else "") + "."
     summary += f" {note}" if note else ""
     source = (f"CADENCE prefix index ({len(index):,} queries: logged WANDS/ESCI/TREC queries and catalog-generated ones, {meta.generator or 'catalog phrases'})" if built
-              else f"query popularity over {len(index):,} logged WANDS/ESCI/TREC queries (the full CADENCE index is being built)")
+              else f"query popularity over {len(index):,} logged WANDS/ESCI/TREC queries (the full CADENCE index is not built yet)")
     return SuggestQueriesOutput(summary=summary, data=SuggestionsData(prefix=prefix, suggestions=suggestions, personalised=personalised), source=source)
 
 

@@ -154,5 +154,5 @@ def search_catalog(ctx: ToolContext, query: str, k: int, category: str | None, m
         d, score = fused[j][0], scores[j]
         p = cat.products[d]
         results.append(ProductHit(item_id=p.item_id, title=p.title, source=p.source, category_path=p.category_path, price=p.price, score=round(score, 6), lexical_rank=lex_rank.get(d), vector_rank=vec_rank.get(d)))
-    how = "BM25 + Chroma vectors, reciprocal rank fusion" if cat.built else "BM25 alone (the product vectors are still being built), read from the data dir"
+    how = "BM25 + Chroma vectors, reciprocal rank fusion" if cat.built else "BM25 alone over the catalog files (no product vectors until the build finishes)"
     return SearchData(query=query, results=results, personalised=not profile.empty), f"catalog of {len(cat.products):,} products (Flipkart, Amazon UK, Online Retail): {how}"

@@ -19,6 +19,8 @@ DEMO_SCRIPT = (
     "forecast SKU 85123A for 12 weeks",
     "same for 26 weeks",
     "export that as csv",
+    "what should the search box suggest after 'wa'?",
+    "find wooden toy trains under £20",
 )
 
 
