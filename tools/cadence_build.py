@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import math
 import os
 import time
 from collections import Counter
