@@ -64,15 +64,15 @@ class SlackFrontDoor:
         self.app, self.limits, self.path = app, limits, path
         self.verifier = SignatureVerifier(signing_secret)
         self.limiter = anyio.CapacityLimiter(limits.threads)
-        self.body_bytes_read = 0  # every body byte taken from the server, for the abuse benchmark's accounting
+        self.body_bytes_read = 0  # every body byte taken from the server (the abuse benchmark reports it)
 
     async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return
         try:
             status, headers, body = await self.handle(scope, receive)
-        except Refusal as refusal:
-            status, headers, body = refusal.status, {"content-type": "text/plain; charset=utf-8"}, refusal.message.encode()
+        except Refusal as refusal:  # and close: uvicorn would otherwise go on reading (and discarding) an unread body
+            status, headers, body = refusal.status, {"content-type": "text/plain; charset=utf-8", "connection": "close"}, refusal.message.encode()
         raw_headers = [(k.encode(), v.encode()) for k, v in headers.items() if k.lower() != "content-length"]
         await send({"type": "http.response.start", "status": status, "headers": [*raw_headers, (b"content-length", str(len(body)).encode())]})
         await send({"type": "http.response.body", "body": body})

@@ -93,7 +93,7 @@ def test_a_huge_body_is_refused_after_reading_at_most_the_limit(door: tuple[str,
     headers = {"Transfer-Encoding": "chunked", **({"X-Slack-Request-Timestamp": str(int(time.time())), "X-Slack-Signature": "v0=forged"} if signed else {})}
     head = request(headers=headers).replace(b"Content-Length: 0\r\n", b"")
     assert exchange(base, head, chunks) == (413 if signed else 401)
-    assert front.body_bytes_read <= LIMITS.max_body + len(chunk)
+    assert front.body_bytes_read <= LIMITS.max_body + 256 * 1024  # stops at the first socket read past the limit
 
 
 def test_a_half_sent_body_gets_408(door: tuple[str, SlackFrontDoor]) -> None:
