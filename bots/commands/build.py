@@ -41,7 +41,7 @@ class StepBars:
                 self._close()
                 self._step = step
                 self._bar = tqdm(total=100, desc=step.name, unit="%", delay=SHOW_AFTER_S, file=sys.stderr, dynamic_ncols=True,
-                                 bar_format="{desc}: {percentage:3.0f}%|{bar}| [{elapsed}<{remaining}] {postfix}")
+                                 bar_format="{desc}: {percentage:3.0f}%|{bar}| [{elapsed}<{remaining}]{postfix}")
             assert self._bar is not None
             self._bar.update(max(0.0, round(100 * fraction, 1) - self._bar.n))
             self._bar.set_postfix_str(message, refresh=False)
