@@ -57,9 +57,13 @@ def format_value(value: Any) -> str:
 
 
 def key_figures(data: Any) -> list[Figure]:
-    """The scalar measurements of a tool's `data`: numbers and short labels, in the tool's order."""
+    """The scalar measurements of a tool's `data`: numbers and short labels, in the tool's order; for
+    a launch readout, its page-1 key numbers with their ranges (the same ones as its PDF)."""
     if not isinstance(data, dict):
         return []
+    readout = data.get("readout")
+    if isinstance(readout, dict) and readout.get("key_numbers"):
+        return [Figure(label=k["label"], value=k["value"] + (f" ({k['range']})" if k.get("range") else "")) for k in readout["key_numbers"]][:MAX_FIGURES]
     figures = []
     for key, value in data.items():
         if key in NOT_FIGURES or value is None or isinstance(value, (dict, list)):

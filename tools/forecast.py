@@ -21,7 +21,7 @@ import pandas as pd
 from pydantic import BaseModel, Field, model_validator
 
 from engines.forecast import new_product
-from engines.forecast.history import Frequency, Series, Shaped, last_complete_period, to_periods
+from engines.forecast.history import Frequency, Series, Shaped, period_start, to_periods
 from engines.forecast.peaks import simulate_peaks
 from engines.forecast.selection import MIN_HISTORY, EngineConfig, TooLittleHistory, forecast
 from memory import sales
@@ -51,6 +51,8 @@ class ForecastDemandInput(BaseModel):
     frequency: Literal["D", "W", "M"] = "W"
     country: str | None = Field(default=None, max_length=80)
     hype: float | None = Field(default=None, ge=0, le=100, description="Hype score 0–100 tilting a new product's launch curve (50 = neutral).")
+    launch: date | None = Field(default=None, description="A new product's launch date: its forecast starts in that period (default: the current one). "
+                                                           "Products with sales history are forecast on from their last sale.")
 
     @model_validator(mode="after")
     def _something_to_forecast(self) -> "ForecastDemandInput":
@@ -251,6 +253,7 @@ def forecast_demand(inp: ForecastDemandInput, ctx: ToolContext) -> ForecastDeman
             raise ToolError("invalid_argument", f"Cannot forecast {target}: {exc}.", tool=TOOL) from None
     if result is not None:
         yhat, lower, upper, ds = result.yhat, result.lower, result.upper, result.ds
+        notes.insert(0, f"From sales up to {sales.span(ctx.settings).last_day:%d %b %Y}, the latest stored, so the forecast starts there.")
         model, weights, backtest, intermittent, analog_info, bass_info = result.model, result.weights, result.backtest_mase, result.intermittent, [], None
         if intermittent:
             notes.append("Demand is intermittent (many periods without sales): the forecast is an average rate.")
@@ -263,8 +266,8 @@ def forecast_demand(inp: ForecastDemandInput, ctx: ToolContext) -> ForecastDeman
         except ValueError as exc:
             raise ToolError("invalid_argument", f"Cannot build a launch curve: {exc}.", tool=TOOL) from None
         yhat, lower, upper = launch.yhat, launch.lower, launch.upper
-        last = last_complete_period(pd.Timestamp(sales.span(ctx.settings).last_day), freq)
-        ds = Series(np.zeros(1), pd.DatetimeIndex([last]), freq).future_dates(h)
+        ds = launch_periods(inp.launch or date.today(), freq, h)
+        notes.append(f"Dated from the launch ({ds[0]:%d %b %Y}): the analog products' launch curves (sold {_data_period(ctx)}) are shifted to it.")
         model, weights, backtest, intermittent = "analog launch curves + Bass diffusion", launch.weights, None, False
         analog_info = [AnalogInfo(stock_code=a.name, description=d, similarity=round(a.similarity, 3), weight=round(launch.weights.get(a.name, 0.0), 3)) for a, d in found]
         bass_info = {"p": launch.bass.p, "q": launch.bass.q, "m": launch.bass.m} if launch.bass else None
@@ -279,6 +282,21 @@ def forecast_demand(inp: ForecastDemandInput, ctx: ToolContext) -> ForecastDeman
     where = f" in {inp.country}" if inp.country else ""
     chart = _chart(ctx, inp.model_dump_json(), f"{target[:60]}{where} — {h} {word}s", history, points, level, peak)
     return ForecastDemandOutput(summary=_summary(data, word), data=data, charts=[chart], source=_source(data))
+
+
+def launch_periods(launch: date, freq: Frequency, h: int) -> pd.DatetimeIndex:
+    """A new product's h forecast periods, the first being the first period that starts on or after
+    its launch: analog curves count periods since each analog's own first sale, so period k of the
+    forecast is k − 1 periods after the launch, whatever year the analogs sold in."""
+    start = period_start(pd.DatetimeIndex([pd.Timestamp(launch)]), freq)[0]
+    series = Series(np.zeros(1), pd.DatetimeIndex([start]), freq)
+    return series.future_dates(h) if start < pd.Timestamp(launch) else series.future_dates(h - 1).insert(0, start)
+
+
+def _data_period(ctx: ToolContext) -> str:
+    """The sales data's own period, as a reader says it: "Dec 2010–Dec 2011"."""
+    span = sales.span(ctx.settings)
+    return f"{span.first_day:%b %Y}–{span.last_day:%b %Y}"
 
 
 def counted(count: int, word: str) -> str:

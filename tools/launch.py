@@ -14,8 +14,8 @@ from pydantic import BaseModel, Field
 
 from engines.persona.population import AGE_BAND_LABELS, AGE_BANDS
 from tools.base import ToolContext, ToolError, ToolOutput
-from tools.forecast import counted
-from tools.launch_engines import Call, Fallback, Figure, Outcome, Section, charts_of, first_of_month, run_calls
+from tools.launch_engines import Call, Fallback, Figure, Outcome, Section, first_of_month, run_calls
+from tools.launch_readout import Readout, build_readout
 from tools.launch_search import LogCompletionsData, LogCompletionsInput, SearchDemandData, SearchDemandInput, log_completions, search_demand
 from tools.launch_plan import Recommendation, SegmentRank, forecast_rec, mean_lift, grid_recs, risk_recs, search_rec, segments_rec
 from tools.registry import register
@@ -57,6 +57,7 @@ class AnalyzeLaunchData(BaseModel):
     plan: list[Recommendation]
     segments: list[SegmentRank]
     missing: list[Missing]
+    readout: Readout = Field(description="The document: verdict, key numbers, actions, main risk, one section per engine, what could not be answered.")
 
 
 class AnalyzeLaunchOutput(ToolOutput):
@@ -73,6 +74,13 @@ def _hype_arg(lookup: Any) -> float | None:
     return None if out is None or out.data.score is None else float(out.data.score)
 
 
+def audience_bands(a: Audience) -> list[tuple[str, dict[str, int]]]:
+    """The persona age bands the audience's ages reach (all of them when it names none): comparing a
+    band outside the asked audience answers a question nobody asked."""
+    lo, hi = a.age_min or 0, a.age_max or 200
+    return [(label, {"age_min": b0, "age_max": b1}) for label, (b0, b1) in zip(AGE_BAND_LABELS, AGE_BANDS) if b0 <= hi and b1 >= lo]
+
+
 def plan_calls(inp: AnalyzeLaunchInput, today: date) -> list[Call]:
     """One call per engine role. Forecast waits (within the budget) for the product's hype, which
     tilts the new-product launch curve; every other call is independent."""
@@ -82,7 +90,6 @@ def plan_calls(inp: AnalyzeLaunchInput, today: date) -> list[Call]:
     text = " ".join(filter(None, [inp.product, inp.description, " ".join(inp.tags)]))
     a = inp.audience
     everyone = {"gender": a.gender} if a.gender else {}
-    bands = [{"age_min": lo, "age_max": hi, **everyone} for lo, hi in AGE_BANDS]
     grid = {"prices": [round(price * k, 2) for k in PRICE_STEPS], "regions": regions, "starts": [first_of_month(today, 1), first_of_month(today, 4)], "channels": CHANNELS}
     floor = {} if inp.tags else {"match_floor": NAME_READ_FLOOR}
     words = list(dict.fromkeys(w.lower() for w in [*inp.product.split(), *inp.tags]))
@@ -90,7 +97,7 @@ def plan_calls(inp: AnalyzeLaunchInput, today: date) -> list[Call]:
     calls = [
         Call("affinity", "affinity", "audience_affinity", lambda _: {"audience": a.model_dump(exclude_none=True), "seeds": tags, "take": 10, **floor}),
         Call("hype", "hype", "hype_score", lambda _: {"subject": inp.product, "window_days": 30}),
-        Call("forecast", "forecast", "forecast_demand", lambda look: {"description": text, "horizon": inp.horizon, "hype": _hype_arg(look)}),
+        Call("forecast", "forecast", "forecast_demand", lambda look: {"description": text, "horizon": inp.horizon, "hype": _hype_arg(look), "launch": grid["starts"][0]}),
         Call("persona", "persona", "simulate_launch", lambda _: {"product": inp.product, "description": inp.description, "grid": grid, "weeks": min(inp.horizon, 52),
                                                                   "seeds": 3, "reference_price": price, "category": tags[0]}),
         Call("search", "cadence", "search_products", lambda _: {"query": text[:500], "k": 10},
@@ -99,7 +106,8 @@ def plan_calls(inp: AnalyzeLaunchInput, today: date) -> list[Call]:
              Fallback("log_completions", LogCompletionsInput, log_completions, lambda _: {"prefix": prefix, "k": 10})),
     ]
     # one comparison per age band against everyone: a band no survey covers is missing on its own
-    calls += [Call(f"segment:age {label}", "affinity", "compare_audiences", lambda _, b=b: {"items": tags, "audiences": [b, everyone], **floor}) for label, b in zip(AGE_BAND_LABELS, bands)]
+    calls += [Call(f"segment:age {label}", "affinity", "compare_audiences", lambda _, b=b: {"items": tags, "audiences": [{**b, **everyone}, everyone], **floor})
+              for label, b in audience_bands(a)]
     calls += [Call(f"comparable:{t}", "hype", "hype_score", lambda _, t=t: {"subject": t, "window_days": 30}) for t in tags[:COMPARABLES] if t.lower() != inp.product.lower()]
     return calls
 
@@ -130,35 +138,26 @@ def key_figures(key: str, out: ToolOutput) -> dict[str, Figure]:
 
 
 def _plan(inp: AnalyzeLaunchInput, o: dict[str, Outcome]) -> tuple[list[Recommendation], list[SegmentRank]]:
-    seg, ranked = segments_rec(o["persona"], {k.removeprefix("segment:"): v for k, v in o.items() if k.startswith("segment:")})
+    within = {f"age {label}" for label, _ in audience_bands(inp.audience)}
+    seg, ranked = segments_rec(o["persona"], {k.removeprefix("segment:"): v for k, v in o.items() if k.startswith("segment:")}, within)
     recs = [seg, *grid_recs(o["persona"]), forecast_rec(o["forecast"]), search_rec(_tags(inp), o["search"], o["suggest"]),
             *risk_recs([v for k, v in o.items() if k == "hype" or k.startswith("comparable:")])]
     return [r for r in recs if r is not None], ranked
 
 
-def _first_sentence(text: str) -> str:
-    """Enough of a reason for the summary; the full text stays in `data.missing`."""
-    head = text.split(". ")[0].rstrip(".")
-    return head if len(head) <= 140 else head[:139] + "…"
-
-
-def _summary(inp: AnalyzeLaunchInput, o: dict[str, Outcome], plan: list[Recommendation], missing: list[Missing]) -> str:
-    engines = list(dict.fromkeys(v.section.engine for v in o.values()))
-    answering = {v.section.engine for v in o.values() if v.output is not None}
-    calls = f"{len(o) - len(missing)} of {len(o)} engine calls answered" + (f"; {len(missing)} had no data or failed, listed under Missing" if missing else "")
-    lines = [f"Launch readout for {inp.product}: {len(answering)} of {len(engines)} engines answered ({calls})."]
-    if o["persona"].output is not None:
-        f = o["persona"].section.figures
-        lines.append(f"Simulation: best scenario {f['best']} — {f['best_units']:,.0f} buyers, ${f['best_revenue']:,.0f}.")
-    if o["forecast"].output is not None:
-        f = o["forecast"].section.figures
-        lines.append(f"Forecast: ~{f['total_units']:,.0f} units over {counted(inp.horizon, 'week')}, peak {counted(f['time_to_peak_weeks'], 'week')} in.")
+def _summary(inp: AnalyzeLaunchInput, o: dict[str, Outcome], r: Readout) -> str:
+    """The chat answer: the readout's first page in words (verdict, key numbers, actions, risk), how
+    the name was read, and what could not be answered — each once."""
+    numbers = "; ".join(f"{k.label.lower()} {k.value}" + (f" ({k.range})" if k.range else "") for k in r.key_numbers)
+    lines = [r.verdict_text, f"Key numbers: {numbers}.", "Actions: " + " ".join(f"{i + 1}) {a}" for i, a in enumerate(r.actions)), f"Main risk: {r.main_risk}"]
     read_as = o["affinity"].section.figures.get("read_as") if o["affinity"].output is not None else None
     if read_as:
         lines.append(f"Affinity read the product's {'tags' if inp.tags else 'name'} as {read_as}.")
-    lines += [r.text for r in plan]
-    if missing:
-        lines.append("Missing: " + "; ".join(f"{m.tool} ({_first_sentence(m.reason)})" for m in missing) + ".")
+    engines = list(dict.fromkeys(v.section.engine for v in o.values()))
+    answering = {v.section.engine for v in o.values() if v.output is not None}
+    lines.append(f"{len(answering)} of {len(engines)} engines answered ({sum(v.output is not None for v in o.values())} of {len(o)} calls).")
+    if r.gaps:
+        lines.append("Not answered: " + " ".join(f"{g.engine} — {g.what}" for g in r.gaps))
     return " ".join(lines)
 
 
@@ -177,8 +176,10 @@ def analyze_launch(inp: AnalyzeLaunchInput, ctx: ToolContext) -> AnalyzeLaunchOu
     if len(missing) == len(outcomes):
         raise ToolError("not_available", "No engine could answer for this launch: " + "; ".join(f"{m.tool}: {m.reason}" for m in missing))
     plan, ranked = _plan(inp, outcomes)
+    readout = build_readout(inp.product, inp.price, outcomes, plan, ranked, ctx.charts_dir)
     ctx.report(1.0, "readout ready")
-    data = AnalyzeLaunchData(product=inp.product, sections=[o.section for o in outcomes.values()], plan=plan, segments=ranked, missing=missing)
+    data = AnalyzeLaunchData(product=inp.product, sections=[o.section for o in outcomes.values()], plan=plan, segments=ranked, missing=missing, readout=readout)
     sources = "; ".join(f"{o.section.tool} → {o.section.result_id or 'not stored'}" for o in outcomes.values() if o.output is not None)
-    return AnalyzeLaunchOutput(summary=_summary(inp, outcomes, plan, missing), data=data, charts=charts_of(outcomes),
+    charts = [c for c in [readout.hero, *(s.chart for s in readout.sections)] if c is not None]
+    return AnalyzeLaunchOutput(summary=_summary(inp, outcomes, readout), data=data, charts=charts,
                                source=f"caeser launch composer over stored sub-results ({sources}); plan from templates")

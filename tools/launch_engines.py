@@ -20,7 +20,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, ValidationError
 
 from memory.results import new_result_id, save_result
-from tools.base import Chart, ToolContext, ToolError, ToolOutput
+from tools.base import ToolContext, ToolError, ToolOutput
 from tools.registry import describe_validation_error, run_tool, validate_input
 
 log = logging.getLogger(__name__)
@@ -180,11 +180,6 @@ def _outcome(call: Call, future: Future[ToolOutput], args_used: dict[str, dict[s
     except Exception as exc:  # noqa: BLE001 - run_tool raises only ToolError; this guards the argument builders
         return Outcome(section(status="missing", reason=f"{type(exc).__name__} while preparing the call"), None)
     return Outcome(section(status="ok", result_id=out.result_id, source=out.source, summary=out.summary), out)
-
-
-def charts_of(outcomes: dict[str, Outcome]) -> list[Chart]:
-    """The sub-results' charts, reused as they are (no chart is drawn twice)."""
-    return [c for o in outcomes.values() if o.output is not None for c in o.output.charts]
 
 
 def first_of_month(today: date, months_ahead: int) -> date:

@@ -61,12 +61,12 @@ def mean_lift(data: Any) -> float | None:
     return round(sum(values) / len(values), 4) if values else None
 
 
-def segments_rec(persona: Outcome, segments: dict[str, Outcome]) -> tuple[Recommendation | None, list[SegmentRank]]:
+def segments_rec(persona: Outcome, segments: dict[str, Outcome], within: set[str] | None = None) -> tuple[Recommendation | None, list[SegmentRank]]:
     """Persona segments (age bands) ranked by affinity × adoption; `segments` maps a band label
-    ("age 18–24") to its compare_audiences outcome."""
+    ("age 18–24") to its compare_audiences outcome; `within` keeps only the bands of the asked audience."""
     if persona.output is None:
         return None, []
-    adoption = {s.segment: s.adoption for s in persona.output.data.segments if s.segment.startswith("age ")}
+    adoption = {s.segment: s.adoption for s in persona.output.data.segments if s.segment.startswith("age ") and (within is None or s.segment in within)}
     lifts = {k: v for k, o in segments.items() if o.output is not None and (v := mean_lift(o.output.data)) is not None}
     ranked = rank_segments(lifts, adoption)
     top = ranked[:2]
@@ -119,7 +119,7 @@ def forecast_rec(forecast: Outcome) -> Recommendation | None:
     d = forecast.output.data
     p = d.peak
     text = (f"Timing: analog launches put demand at about {d.total:,.0f} units over {counted(d.horizon, 'week')}, peaking {counted(p.time_to_peak, 'week')} "
-            f"after launch (window {peak_window(p)} in the analogs' calendar): have stock and spend ready for that window.")
+            f"after launch (window {peak_window(p)} {p.peak_period:%Y}): have stock and spend ready for that window.")
     sec = forecast.section
     return Recommendation(topic="timing", text=text, evidence=[ev(sec, "total_units", d.total), ev(sec, "time_to_peak_weeks", p.time_to_peak),
                                                              ev(sec, "peak_period", p.peak_period.isoformat())])

@@ -23,6 +23,14 @@ def test_key_figures_are_the_scalar_measurements(tmp_path: Path) -> None:
     assert rendered.followups[0].request == "what's the hype on Stanley over the last 30 days?"
 
 
+def test_a_launch_readout_shows_its_page_one_numbers_in_slack_and_discord() -> None:
+    readout = {"verdict": "go with changes", "key_numbers": [{"label": "Expected buyers", "value": "1,337", "range": "1,294–1,376", "basis": "best scenario"},
+                                                            {"label": "Best price", "value": "$96", "range": None, "basis": "21% more revenue than $120"}]}
+    payload = {"summary": "Go with changes.", "data": {"product": "Cyberpunk Sneakers", "readout": readout, "sections": []}, "result_id": "r2", "source": "launch"}
+    rendered = render(AgentReply(text="Go with changes.", tool_calls=[ToolCallRecord(tool="analyze_launch", args={"product": "Cyberpunk Sneakers"}, ok=True)], data=[payload]))
+    assert [(f.label, f.value) for f in rendered.figures] == [("Expected buyers", "1,337 (1,294–1,376)"), ("Best price", "$96")]
+
+
 def test_a_reply_whose_tools_all_failed_is_an_error() -> None:
     rendered = render(reply(False, text="⚠️ no posts"))
     assert rendered.error == "⚠️ no posts" and rendered.figures == [] and rendered.result_id is None

@@ -118,6 +118,25 @@ def test_new_product_from_description_with_hype(rctx, small_analog_index):
     assert hot.total > calm.total
 
 
+def test_a_new_product_is_dated_from_its_launch_not_the_analogs_years(rctx, small_analog_index):
+    from datetime import date
+
+    out = run_tool("forecast_demand", {"description": "red retrospot jumbo storage bag", "horizon": 6, "launch": "2027-04-01"}, rctx)
+    periods = [p.period for p in out.data.points]
+    assert periods[0] >= date(2027, 4, 1) and periods[0] < date(2027, 4, 8) and all(p.year == 2027 for p in periods)
+    assert out.data.peak.peak_period.year == 2027 and "2027" in out.summary and any("shifted to it" in n for n in out.data.notes)
+
+
+def test_launch_periods_start_on_or_after_the_launch() -> None:
+    from datetime import date
+
+    from tools.forecast import launch_periods
+
+    weekly = launch_periods(date(2027, 1, 1), "W", 3)  # a Friday: the first week starts the Monday after
+    assert [d.date() for d in weekly] == [date(2027, 1, 4), date(2027, 1, 11), date(2027, 1, 18)]
+    assert [d.date() for d in launch_periods(date(2027, 4, 1), "M", 2)] == [date(2027, 4, 1), date(2027, 5, 1)]
+
+
 def test_counts_and_one_period_peak_windows_read_naturally() -> None:
     from datetime import date
 
