@@ -86,8 +86,10 @@ def build_readout(product: str, asked_price: float | None, o: dict[str, Outcome]
     risks = [r.text for r in plan if r.topic == "risks"]
     verdict, why = _verdict(persona, best, asked_price, risks)
     sections = [s for s in (_simulation(o, persona, best), _audience(o, ranked, charts, product), _forecast(o), _hype(o), _search(o)) if s is not None]
-    return Readout(verdict=verdict, verdict_text=why, key_numbers=_key_numbers(o, persona, best, asked_price, ranked), actions=_actions(persona, best, ranked, o)[:3],
-                   main_risk=_main_risk(product, o, risks, best), hero=_hero(product, persona, best, asked_price, charts), sections=sections, gaps=gaps(o))
+    missing = gaps(o)
+    actions = _actions(persona, best, ranked, o) or list(dict.fromkeys(g.fix for g in missing if g.fix))  # nothing to act on yet: what would complete the readout
+    return Readout(verdict=verdict, verdict_text=why, key_numbers=_key_numbers(o, persona, best, asked_price, ranked), actions=actions[:3],
+                   main_risk=_main_risk(product, o, risks, best), hero=_hero(product, persona, best, asked_price, charts), sections=sections, gaps=missing)
 
 
 # --- page 1 ---------------------------------------------------------------------------------------
@@ -102,7 +104,7 @@ def _asked(persona: Any, asked_price: float | None) -> ScenarioRow | None:
 
 def _verdict(persona: Any, best: ScenarioRow | None, asked_price: float | None, risks: list[str]) -> tuple[Literal["go", "go with changes", "hold"], str]:
     if persona is None or best is None:
-        return "hold", "Hold: there is no demand estimate yet — the launch simulation did not answer (see what could not be answered)."
+        return "hold", "Hold: there is no demand estimate yet — the launch simulation did not answer (see what could not be answered; asking again usually completes it)."
     reach = f"about {count(best.units)} of {count(persona.population)} simulated buyers in {best.region} ({pct(best.adoption)}) buy in the best scenario"
     if best.adoption < HOLD_ADOPTION:
         return "hold", f"Hold: even the best scenario sells to only {pct(best.adoption)} of the simulated market ({count(best.units)} buyers) — too few to launch as planned."

@@ -53,6 +53,7 @@ def test_the_asked_price_being_best_is_go_and_a_tiny_market_is_hold(tmp_path: Pa
     assert tiny.verdict == "hold"
     none = build_readout("X", 120.0, _outcomes(None), [], [], tmp_path)
     assert none.verdict == "hold" and none.hero is None and "no demand estimate" in none.verdict_text
+    assert none.actions and set(none.actions) <= {g.fix for g in none.gaps}  # nothing to act on yet: what would complete the readout
 
 
 def test_a_risk_found_in_the_posts_changes_go_into_go_with_changes(tmp_path: Path) -> None:
