@@ -364,11 +364,14 @@ def gaps(o: dict[str, Outcome]) -> list[Gap]:
     for key, v in o.items():
         if v.output is None:
             reason = _first_sentence(v.section.reason or "no answer")
-            grouped.setdefault((v.section.engine, _generic(reason)), []).append(_what(key, v))
+            if "time budget" in reason:  # one line for every engine that ran out of time: the same cause, the same fix
+                grouped.setdefault(("late", reason.split(";")[0]), []).append(_what(key, v))
+            else:
+                grouped.setdefault((v.section.engine, _generic(reason)), []).append(_what(key, v))
     out = []
     for (engine, reason), whats in grouped.items():
-        fix = TIMEOUT_FIX if "time budget" in reason else FIXES.get(engine, "")
-        out.append(Gap(engine=ENGINE_NAMES.get(engine, engine), what=f"{', '.join(whats)}: {reason}.", fix=fix))
+        fix = TIMEOUT_FIX if engine == "late" else FIXES.get(engine, "")
+        out.append(Gap(engine="Not in time" if engine == "late" else ENGINE_NAMES.get(engine, engine), what=f"{', '.join(whats)}: {reason}.", fix=fix))
     return out
 
 

@@ -166,8 +166,9 @@ def _page_one(r: dict[str, Any], product: str, args: dict[str, Any], st: dict[st
         t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEABOVE", (0, 0), (-1, -1), 0.8, INK), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                ("RIGHTPADDING", (0, 0), (-1, -1), 10), ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 8)]))
         story += [t, Spacer(1, 4)]
-    story.append(Paragraph("Top actions", st["h3"]))
-    story += [Paragraph(f"{i + 1}. {_esc(a)}", st["body"]) for i, a in enumerate(r["actions"])]
+    if r["actions"]:
+        story.append(Paragraph("Top actions", st["h3"]))
+        story += [Paragraph(f"{i + 1}. {_esc(a)}", st["body"]) for i, a in enumerate(r["actions"])]
     story += [Paragraph(f"<b>Main risk.</b> {_esc(r['main_risk'])}", st["body"]), Spacer(1, 4)]
     story += _figure(r.get("hero"), "Simulated revenue of each what-if scenario (bars) with its 5–95% range across seeds (whiskers); blue is the recommended one, "
                                     "orange those at the asked price.", st, width, frame_h * 0.42)

@@ -84,3 +84,11 @@ def test_alike_reasons_are_one_gap_with_what_would_fix_it() -> None:
     assert ages.what.startswith("age 35–44, age 45–54, age 55–64: No survey") and ages.fix
     hype = next(g for g in found if g.engine == "Hype")
     assert "comparable “Cyberpunk”" in hype.what and "caeser posts import" in hype.fix
+
+
+def test_engines_out_of_time_are_one_gap() -> None:
+    late = "no answer within the 12 s time budget; it goes on in the background, so asking again shortly includes it"
+    o = {k: _missing(k, e, late) for k, e in (("forecast", "forecast"), ("persona", "persona"), ("search", "cadence"))}
+    (gap,) = gaps(o)
+    assert gap.engine == "Not in time" and gap.what == "the demand forecast, the launch simulation, catalog search: no answer within the 12 s time budget."
+    assert "Ask again shortly" in gap.fix
