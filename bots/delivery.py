@@ -5,8 +5,13 @@ Every alert carries `alert_key`, sent so that a re-send after an unknown outcome
   before a re-send (attempt > 1) `conversations.history` is searched for that metadata, and a
   found message counts as delivered. (Use a channel id, e.g. `slack:C0123`: history needs one.)
 - Discord `POST /channels/{id}/messages` with `nonce` (the key's first 25 characters) and
-  `enforce_nonce: true`: Discord returns the earlier message instead of posting twice.
-- Webhooks: JSON body, `Idempotency-Key` header, only to destinations `tools.webhooks` allows
+  `enforce_nonce: true`: Discord returns the earlier message instead of posting twice (for a few
+  minutes); before a re-send the channel's last 50 messages are searched for the key, which the
+  embed footer carries, and a found message counts as delivered.
+- Webhooks: JSON body (`text`, `alert_id`, `subject`, `score`, and `card`: what the chat alerts
+  show), `Idempotency-Key` header = `alert_id`. A re-send after a crash or a timeout carries the
+  same key; a receiver must keep the keys it has accepted (a day is plenty) and answer 2xx without
+  acting again on a key it has seen — docs/hype.md says so to receiver authors. Webhooks go only to destinations `tools.webhooks` allows
   (checked again here, connecting to the checked address); the receiver's body is never kept,
   since it would reach users through `list_watches`.
 Outcomes: 2xx → delivered; 429 → retry after `Retry-After`; 5xx, 408, connection errors and an
@@ -21,7 +26,8 @@ from typing import Literal
 import httpx
 from pydantic import BaseModel
 
-from bots.discord.embeds import alert_embed
+from bots.alert_card import alert_card
+from bots.discord.embeds import alert_embed, details_button, footer_key
 from bots.slack.blocks import alert_blocks, escape
 from engines.hype.watch import parse_channel
 from memory.settings import Settings
@@ -87,7 +93,7 @@ class Sender:
         headers = {"Authorization": f"Bearer {token.get_secret_value()}"}
         if alert.attempts > 1 and self._slack_already_posted(alert, channel, headers):
             return Outcome(status="delivered")
-        body = {"channel": channel, "text": escape(alert.text), "blocks": alert_blocks(alert.subject, alert.score, alert.text),
+        body = {"channel": channel, "text": escape(alert.text), "blocks": alert_blocks(alert_card(self.settings, alert)),
                 "metadata": {"event_type": EVENT_TYPE, "event_payload": {"alert_id": alert.alert_key}}}
         response = self.client.post(f"{self.slack_url}/chat.postMessage", json=body, headers=headers)
         outcome = _classify(response, "Slack")
@@ -110,9 +116,22 @@ class Sender:
         token = self.settings.discord_bot_token
         if token is None:
             return Outcome(status="failed", error="DISCORD_BOT_TOKEN is not set")
-        body = {"content": alert.text[:2000], "embeds": [alert_embed(alert.subject, alert.score, alert.text).to_dict()], "nonce": alert.alert_key[:25], "enforce_nonce": True}
-        response = self.client.post(f"{self.discord_url}/channels/{channel_id}/messages", json=body, headers={"Authorization": f"Bot {token.get_secret_value()}"})
+        headers = {"Authorization": f"Bot {token.get_secret_value()}"}
+        if alert.attempts > 1 and self._discord_already_posted(alert, channel_id, headers):
+            return Outcome(status="delivered")
+        card = alert_card(self.settings, alert)
+        body = {"content": card.title[:2000], "embeds": [alert_embed(card, alert.alert_key).to_dict()], "components": [details_button(card)],
+                "nonce": alert.alert_key[:25], "enforce_nonce": True}
+        response = self.client.post(f"{self.discord_url}/channels/{channel_id}/messages", json=body, headers=headers)
         return _classify(response, "Discord")
+
+    def _discord_already_posted(self, alert: HypeAlert, channel_id: str, headers: dict[str, str]) -> bool:
+        """Whether one of the channel's last 50 messages is this alert (its key in an embed footer):
+        Discord honours `enforce_nonce` only for a few minutes, a back-off can outlast that."""
+        response = self.client.get(f"{self.discord_url}/channels/{channel_id}/messages", params={"limit": 50}, headers=headers)
+        messages = response.json() if response.status_code == 200 else []
+        mark = footer_key(alert.alert_key)
+        return isinstance(messages, list) and any(mark in ((embed.get("footer") or {}).get("text") or "") for m in messages if isinstance(m, dict) for embed in m.get("embeds") or [])
 
     def _webhook(self, alert: HypeAlert, target: str) -> Outcome:
         try:
@@ -122,6 +141,6 @@ class Sender:
         except WebhookRefused as exc:
             return Outcome(status="failed", error=f"webhook refused: {exc}")
         url, headers, extensions = pinned_url(destination)
-        body = {"text": alert.text, "alert_id": alert.alert_key, "subject": alert.subject, "score": alert.score}
+        body = {"text": alert.text, "alert_id": alert.alert_key, "subject": alert.subject, "score": alert.score, "card": alert_card(self.settings, alert).model_dump(mode="json")}
         response = self.client.post(url, json=body, headers={**headers, "Idempotency-Key": alert.alert_key}, extensions=extensions, follow_redirects=False)
         return _classify(response, f"webhook {destination.label}", show_body=False)

@@ -64,9 +64,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-train", type=int, default=200_000, help="cap on distinct training queries for the LM (most recent kept)")
     parser.add_argument("--beam", type=int, default=8)
     parser.add_argument("--limit", type=int, help="score only the first N test prefixes")
+    parser.add_argument("--index", action="store_true", help="score the shipped index's parts instead (popularity, + catalog queries, + neural generator) on held-out shipped queries (evals/autosuggest_index.py)")
+    parser.add_argument("--no-neural", action="store_true", help="with --index: skip retraining the neural generator")
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.index:
+        from evals.autosuggest_index import run as run_index
+
+        return run_index(args)
     torch.manual_seed(args.seed)
     torch.set_num_threads(1)  # deterministic and, on a shared 2-core box, faster than oversubscribing
     path = args.file or get_settings().data_dir / "queries" / "aol_100k.txt.gz"

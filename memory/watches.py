@@ -9,21 +9,27 @@ Exactly-once rests on three things here:
    Postgres) and sets `lease_owner`/`lease_until` only where the row is still claimable, so each
    row has one owner at a time. A worker that dies loses its lease when it expires; the next claim
    counts another attempt and re-sends with the same idempotency key.
-3. Marking delivered or failed is conditional on still owning the lease.
+3. A worker claims one row at a time, renews its lease right before sending (and refuses to
+   send when it no longer holds it) and keeps renewing it while the receiver is slow, so a lease
+   never runs out under a send that is still going on.
+4. Marking delivered or failed is conditional on still owning the lease.
+What is left is a crash between the receiver accepting and the row being marked: the next worker
+re-sends under the same `alert_key`, which receivers use to drop the copy (`bots.delivery`).
 """
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from datetime import timedelta
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta, timezone
 
 from pydantic import BaseModel
-from sqlalchemy import and_, or_, update
+from sqlalchemy import and_, func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
-from engines.hype.watch import decide
+from engines.hype.watch import Reading, decide
 from memory.db import session_scope
+from memory.owner import Owner, visible_to
 from memory.settings import Settings
 from memory.tables import HypeAlert, HypeSnapshot, HypeWatch, utcnow
 
@@ -32,36 +38,39 @@ class WatchNotFound(LookupError):
     pass
 
 
-def get_watches(settings: Settings, subject: str | None = None) -> list[HypeWatch]:
+def get_watches(settings: Settings, owner: Owner, subject: str | None = None) -> list[HypeWatch]:
+    """`owner`'s watches (every tenant's in admin scope: the watcher evaluates them all)."""
     with session_scope(settings) as s:
-        query = select(HypeWatch).order_by(HypeWatch.id)
+        query = select(HypeWatch).where(visible_to(HypeWatch.owner, owner)).order_by(HypeWatch.id)
         if subject is not None:
             query = query.where(HypeWatch.subject == subject)
         return list(s.exec(query).all())
 
 
-def upsert_watch(settings: Settings, *, subject: str, display: str, channel: str, threshold: float | None, direction: str, window_days: int, create: bool) -> HypeWatch:
-    """Create (or, with create=False, update) the watch of (subject, channel). Changing the
-    threshold or direction re-arms it."""
+def upsert_watch(settings: Settings, *, owner: Owner, subject: str, display: str, channel: str, threshold: float | None, direction: str, window_days: int,
+                 create: bool, days_in_row: int = 1) -> HypeWatch:
+    """Create (or, with create=False, update) `owner`'s watch of (subject, channel). Changing the
+    threshold or direction re-arms it. The subject needs no posts yet: the watch waits for them."""
     with session_scope(settings) as s:
-        watch = s.exec(select(HypeWatch).where(HypeWatch.subject == subject, HypeWatch.channel == channel)).first()
+        watch = s.exec(select(HypeWatch).where(HypeWatch.owner == owner.key, HypeWatch.subject == subject, HypeWatch.channel == channel)).first()
         if watch is None and not create:
             raise WatchNotFound(f"no watch on {display} posting to {channel}")
         if watch is None:
-            watch = HypeWatch(subject=subject, display=display, channel=channel, threshold=threshold if threshold is not None else 0.0, direction=direction, window_days=window_days)
+            watch = HypeWatch(owner=owner.key, subject=subject, display=display, channel=channel, threshold=threshold if threshold is not None else 0.0, direction=direction, window_days=window_days,
+                              days_in_row=days_in_row)
         else:
             watch.threshold = threshold if threshold is not None else watch.threshold
-            watch.direction, watch.window_days, watch.armed, watch.updated_at = direction, window_days, True, utcnow()
+            watch.direction, watch.window_days, watch.days_in_row, watch.armed, watch.updated_at = direction, window_days, days_in_row, True, utcnow()
         s.add(watch)
         s.flush()
         s.refresh(watch)
         return watch
 
 
-def remove_watch(settings: Settings, subject: str, channel: str | None) -> list[HypeWatch]:
-    """Remove the subject's watches (only the one on `channel` when given); their alert history stays."""
+def remove_watch(settings: Settings, owner: Owner, subject: str, channel: str | None) -> list[HypeWatch]:
+    """Remove `owner`'s watches of the subject (only the one on `channel` when given); their alert history stays."""
     with session_scope(settings) as s:
-        query = select(HypeWatch).where(HypeWatch.subject == subject)
+        query = select(HypeWatch).where(HypeWatch.subject == subject, visible_to(HypeWatch.owner, owner))
         if channel is not None:
             query = query.where(HypeWatch.channel == channel)
         gone = list(s.exec(query).all())
@@ -81,9 +90,10 @@ class Evaluation(BaseModel):
     snapshot_id: int | None  # None when another evaluator got there first (nothing stored)
 
 
-def record_evaluation(settings: Settings, watch_id: int, snapshot: HypeSnapshot, text_for: Callable[[HypeWatch], str]) -> Evaluation:
-    """Store a snapshot for the watch and, when the score crosses, its alert — one transaction.
-    `text_for(watch)` renders the alert text from the locked, current watch."""
+def record_evaluation(settings: Settings, watch_id: int, snapshot: HypeSnapshot, readings: Sequence[Reading], text_for: Callable[[HypeWatch, float | None], str]) -> Evaluation:
+    """Store a snapshot for the watch and, when the score's interval crosses (for the watch's
+    `days_in_row` latest daily windows, `readings` newest first), its alert — one transaction.
+    `text_for(watch, previous score)` renders the alert text from the locked, current watch."""
     try:
         with session_scope(settings) as s:
             watch = s.exec(select(HypeWatch).where(HypeWatch.id == watch_id).with_for_update()).first()
@@ -91,13 +101,14 @@ def record_evaluation(settings: Settings, watch_id: int, snapshot: HypeSnapshot,
                 raise WatchNotFound(f"watch {watch_id} was removed")
             s.add(snapshot)
             s.flush()
-            decision = decide(snapshot.score, watch.threshold, watch.direction, watch.armed)
+            decision = decide(readings, watch.threshold, watch.direction, watch.armed, watch.days_in_row)
+            previous = watch.last_score
             watch.armed, watch.last_score, watch.updated_at = decision.armed, snapshot.score, utcnow()
             alert_id = None
             if decision.fire:
                 watch.crossings += 1
-                alert = HypeAlert(watch_id=watch.id, crossing=watch.crossings, alert_key=uuid.uuid4().hex, snapshot_id=snapshot.id, subject=watch.display,
-                                  channel=watch.channel, score=snapshot.score, text=text_for(watch))
+                alert = HypeAlert(owner=watch.owner, watch_id=watch.id, crossing=watch.crossings, alert_key=uuid.uuid4().hex, snapshot_id=snapshot.id, subject=watch.display,
+                                  channel=watch.channel, score=snapshot.score, text=text_for(watch, previous))
                 s.add(alert)
                 s.flush()
                 alert_id = alert.id
@@ -110,8 +121,11 @@ def record_evaluation(settings: Settings, watch_id: int, snapshot: HypeSnapshot,
 
 # --- the outbox -----------------------------------------------------------------------------------
 
-def claim_alerts(settings: Settings, owner: str, lease_s: float, limit: int = 10) -> list[HypeAlert]:
-    """Lease up to `limit` due alerts to `owner`; returns them with `attempts` already counted."""
+def claim_alerts(settings: Settings, owner: str, lease_s: float, limit: int = 1) -> list[HypeAlert]:
+    """Lease up to `limit` due alerts to `owner`; returns them with `attempts` already counted.
+    The watcher claims one at a time: the rows of a claimed batch would wait out their lease in
+    the queue while the earlier ones are sent to a slow receiver, and another worker would take
+    them over."""
     now = utcnow()
     claimable = and_(HypeAlert.status == "pending", HypeAlert.next_attempt_at <= now, or_(HypeAlert.lease_until.is_(None), HypeAlert.lease_until < now))
     with session_scope(settings) as s:
@@ -122,6 +136,25 @@ def claim_alerts(settings: Settings, owner: str, lease_s: float, limit: int = 10
                   .values(lease_owner=owner, lease_until=now + timedelta(seconds=lease_s), attempts=HypeAlert.attempts + 1))
     with session_scope(settings) as s:
         return list(s.exec(select(HypeAlert).where(HypeAlert.id.in_(ids), HypeAlert.lease_owner == owner, HypeAlert.status == "pending").order_by(HypeAlert.id)).all())
+
+
+def renew_lease(settings: Settings, alert_id: int, owner: str, lease_s: float) -> bool:
+    """Extend `owner`'s lease by `lease_s` from now, only while it still holds it (not expired, not
+    taken over, not finished). Called right before a send and every lease/3 while one is under way;
+    False means: do not send (another worker may own the row now)."""
+    now = utcnow()
+    with session_scope(settings) as s:
+        result = s.execute(update(HypeAlert).where(HypeAlert.id == alert_id, HypeAlert.lease_owner == owner, HypeAlert.status == "pending", HypeAlert.lease_until > now)
+                           .values(lease_until=now + timedelta(seconds=lease_s)))
+        return result.rowcount == 1
+
+
+def next_due(settings: Settings) -> datetime | None:
+    """When the earliest pending alert may next be tried (retries wake the watcher on their own
+    clock, not the evaluation interval's); None when nothing is pending."""
+    with session_scope(settings) as s:
+        due = s.exec(select(func.min(HypeAlert.next_attempt_at)).where(HypeAlert.status == "pending")).one()
+    return None if due is None else (due if due.tzinfo else due.replace(tzinfo=timezone.utc))
 
 
 def _finish(settings: Settings, alert_id: int, owner: str, **values: object) -> bool:

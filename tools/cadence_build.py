@@ -247,31 +247,38 @@ def _trained_lm(settings: Settings, name: str, texts: list[str], categories: lis
     return model
 
 
-def run_generator(settings: Settings, cfg: GeneratorConfig, report: Report) -> str:
-    """Step "cadence-generator" (module docstring). Needs the "cadence" step's catalog and index."""
+def neural_queries(settings: Settings, retail: list[str], web: list[str], phrases: list[str], labels: list[int], cfg: GeneratorConfig,
+                   report: Report, prefix: str = "") -> dict[str, tuple[float, int]]:
+    """Train (or reuse) the two LMs on these queries and phrases and generate; the LMs are saved as
+    `{prefix}query_lm` and `{prefix}catalog_lm` (the eval passes its own prefix, so the shipped ones stay)."""
     import torch
 
     from engines.cadence.vocab import CharVocab
 
+    torch.manual_seed(cfg.seed)
+    queries = retail + web
+    vocab = CharVocab.build(queries + phrases)
+    query_lm = _trained_lm(settings, f"{prefix}query_lm", list(dict.fromkeys(queries)), None, 1, vocab, cfg, lambda f, m: report(0.4 * f, m))
+    pairs = list(dict.fromkeys(zip(phrases, labels)))
+    catalog_lm = _trained_lm(settings, f"{prefix}catalog_lm", [p for p, _ in pairs], [c + 1 for _, c in pairs], max(labels, default=0) + 2, vocab, cfg,
+                             lambda f, m: report(0.4 + 0.4 * f, m))
+    word_counts = Counter(w for text in phrases + retail for w in text.split())
+    known_words = {w for w, n in word_counts.items() if n >= cfg.min_word_count and len(w) >= 3}
+    return generate(phrases, labels, query_lm, catalog_lm, vocab, known_words, cfg, lambda f, m: report(0.8 + 0.2 * f, m))
+
+
+def run_generator(settings: Settings, cfg: GeneratorConfig, report: Report) -> str:
+    """Step "cadence-generator" (module docstring). Needs the "cadence" step's catalog and index."""
     meta = read_meta(settings)
     key = inputs_fingerprint(settings)
     if meta is None or meta.fingerprint != key:
         raise RuntimeError("the catalog and index are not built for the current data: run `caeser build` first")
     started = time.perf_counter()
-    torch.manual_seed(cfg.seed)
     products = load_products(settings)
     phrases = [p.phrase or p.title.lower() for p in products]
     labels = [p.pseudo_category for p in products]
     retail, web = shipped_queries(settings)
-    queries = retail + web
-    vocab = CharVocab.build(queries + phrases)
-    query_lm = _trained_lm(settings, "query_lm", list(dict.fromkeys(queries)), None, 1, vocab, cfg, lambda f, m: report(0.4 * f, m))
-    pairs = list(dict.fromkeys(zip(phrases, labels)))
-    catalog_lm = _trained_lm(settings, "catalog_lm", [p for p, _ in pairs], [c + 1 for _, c in pairs], max(labels, default=0) + 2, vocab, cfg,
-                             lambda f, m: report(0.4 + 0.4 * f, m))
-    word_counts = Counter(w for text in phrases + retail for w in text.split())
-    known_words = {w for w, n in word_counts.items() if n >= cfg.min_word_count and len(w) >= 3}
-    generated = generate(phrases, labels, query_lm, catalog_lm, vocab, known_words, cfg, lambda f, m: report(0.8 + 0.18 * f, m))
+    generated = neural_queries(settings, retail, web, phrases, labels, cfg, lambda f, m: report(0.98 * f, m))
     respect = category_respect(generated, phrases, labels)
     save_generated(settings, key, generated)
     n_entries, n_log, _ = assemble_index(settings, phrases, labels, meta.categories, key, meta.products_collection)

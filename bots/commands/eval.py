@@ -10,6 +10,7 @@ EVALS = {
     "routing": "evals.routing.runner",
     "conversation": "evals.conversation.runner",
     "sentiment": "evals.sentiment",
+    "hype": "evals.hype",
     "forecast": "evals.forecast",
     "autosuggest": "evals.autosuggest",
     "affinity": "evals.affinity",

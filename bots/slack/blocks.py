@@ -5,9 +5,12 @@ Slack limits (section text 3,000 chars, 10 fields of 2,000, 25 action elements, 
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bots.render import Rendered, truncate
+
+if TYPE_CHECKING:
+    from bots.alert_card import AlertCard
 
 EXPORT_FORMATS = ("csv", "pdf", "json")
 EXPORT_ACTION = "caeser_export"
@@ -69,14 +72,23 @@ def error_blocks(message: str) -> list[Block]:
     return [section(f":warning: {escape(message.removeprefix('⚠️').strip())}")]
 
 
-def alert_blocks(subject: str, score: float, why: str, chart_url: str | None = None) -> list[Block]:
-    """A hype alert as the bot posts it: headline with the score, why it fired, and the chart if
-    one is hosted (Block Kit images need a public URL; uploads go in the thread instead)."""
+def alert_blocks(card: AlertCard) -> list[Block]:
+    """A hype alert as the bot posts it: headline with score and range, why it fired (change since
+    the last check, threshold, window, drivers), post count and window dates, two sample posts, the
+    posts-per-day sparkline, and a "Details" button that asks for the full hype answer in the
+    alert's thread (the follow-up action, `bots.slack.listeners.actions`)."""
     blocks: list[Block] = [
-        {"type": "header", "text": {"type": "plain_text", "text": truncate(f"📈 Hype alert: {subject} at {score:.0f}/100", 150)}},
-        section(f"*Why it fired:* {escape(why)}"),
+        {"type": "header", "text": {"type": "plain_text", "text": truncate(card.title, 150)}},
+        section(f"*Why it fired:* {escape(card.text)}"),
     ]
-    if chart_url:
-        blocks.append({"type": "image", "image_url": chart_url, "alt_text": f"hype timeline for {truncate(subject, 100)}"})
+    fields = ([f"*Posts*\n{card.posts:,}"] if card.posts is not None else []) + ([f"*Window*\n{escape(card.window)}"] if card.window else [])
+    if fields:
+        blocks.append({"type": "section", "fields": [{"type": "mrkdwn", "text": truncate(f, 2000)} for f in fields]})
+    if card.samples:
+        blocks.append(section("*Sample posts*\n" + "\n".join(f"> {escape(p.text)} — _{escape(p.author or 'anonymous')}_ ({p.label})" for p in card.samples)))
+    if card.chart:
+        blocks.append(context(escape(card.chart)))
+    blocks.append({"type": "actions", "elements": [{"type": "button", "action_id": f"{FOLLOWUP_ACTION}_details", "text": {"type": "plain_text", "text": "Details"},
+                                                     "value": truncate(card.details, 2000)}]})
     blocks.append(context("caeser hype watch · manage it with `/caeser watch` or “what am I watching?”"))
     return blocks

@@ -128,7 +128,7 @@ def compute_metrics(frame: pd.DataFrame, end: datetime, days: float, peer_volume
         acceleration=(second.sum() / half - first.sum() / half) / half,
         sentiment_mean=float(s.mean()),
         sentiment_velocity=(float(s[second].mean()) - float(s[first].mean())) / half if first.any() and second.any() else 0.0,
-        sentiment_shift=float(s.mean() - np.nanmean(sentiment[in_p])) if n_prev else 0.0,
+        sentiment_shift=float(s.mean() - np.nanmean(sentiment[in_p])) if n_prev and not np.isnan(sentiment[in_p]).all() else 0.0,  # peers read for volume only have no sentiment
         positive_share=float((labels == "positive").mean()),
         negative_share=float((labels == "negative").mean()),
         sentiment_dispersion=float(s.std()),

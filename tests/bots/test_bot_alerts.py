@@ -13,8 +13,9 @@ import pytest
 from pydantic import SecretStr
 from sqlmodel import select
 
+from bots.alert_card import AlertCard, SamplePost, card_from, sparkline
 from bots.delivery import Sender
-from bots.discord.embeds import alert_embed
+from bots.discord.embeds import alert_embed, details_button, parse_details
 from bots.slack.blocks import alert_blocks
 from bots.watcher import deliver_pending, evaluate_all
 from memory.db import session_scope
@@ -39,6 +40,14 @@ class DiscordRecorder:
         rec = self
 
         class Handler(QuietHandler):
+            def do_GET(self) -> None:  # the channel's recent messages, newest first
+                data = json.dumps([{"id": str(i), "embeds": p.get("embeds", [])} for i, p in enumerate(reversed(rec.posts))]).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
             def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
                 body |= {"_path": self.path, "_auth": self.headers.get("Authorization")}
@@ -119,12 +128,49 @@ def test_a_fired_alert_is_posted_once_by_each_bot(bot_settings) -> None:
         discord.close()
 
 
-def test_alert_renderings_carry_the_score_and_why_it_fired() -> None:
-    why = "🔥 Stanley hype is 83/100 — above your threshold of 70 (7-day window 2015-02-17 → 2015-02-24). ⚠️ possible bot activity."
-    blocks = alert_blocks("Stanley" * 40, 83.2, why, chart_url="https://example.org/chart.png")
+def test_alert_renderings_carry_range_drivers_samples_chart_and_details() -> None:
+    why = "🔥 Stanley hype is 83/100 (90% range 76–88), +21 since the last check (62) — above your threshold of 70 (7-day window …, 412 posts). Drivers: velocity …."
+    card = AlertCard(title="🔥 Hype alert: " + "Stanley" * 40 + " at 83/100 (range 76–88)", text=why, subject="Stanley", score=83.2, low=76, high=88, posts=412,
+                     drivers=["velocity 58.86 vs usual 12.00 posts/day (+9.1 σ)"], samples=[SamplePost(text="love the new <colour>", author="ann", label="positive"),
+                                                                                         SamplePost(text="queue round the block", author="", label="neutral")],
+                     chart="▁▂▃█  posts/day 2015-02-11 → 2015-02-24", window="7 days 2015-02-17 → 2015-02-24 (⚠️ the latest post is 650 days old)",
+                     details="what's the hype on Stanley over the last 7 days?", window_days=7)
+    blocks = alert_blocks(card)
     assert blocks[0]["type"] == "header" and len(blocks[0]["text"]["text"]) <= 150
-    assert "*Why it fired:*" in blocks[1]["text"]["text"] and "threshold of 70" in blocks[1]["text"]["text"]
-    assert blocks[2] == {"type": "image", "image_url": "https://example.org/chart.png", "alt_text": "hype timeline for " + ("Stanley" * 40)[:99] + "…"}
-    embed = alert_embed("Stanley", 83.2, why, chart_filename="hype.png").to_dict()
-    assert embed["title"] == "📈 Hype alert: Stanley at 83/100" and embed["image"]["url"] == "attachment://hype.png"
-    assert embed["fields"][0] == {"name": "Why it fired", "value": why, "inline": False}
+    assert "*Why it fired:*" in blocks[1]["text"]["text"] and "threshold of 70" in blocks[1]["text"]["text"] and "since the last check" in blocks[1]["text"]["text"]
+    assert blocks[2]["fields"][0]["text"] == "*Posts*\n412" and "days old" in blocks[2]["fields"][1]["text"]
+    assert "&lt;colour&gt;" in blocks[3]["text"]["text"] and "anonymous" in blocks[3]["text"]["text"]  # two sample posts, escaped
+    assert "▁▂▃█" in blocks[4]["elements"][0]["text"]
+    button = blocks[5]["elements"][0]
+    assert button["action_id"] == "caeser_followup_details" and button["value"] == card.details  # answered in the thread by the follow-up action
+    embed = alert_embed(card, "k" * 32).to_dict()
+    assert embed["fields"][0] == {"name": "Why it fired", "value": why, "inline": False} and embed["fields"][1]["value"] == "83/100 (range 76–88)"
+    assert [f["name"] for f in embed["fields"]] == ["Why it fired", "Score", "Posts", "Window", "Sample posts", "Posts per day"]
+    assert embed["footer"]["text"].endswith("alert " + "k" * 32)
+    assert parse_details(details_button(card)["components"][0]["custom_id"]) == ("Stanley", 7) and parse_details("caeser_export_csv") is None
+
+
+def test_sparkline_and_a_card_without_snapshot() -> None:
+    assert sparkline([0, 5, 10]) == "▁▅█" and sparkline([0, 0]) == "▁▁"
+    alert = HypeAlert(watch_id=1, crossing=1, alert_key="k", subject="Stanley", channel="slack:C1", score=80, text="older alert")
+    card = card_from(alert, None)
+    assert card.text == "older alert" and card.samples == [] and "Stanley" in card.details
+
+
+def test_discord_resend_finds_its_earlier_post(bot_settings) -> None:
+    """After a crash between Discord accepting and the row being marked, and after Discord forgot
+    the nonce, the re-send finds the alert's key in the channel's recent embeds and posts nothing."""
+    settings, _ = bot_settings
+    discord = DiscordRecorder()
+    try:
+        sender = Sender(settings.model_copy(update={"discord_api_url": discord.url}), httpx.Client(timeout=5))
+        alert = HypeAlert(watch_id=1, crossing=1, alert_key=uuid.uuid4().hex, subject="Stanley", channel=f"discord:{DISCORD_CHANNEL}", score=80, text="alert", attempts=1)
+        assert sender.send(alert).status == "delivered"
+        discord.by_nonce.clear()  # Discord keeps nonces for minutes only
+        alert.attempts = 2
+        assert sender.send(alert).status == "delivered"
+        assert len(discord.posts) == 1
+        other = alert.model_copy(update={"alert_key": uuid.uuid4().hex})
+        assert sender.send(other).status == "delivered" and len(discord.posts) == 2  # a different alert is still posted
+    finally:
+        discord.close()

@@ -23,6 +23,7 @@ from bots.delivery import Sender
 from bots.watcher import deliver_pending, evaluate_all
 from engines.hype.anomalies import Anomaly
 from memory.db import session_scope
+from memory.owner import DEFAULT_OWNER
 from memory.settings import Settings
 from memory.tables import HypeAlert, HypeWatch
 from memory.watches import upsert_watch
@@ -117,7 +118,7 @@ class Script:
 
 def make_watch(settings: Settings, channel: str, threshold: float = 70) -> HypeWatch:
     name = f"Brand-{uuid.uuid4().hex[:8]}"
-    return upsert_watch(settings, subject=name.casefold(), display=name, channel=channel, threshold=threshold, direction="above", window_days=7, create=True)
+    return upsert_watch(settings, owner=DEFAULT_OWNER, subject=name.casefold(), display=name, channel=channel, threshold=threshold, direction="above", window_days=7, create=True)
 
 
 def statuses(settings: Settings, watch_ids: list[int]) -> list[str]:
@@ -161,7 +162,7 @@ def test_n_crossings_give_n_deliveries_through_failures_and_retries(alert_settin
         assert delivered == 6
         assert len(rec.accepted) == 6 and len(rec.raw) == 6
         assert statuses(alert_settings, cleanup) == ["delivered"] * 6
-        texts = [b.get("text") or b.get("content") for b in rec.accepted.values()]
+        texts = [b.get("text") or b["embeds"][0]["fields"][0]["value"] for b in rec.accepted.values()]  # Discord: the embed's "Why it fired"
         assert sum("possible bot activity" in t for t in texts) == 3
         assert deliver_pending(alert_settings, sender, "w1", lease_s=30, retry_base=0.0, max_attempts=5) == 0
 

@@ -32,3 +32,23 @@ def test_run_prints_table_and_one_headline(tmp_path, capsys):
     out = capsys.readouterr().out.strip().splitlines()
     assert re.fullmatch(r"autosuggest MRR@10 engine=\d\.\d{3} mpc=\d\.\d{3} mpc_lw=\d\.\d{3} unseen-success@10=(\d\.\d{3}|nan) \(n=40\)", out[-1])
     assert any(line.startswith("mpc_lw") for line in out)
+
+
+def test_index_mode_scores_the_shipped_index_parts_on_held_out_queries(settings, tmp_path, capsys, monkeypatch):
+    from memory.catalog import read_catalog, save_products
+    from tests.cadence_data import write_small_data
+    from tools.cadence_index import summarize_catalog
+
+    small = settings.model_copy(update={"data_dir": write_small_data(tmp_path / "data")})
+    monkeypatch.setattr("evals.autosuggest_index.get_settings", lambda: small)
+    parser = argparse.ArgumentParser()
+    autosuggest.add_arguments(parser)
+    args = parser.parse_args(["--index", "--no-neural"])
+    assert autosuggest.run(args) == 2  # no built catalog yet: a sentence, not a traceback
+    records = read_catalog(small.data_dir)
+    save_products(small, records, summarize_catalog([r.title for r in records]), [0] * len(records))
+    assert autosuggest.run(args) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    assert re.fullmatch(r"autosuggest index MRR@10 popularity=\d\.\d{3} default=\d\.\d{3} \(n=\d+ unseen shipped queries\)", out[-1])
+    rows = {line.split()[0]: line.split() for line in out if line.split()[0] in ("popularity", "default")}
+    assert int(rows["default"][1].replace(",", "")) > int(rows["popularity"][1].replace(",", ""))  # catalog queries added

@@ -92,11 +92,11 @@ def test_watch_lifecycle(ctx, subjects):
         watch_hype(WatchHypeInput(subject=subjects["flat1"], channel="slack:#x"), ctx)
     with pytest.raises(ToolError, match="discord:<numeric channel id>"):
         watch_hype(WatchHypeInput(subject=subjects["flat1"], threshold=50, channel="discord:general"), ctx)
-    with pytest.raises(ToolError, match="Say where to post"):
+    with pytest.raises(ToolError, match="Where should I post the alert"):
         watch_hype(WatchHypeInput(subject=subjects["flat1"], threshold=50), ctx)
-    with pytest.raises(ToolError) as err:
-        watch_hype(WatchHypeInput(subject="Nobody Sells This", threshold=50, channel="slack:#x"), ctx)
-    assert err.value.code == "not_found"
+    waiting = watch_hype(WatchHypeInput(subject="Nobody Sells This", threshold=50, channel="slack:#x", days_in_row=2), ctx)
+    assert "no posts about Nobody Sells This yet" in waiting.summary and "caeser posts import" in waiting.summary and "2 days in a row" in waiting.summary
+    assert "waiting for first posts" in list_watches(ListWatchesInput(subject="Nobody Sells This"), ctx).summary
     assert "Removed 1" in watch_hype(WatchHypeInput(action="remove", subject=subjects["hot"]), ctx).summary
     assert list_watches(ListWatchesInput(subject=subjects["hot"]), ctx).data == []
     with pytest.raises(ToolError, match="no watch"):

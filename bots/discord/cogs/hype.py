@@ -6,6 +6,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bots.deps import Deps
+from bots.discord.embeds import parse_details
 from bots.discord.respond import answer, owner_of, thread_id
 from bots.toolcall import call_tool
 
@@ -19,6 +20,20 @@ class Hype(commands.Cog):
     async def hype(self, interaction: discord.Interaction, subject: app_commands.Range[str, 1, 200], window_days: app_commands.Range[int, 1, 365] = 7) -> None:
         conversation = thread_id(interaction, interaction.user.id)
         await answer(interaction, lambda: call_tool(self.deps.settings, conversation, "hype_score", {"subject": subject, "window_days": window_days},
+                                                     owner_of(interaction, interaction.user.id)))
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """The "Details" button under a hype alert (`bots.discord.embeds.details_button`): the full
+        hype answer for the alert's subject and window, in the channel."""
+        if interaction.type != discord.InteractionType.component:
+            return
+        details = parse_details(str((interaction.data or {}).get("custom_id", "")))
+        if details is None:
+            return
+        subject, days = details
+        conversation = thread_id(interaction, interaction.user.id)
+        await answer(interaction, lambda: call_tool(self.deps.settings, conversation, "hype_score", {"subject": subject, "window_days": days},
                                                      owner_of(interaction, interaction.user.id)))
 
 
