@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 
 from slack_bolt import App
@@ -81,6 +82,8 @@ def run(args: argparse.Namespace) -> int:
     with Agent(settings) as agent:
         work = WorkQueue(workers=WORKERS)
         app = build_app(settings, agent, work, permissions, socket_mode=args.socket)
+        # uvicorn re-raises SIGTERM after its graceful stop; exiting through `finally` lets the queue answer what it acked
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         try:
             if args.socket:
                 from slack_bolt.adapter.socket_mode import SocketModeHandler
