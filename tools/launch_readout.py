@@ -124,7 +124,10 @@ def _key_numbers(o: dict[str, Outcome], persona: Any, best: ScenarioRow | None, 
         out.append(KeyNumber(label="Expected buyers", value=count(best.units), range=span(best.units_low, best.units_high), basis=f"best scenario, {where}"))
         out.append(KeyNumber(label="Revenue", value=money(best.revenue), range=span(best.revenue_low, best.revenue_high, money), basis="same scenario, 5–95% across seeds"))
         at = _asked(persona, asked_price)
-        versus = f"{pct(best.revenue / at.revenue - 1)} more revenue than {money(at.price)}" if at is not None and at.price != best.price else "the best price tested"
+        if asked_price is None:  # the grid was built around an assumed price: say so, not "best" of prices nobody asked about
+            versus = f"of {', '.join(money(x) for x in sorted({s.price for s in persona.scenarios}))} tested; no price was given, so a typical {money(persona.reference_price)} was assumed"
+        else:
+            versus = f"{pct(best.revenue / at.revenue - 1)} more revenue than {money(at.price)}" if at is not None and at.price != best.price else "the best price tested"
         out.append(KeyNumber(label="Best price", value=money(best.price), basis=versus))
         out.append(KeyNumber(label="Channel and timing", value=f"{best.channel.capitalize()}, {month(best.start)}", basis=_runner_up(persona, best)))
     out.append(_hype_number(o))

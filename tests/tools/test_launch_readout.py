@@ -49,6 +49,8 @@ def test_a_better_price_than_the_asked_one_is_go_with_changes(tmp_path: Path) ->
 def test_the_asked_price_being_best_is_go_and_a_tiny_market_is_hold(tmp_path: Path) -> None:
     go = build_readout("X", 120.0, _outcomes([_scenario(96, 90_000), _scenario(120, 106_200), _scenario(144, 100_000)]), [], [], tmp_path)
     assert go.verdict == "go" and "the asked $120 is the best price tested" in go.verdict_text
+    unasked = build_readout("X", None, _outcomes([_scenario(96, 90_000), _scenario(120, 106_200)]), [], [], tmp_path)
+    assert "no price was given, so a typical $120 was assumed" in next(k.basis for k in unasked.key_numbers if k.label == "Best price")
     tiny = build_readout("X", 120.0, _outcomes([_scenario(120, 1_000, adoption=HOLD_ADOPTION / 2)]), [], [], tmp_path)
     assert tiny.verdict == "hold"
     none = build_readout("X", 120.0, _outcomes(None), [], [], tmp_path)
