@@ -52,12 +52,31 @@ def _two_row_header(path: Path, encoding: str) -> pd.DataFrame:
 
 # --- posts -------------------------------------------------------------------------------------
 
+AIRLINE_TWEETS = "posts/airline_tweets.csv"
+SENTIMENT_TRAIN = "sentiment/train_multi.csv"
+SENTIMENT_LABELS = frozenset({"negative", "neutral", "positive"})
+
+
 def load_airline_tweets(data_dir: Path) -> pd.DataFrame:
     """One row per distinct `tweet_id` (str; the source repeats 155 ids, the first row is kept),
     with `created_at` as UTC datetimes parsed from `tweet_created`."""
-    df = pd.read_csv(_read_lf(data_dir, "posts/airline_tweets.csv"), encoding="utf-8", dtype={"tweet_id": str})
+    df = pd.read_csv(_read_lf(data_dir, AIRLINE_TWEETS), encoding="utf-8", dtype={"tweet_id": str})
     df = df.drop_duplicates("tweet_id", keep="first").reset_index(drop=True)
     df["created_at"] = pd.to_datetime(df["tweet_created"], format="%Y-%m-%d %H:%M:%S %z", utc=True)
+    return df
+
+
+def load_labelled_sentiment(data_dir: Path, relative: str) -> pd.DataFrame:
+    """A labelled set of `sentiment/` (`text,label[,source]`, UTF-8, labels negative|neutral|positive),
+    every cell a string. These sets are compiled for this project (../shared/data/README.md), not
+    fetchable: a missing one raises `FileNotFoundError` naming it; a bad label, `ValueError`."""
+    path = Path(data_dir) / relative
+    if not path.is_file():
+        raise FileNotFoundError(f"labelled sentiment file {relative} is missing from {data_dir} (the compiled sets described in the data README's sentiment/ part)")
+    df = pd.read_csv(path, encoding="utf-8", dtype=str, keep_default_na=False)
+    bad = df.loc[~df["label"].isin(SENTIMENT_LABELS)] if "label" in df else df
+    if "text" not in df or len(bad):
+        raise ValueError(f"{path}: expected columns text,label with labels {sorted(SENTIMENT_LABELS)}")
     return df
 
 

@@ -1,45 +1,83 @@
-"""The trained sentiment classifier on disk, and scoring stored posts with it.
+"""The trained sentiment model on disk, its training data, and scoring stored posts with it.
 
-Training uses every deduplicated airline post (the labelled set we have); `evals/sentiment.py`
-trains its own copy on the 80 % split to measure it. The model is an `.npz` of arrays under
-`settings.models_dir`, loaded once per process and reloaded when the file changes; a file that does
-not load (an older feature layout, a truncated write) counts as no model, and `caeser build`
-retrains it.
+Training data (`training_posts`): the multi-domain labelled posts of `sentiment/train_multi.csv`
+(general Twitter, Reddit, everyday tweets, finance news, tech brands, SMS, blogs) plus every
+deduplicated airline post, each row tagged with its source for `source_weights`.
+`evals/sentiment.py` trains its own copy without the airline test split to measure it.
+
+The model is an `.npz` of arrays under `settings.models_dir`, written atomically, loaded once per
+process and reloaded when the file changes; a file that does not load (another layout, a truncated
+write) counts as no model. It records a fingerprint of the files it was trained from, so `caeser
+build` retrains only when they change.
 """
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from pydantic import BaseModel
 
-from engines.hype.sentiment import SentimentClassifier, classify, lexicon_prediction, train_classifier
-from memory.datadir import load_airline_tweets
-from memory.embeddings import embed_texts
+from engines.hype.sentiment import MODEL_NAME, SentimentModel, lexicon_prediction, train_sentiment
+from memory.artifacts import files_fingerprint, load_arrays, save_arrays
+from memory.datadir import AIRLINE_TWEETS, SENTIMENT_TRAIN, load_airline_tweets, load_labelled_sentiment
 from memory.posts import save_sentiment
 from memory.settings import Settings
 
 logger = logging.getLogger(__name__)
-MODEL_FILE = "hype_sentiment_v2.npz"  # v2: lexicon features from engines.hype.lexicon
+MODEL_FILE = "hype_sentiment_v3.npz"  # v3: multi-domain, word + char n-grams + lexicon, no embeddings
 SEED = 0
-_CACHE: dict[Path, tuple[float, SentimentClassifier]] = {}
+AIRLINE_SOURCE = "airline_tweets"
+_CACHE: dict[Path, tuple[float, SentimentModel]] = {}
+
+
+class TrainReport(BaseModel):
+    """What `caeser build` prints about the model it trained (or found up to date)."""
+
+    trained: bool
+    posts: int
+    sources: int
+    seconds: float
+    bytes: int
+    path: str
+
+    def sentence(self) -> str:
+        size = f"{self.bytes / 1e6:.1f} MB"
+        if not self.trained:
+            return f"Sentiment model {MODEL_NAME} up to date ({size}, {self.path})."
+        return f"Sentiment model {MODEL_NAME} trained on {self.posts} posts from {self.sources} sources in {self.seconds:.0f} s ({size}, {self.path})."
 
 
 def model_path(settings: Settings) -> Path:
     return settings.models_dir / MODEL_FILE
 
 
-def load_classifier(settings: Settings) -> SentimentClassifier | None:
+def training_files(settings: Settings) -> list[Path]:
+    return [settings.data_dir / SENTIMENT_TRAIN, settings.data_dir / AIRLINE_TWEETS]
+
+
+def training_posts(settings: Settings) -> pd.DataFrame:
+    """`text, label, source` rows: the multi-domain set plus all airline posts (source `airline_tweets`).
+    Raises `FileNotFoundError` naming a missing file."""
+    multi = load_labelled_sentiment(settings.data_dir, SENTIMENT_TRAIN)
+    airline = load_airline_tweets(settings.data_dir)
+    airline = pd.DataFrame({"text": airline["text"].astype(str), "label": airline["airline_sentiment"], "source": AIRLINE_SOURCE})
+    return pd.concat([multi[["text", "label", "source"]], airline], ignore_index=True)
+
+
+def load_classifier(settings: Settings) -> SentimentModel | None:
     path = model_path(settings)
     if not path.exists():
         return None
     mtime = path.stat().st_mtime
     cached = _CACHE.get(path)
     if cached is None or cached[0] != mtime:
+        arrays = load_arrays(path)
         try:
-            model = SentimentClassifier.load(path)
-        except (OSError, ValueError, KeyError) as exc:
+            model = SentimentModel.from_arrays(arrays or {})
+        except (ValueError, KeyError) as exc:
             logger.warning("sentiment model %s does not load (%s); posts get lexicon scores until `caeser build`", path, exc)
             return None
         cached = (mtime, model)
@@ -47,29 +85,51 @@ def load_classifier(settings: Settings) -> SentimentClassifier | None:
     return cached[1]
 
 
-def train_and_save(settings: Settings) -> SentimentClassifier:
-    """Train on all airline posts and save; returns the model."""
-    df = load_airline_tweets(settings.data_dir)
-    texts = df["text"].astype(str).tolist()
-    model = train_classifier(embed_texts(settings, texts), texts, df["airline_sentiment"].tolist(), seed=SEED)
-    model.save(model_path(settings))
-    return model
+def _data_key(settings: Settings) -> str:
+    return files_fingerprint(training_files(settings))
+
+
+def train_and_save(settings: Settings, *, force: bool = False) -> TrainReport:
+    """Train on `training_posts` and save, unless the saved model was trained from the same files
+    (then nothing is done; `force` retrains anyway)."""
+    path, key = model_path(settings), _data_key(settings)
+    saved = load_arrays(path) if path.exists() and not force else None
+    if saved is not None and str(saved.get("data_key", "")) == key and load_classifier(settings) is not None:
+        return TrainReport(trained=False, posts=0, sources=0, seconds=0.0, bytes=path.stat().st_size, path=str(path))
+    posts = training_posts(settings)
+    start = time.perf_counter()
+    model = train_sentiment(posts["text"].tolist(), posts["label"].tolist(), posts["source"].tolist(), seed=SEED)
+    seconds = time.perf_counter() - start
+    save_arrays(path, {**model.to_arrays(), "data_key": np.array(key)})
+    return TrainReport(trained=True, posts=len(posts), sources=int(posts["source"].nunique()), seconds=round(seconds, 1), bytes=path.stat().st_size, path=str(path))
+
+
+def classify_and_store(settings: Settings, model: SentimentModel, frame: pd.DataFrame, rows: np.ndarray) -> None:
+    """Classify `frame`'s rows at positions `rows`, write the results into the frame and the store."""
+    pred = model.predict(frame["text"].iloc[rows].tolist())
+    frame.loc[frame.index[rows], "sentiment"] = pred.scores
+    frame.loc[frame.index[rows], "label"] = pred.labels
+    save_sentiment(settings, frame["id"].iloc[rows].tolist(), pred.scores, pred.labels)
+
+
+def method_sentence(model: SentimentModel | None) -> str:
+    """Names the model that scored the posts, for the tool's `source`."""
+    if model is None:
+        return "sentiment by the VADER lexicon (the trained sentiment model is not built yet: `caeser build`)"
+    return f"sentiment by {MODEL_NAME} (word + character n-grams + VADER lexicon, trained on {model.trained_on})"
 
 
 def score_unscored(settings: Settings, frame: pd.DataFrame, *, store_limit: int | None = None) -> tuple[pd.DataFrame, str]:
-    """Fill `sentiment`/`label` where missing. With a trained classifier, up to `store_limit` posts
-    (all when None) are classified and stored; anything left gets the lexicon's compound score and
-    VADER's rule label for this call only (not stored, so the classifier replaces it later). Returns the frame
-    and a sentence naming the method, for the tool's `source`."""
+    """Fill `sentiment`/`label` where missing. With a trained model, up to `store_limit` posts (all
+    when None) are classified and stored; anything left gets the lexicon's compound score and
+    VADER's rule label for this call only (not stored, so the model replaces it later). Returns the
+    frame and a sentence naming the method, for the tool's `source`."""
     missing = frame["sentiment"].isna().to_numpy()
     model = load_classifier(settings)
     classified = 0
     if model is not None and missing.any():
         idx = np.nonzero(missing)[0][: store_limit if store_limit is not None else None]
-        pred = classify(model, lambda texts: embed_texts(settings, texts), frame["text"].iloc[idx].tolist())
-        frame.loc[frame.index[idx], "sentiment"] = pred.scores
-        frame.loc[frame.index[idx], "label"] = pred.labels
-        save_sentiment(settings, frame["id"].iloc[idx].tolist(), pred.scores, pred.labels)
+        classify_and_store(settings, model, frame, idx)
         classified = len(idx)
         missing = frame["sentiment"].isna().to_numpy()
     if missing.any():
@@ -77,8 +137,19 @@ def score_unscored(settings: Settings, frame: pd.DataFrame, *, store_limit: int 
         frame.loc[missing, "sentiment"] = lexical.scores
         frame.loc[missing, "label"] = lexical.labels
     frame["sentiment"] = frame["sentiment"].astype(float)
+    method = method_sentence(model)
     if model is None:
-        return frame, "sentiment by the VADER lexicon (the classifier is not built yet: `caeser build`)"
+        return frame, method
     lexicon = int(missing.sum())
     tail = f"; {lexicon} posts not yet classified scored by the VADER lexicon" if lexicon else ""
-    return frame, f"sentiment by the trained classifier (sentence embedding + VADER lexicon + n-grams){tail}" + (f"; {classified} newly classified" if classified else "")
+    return frame, method + tail + (f"; {classified} newly classified" if classified else "")
+
+
+def rescore_all(settings: Settings, frame: pd.DataFrame) -> int:
+    """After a (re)training: classify every post in `frame` with the current model and store it,
+    replacing scores from an older model. Returns how many were scored (0 without a model)."""
+    model = load_classifier(settings)
+    if model is None or frame.empty:
+        return 0
+    classify_and_store(settings, model, frame, np.arange(len(frame)))
+    return len(frame)

@@ -275,11 +275,12 @@ def link_by_text(settings: Settings, subject: str) -> int:
 
 
 def fingerprint(settings: Settings) -> str:
-    """Changes whenever a post is added or scored: the count and the largest id of all posts, and
-    how many are scored. Snapshot reuse keys on it."""
+    """Changes whenever a post is added or scored: the count and the largest id of all posts, how
+    many are scored and the sum of their scores (a new sentiment model re-scores posts already
+    scored). Snapshot reuse keys on it."""
     with session_scope(settings) as s:
-        n, last, scored = s.execute(select(func.count(PostRow.id), func.max(PostRow.id), func.count(PostRow.sentiment))).one()
-    return f"{n}:{last or 0}:{scored}"
+        n, last, scored, total = s.execute(select(func.count(PostRow.id), func.max(PostRow.id), func.count(PostRow.sentiment), func.sum(PostRow.sentiment))).one()
+    return f"{n}:{last or 0}:{scored}:{total or 0:.3f}"
 
 
 def _in_region(region: str | None, wanted: str) -> bool:

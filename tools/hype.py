@@ -21,7 +21,7 @@ from engines.hype.posts import normalise_subject
 from engines.hype.score import HISTORY_WINDOWS, MIN_POSTS, Component, HypeResult, score_subject, uses_own_history
 from memory.datadir import DataFileMissing
 from memory.db import session_scope
-from memory.hype_sentiment import score_unscored, train_and_save
+from memory.hype_sentiment import rescore_all, score_unscored, train_and_save
 from memory.posts import SubjectInfo, airline_posts, fingerprint, known_subjects, link_by_text, latest_post_time, store_posts, subject_posts, sxsw_posts
 from memory.tables import HypeSnapshot
 from tools.base import Chart, ToolContext, ToolError, ToolOutput
@@ -323,10 +323,17 @@ def hype_score(inp: HypeScoreInput, ctx: ToolContext) -> HypeScoreOutput:
 
 @build_step("hype: posts and sentiment model", order=40)
 def build_hype(ctx: ToolContext) -> str:
-    """Import the shared posts, train the sentiment classifier, classify every stored post."""
+    """Import the shared posts, train the sentiment model (unless its training files are unchanged)
+    and classify stored posts with it: all of them after a training, else those not yet scored."""
     report = ensure_shared_posts(ctx)
-    train_and_save(ctx.settings)
-    frame = subject_posts(ctx.settings, list(known_subjects(ctx.settings)))
-    frame = frame.drop_duplicates("id")
-    score_unscored(ctx.settings, frame)
-    return f"{report} Sentiment classifier trained and {len(frame)} posts classified."
+    try:
+        trained = train_and_save(ctx.settings)
+    except (FileNotFoundError, ValueError) as exc:
+        return f"{report} Sentiment model not trained ({exc}); hype scores posts with the VADER lexicon."
+    frame = subject_posts(ctx.settings, list(known_subjects(ctx.settings))).drop_duplicates("id")
+    if trained.trained:
+        classified = rescore_all(ctx.settings, frame)
+    else:
+        classified = int(frame["sentiment"].isna().sum())
+        score_unscored(ctx.settings, frame)
+    return f"{report} {trained.sentence()} {classified} stored posts classified."

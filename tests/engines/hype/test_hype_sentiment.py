@@ -3,20 +3,11 @@ import numpy as np
 import pytest
 
 from engines.hype.lexicon import FEATURES, lexicon_features, tokens
-from engines.hype.sentiment import SentimentClassifier, classify, lexicon_prediction, train_classifier
+from engines.hype.sentiment import SentimentModel, lexicon_prediction, normalise, source_weights, train_sentiment
 
 POS = ["love this airline", "great crew thanks", "amazing flight 😍", "best service ever", "so happy with the upgrade", "wonderful staff 👍"]
 NEG = ["lost my bag again", "worst delay ever", "rude agent 😡", "cancelled flight no help", "terrible service", "never flying again 👎"]
 NEU = ["what time is boarding", "flight 123 to boston", "is wifi on board", "gate change for 456", "how do i check in", "booking for tomorrow"]
-
-
-def fake_embed(texts):
-    """Deterministic stand-in for MiniLM: hashed character trigrams, L2-normalised."""
-    out = np.zeros((len(texts), 32), dtype=np.float32)
-    for i, t in enumerate(texts):
-        for j in range(len(t) - 2):
-            out[i, hash(t[j:j + 3]) % 32] += 1
-    return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
 
 
 def test_lexicon_reads_emoji_emoticons_and_negation():
@@ -41,19 +32,46 @@ def test_lexicon_matches_vader_on_plain_cases():
     assert sure.sum() >= 6 and (np.sign(ours[sure]) == np.sign(vader[sure])).all()
 
 
-def test_train_predict_roundtrip(tmp_path):
+def test_train_predict_roundtrip():
     texts, labels = POS + NEG + NEU, ["positive"] * 6 + ["negative"] * 6 + ["neutral"] * 6
-    model = train_classifier(fake_embed(texts), texts, labels, seed=0)
-    pred = classify(model, fake_embed, texts)
+    model = train_sentiment(texts, labels, ["a", "b"] * 9, seed=0, word_bits=12, char_bits=12)
+    pred = model.predict(texts)
     assert np.mean(np.array(pred.labels) == np.array(labels)) > 0.9
     assert all(-1 <= s <= 1 for s in pred.scores)
-    model.save(tmp_path / "m.npz")
-    again = SentimentClassifier.load(tmp_path / "m.npz")
-    assert classify(again, fake_embed, ["awful lost bag"]).scores == classify(model, fake_embed, ["awful lost bag"]).scores
-    assert classify(model, fake_embed, []).labels == []
+    again = SentimentModel.from_arrays(model.to_arrays())
+    assert again.predict(["awful lost bag"]).scores == model.predict(["awful lost bag"]).scores
+    assert len(model.columns) < model.idf.size and model.trained_on == "18 posts from 2 sources"  # only seen hashed columns are kept
+    assert model.predict([]).labels == []
 
 
-def test_unknown_label_is_refused():
+def test_arrays_of_another_layout_are_refused():
+    arrays = train_sentiment(POS + NEG, ["positive"] * 6 + ["negative"] * 6, ["a"] * 12, word_bits=10, char_bits=10).to_arrays()
+    with pytest.raises(ValueError, match="not a caeser-sentiment"):
+        SentimentModel.from_arrays({**arrays, "name": np.array("hype_sentiment_v2")})
+    with pytest.raises(ValueError, match="wrong shape"):
+        SentimentModel.from_arrays({**arrays, "bits": np.array([12, 10])})
+
+
+def test_normalise_makes_sources_look_alike():
+    assert normalise("@united sooooo late &amp; rude https://t.co/x") == "@user soo late & rude  http "
+
+
+def test_source_weights_damp_big_sources_and_balance_classes():
+    sources = ["big"] * 100 + ["small"] * 4
+    labels = (["positive"] * 50 + ["negative"] * 50) + ["neutral"] * 4
+    w = source_weights(sources, labels)
+    assert np.isclose(w.mean(), 1.0)
+    by_class = {lab: w[np.array(labels) == lab].sum() for lab in ("positive", "negative", "neutral")}
+    assert np.allclose(list(by_class.values()), by_class["neutral"])  # no class prior
+    sources2 = ["big"] * 100 + ["small"] * 4
+    labels2 = ["neutral"] * 104
+    w2 = source_weights(sources2, labels2)
+    # per row, a small source counts √(100/4) = 5× a big one: big in total 100/10 = 10, small 4/2 = 2
+    assert np.isclose(w2[-1] / w2[0], 5.0)
+
+
+def test_unknown_label_and_ragged_input_are_refused():
     with pytest.raises(ValueError, match="unknown sentiment labels"):
-        train_classifier(fake_embed(["a", "b"]), ["a", "b"], ["positive", "meh"])
-
+        train_sentiment(["a", "b"], ["positive", "meh"], ["s", "s"])
+    with pytest.raises(ValueError, match="differ in length"):
+        train_sentiment(["a", "b"], ["positive", "negative"], ["s"])

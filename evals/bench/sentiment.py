@@ -1,0 +1,53 @@
+"""Benchmark: how many posts per second the hype path's sentiment model scores on one core.
+
+Target: ≥ 2,000 posts/s (issue 18: a cold `hype_score` over a subject and its peers classifies
+thousands of posts). Run: `python -m evals.bench.sentiment [--n 20000]`. It times the model built
+by `caeser build` under CAESER_HOME; without one it trains a stand-in on a 20,000-post sample of
+the training set (scoring cost does not depend on how many posts trained the model) and says so.
+Posts: the airline and SXSW texts, cycled to `--n`; BLAS and OpenMP held to one thread.
+"""
+from __future__ import annotations
+
+import argparse
+import time
+
+from threadpoolctl import threadpool_limits
+
+from engines.hype.sentiment import lexicon_prediction, train_sentiment
+from memory.datadir import load_airline_tweets, load_sxsw_posts
+from memory.hype_sentiment import load_classifier, model_path, training_posts
+from memory.settings import get_settings
+
+TARGET_POSTS_PER_S = 2000.0
+STAND_IN_POSTS = 20_000
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=20_000)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    settings = get_settings()
+    texts = load_airline_tweets(settings.data_dir)["text"].astype(str).tolist() + load_sxsw_posts(settings.data_dir)["tweet_text"].dropna().astype(str).tolist()
+    posts = [texts[i % len(texts)] for i in range(args.n)]
+    model = load_classifier(settings)
+    if model is None:
+        sample = training_posts(settings).sample(STAND_IN_POSTS, random_state=args.seed)
+        model = train_sentiment(sample["text"].tolist(), sample["label"].tolist(), sample["source"].tolist(), seed=args.seed)
+        print(f"no built model at {model_path(settings)}: timing a stand-in trained on {STAND_IN_POSTS} sampled posts")
+    with threadpool_limits(1):
+        model.predict(posts[:100])  # first call builds the tokenizer caches
+        start = time.perf_counter()
+        model.predict(posts)
+        seconds = time.perf_counter() - start
+        start = time.perf_counter()
+        lexicon_prediction(posts)
+        lexicon_s = time.perf_counter() - start
+    rate = len(posts) / seconds
+    print(f"lexicon fallback: {len(posts) / lexicon_s:,.0f} posts/s")
+    print(f"sentiment bench: {rate:,.0f} posts/s on one core over {len(posts)} posts ({seconds:.2f} s; target ≥ {TARGET_POSTS_PER_S:,.0f}) {'met' if rate >= TARGET_POSTS_PER_S else 'NOT met'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
