@@ -4,9 +4,12 @@ checked, redirects are not followed and the receiver's body never reaches users.
 stand-ins on loopback addresses; DNS is a resolver stand-in."""
 from __future__ import annotations
 
+import datetime
 import json
+import ssl
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -118,3 +121,41 @@ def test_slack_alert_text_cannot_ping_the_channel(settings: Settings, receiver: 
     [(_path, _host, body)] = receiver.seen
     assert "<!" not in body["text"] and "<@" not in body["text"] and "&lt;!channel&gt;" in body["text"]
     assert "<!" not in json.dumps(body["blocks"])
+
+
+def certificate(tmp_path: Path, name: str) -> tuple[Path, Path]:
+    """A throwaway self-signed certificate for `name` (cert, key)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False).sign(key, hashes.SHA256()))
+    cert_path, key_path = tmp_path / f"{name}.pem", tmp_path / f"{name}.key"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    return cert_path, key_path
+
+
+@pytest.mark.parametrize(("served_name", "delivered"), [("hooks.test", True), ("someone-else.test", False)])
+def test_https_to_the_checked_address_still_verifies_the_certificate_for_the_name(settings: Settings, tmp_path: Path, served_name: str, delivered: bool) -> None:
+    """The connection goes to 127.0.0.1, yet TLS checks the certificate against `hooks.test`: the
+    right certificate is accepted, another name's is not (pinning never turns verification off)."""
+    cert, key = certificate(tmp_path, served_name)
+    with Receiver() as receiver:
+        server_tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        server_tls.load_cert_chain(cert, key)
+        receiver.server.socket = server_tls.wrap_socket(receiver.server.socket, server_side=True)
+        client_tls = ssl.create_default_context(cafile=str(cert))
+        config = {"alert_webhooks": f"team=https://hooks.test:{receiver.server.server_address[1]}/hook", "webhook_private_nets": "127.0.0.1/32"}
+        s = Sender(settings.model_copy(update=config), httpx.Client(timeout=5, verify=client_tls), Resolver({"hooks.test": [["127.0.0.1"]]}))
+        outcome = s.send(alert("webhook:team"))
+    if delivered:
+        assert outcome.status == "delivered" and [host for _p, host, _b in receiver.seen] == [f"hooks.test:{receiver.server.server_address[1]}"]
+    else:
+        assert outcome.status == "retry" and "could not reach webhook" in outcome.error and receiver.seen == []
