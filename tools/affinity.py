@@ -24,7 +24,7 @@ from tools.affinity_chart import heatmap
 from tools.affinity_qloo import QLOO_DOMAINS, qloo_affinity, qloo_client, run_sync
 from tools.base import Chart, ToolContext, ToolError, ToolOutput
 from tools.registry import register
-from tools.schemas import Audience
+from tools.schemas import Audience, StrictInput
 
 DRINKS_TITLE = "FiveThirtyEight/WHO drinks by country (2010)"
 
@@ -33,18 +33,18 @@ def _local_source(titles: list[str]) -> str:
     return "local taste model (smoothed lift over survey respondents) on " + "; ".join(titles)
 
 
-class AudienceAffinityInput(BaseModel):
-    audience: Audience = Field(default_factory=Audience)
-    domain: str | None = Field(default=None, description="What kind of things to rank: music, film, food, brands, hobbies, drinks…; unset = all.")
-    seeds: list[str] = Field(default_factory=list, max_length=20, description="Tags or entities the answer should relate to, e.g. 'sneakers', 'cyberpunk'.")
-    take: int = Field(default=10, ge=1, le=50)
-    match_floor: float = Field(default=DEFAULT_THRESHOLD, ge=0.2, le=1.0, description="Cosine under which a seed read by meaning matches no survey item.")
+class AudienceAffinityInput(StrictInput):
+    audience: Audience = Field(default_factory=Audience, description="Who to rank for; an empty audience is everyone.", examples=[{"region": "North America", "age_max": 34}])
+    domain: str | None = Field(default=None, description="What kind of things to rank: music, film, food, brands, hobbies, drinks…; unset = all.", examples=["music"])
+    seeds: list[str] = Field(default_factory=list, max_length=20, description="Tags or entities the answer should relate to, e.g. 'sneakers', 'cyberpunk'.", examples=[["sneakers"]])
+    take: int = Field(default=10, ge=1, le=50, description="How many items to return (1–50).", examples=[10])
+    match_floor: float = Field(default=DEFAULT_THRESHOLD, ge=0.2, le=1.0, description="Cosine under which a seed read by meaning matches no survey item.", examples=[0.45])
 
 
-class CompareAudiencesInput(BaseModel):
-    items: list[str] = Field(min_length=1, max_length=30, description="Tags or entities to compare across audiences.")
-    audiences: list[Audience] = Field(min_length=2, max_length=8)
-    match_floor: float = Field(default=DEFAULT_THRESHOLD, ge=0.2, le=1.0, description="Cosine under which an item read by meaning matches no survey item.")
+class CompareAudiencesInput(StrictInput):
+    items: list[str] = Field(min_length=1, max_length=30, description="Tags or entities to compare across audiences.", examples=[["sneakers", "vinyl"]])
+    audiences: list[Audience] = Field(min_length=2, max_length=8, description="Two to eight audiences to compare, each like `audience_affinity`'s.", examples=[[{"age_max": 34}, {"age_min": 55}]])
+    match_floor: float = Field(default=DEFAULT_THRESHOLD, ge=0.2, le=1.0, description="Cosine under which an item read by meaning matches no survey item.", examples=[0.45])
 
 
 class AffinityItem(BaseModel):
@@ -143,7 +143,8 @@ def _match(tags: list[str], sources: AffinitySources, ctx: ToolContext, field: s
     matches, unmatched = match_tags(tags, catalog, embed, threshold=floor)
     if unmatched:
         closest = sorted({label for labels in unmatched.values() for label in labels})
-        raise ToolError("not_found", f"No item in the local surveys means {', '.join(map(repr, unmatched))}.", field=field, options=closest)
+        raise ToolError("not_found", f"No good match for {', '.join(map(repr, unmatched))} in the local surveys (no item reaches cosine {floor:.2f}), so I won't answer about something else.",
+                        field=field, options=closest)
     return matches
 
 

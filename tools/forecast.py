@@ -29,6 +29,7 @@ from tools.base import Chart, ToolContext, ToolError, ToolOutput
 from tools.builders import build_step
 from tools.forecast_chart import render_forecast
 from tools.registry import register
+from tools.schemas import StrictInput
 
 TOOL = "forecast_demand"
 ANALOG_COLLECTION = "sales_skus"
@@ -42,17 +43,17 @@ MAX_HORIZON: dict[Frequency, int] = {"D": 730, "W": 104, "M": 24}
 PERIOD_WORD = {"D": "day", "W": "week", "M": "month"}
 
 
-class ForecastDemandInput(BaseModel):
-    sku: str | None = Field(default=None, max_length=40, description="Stock code, e.g. '85123A'.")
-    product: str | None = Field(default=None, max_length=200, description="Product name when the SKU is not known.")
-    category: str | None = Field(default=None, max_length=200)
-    description: str | None = Field(default=None, max_length=2000, description="A new product's description: forecast from analogs.")
-    horizon: int = Field(default=12, ge=1, le=730, description="Periods ahead (weeks by default); at most 2 years.")
-    frequency: Literal["D", "W", "M"] = "W"
-    country: str | None = Field(default=None, max_length=80)
-    hype: float | None = Field(default=None, ge=0, le=100, description="Hype score 0–100 tilting a new product's launch curve (50 = neutral).")
+class ForecastDemandInput(StrictInput):
+    sku: str | None = Field(default=None, max_length=40, description="Stock code, e.g. '85123A'.", examples=["85123A"])
+    product: str | None = Field(default=None, max_length=200, description="Product name when the SKU is not known.", examples=["white hanging heart t-light holder"])
+    category: str | None = Field(default=None, max_length=200, description="A product category to forecast as a whole.", examples=["candles"])
+    description: str | None = Field(default=None, max_length=2000, description="A new product's description: forecast from analogs.", examples=["A ceramic mug with a hand-painted fox, 350 ml"])
+    horizon: int = Field(default=12, ge=1, le=730, description="Periods ahead (weeks by default); at most 2 years.", examples=[12])
+    frequency: Literal["D", "W", "M"] = Field(default="W", description="Period of the forecast: D(ay), W(eek) or M(onth).", examples=["W"])
+    country: str | None = Field(default=None, max_length=80, description="Only sales in this country, e.g. 'United Kingdom'; unset = all.", examples=["United Kingdom"])
+    hype: float | None = Field(default=None, ge=0, le=100, description="Hype score 0–100 tilting a new product's launch curve (50 = neutral).", examples=[65])
     launch: date | None = Field(default=None, description="A new product's launch date: its forecast starts in that period (default: the current one). "
-                                                           "Products with sales history are forecast on from their last sale.")
+                                                           "Products with sales history are forecast on from their last sale.", examples=["2026-03-01"])
 
     @model_validator(mode="after")
     def _something_to_forecast(self) -> "ForecastDemandInput":
@@ -213,7 +214,7 @@ def build_analog_index(ctx: ToolContext) -> str:
 def _chart(ctx: ToolContext, key: str, title: str, history: Series, points: list[ForecastPoint], level: float, peak: PeakInfo) -> Chart:
     digest = hashlib.sha1(key.encode()).hexdigest()[:12]
     slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:40]
-    path = ctx.settings.charts_dir / f"forecast-{slug}-{digest}.png"
+    path = ctx.charts_dir / f"forecast-{slug}-{digest}.png"
     render_forecast(path, title, ([d.date() for d in history.ds], history.y.tolist()), [p.period for p in points], [p.forecast for p in points],
                     [p.lower for p in points], [p.upper for p in points], level, (peak.window_start, peak.window_end))
     return Chart(path=str(path), title=title)

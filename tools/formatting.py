@@ -32,8 +32,9 @@ def count(x: float) -> str:
 
 
 def number(x: float) -> str:
-    """Any other measure: whole numbers from 100 up, at most two decimals below."""
-    if abs(x) >= 100:
+    """Any other measure: whole numbers from 10 up (a column of 824, 61.26, 1,155 reads as one
+    scale), at most two decimals below (0.47 units a week is still worth showing)."""
+    if abs(x) >= 10:
         return f"{x:,.0f}"
     return f"{x:.2f}".rstrip("0").rstrip(".") if x != int(x) else f"{int(x)}"
 

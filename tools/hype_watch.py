@@ -19,10 +19,11 @@ from memory.watches import WatchNotFound, alerts_of, get_watches, remove_watch, 
 from tools.base import ToolContext, ToolError, ToolOutput
 from tools.hype import resolve_subject
 from tools.registry import register
+from tools.schemas import StrictInput
 from tools.webhooks import WebhookRefused, check_destination, configured_webhooks
 
 
-class WatchHypeInput(BaseModel):
+class WatchHypeInput(StrictInput):
     action: Literal["create", "update", "remove"] = Field(default="create", description="create a watch, update its threshold/direction, or remove it.", examples=["create"])
     subject: str = Field(min_length=1, max_length=200, description="Product, brand or topic to watch.", examples=["Stanley cups"])
     threshold: float | None = Field(default=None, ge=0, le=100, description="Hype score (0–100) that fires the alert; required to create.", examples=[70])
@@ -32,7 +33,7 @@ class WatchHypeInput(BaseModel):
     days_in_row: int = Field(default=1, ge=1, le=30, description="Fire only when the score's range is past the threshold on this many days in a row.", examples=[1])
 
 
-class ListWatchesInput(BaseModel):
+class ListWatchesInput(StrictInput):
     subject: str | None = Field(default=None, description="Only watches on this subject.", examples=["Stanley cups"])
     include_alerts: bool = Field(default=True, description="Include the alerts each watch fired (newest first).", examples=[True])
 

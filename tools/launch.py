@@ -19,7 +19,7 @@ from tools.launch_readout import Readout, build_readout
 from tools.launch_search import LogCompletionsData, LogCompletionsInput, SearchDemandData, SearchDemandInput, log_completions, search_demand
 from tools.launch_plan import Recommendation, SegmentRank, forecast_rec, mean_lift, grid_recs, risk_recs, search_rec, segments_rec
 from tools.registry import register
-from tools.schemas import Audience, RegionName
+from tools.schemas import Audience, RegionName, StrictInput
 
 DEFAULT_REGIONS = ["North America", "Europe"]
 PRICE_STEPS = (0.8, 1.0, 1.2)  # the what-if grid's prices, relative to the asked price
@@ -34,15 +34,15 @@ COMPARABLES = 2  # tags scored for hype beside the product itself
 NAME_READ_FLOOR = 0.3
 
 
-class AnalyzeLaunchInput(BaseModel):
-    product: str = Field(min_length=1, max_length=200)
-    description: str | None = Field(default=None, max_length=2000)
-    tags: list[str] = Field(default_factory=list, max_length=20)
-    price: float | None = Field(default=None, gt=0, le=1_000_000)
-    audience: Audience = Field(default_factory=Audience)
-    regions: list[RegionName] = Field(default_factory=list, max_length=10)
-    horizon: int = Field(default=12, ge=1, le=104, description="Weeks to plan for.")
-    budget_s: float = Field(default=12.0, ge=1, le=120, description="Seconds each engine may take; a slower one is reported missing.")
+class AnalyzeLaunchInput(StrictInput):
+    product: str = Field(min_length=1, max_length=200, description="The product being launched.", examples=["trail running shoe"])
+    description: str | None = Field(default=None, max_length=2000, description="What the product is, in a sentence or two.", examples=["A light waterproof trail shoe"])
+    tags: list[str] = Field(default_factory=list, max_length=20, description="Tags or entities that describe it (for affinity and hype).", examples=[["running", "outdoors"]])
+    price: float | None = Field(default=None, gt=0, le=1_000_000, description="Planned price (PPP US dollars).", examples=[129])
+    audience: Audience = Field(default_factory=Audience, description="Target audience; empty = everyone.", examples=[{"region": "North America", "age_max": 34}])
+    regions: list[RegionName] = Field(default_factory=list, max_length=10, description="Markets to compare.", examples=[["Europe", "North America"]])
+    horizon: int = Field(default=12, ge=1, le=104, description="Weeks to plan for.", examples=[12])
+    budget_s: float = Field(default=12.0, ge=1, le=120, description="Seconds each engine may take; a slower one is reported missing.", examples=[12])
 
 
 class Missing(BaseModel):

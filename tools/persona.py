@@ -28,7 +28,7 @@ from memory.personas import export_archetypes, load_channel_table, store_archety
 from tools.base import Chart, ToolContext, ToolError, ToolOutput
 from tools.persona_chart import render_adoption
 from tools.registry import register
-from tools.schemas import Audience, RegionName
+from tools.schemas import Audience, RegionName, StrictInput
 
 Channel = Literal["web", "store", "catalogue", "social", "marketplace"]
 MAX_POPULATION = 50_000_000
@@ -46,36 +46,37 @@ def _population(value: int) -> int:
     return value
 
 
-class LaunchScenario(BaseModel):
-    label: str | None = Field(default=None, max_length=80)
-    price: float | None = Field(default=None, gt=0, le=1_000_000, description="Price in US dollars at purchasing-power parity (compared with each buyer's willingness to pay).")
-    region: RegionName | None = None
-    start: date | None = Field(default=None, description="Launch date (first day of the month when only a month is given).")
-    channel: Channel | None = None
-    hype: float | None = Field(default=None, ge=0, le=100, description="Launch buzz 0–100 (hype_score's scale); unset = 50.")
+class LaunchScenario(StrictInput):
+    label: str | None = Field(default=None, max_length=80, description="A name for the scenario; unset = made from its settings.", examples=["Europe at $129"])
+    price: float | None = Field(default=None, gt=0, le=1_000_000, description="Price in US dollars at purchasing-power parity (compared with each buyer's willingness to pay).", examples=[129])
+    region: RegionName | None = Field(default=None, description="Market launched in; unset = everywhere.", examples=["Europe"])
+    start: date | None = Field(default=None, description="Launch date (first day of the month when only a month is given).", examples=["2026-03-01"])
+    channel: Channel | None = Field(default=None, description="Main sales channel.", examples=["web"])
+    hype: float | None = Field(default=None, ge=0, le=100, description="Launch buzz 0–100 (hype_score's scale); unset = 50.", examples=[60])
 
 
-class ScenarioGrid(BaseModel):
+class ScenarioGrid(StrictInput):
     """Every combination of the lists (price × region × start × channel); an empty list = the default."""
 
-    prices: list[Annotated[float, Field(gt=0, le=1_000_000)]] = Field(default_factory=list, max_length=8)
-    regions: list[RegionName] = Field(default_factory=list, max_length=8)
-    starts: list[date] = Field(default_factory=list, max_length=6)
-    channels: list[Channel] = Field(default_factory=list, max_length=5)
+    prices: list[Annotated[float, Field(gt=0, le=1_000_000)]] = Field(default_factory=list, max_length=8, description="Prices to try (PPP US dollars).", examples=[[99, 129]])
+    regions: list[RegionName] = Field(default_factory=list, max_length=8, description="Markets to try.", examples=[["Europe", "North America"]])
+    starts: list[date] = Field(default_factory=list, max_length=6, description="Launch dates to try.", examples=[["2026-03-01", "2026-05-01"]])
+    channels: list[Channel] = Field(default_factory=list, max_length=5, description="Sales channels to try.", examples=[["web", "store"]])
 
 
-class SimulateLaunchInput(BaseModel):
-    product: str = Field(min_length=1, max_length=200)
-    description: str | None = Field(default=None, max_length=2000)
-    scenarios: list[LaunchScenario] = Field(default_factory=lambda: [LaunchScenario()], min_length=1, max_length=48)
-    grid: ScenarioGrid | None = Field(default=None, description="A what-if grid; replaces `scenarios` when given.")
-    population: Annotated[int, AfterValidator(_population)] = Field(default=100_000, description="Synthetic buyers in the market (per scenario).")
-    weeks: int = Field(default=26, ge=1, le=156)
-    seeds: int = Field(default=5, ge=2, le=20, description="Independent replications behind each interval.")
-    reference_price: float | None = Field(default=None, gt=0, le=1_000_000, description="The category's typical price, which sets willingness to pay; unset = the median scenario price.")
-    category: str | None = Field(default=None, max_length=80, description="A category the affinity surveys name (e.g. 'rock', 'Thai', 'gardening'): who loves it buys more readily.")
-    objective: Objective = "revenue"
-    seed: int = 7
+class SimulateLaunchInput(StrictInput):
+    product: str = Field(min_length=1, max_length=200, description="The product being launched.", examples=["trail running shoe"])
+    description: str | None = Field(default=None, max_length=2000, description="What the product is, in a sentence or two.", examples=["A light waterproof trail shoe"])
+    scenarios: list[LaunchScenario] = Field(default_factory=lambda: [LaunchScenario()], min_length=1, max_length=48, description="Launch scenarios to compare (price, region, start, channel, hype).", examples=[[{"price": 129, "region": "Europe"}]])
+    grid: ScenarioGrid | None = Field(default=None, description="A what-if grid; replaces `scenarios` when given.", examples=[{"prices": [99, 129]}])
+    population: Annotated[int, AfterValidator(_population)] = Field(default=100_000, description="Synthetic buyers in the market (per scenario).", examples=[100000],
+                                                                    json_schema_extra={"minimum": 1, "maximum": MAX_POPULATION})  # bounds shown; the validator words the refusal
+    weeks: int = Field(default=26, ge=1, le=156, description="Weeks simulated after launch.", examples=[26])
+    seeds: int = Field(default=5, ge=2, le=20, description="Independent replications behind each interval.", examples=[5])
+    reference_price: float | None = Field(default=None, gt=0, le=1_000_000, description="The category's typical price, which sets willingness to pay; unset = the median scenario price.", examples=[120])
+    category: str | None = Field(default=None, max_length=80, description="A category the affinity surveys name (e.g. 'rock', 'Thai', 'gardening'): who loves it buys more readily.", examples=["gardening"])
+    objective: Objective = Field(default="revenue", description="What the best scenario maximises: revenue or units.", examples=["revenue"])
+    seed: int = Field(default=7, description="Random seed: the same seed gives the same simulation.", examples=[7], ge=0, le=2**31 - 1)
 
     @model_validator(mode="after")
     def _grid_size(self) -> "SimulateLaunchInput":
@@ -87,13 +88,13 @@ class SimulateLaunchInput(BaseModel):
         return self
 
 
-class BuildPersonasInput(BaseModel):
-    product: str = Field(min_length=1, max_length=200)
-    audience: Audience = Field(default_factory=Audience)
-    count: int = Field(default=5, ge=1, le=20)
-    price: float | None = Field(default=None, gt=0, le=1_000_000, description="Launch price (PPP US dollars): each persona's chance of buying at it is reported.")
-    category: str | None = Field(default=None, max_length=80, description="A category the affinity surveys name: shapes each buyer's category affinity.")
-    seed: int = 7
+class BuildPersonasInput(StrictInput):
+    product: str = Field(min_length=1, max_length=200, description="The product the personas would buy.", examples=["trail running shoe"])
+    audience: Audience = Field(default_factory=Audience, description="Who the personas are drawn from; empty = everyone.", examples=[{"region": "UK", "age_min": 25}])
+    count: int = Field(default=5, ge=1, le=20, description="How many personas (1–20).", examples=[4])
+    price: float | None = Field(default=None, gt=0, le=1_000_000, description="Launch price (PPP US dollars): each persona's chance of buying at it is reported.", examples=[120])
+    category: str | None = Field(default=None, max_length=80, description="A category the affinity surveys name: shapes each buyer's category affinity.", examples=["gardening"])
+    seed: int = Field(default=7, description="Random seed: the same seed gives the same personas.", examples=[7], ge=0, le=2**31 - 1)
 
 
 class ScenarioResult(BaseModel):

@@ -56,11 +56,11 @@ def describe_validation_error(exc: ValidationError) -> tuple[str, str | None]:
     """One sentence per problem, naming the argument: what a person can fix without reading a trace."""
     parts: list[str] = []
     first_field: str | None = None
-    for err in exc.errors()[:5]:
+    for err in sorted(exc.errors(), key=lambda e: e.get("type") != "extra_forbidden")[:5]:  # a misspelt key first: it explains the rest
         loc = ".".join(str(p) for p in err.get("loc", ()) if p != "__root__") or "arguments"
         first_field = first_field or loc
         msg = err.get("msg", "is invalid")
-        msg = msg.removeprefix("Value error, ")
+        msg = "is not a known argument (misspelt?)" if err.get("type") == "extra_forbidden" else msg.removeprefix("Value error, ")
         parts.append(f"`{loc}`: {msg}")
     return "Invalid arguments — " + "; ".join(parts) + ".", first_field
 

@@ -39,6 +39,13 @@ TOOL_TITLES = {"forecast_demand": "Demand forecast", "compare_audiences": "Audie
                "simulate_launch": "Launch simulation", "build_personas": "Buyer personas", "search_products": "Product search", "suggest_queries": "Search suggestions",
                "analyze_launch": "Launch readout"}
 
+# What to see in each tool's chart: the caption under it.
+CAPTIONS = {"forecast_demand": "The blue line is the forecast and the band its 80% interval; the grey line is recent history and the yellow span the peak window.",
+            "compare_audiences": "Each cell is the share of the audience who love the item; its colour is the lift against everyone (purple above 1×, orange below; grey: "
+                                 "no survey asked that audience about it).",
+            "hype_score": "Posts per day (bars) and their mean sentiment (line); the shaded span is the scored window.",
+            "simulate_launch": "Each panel is one scenario's new buyers per week with its 5–95% range across seeds; the dashed line repeats the best scenario."}
+
 
 def _fonts() -> str:
     """Register DejaVu Sans from matplotlib's own copy (no extra font package) once; its family name."""
@@ -219,7 +226,7 @@ def _result_story(stored: StoredResult, tables: dict[str, list[dict[str, Any]]],
     story: list[Flowable] = [Paragraph(_esc(f"{title}: {subject}" if subject else title), st["title"]),
                              Paragraph(_esc(f"prepared {day(date.today())}"), st["subtitle"]), Paragraph(_esc(out.get("summary", "")), st["body"]), Spacer(1, 6)]
     for chart in out.get("charts") or []:
-        story += _figure(chart, str(chart.get("title", "")), st, width, frame_h * 0.5)
+        story += _figure(chart, CAPTIONS.get(stored.tool, str(chart.get("title", ""))), st, width, frame_h * 0.5)
     for name, rows in tables.items():
         columns = _scalar_columns(rows)
         if not columns:
@@ -227,7 +234,7 @@ def _result_story(stored: StoredResult, tables: dict[str, list[dict[str, Any]]],
         shown = rows[:BODY_ROWS]
         more = f" (first {len(shown)} of {len(rows):,}; the CSV export has every row)" if len(rows) > len(shown) else ""
         story += [CondPageBreak(frame_h * 0.2), Paragraph(_esc(name.replace("_", " ").replace(".", " › ").capitalize() + more), st["h3"]),
-                  _table([c.replace("_", " ") for c in columns], [[cell(c, r.get(c)) for c in columns] for r in shown], st, width)]
+                  _table([c.replace("_", " ").capitalize() for c in columns], [[cell(c, r.get(c)) for c in columns] for r in shown], st, width)]
     return story
 
 

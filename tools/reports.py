@@ -12,13 +12,14 @@ from memory.results import get_result, latest_result
 from memory.tables import StoredResult
 from tools.base import ToolContext, ToolError, ToolOutput
 from tools.registry import register
+from tools.schemas import StrictInput
 
 EXPORT_TOOL = "export_report"
 
 
-class ExportReportInput(BaseModel):
-    result_id: str | None = Field(default=None, max_length=40, description="Result to export; unset = the latest result in this conversation.")
-    format: Literal["csv", "json", "pdf"] = "pdf"
+class ExportReportInput(StrictInput):
+    result_id: str | None = Field(default=None, max_length=40, description="Result to export; unset = the latest result in this conversation.", examples=["forecast_dem-1a2b3c4d5e6f"])
+    format: Literal["csv", "json", "pdf"] = Field(default="pdf", description="csv (its tables), json (everything) or pdf (summary, charts, tables).", examples=["pdf"])
 
 
 class ExportReportData(BaseModel):

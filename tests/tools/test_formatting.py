@@ -21,7 +21,7 @@ def test_money_shares_counts_and_dates() -> None:
 
 def test_cells_are_formatted_by_their_column() -> None:
     assert cell("revenue", 2982.77) == "$2,983" and cell("adoption", 0.01749) == "1.7%" and cell("period", "2027-01-04") == "4 Jan 2027"
-    assert cell("units", 12) == "12" and cell("lift", 1.0648) == "1.06" and cell("x", None) == "–"
+    assert cell("units", 12) == "12" and cell("lift", 1.0648) == "1.06" and cell("lower", 61.26) == "61" and cell("x", None) == "–"
 
 
 @given(st.floats(-1e9, 1e9, allow_nan=False), st.sampled_from(["revenue", "adoption", "units", "lift", "mase"]))
