@@ -11,7 +11,7 @@ import pytest
 from memory.buildstate import BuildLock, BuildStatus, now, read_durations, read_status, write_status
 from memory.settings import Settings
 from tests.cadence_data import write_small_data
-from tools.autobuild import progress_sentence, run_steps, start_background
+from tools.autobuild import _eta, progress_sentence, run_steps, start_background
 from tools.base import ToolContext
 from tools.builders import BUILD_STEPS, BuildStep
 from tools.registry import run_tool
@@ -41,6 +41,12 @@ def test_run_steps_reports_progress_and_records_durations_and_failures(settings:
         list(run_steps(settings, [_step("good", good), _step("bad", bad)]))
     status = read_status(settings)
     assert status.state == "failed" and status.done == ["good"] and "broken data file" in status.error
+
+
+def test_eta_uses_the_last_duration_early_and_the_rate_later() -> None:
+    assert _eta(10, 0.1, 100.0, 50.0) == 140.0  # last run took 100 s; 50 s of later steps
+    assert _eta(10, 0.5, 100.0, 0.0) == 10.0  # half done in 10 s: 10 s more
+    assert _eta(10, 0.5, None, 0.0) == 10.0 and _eta(1, 0.01, None, 0.0) is None
 
 
 def test_progress_sentences_say_how_far_and_how_long(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
