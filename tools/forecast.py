@@ -28,6 +28,7 @@ from memory import sales
 from tools.base import Chart, ToolContext, ToolError, ToolOutput
 from tools.builders import build_step
 from tools.forecast_chart import render_forecast
+from tools.formatting import period
 from tools.registry import register
 from tools.schemas import StrictInput
 
@@ -306,8 +307,8 @@ def counted(count: int, word: str) -> str:
 
 
 def peak_window(peak: PeakInfo) -> str:
-    """"09 Jan–16 Jan", or one date when the window is one period."""
-    return f"{peak.window_start:%d %b}" if peak.window_start == peak.window_end else f"{peak.window_start:%d %b}–{peak.window_end:%d %b}"
+    """"9–16 Jan 2012", or one date when the window is one period ("9 Jan 2012"): always with its year."""
+    return period(peak.window_start, peak.window_end)
 
 
 def _summary(d: ForecastData, word: str) -> str:

@@ -119,7 +119,7 @@ def forecast_rec(forecast: Outcome) -> Recommendation | None:
     d = forecast.output.data
     p = d.peak
     text = (f"Timing: analog launches put demand at about {d.total:,.0f} units over {counted(d.horizon, 'week')}, peaking {counted(p.time_to_peak, 'week')} "
-            f"after launch (window {peak_window(p)} {p.peak_period:%Y}): have stock and spend ready for that window.")
+            f"after launch (window {peak_window(p)}): have stock and spend ready for that window.")
     sec = forecast.section
     return Recommendation(topic="timing", text=text, evidence=[ev(sec, "total_units", d.total), ev(sec, "time_to_peak_weeks", p.time_to_peak),
                                                              ev(sec, "peak_period", p.peak_period.isoformat())])

@@ -144,5 +144,6 @@ def test_counts_and_one_period_peak_windows_read_naturally() -> None:
 
     assert counted(1, "week") == "1 week" and counted(3, "week") == "3 weeks"
     one = PeakInfo.model_construct(window_start=date(2012, 1, 9), window_end=date(2012, 1, 9))
-    assert peak_window(one) == "09 Jan"
-    assert peak_window(PeakInfo.model_construct(window_start=date(2012, 1, 9), window_end=date(2012, 1, 23))) == "09 Jan–23 Jan"
+    assert peak_window(one) == "9 Jan 2012"
+    assert peak_window(PeakInfo.model_construct(window_start=date(2012, 1, 9), window_end=date(2012, 1, 23))) == "9–23 Jan 2012"
+    assert peak_window(PeakInfo.model_construct(window_start=date(2026, 12, 28), window_end=date(2027, 1, 4))) == "28 Dec 2026–4 Jan 2027"
