@@ -135,7 +135,8 @@ class SlackFrontDoor:
 
 class HeaderDeadline(H11Protocol):
     """uvicorn's h11 protocol with a deadline for each request's headers (the first, and each next
-    one on a kept-alive connection): a client that never finishes them is answered 408 and closed."""
+    one on a kept-alive connection): a client that started them but never finished is answered 408,
+    a silent one just closed (uvicorn's keep-alive timer does the same for idle connections)."""
 
     headers_timeout_s = Limits.headers_timeout_s
 
@@ -153,8 +154,9 @@ class HeaderDeadline(H11Protocol):
 
     def _late(self, waiting_for: object) -> None:
         if self.cycle is waiting_for and not self.transport.is_closing() and (waiting_for is None or self.cycle.response_complete):
-            self.transport.write(b"HTTP/1.1 408 Request Timeout\r\ncontent-type: text/plain\r\ncontent-length: 21\r\nconnection: close\r\n\r\n"
-                                 b"request headers late\n")
+            if self.conn.trailing_data[0]:  # part of a request arrived
+                self.transport.write(b"HTTP/1.1 408 Request Timeout\r\ncontent-type: text/plain\r\ncontent-length: 21\r\nconnection: close\r\n\r\n"
+                                     b"request headers late\n")
             self.transport.close()
 
 

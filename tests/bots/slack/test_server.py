@@ -115,3 +115,9 @@ def test_a_slow_request_holds_up_no_other(door: tuple[str, SlackFrontDoor]) -> N
     finally:
         for sock in stalled:
             sock.close()
+
+
+def test_a_silent_connection_is_closed_without_an_answer(door: tuple[str, SlackFrontDoor]) -> None:
+    url = urlsplit(door[0])
+    with socket.create_connection((url.hostname, url.port), timeout=5) as sock:
+        assert sock.recv(4096) == b""  # closed after the headers deadline, nothing written
