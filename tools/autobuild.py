@@ -40,12 +40,12 @@ StepProgress = Callable[[BuildStep, float, str], None]
 
 def _eta(elapsed: float, fraction: float, expected: float | None, later: float) -> float | None:
     """Seconds left: the current step's last duration minus its time so far while it is under 20%
-    done (an early rate extrapolates its quick first stage), its own rate after that or when it has
-    no last duration (from 5% on), plus the last durations of the steps still to run."""
-    if expected is not None and fraction < 0.2:
-        current = max(expected - elapsed, 0.0)
-    elif fraction >= 0.05:
+    done, its own rate from 20% on (an earlier rate extrapolates its quick first stage: unknown
+    then, on a first build), plus the last durations of the steps still to run."""
+    if fraction >= 0.2:
         current = elapsed * (1 - fraction) / fraction
+    elif expected is not None:
+        current = max(expected - elapsed, 0.0)
     else:
         return None
     return current + later

@@ -46,7 +46,7 @@ def test_run_steps_reports_progress_and_records_durations_and_failures(settings:
 def test_eta_uses_the_last_duration_early_and_the_rate_later() -> None:
     assert _eta(10, 0.1, 100.0, 50.0) == 140.0  # last run took 100 s; 50 s of later steps
     assert _eta(10, 0.5, 100.0, 0.0) == 10.0  # half done in 10 s: 10 s more
-    assert _eta(10, 0.5, None, 0.0) == 10.0 and _eta(1, 0.01, None, 0.0) is None
+    assert _eta(10, 0.5, None, 0.0) == 10.0 and _eta(1, 0.1, None, 0.0) is None  # a first build: no time until 20%
 
 
 def test_progress_sentences_say_how_far_and_how_long(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
