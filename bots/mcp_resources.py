@@ -16,7 +16,7 @@ from typing import Annotated
 
 import anyio.to_thread
 from fastmcp import FastMCP
-from fastmcp.exceptions import ResourceError
+from fastmcp.exceptions import ValidationError
 from fastmcp.resources import ResourceContent, ResourceResult
 from pydantic import Field
 
@@ -33,9 +33,10 @@ PERSONA_SETS_SHOWN = 50
 EXPORT_MIME = {".csv": "text/csv", ".json": "application/json", ".pdf": "application/pdf"}
 
 
-def missing(message: str) -> ResourceError:
-    """A wrong id or file name is the caller's mistake: logged at INFO, not as a server error."""
-    return ResourceError(message, log_level=logging.INFO)
+def missing(message: str) -> ValidationError:
+    """A wrong id or file name is the caller's mistake: an invalid-params error (-32602, as fastmcp
+    answers an unknown resource), logged at INFO — not an internal error (-32603) of the server."""
+    return ValidationError(message, log_level=logging.INFO)
 
 
 def not_yet(message: str) -> str:

@@ -209,6 +209,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"caeser serve mcp: {exc}", file=sys.stderr)
         return 2
     start_missing(settings, announce)
-    print(f"caeser MCP server on http://{args.host}:{args.port}/mcp (stateless; {limits.rate_per_minute:g} requests/min per token)", file=sys.stderr)
+    print(f"caeser MCP server on http://{args.host}:{args.port}/mcp (stateless; {limits.rate_per_minute:g} tool calls/min per token)", file=sys.stderr)
     serve(build_http_app(build_server(settings, auth=auth), limits), args.host, args.port)
     return 0

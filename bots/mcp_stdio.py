@@ -5,7 +5,8 @@ server only logs: the client never hears back, and one that sent a request (say 
 surrogate escape, `"\\ud800"`, which the SDK's JSON parser refuses) waits forever. Here such a line
 is answered at once: -32700 (parse error) for text that is not JSON the SDK accepts, -32600
 (invalid request) for JSON that is not a JSON-RPC message, with the request's id when one can be
-read from the line (so the client's pending call ends) and `null` otherwise.
+read from the line (so the client's pending call ends) and `null` otherwise. A request whose id is
+not an integer or string (the SDK reads it as a notification, which gets no answer) is refused too.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import anyio
 from fastmcp import FastMCP
 from mcp.server.stdio import stdio_server
 from mcp.shared.message import SessionMessage
-from mcp_types import ErrorData, JSONRPCError
+from mcp_types import ErrorData, JSONRPCError, JSONRPCNotification
 from pydantic import ValidationError
 
 PARSE_ERROR, INVALID_REQUEST = -32700, -32600
@@ -57,9 +58,14 @@ class AnsweringReader:
     async def receive(self) -> SessionMessage:
         while True:
             item = await self.inner.receive()
-            if not isinstance(item, Exception):
+            if isinstance(item, Exception):
+                await self.write.send(SessionMessage(error_reply(item)))
+            elif isinstance(item.message, JSONRPCNotification) and not item.message.method.startswith("notifications/"):
+                # a request whose id was unusable (true, 1.5, {}) reads as a notification: it must not go unanswered
+                message = f"Invalid request: `{item.message.method}` needs an integer or string `id`."
+                await self.write.send(SessionMessage(JSONRPCError(jsonrpc="2.0", id=None, error=ErrorData(code=INVALID_REQUEST, message=message[:500]))))
+            else:
                 return item
-            await self.write.send(SessionMessage(error_reply(item)))
 
     def __aiter__(self) -> "AnsweringReader":
         return self

@@ -75,15 +75,16 @@ def slash_body(recorder: SlackRecorder, text: str) -> bytes:
 
 
 @contextmanager
-def slack_app(agent: SlowAgent, home: Path) -> Iterator[tuple[str, Any, Any, SlackRecorder]]:
-    """(base URL, front door, work queue, recorder) of the Slack app as `caeser serve slack` runs it."""
+def slack_app(agent: SlowAgent, home: Path, capacity: int = 100) -> Iterator[tuple[str, Any, Any, SlackRecorder]]:
+    """(base URL, front door, work queue, recorder) of the Slack app as `caeser serve slack` runs it
+    (`capacity`: places in the queue's line; past them requests are parked and told we're busy)."""
     from bots.slack.app import WORKERS, build_app
     from bots.slack.server import SlackFrontDoor, serving
     from bots.slack.work import WorkQueue
 
     with SlackRecorder() as recorder:
         settings = Settings(CAESER_HOME=home, SLACK_BOT_TOKEN="xoxb-bench", SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=recorder.url, _env_file=None)
-        work = WorkQueue(workers=WORKERS)
+        work = WorkQueue(workers=WORKERS, capacity=capacity, retry_every_s=0.2)
         door = SlackFrontDoor(build_app(settings, agent, work), SECRET)
         try:
             with serving(door) as base:
@@ -98,9 +99,9 @@ def answers_per_request(recorder: SlackRecorder, texts: list[str]) -> Counter[in
     return Counter(per_text.get(t.replace("'", "&#x27;"), per_text.get(t, 0)) for t in texts)
 
 
-def slack_burst(count: int, spread_s: float, agent_s: float, home: Path) -> list[Check]:
+def slack_burst(count: int, spread_s: float, agent_s: float, home: Path, capacity: int = 100) -> list[Check]:
     agent = SlowAgent(agent_s)
-    with slack_app(agent, home) as (base, _door, work, recorder), httpx.Client(timeout=10) as client:
+    with slack_app(agent, home, capacity) as (base, _door, work, recorder), httpx.Client(timeout=10) as client:
         texts = [f"hype on burst item {i:03d}" for i in range(count)]
         gate = threading.Barrier(count) if spread_s == 0 else None
 
@@ -121,7 +122,7 @@ def slack_burst(count: int, spread_s: float, agent_s: float, home: Path) -> list
         told_busy = sum(bool(text) for _s, _status, text in results)
     acks = sorted(s for s, _status, _text in results)
     ok = sum(status == 200 for _s, status, _text in results)
-    label = f"{count} concurrent" if spread_s == 0 else f"{count} within {spread_s:g} s"
+    label = (f"{count} concurrent" if spread_s == 0 else f"{count} within {spread_s:g} s") + (f" ({capacity}-place line)" if capacity < count else "")
     return [
         Check(f"slack: {label} slash commands acked < 3 s", ok == count and acks[-1] < 3.0,
               f"{ok}/{count} acked 200 in {sent_s:.1f} s; ack p50 {statistics.median(acks):.3f} s, max {acks[-1]:.3f} s; {told_busy} told 'busy, retrying'"),
@@ -250,7 +251,8 @@ def raw_exchange_reply(sock: socket.socket) -> int | None:
 def slack(args: argparse.Namespace) -> list[Check]:
     with tempfile.TemporaryDirectory(prefix="caeser-abuse-") as tmp:
         home = Path(tmp)
-        return [*slack_burst(30, 0, args.agent_s, home), *slack_burst(100, 10.0, args.agent_s, home), *slack_malformed(home),
+        return [*slack_burst(30, 0, args.agent_s, home), *slack_burst(30, 0, args.agent_s, home, capacity=10), *slack_burst(100, 10.0, args.agent_s, home),
+                *slack_malformed(home),
                 *slack_huge_body(home), *slack_half_sent(home)]
 
 
@@ -310,13 +312,23 @@ def webhooks(_args: argparse.Namespace) -> list[Check]:
     ]
 
 
-PROBES: dict[str, Callable[[argparse.Namespace], list[Check]]] = {"slack": slack, "webhooks": webhooks}
+def mcp(args: argparse.Namespace) -> list[Check]:
+    """MCP over HTTP and stdio: `--cases` hostile messages each (evals/bench/mcp_abuse.py)."""
+    from evals.bench.mcp_abuse import run
+
+    with tempfile.TemporaryDirectory(prefix="caeser-abuse-mcp-") as scratch:
+        return [Check(*check) for check in run(args.cases, args.seed, Path(scratch))]
+
+
+PROBES: dict[str, Callable[[argparse.Namespace], list[Check]]] = {"slack": slack, "webhooks": webhooks, "mcp": mcp}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m evals.bench.abuse", description=__doc__.split("\n")[0])
     parser.add_argument("--only", default=",".join(PROBES), help=f"comma-separated front doors (default: all of {', '.join(PROBES)})")
     parser.add_argument("--agent-s", type=float, default=1.0, help="seconds the stand-in agent takes per Slack request (default 1)")
+    parser.add_argument("--cases", type=int, default=700, help="hostile MCP messages per transport (default 700)")
+    parser.add_argument("--seed", type=int, default=16, help="seed of the MCP cases")
     args = parser.parse_args()
     checks: list[Check] = []
     for name in args.only.split(","):
