@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import resource
 import shutil
 import subprocess
@@ -49,10 +50,9 @@ def chat(home: Path, text: str, thread: str) -> tuple[float, float, str]:
 
 
 def answered(stdout: str) -> str:
-    """"12 of 14" from the readout's first sentence, for the table."""
-    marker = "engine calls answered"
-    head = stdout.split(marker)[0]
-    return head[head.rfind("(") + 1:].strip() if marker in stdout else "no readout"
+    """"12 of 14" from the readout's "N of M engines answered (12 of 14 calls)", for the table."""
+    found = re.search(r"engines answered \((\d+ of \d+) calls\)", stdout)
+    return found.group(1) if found else "no readout"
 
 
 def in_process(home: Path) -> None:
