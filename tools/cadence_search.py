@@ -77,6 +77,7 @@ def catalog(ctx: ToolContext) -> Catalog:
     with _LOCK:
         hit = _CACHE.get(key)
         if hit is None or hit[0] != stamp:
+            ctx.report(0.1, "loading the product catalog" if meta is not None else "reading the catalog files (the search index is not built yet)")
             products = load_products(ctx.settings) if meta is not None else _raw_products(ctx)
             if not products:
                 raise ToolError("not_available", f"No product catalog is in the data dir ({ctx.settings.data_dir}): get one with `caeser data fetch flipkart amazon_toys`.")
