@@ -297,8 +297,9 @@ def _chart(ctx: ToolContext, d: HypeScoreData, fp: str) -> list[Chart]:
         return []
     slug = re.sub(r"[^a-z0-9]+", "-", d.subject.lower()).strip("-")
     name = f"hype-{slug}-{d.window_days}d-{(d.region or 'all').replace(' ', '')}-{fp.replace(':', '_')}.png"
-    title = f"{d.subject}: posts and sentiment per day"
-    path = render_timeline(ctx.settings.charts_dir / name, title, d.timeline, (d.window_start[:10], d.window_end[:10]))
+    rng = f" · hype {d.score:.0f} (90% range {d.score_low:.0f}–{d.score_high:.0f})" if d.score is not None and d.score_low is not None else ""
+    title = f"{d.subject}: posts and sentiment per day{rng}"
+    path = render_timeline(ctx.charts_dir / name, title, d.timeline, (d.window_start[:10], d.window_end[:10]))
     return [Chart(path=str(path), title=title)]
 
 
