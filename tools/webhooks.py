@@ -144,8 +144,9 @@ def check_destination(target: str, settings: Settings, resolve: Resolver | None 
     for address in addresses:
         why = forbidden(address, settings.webhook_private_nets)
         if why:
-            shown = address if host == address else f"{host} resolves to {address}"
-            raise WebhookRefused(f"webhook {label} is refused: {shown}, {why}; alerts only go to public addresses")
+            shown = f"{address} is {why}" if host == address else f"{host} resolves to {address}, {why}"
+            named = f"the webhook {label!r}: " if label != host else ""
+            raise WebhookRefused(f"{named}{shown}; alerts only go to public addresses")
     return Destination(url=url_text, label=label, addresses=addresses)
 
 
