@@ -13,7 +13,7 @@ EXAMPLE = "\"what's the hype on Stanley cups this week?\" or \"what can you do?\
 
 # Common function words of languages people may write in; English ones are checked separately.
 _FOREIGN = {
-    "es": {"el", "la", "los", "las", "de", "del", "que", "qué", "cuál", "cómo", "para", "por", "una", "con", "es", "en", "mi", "hola", "cuánto", "nuestro", "nuestra"},
+    "es": {"el", "la", "los", "las", "de", "del", "que", "qué", "cuál", "cómo", "para", "por", "una", "con", "es", "en", "mi", "hola", "cuánto", "nuestro", "nuestra", "tal", "cuáles", "cuándo", "sobre"},
     "fr": {"le", "la", "les", "des", "du", "est", "que", "quel", "quelle", "comment", "pour", "avec", "une", "sur", "bonjour", "notre", "nos", "combien"},
     "de": {"der", "die", "das", "und", "ist", "wie", "was", "für", "mit", "ein", "eine", "nicht", "hallo", "unser", "unsere", "wird", "welche"},
     "pt": {"o", "os", "as", "do", "da", "que", "como", "para", "com", "um", "uma", "olá", "nosso", "nossa", "quanto", "não"},
@@ -36,10 +36,12 @@ def language_hint(text: str) -> str | None:
     if letters and sum(ch.isascii() or unicodedata.name(ch, "").startswith("LATIN") for ch in letters) / len(letters) < 0.5:
         return "non-latin"
     words = re.findall(r"[^\W\d_]+", text.lower())
-    if len(words) < 3 or sum(w in _ENGLISH for w in words) >= 1:
+    if len(words) < 3:
         return None
+    english = sum(w in _ENGLISH for w in words)
     best = max(_FOREIGN, key=lambda code: sum(w in _FOREIGN[code] for w in words))
-    return best if sum(w in _FOREIGN[best] for w in words) >= 2 else None
+    foreign = sum(w in _FOREIGN[best] for w in words)
+    return best if foreign >= 2 and foreign > 2 * english else None
 
 
 def check_message(text: str) -> str | None:

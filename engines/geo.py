@@ -49,7 +49,7 @@ REGIONS: tuple[Region, ...] = (
     Region("South Atlantic", "us_region", "United States", ("south atlantic", "southeast", "south east")),
     Region("East South Central", "us_region", "United States", ("east south central", "deep south")),
     Region("West South Central", "us_region", "United States", ("west south central", "texas")),
-    Region("Mountain", "us_region", "United States", ("mountain", "mountain west", "rockies")),
+    Region("Mountain", "us_region", "United States", ("mountain", "mountain west", "mountain states", "rockies")),
     Region("Pacific", "us_region", "United States", ("pacific", "west coast", "pacific northwest")),
 )
 

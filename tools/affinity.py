@@ -132,15 +132,26 @@ def _remember_items(ctx: ToolContext, texts: list[str]) -> None:
         _VECTORS.update({(model, t): v for t, v in zip(texts, vectors)})
 
 
-def _match(tags: list[str], sources: AffinitySources, ctx: ToolContext, field: str, floor: float) -> list[TagMatch]:
-    """Tags → items; a tag that means nothing we hold is an error naming the closest items."""
+def _match_any(tags: list[str], sources: AffinitySources, ctx: ToolContext, floor: float) -> tuple[list[TagMatch], dict[str, list[str]]]:
     catalog = _catalog(sources)
 
     def embed(texts: list[str]) -> np.ndarray:
         _remember_items(ctx, sorted({it.text for it in catalog}))
         return _embed(ctx, texts)
 
-    matches, unmatched = match_tags(tags, catalog, embed, threshold=floor)
+    return match_tags(tags, catalog, embed, threshold=floor)
+
+
+def survey_item_for(text: str, ctx: ToolContext, floor: float = DEFAULT_THRESHOLD) -> TagMatch | None:
+    """The survey item a free text (a product) means, by name or by meaning ≥ `floor`, or None:
+    how the persona tools read a product as a category whose fans buy it more readily."""
+    matches, _ = _match_any([text], _sources(ctx), ctx, floor)
+    return matches[0] if matches else None
+
+
+def _match(tags: list[str], sources: AffinitySources, ctx: ToolContext, field: str, floor: float) -> list[TagMatch]:
+    """Tags → items; a tag that means nothing we hold is an error naming the closest items."""
+    matches, unmatched = _match_any(tags, sources, ctx, floor)
     if unmatched:
         closest = sorted({label for labels in unmatched.values() for label in labels})
         raise ToolError("not_found", f"No good match for {', '.join(map(repr, unmatched))} in the local surveys (no item reaches cosine {floor:.2f}), so I won't answer about something else.",

@@ -68,7 +68,7 @@ class ToolError(Exception):
     def readable(self) -> str:
         text = self.info.message
         if self.info.options:
-            text += " Known values: " + ", ".join(self.info.options) + "."
+            text += (" Closest: " if self.info.code == "not_found" else " Known values: ") + ", ".join(self.info.options) + "."
         return text
 
 

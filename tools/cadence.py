@@ -13,8 +13,10 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from engines.cadence.coverage import MATCH_FLOOR, coverage
 from engines.cadence.index import PrefixIndex
 from engines.cadence.personalize import Engagement, Profile, build_profile, rerank
+from engines.cadence.suggest import suggester_for
 from engines.cadence.text import normalize_prefix, normalize_query
 from memory.cadence_store import IndexMeta, cadence_state, load_index
 from memory.catalog import get_product, get_products
@@ -65,7 +67,7 @@ class RecordEngagementInput(StrictInput):
 class Suggestion(BaseModel):
     text: str
     score: float
-    source: Literal["log", "generated"]
+    source: Literal["log", "generated", "completed"] = Field(description="log / generated: an indexed query; completed: the typed words with the last one completed in context.")
     category: str | None = None
     typo: bool = Field(default=False, description="Matched the prefix with one edit (typo tolerance).")
 
@@ -162,7 +164,7 @@ def suggest_queries(inp: SuggestQueriesInput, ctx: ToolContext) -> SuggestQuerie
     index, meta, built = _index(ctx)
     category = category_id(meta, inp.category) if built else None
     profile = user_profile(ctx, inp.user_id, inp.session_id)
-    pool = index.search(prefix, k=index.k_max if not profile.empty else inp.k, category=category)
+    pool = suggester_for(index).suggest(prefix, k=index.k_max if not profile.empty else inp.k, category=category)
     typo = {h.text for h in pool if h.typo}
     sources = {h.text: h.source for h in pool}
     ranked = rerank([(h.text, h.weight, h.category) for h in pool], profile)[: inp.k]
@@ -194,8 +196,13 @@ def search_products(inp: SearchProductsInput, ctx: ToolContext) -> SearchProduct
         raise ToolError("invalid_argument", f"filters.min_price ({f.min_price}) is above filters.max_price ({f.max_price}).", field="filters.min_price")
     note = build_note(ctx)
     data, source = search_catalog(ctx, normalize_query(inp.query), inp.k, f.category, f.min_price, f.max_price, user_profile(ctx, inp.user_id, None))
-    if data.results:
-        summary = f"{len(data.results)} products for '{data.query}', best: " + "; ".join(r.title for r in data.results[:3]) + "."
+    best = max((coverage(data.query, r.title) for r in data.results), default=0.0)
+    data.coverage = round(best, 2)
+    if data.results and best < MATCH_FLOOR:
+        summary = (f"No good match for '{data.query}' in the catalog: no product title has even {MATCH_FLOOR:.0%} of its words (best {best:.0%}). "
+                   "Closest, not the same thing: " + "; ".join(f"{r.title} (id {r.item_id})" for r in data.results[:3]) + ".")
+    elif data.results:
+        summary = f"{len(data.results)} products for '{data.query}', best: " + "; ".join(f"{r.title} (id {r.item_id})" for r in data.results[:3]) + "."
     else:
         summary = f"No products match '{data.query}' with these filters."
     if inp.user_id:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 
 import numpy as np
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from engines.cadence.personalize import Profile, rescore
 from engines.cadence.search import BM25, rrf
@@ -38,6 +38,7 @@ class SearchData(BaseModel):
     query: str
     results: list[ProductHit]
     personalised: bool
+    coverage: float | None = Field(default=None, description="Share of the query's words the best title holds (engines/cadence/coverage.py); below 0.5 the results are only the closest things.")
 
 
 class Catalog:

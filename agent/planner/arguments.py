@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from itertools import product as cartesian
 from typing import Any
 
-from agent.planner.slots import FILLER, Slots, residue, residue_runs
+from agent.planner.slots import FILLER, Slots, extract, residue, residue_runs
+from engines.geo import UnknownRegion, resolve_region
 
 SUBJECT_KEYS = ("subject", "product", "query", "sku", "prefix")
 
@@ -66,7 +67,11 @@ def _subject(slots: Slots, extra_stop: set[str] | None = None) -> str:
 
 
 def _set_subject(args: dict, key: str, subject: str, ctx: PreviousCall | None) -> None:
-    """The named subject, else the one the previous call was about ("watch it", "personas for that")."""
+    """The named subject, else the one the previous call was about ("watch it", "personas for that").
+    A follow-up keeps its subject unless the turn names another thing: a capitalised name, several
+    words, or a word after "now/what about/how about/for" — not one stray lower-case word."""
+    if subject and args.get(key) and not _names_a_subject(subject):
+        return
     if subject:
         args[key] = subject
     elif not args.get(key) and ctx and ctx.subject():
@@ -76,12 +81,18 @@ def _set_subject(args: dict, key: str, subject: str, ctx: PreviousCall | None) -
 COMPARATIVE = re.compile(r"\b(or|vs\.?|versus|than|compared (?:to|with)|against)\b", re.IGNORECASE)
 
 
+def _names_a_subject(text: str) -> bool:
+    return any(ch.isupper() for ch in text) or len(text.split()) > 1 or len(text) >= 4 and text.isalpha()
+
+
 def hype_score(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
     """One subject, or several side by side ("who's hotter, Delta or United?" → subject + versus)."""
     args = dict(prev)
     runs = [s.quoted[0]] if s.quoted else residue_runs(s)
     if len(runs) >= 2 and COMPARATIVE.search(s.text):
         args["subject"], args["versus"] = runs[0], runs[1:4]
+    elif len(runs) == 1 and args.get("subject") and re.match(r"\s*(?:and\s+)?(?:compared (?:to|with)|vs\.?|versus|against|next to)\b", s.text, re.IGNORECASE):
+        args["versus"] = [*args.get("versus", []), runs[0]][:3]  # "compared to labubu?" adds a rival
     else:
         _set_subject(args, "subject", _subject(s), ctx)
         if runs:
@@ -101,18 +112,37 @@ def audience_affinity(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
     if s.domain:
         args["domain"] = s.domain
     stop = {"audience", "under", "over", "aged", "people", "folks", "crowd", "demo", "demographic", "younger", "older", "do", "fare", "land", "perform", "eat", "drink", "listen", "watch", "wear", "buy", "enjoy", "into"}
-    subject = s.quoted[0] if s.quoted else residue(s, stop, keep_domain=False)
-    if subject and subject.lower() not in {"what", "who"}:
-        args["seeds"] = [subject]
+    generic = s.domain_span is not None and s.text[s.domain_span[0]:s.domain_span[1]].lower().removesuffix("wise").rstrip("-") in GENERIC_DOMAIN_WORDS
+    seeds = s.quoted[:5] if s.quoted else residue_runs(s, stop, keep_domain=not generic)[:5]
+    if seeds:
+        args["seeds"] = seeds
     if s.count:
         args["take"] = s.count
     return args
 
 
+def _segment_audiences(s: Slots) -> list[dict]:
+    """Audiences written one after another ("women 18-34 and women 35+", "men 55+ with women 55+",
+    "europe, the us and apac"): each stretch between separators is read on its own."""
+    found = []
+    for part in re.split(r"\bvs\.?|\bversus\b|\band\b|\bwith\b|\bcompared (?:to|with)\b|\bagainst\b|,|;|\bor\b|\bfrom\b", s.text, flags=re.IGNORECASE):
+        sub = extract(part.strip(" ?!.") or "-", s.today)
+        audience = {k: v for k, v in {"region": sub.region, "age_min": sub.age_min, "age_max": sub.age_max, "gender": sub.gender}.items() if v is not None}
+        if audience and audience not in found:
+            found.append(audience)
+    return found
+
+
+GENERIC_DOMAIN_WORDS = {"music", "genres", "genre", "bands", "artists", "songs", "film", "films", "movie", "movies", "cinema", "food", "foods", "cuisine", "cuisines",
+                        "dishes", "eating", "eat", "meals", "snacks", "drinks", "drink", "beverages", "hobbies", "hobby", "interests", "pastimes", "activities",
+                        "brands", "brand", "labels", "fashion", "clothing", "apparel", "style", "spending", "shopping", "spend"}
+
+
 def compare_audiences(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
     args = dict(prev)
     audiences = [dict(a) for a in prev.get("audiences", [])]
-    found = s.audiences or ([_audience(s, None)] if (s.region or s.age_min or s.age_max or s.gender) else [])
+    segments = _segment_audiences(s)
+    found = segments if len(segments) >= 2 else s.audiences or ([_audience(s, None)] if (s.region or s.age_min or s.age_max or s.gender) else [])
     if prev and found:
         audiences.extend(a for a in found if a not in audiences)  # "add millennials"
     elif found:
@@ -120,7 +150,9 @@ def compare_audiences(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
     if audiences:
         args["audiences"] = audiences
     items = _items(s)
-    if items:
+    if items and prev.get("items") and re.match(r"\s*(?:and|also|plus|add)\b", s.text, re.IGNORECASE):
+        args["items"] = [*prev["items"], *(i for i in items if i not in prev["items"])][:12]  # "and country music too"
+    elif items:
         args["items"] = items
     return args
 
@@ -141,9 +173,18 @@ def _items(s: Slots) -> list[str]:
         while words and (words[-1].lower().strip(".'’") in ITEM_FILLER):
             words.pop()
         item = " ".join(words).strip(" -.'\"")
-        if item and len(item) > 1 and not item.isdigit():
+        if item and len(item) > 1 and not item.isdigit() and not _is_place(item):
             items.append(item)
     return items[:12]
+
+
+def _is_place(text: str) -> bool:
+    """A region name left among the items ("the midwest and texas on steak": texas is an audience)."""
+    try:
+        resolve_region(text)
+        return True
+    except UnknownRegion:
+        return False
 
 
 # Words around items that are not items: "how millennials feel about star wars" compares on "star wars" only.
@@ -174,6 +215,8 @@ def forecast_demand(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
         args["frequency"] = s.frequency
     if s.region:
         args["country"] = s.region
+    if s.hype_level is not None:
+        args["hype"] = s.hype_level
     return args
 
 
@@ -188,11 +231,16 @@ def simulate_launch(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
         return values or [None]
 
     prices = s.prices or kept("price")
+    if s.prices and previous and re.match(r"\s*(?:and\s+)?(?:vs\.?|versus|or|against|compared (?:to|with))\b", s.text, re.IGNORECASE):
+        prices = list(dict.fromkeys([*kept("price"), *s.prices]))  # "vs €45?" adds a price to compare
     regions = s.regions or ([None] if "region" in s.cancel else kept("region"))
     starts = [d.isoformat() for d in s.starts] or kept("start")
     channels = s.channels or kept("channel")
     scenarios = []
-    for price, region, start, channel in cartesian(prices, regions, starts, channels):
+    combos = list(cartesian(prices, regions, starts, channels))
+    if _paired(s):  # "$59 in the US vs $69 in Canada": two scenarios, not four
+        combos = [(p, r, st, ch) for p, r in zip(s.prices, s.regions) for st in starts for ch in channels]
+    for price, region, start, channel in combos:
         scenario = {k: v for k, v in {"price": price, "region": region, "start": start, "channel": channel}.items() if v is not None}
         scenario["label"] = " · ".join(_scenario_label(k, v) for k, v in scenario.items()) or "base"
         scenarios.append(scenario)
@@ -202,6 +250,15 @@ def simulate_launch(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
     if s.horizon and s.frequency == "W":
         args["weeks"] = s.horizon
     return args
+
+
+def _paired(s: Slots) -> bool:
+    """Prices and regions written in alternation (price, region, price, region…) belong together."""
+    if len(s.prices) < 2 or len(s.prices) != len(s.regions) or len(s.price_at) != len(s.prices) or len(s.region_at) != len(s.regions):
+        return False
+    marks = sorted([(at, "p") for at in s.price_at] + [(at, "r") for at in s.region_at])
+    kinds = [k for _, k in marks]
+    return all(a != b for a, b in zip(kinds, kinds[1:]))
 
 
 def _scenario_label(key: str, value: Any) -> str:
@@ -233,6 +290,8 @@ def suggest_queries(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
         args["session_id"] = s.session_id
     if s.count:
         args["k"] = min(s.count, 50)
+    if s.category:
+        args["category"] = s.category
     return args
 
 
@@ -246,6 +305,8 @@ def search_products(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
         filters["max_price"] = s.max_price
     if s.min_price is not None:
         filters["min_price"] = s.min_price
+    if s.category:
+        filters["category"] = s.category
     if filters:
         args["filters"] = filters
     if s.user_id:
@@ -285,6 +346,8 @@ def record_engagement(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
         args["rank"] = picked[1]
     elif not item and s.quoted:
         item = s.quoted[0]
+    elif not item:
+        item = residue(s, {"added", "clicked", "bought", "viewed", "tapped", "wishlisted", "purchased", "saved", "opened", "cart", "basket", "log", "record", "track"}) or None
     if item:
         args["item_id"] = item
     if s.rank and "rank" not in args:
@@ -293,24 +356,39 @@ def record_engagement(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
         args["session_id"] = s.session_id
     if ctx and ctx.tool in ("suggest_queries", "search_products"):
         args["query"] = ctx.args.get("prefix") or ctx.args.get("query")
+    typed = re.search(r"\b(?:after|typing|typed|searching(?: for)?|prefix)\s+['\"‘“]([^'\"’”]{1,100})['\"’”]", s.text, re.IGNORECASE)
+    if typed:
+        args["query"] = typed.group(1)
+        if args.get("item_id") == typed.group(1) and len(s.quoted) > 1:
+            args["item_id"] = s.quoted[0]
     return args
 
 
 def watch_hype(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
     args = dict(prev)
-    args["action"] = "remove" if s.remove else ("update" if prev and prev.get("action") != "remove" and ctx and ctx.tool == "watch_hype" and ctx.ok and ctx.args.get("threshold") is not None else "create")
-    _set_subject(args, "subject", _subject(s, {"it", "goes", "gets", "if", "when", "once", "above", "below", "know", "eye", "keep", "stop", "remove", "delete", "cancel", "unwatch", "channel", "slack", "discord"}), ctx)
+    changing = bool(re.search(r"\b(change|move|update|raise|lower|bump|adjust|edit|set)\b.{0,40}\b(alert|watch|threshold|it)\b", s.text, re.IGNORECASE))
+    earlier = prev and prev.get("action") != "remove" and ctx and ctx.tool == "watch_hype" and ctx.ok and ctx.args.get("threshold") is not None
+    args["action"] = "remove" if s.remove else ("update" if earlier or changing else "create")
+    _set_subject(args, "subject", _subject(s, {"it", "goes", "gets", "if", "when", "once", "above", "below", "know", "eye", "keep", "stop", "remove", "delete", "cancel", "unwatch", "channel", "slack", "discord",
+                                                      "change", "move", "update", "raise", "lower", "bump", "adjust", "edit", "one", "post", "send", "drop", "kill", "off"}), ctx)
     if s.threshold is not None:
         args["threshold"] = s.threshold
     if s.direction:
         args["direction"] = s.direction
     if s.post_channel:
         args["channel"] = s.post_channel
+    if s.window_days:
+        args["window_days"] = s.window_days
     return args
 
 
 def list_watches(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
-    subject = _subject(s, {"active", "current", "running", "any", "fired", "fire", "firing", "have", "got"})
+    """Only a subject named after "for/on/about/of" filters the list ("any alerts for united?")."""
+    named = (re.search(r"\b(?:for|on|about|of|re)\s+(.+)", s.text, re.IGNORECASE) or re.search(r"\bthe\s+(.+?)\s+(?:alerts?|watch(?:es)?)\b", s.text, re.IGNORECASE)
+             or re.search(r"\b(?:just|only)\s+(?:the\s+)?(.+?)\s+ones?\b", s.text, re.IGNORECASE))
+    if not named:
+        return {}
+    subject = residue(extract(named.group(1), s.today), {"active", "current", "running", "any", "fired", "fire", "firing", "have", "got", "monitors", "watches", "alerts"})
     return {"subject": subject} if subject else {}
 
 
@@ -319,11 +397,12 @@ def analyze_launch(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
     _set_subject(args, "product", _subject(s, {"hit", "flop", "work", "succeed", "sell", "well", "land", "position", "launch", "launching", "should", "plan", "we're", "were", "going", "gonna"}), ctx)
     if s.prices:
         args["price"] = s.prices[0]
-    audience = _audience(s, prev.get("audience"))
-    if audience:
-        args["audience"] = audience
+    carried = prev.get("audience") or (ctx.args.get("audience") if ctx and re.search(r"\b(them|they|those|that audience|this audience|that crowd|these)\b", s.text, re.IGNORECASE) else None)
+    args["audience"] = _audience(s, carried)  # "how will our lego set do with them?" keeps the audience just discussed
     if s.regions:
         args["regions"] = s.regions
+    elif "region" in s.cancel:
+        args.pop("regions", None)
     if s.horizon:
         args["horizon"] = min(s.horizon, 104)
     return args

@@ -45,9 +45,12 @@ def render_result(tool: str, payload: dict[str, Any]) -> str:
         err = payload["error"]
         text = f"⚠️ {err.get('message', 'The tool failed.')}"
         if err.get("options"):
-            text += " Known values: " + ", ".join(err["options"]) + "."
+            text += (" Closest: " if err.get("code") == "not_found" else " Known values: ") + ", ".join(err["options"]) + "."
         return text
     parts = [payload.get("summary", "").strip()]
+    listing = numbered_rows(payload.get("data"))
+    if listing:
+        parts.append(listing)
     figures = key_figures(payload.get("data"))
     if figures:
         parts.append(" · ".join(figures))
@@ -61,6 +64,25 @@ def render_result(tool: str, payload: dict[str, Any]) -> str:
     if footer:
         parts.append("(" + "; ".join(footer) + ")")
     return "\n".join(p for p in parts if p)
+
+
+MAX_ROWS = 10
+
+
+def numbered_rows(data: Any) -> str:
+    """Search hits and suggestions as a numbered list with their ids: "the first one" and
+    record_engagement refer to these numbers and ids."""
+    if not isinstance(data, dict):
+        return ""
+    lines = []
+    for i, row in enumerate((data.get("results") or [])[:MAX_ROWS], 1):
+        if isinstance(row, dict) and row.get("item_id"):
+            price = f" — ${row['price']:,.2f}" if isinstance(row.get("price"), (int, float)) else ""
+            lines.append(f"{i}. {row.get('title', '')}{price} (id {row['item_id']})")
+    for i, row in enumerate((data.get("suggestions") or [])[:MAX_ROWS], 1):
+        if isinstance(row, dict) and row.get("text"):
+            lines.append(f"{i}. {row['text']}" + (f" ({row['category']})" if row.get("category") else ""))
+    return "\n".join(lines)
 
 
 def render_call(tool: str, args: dict[str, Any]) -> str:

@@ -45,8 +45,8 @@ def is_followup_shaped(text: str, slots: Slots) -> bool:
     if FOLLOWUP_OPENERS.match(text) and len(words) <= 10:
         return True
     has_values = any([slots.region, slots.age_min, slots.age_max, slots.gender, slots.prices, slots.starts, slots.horizon, slots.count, slots.max_price, slots.user_id,
-                      slots.post_channel, slots.threshold is not None, slots.cancel, slots.window_days])
-    return len(words) <= 4 and has_values
+                      slots.post_channel, slots.threshold is not None, slots.cancel, slots.window_days, slots.hype_level is not None, slots.channels, slots.position])
+    return len(words) <= 6 and has_values
 
 
 def slot_evidence(slots: Slots, scores: IntentScores) -> IntentScores:
@@ -68,7 +68,7 @@ def slot_evidence(slots: Slots, scores: IntentScores) -> IntentScores:
     merged = dict(scores.ranked)
     for intent, value in bonus.items():
         merged[intent] = merged.get(intent, 0.0) + value
-    return IntentScores(sorted(merged.items(), key=lambda kv: -kv[1]))
+    return IntentScores(sorted(merged.items(), key=lambda kv: -kv[1]), scores.cued | frozenset(bonus))
 
 
 CONVERSATIONAL = ("help", "greeting", "decline")
@@ -84,8 +84,8 @@ def choose_tool(text: str, slots: Slots, scores: IntentScores, previous: Previou
             best = next(intent for intent, _ in scores.ranked if intent != "followup")
         return best, False
     shaped = is_followup_shaped(text, slots)
-    if best in tool_names and best != previous.tool and scores.confidence >= STRONG:
-        return best, False
+    if best in tool_names and best != previous.tool and scores.confidence >= STRONG and (best in scores.cued or not shaped):
+        return best, False  # a short follow-up ("at $25") switches tool only when its words name another tool
     if best == "followup" or (shaped and (best == previous.tool or best not in tool_names or scores.confidence < STRONG)):
         return previous.tool, True
     return best, best == previous.tool

@@ -28,19 +28,19 @@ NON_TOOL_INTENTS = ("help", "greeting", "followup", "decline")
 RULES: list[tuple[str, str, float]] = [
     (r"\b(export|download|pdf|csv|json|spreadsheet|excel)\b|\bsend (me )?(the|that) (report|deck|file)", "export_report", 0.9),
     (r"\bwhat (am i|are we|r we) (watching|tracking|monitoring)|\b(list|show|see|any|my|our|active|current|running)\b.{0,20}\b(watch(es|list)?|alerts?)\b(?!.{0,30}\b(if|when|above|below|over|under)\b)|\b(did|has) (it|that|the alert|anything) (fire|fired|trigger|go off)", "list_watches", 0.8),
-    (r"\b(alert|notify|ping|warn|dm|message|tell) (me|us|the team|#)|\b(let (me|us) know|keep an eye|watch|monitor|track)\b.{0,60}\b(if|when|once|above|below|over|under|crosses|hits|goes|threshold)\b|\b(unwatch|stop watching|remove (the )?watch|delete (the )?watch|cancel (the )?(alert|watch))", "watch_hype", 0.8),
-    (r"\b(clicked|bought|purchased|viewed|wishlisted|tapped|added\b.{0,30}\bto (the )?(cart|basket|wishlist)|carted|favou?rited)\b.{0,60}\b(item|product|sku|rank|position|#|\d|(first|second|third|fourth|fifth|last|top|1st|2nd|3rd|\d+th) (one|result|suggestion|item|product|hit|match))|\b(log|record|track) (a |an |the )?(click|view|purchase|add[- ]to[- ]cart|wishlist|engagement|event)", "record_engagement", 0.9),
+    (r"\b(change|move|update|raise|lower|bump|adjust|edit|delete|remove|cancel|drop|kill)\b.{0,30}\b(alert|watch|one on)\b|\b(alert|alarm|notify|ping|warn|dm|message|tell) (me|us|the team|#)|\b(let (me|us) know|keep an eye|watch|monitor|track)\b.{0,60}\b(if|when|once|above|below|over|under|crosses|hits|goes|threshold)\b|\b(unwatch|stop watching|remove (the )?watch|delete (the )?watch|cancel (the )?(alert|watch))", "watch_hype", 0.8),
+    (r"\b(clicked|tapped|picked|chose|selected|bought|wishlist(ed)?|viewed|saved|purchased)\b.{0,25}(#\d|\bsuggestion\b|\b(first|second|third|fourth|fifth|last|top|1st|2nd|3rd|\d+th)\b)|\b(clicked|bought|purchased|viewed|wishlisted|tapped|added\b.{0,30}\bto (the )?(cart|basket|wishlist)|carted|favou?rited)\b.{0,60}\b(item|product|sku|rank|position|#|\d|(first|second|third|fourth|fifth|last|top|1st|2nd|3rd|\d+th) (one|result|suggestion|item|product|hit|match))|\b(log|record|track) (a |an |the )?(click|view|purchase|add[- ]to[- ]cart|wishlist|engagement|event)", "record_engagement", 0.9),
     (r"\b(auto-?complete|auto-?suggest|type-?ahead|search (box|bar)|completions?\b|suggest(ions)? (for|after) ['\"‘“]|what (should|would|does|do) .{0,30}\b(suggest|complete|show))|\b(prefix|typed|types|typing)\b", "suggest_queries", 0.8),
-    (r"\b(find|search( for)?|look(ing)? (up|for)|show( me)?|browse|any|got any|list)\b.{0,40}\b(under|below|less than|over|cheaper|products?|items?|toys?|sets?|shoes?|bags?|lamps?|gifts?)\b|^\s*search\b", "search_products", 0.45),
+    (r"\b(find|search( for)?|look(ing)? (up|for)|show( me)?|browse|any|got any|list)\b.{0,40}\b(under|below|less than|over|cheaper|between|products?|items?|toys?|sets?|shoes?|bags?|lamps?|gifts?|category)\b|^\s*search\b", "search_products", 0.45),
     (r"\b(persona|personas|personae|personaes|archetypes?|buyer profiles?|customer profiles?|icp)\b", "build_personas", 0.7),
-    (r"\b(simulat\w*|simmulat\w*|what[- ]if|scenarios?)\b|\b(launch|price) .{0,30}\bvs\.? ", "simulate_launch", 0.6),
+    (r"\b(simulat\w*|simmulat\w*|sim|what[- ]if|scenarios?)\b|\b(launch|price) .{0,30}\bvs\.? ", "simulate_launch", 0.6),
     (r"\b(forecast\w*|forcast\w*|fcst|predict\w*|project(ed|ion)s?|outlook)\b|\bhow (many|much) .{0,40}\b(sell|units|stock|order|need)\b|\bdemand\b", "forecast_demand", 0.55),
     (r"\b(hype\w*|hyep|buzz\w*|chatter|trending|momentum|mentions|talking about|noise|vibe|sentiment)\b", "hype_score", 0.5),
     (r"\b(compare|comparison|contrast|differ\w*|vs\.?|versus)\b", "compare_audiences", 0.35),
     (r"\b(like|love|into|prefer|tastes?|affinity|resonate|care about|fans? of)\b", "audience_affinity", 0.3),
-    (r"\bhow (will|would|might|could|is|are|does|do|'?ll)\b(?!\s+(i|you|we)\s+(use|get|start))(?!.{0,40}\b(differ|compare|split|vs\.?|versus)\b).{1,60}\b(do|fare|perform|land|go(ing)? (down|over)|be received|sell|play|work|resonate)\b.{0,25}\b(with|among|amongst|for|in)\b|\b(would|will|could)\b.{1,60}\b(land|go down|sell|work|do) well\b", "analyze_launch", 0.9),
-    (r"\b(hotter|more hyped|more hype|more buzz|buzzier|trending more|more talked about|talking about more)\b|\bwho'?s? (is )?(hotter|winning|trending)\b", "hype_score", 0.6),
-    (r"\b(write|draft|compose|rewrite|come up with|generate)\b.{0,40}\b(tweets?|posts? for|caption|ad copy|copy for|emails?|e-mail|press release|slogans?|taglines?|ads?|headlines?|blog|newsletter|script|poem|bio|jingle|logo|landing page|linkedin post|instagram post)\b|\b(weather|temperature|rain|snow)\b.{0,30}\b(in|today|tomorrow|this weekend|right now)\b|\bmarket share\b|\bmarket size\b|\bhow big is the\b.{0,30}\bmarket\b|\b(stock|share) price\b|\bshares?\b.{0,20}\b(trading|worth|buy)\b|\btrading at\b|\btranslat\w+\b|\bhow do you say\b|\b(joke|poem|song|recipe|horoscope|movie for)\b|\b(write|fix|debug)\b.{0,30}\b(code|python|javascript|html|sql|formula)\b|\bwho won\b|\bcapital of\b|\b(bitcoin|crypto)\b|\b(file|do) my taxes\b|\bbook a meeting\b", "decline", 1.2),
+    (r"\b(how|hw|hows|how's)\s+(good\s+|well\s+)?(will|would|might|could|is|are|does|do|'?ll|it'?ll)\b(?!\s+(i|you|we)\s+(use|get|start))(?!.{0,40}\b(differ|compare|split)\b).{0,60}\b(do|fare|perform|land|go(ing)? (down|over)|be received|sell|play|work|resonate)\b.{0,40}\b(with|w/|among|amongst|for|in|to)\b|\b(would|will|could)\b.{1,60}\b(land|go down|sell|work|do) well\b|\bposition(ing)?\b.{0,60}\b(with|among|for|to)\b|\bwill (it|they|this|that|we) (be )?(a )?(success|hit|flop|work)\b", "analyze_launch", 0.9),
+    (r"\b(hotter|more hyped|more hype|more buzz|buzzier|trending more|trending harder|more talked about|talking about more)\b|\bwho'?s? (is )?(hotter|winning|trending)\b|\b(people|ppl|folks|customers|everyone|they|twitter|reddit)\s+(are\s+|r\s+)?(saying|posting|tweeting)\b|\bwhat.{0,20}\bsaying\b", "hype_score", 0.6),
+    (r"\b(write|draft|compose|rewrite|come up with|generate)\b.{0,40}\b(tweets?|posts? for|caption|ad copy|copy for|emails?|e-mail|press release|slogans?|taglines?|ads?|headlines?|blog|newsletter|script|poem|bio|jingle|logo|landing page|linkedin post|instagram post)\b|\b(weather|temperature|rain|snow)\b.{0,30}\b(in|today|tomorrow|this weekend|right now)\b|\bmarket share\b|\bmarket size\b|\bhow big is the\b.{0,30}\bmarket\b|\b(stock|share) price\b|\bshares?\b.{0,20}\b(trading|worth|buy)\b|\btrading at\b|\btranslat\w+\b|\bhow do you say\b|\b(joke|poem|song|recipe|horoscope|movie for)\b|\b(write|fix|debug)\b.{0,30}\b(code|python|javascript|html|sql|formula)\b|\bwho won\b|\bcapital of\b|\b(bitcoin|crypto)\b|\b(file|do) my taxes\b|\bbook a meeting\b|\b(instagram|facebook|tiktok|linkedin|google)\s+(captions?|ads?|posts?)\b|\b(captions?|hashtags?|slogans?|taglines?)\s+for\b|\bturn (it|them|this|that) into\b|\brevenue (did|does|do)\b|\b(how many )?employees\b|\b(ceo|headquarters|founded)\b|\bwhat time is it\b|\btime zone\b", "decline", 1.2),
     (r"\b(launch(ing)? plan|go[- ]to[- ]market|gtm|readout|full (analysis|picture|report|breakdown)|be a hit|flop|will .{0,40} (work|succeed|sell well|do well|land)|should we launch|how should we (market|launch|position))\b", "analyze_launch", 0.7),
     (r"^\s*(what can you do|help|what do you do|how do (i|you) use|commands|capabilities|what are your (tools|skills))\b", "help", 1.0),
     (r"^\s*(hi|hey|hello|yo|thanks|thank you|thx|cheers|cool|great|nice|ok|okay|bye|good morning|gm)\b[\s!.🙏👍]*$", "greeting", 1.0),
@@ -51,6 +51,7 @@ _COMPILED = [(re.compile(p, re.IGNORECASE), intent, w) for p, intent, w in RULES
 @dataclass(frozen=True)
 class IntentScores:
     ranked: list[tuple[str, float]]
+    cued: frozenset[str] = frozenset()  # intents a rule recognised in the words (not just the classifier's guess)
 
     @property
     def best(self) -> str:
@@ -145,11 +146,13 @@ class IntentClassifier:
 
     def scores(self, text: str) -> IntentScores:
         probs = dict(zip(self.labels, self.probabilities(text).tolist()))
+        cued = set()
         for pattern, intent, weight in _COMPILED:
             if pattern.search(text):
                 probs[intent] = probs.get(intent, 0.0) + weight
+                cued.add(intent)
         ranked = sorted(probs.items(), key=lambda kv: -kv[1])
-        return IntentScores(ranked)
+        return IntentScores(ranked, frozenset(cued))
 
 
 @lru_cache(maxsize=1)

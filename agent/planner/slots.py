@@ -77,6 +77,7 @@ class Slots:
     """Everything found in one message. `spans` marks the characters consumed by extractors."""
 
     text: str
+    today: date = field(default_factory=date.today)
     region: str | None = None
     regions: list[str] = field(default_factory=list)
     age_min: int | None = None
@@ -88,6 +89,9 @@ class Slots:
     frequency: str | None = None
     window_days: int | None = None
     prices: list[float] = field(default_factory=list)
+    price_at: list[int] = field(default_factory=list)  # where each price was written: pairs "$59 in the US vs $69 in Canada"
+    region_at: list[int] = field(default_factory=list)
+    category: str | None = None
     max_price: float | None = None
     min_price: float | None = None
     currency: str | None = None
@@ -109,6 +113,7 @@ class Slots:
     count: int | None = None
     population: int | None = None
     remove: bool = False
+    hype_level: float | None = None  # "assume hype of 80": the buzz a forecast or simulation should assume
     position: int | None = None  # "the first one" = 1, "the last one" = -1: a row of the thread's last list
     cancel: set[str] = field(default_factory=set)  # values the turn drops: "region", "age", "gender"
     domain_span: tuple[int, int] | None = None
@@ -125,10 +130,10 @@ def _find(pattern: str, text: str, flags: int = re.IGNORECASE) -> list[re.Match[
 # --- extractors -----------------------------------------------------------------------------------
 
 _REGION_ALIASES = sorted(alias_table().items(), key=lambda kv: -len(kv[0]))
-_SHORT_ALIAS_CONTEXT = re.compile(r"(?:\bin|\bfor|\bacross|\bfrom|\bthe|\bto|\bvs\.?|\bversus|\band|\bor|,|\()\s*$", re.IGNORECASE)
+_SHORT_ALIAS_CONTEXT = re.compile(r"(?:\bin|\bfor|\bacross|\bfrom|\bthe|\bto|\bvs\.?|\bversus|\band|\bor|\bwith|\bamong|,|\()\s*$", re.IGNORECASE)
 
 
-_AMBIGUOUS_ALIASES = {"america", "american", "mountain", "pacific", "texas", "plains", "gulf", "asian", "french", "german", "spanish", "italian", "dutch", "irish", "british", "indian", "chinese", "japanese", "korean", "mexican", "brazilian", "canadian", "australian", "asia", "africa", "europe", "european"}
+_AMBIGUOUS_ALIASES = {"america", "american", "mountain", "pacific", "texas", "plains", "gulf", "asian", "french", "german", "spanish", "italian", "dutch", "irish", "british", "indian", "chinese", "japanese", "korean", "mexican", "brazilian", "canadian", "australian"}
 _PLACE_CONTEXT = re.compile(r"(?:\bin|\bfor|\bacross|\bfrom|\bto|\bthroughout|\bwithin|\bamong|\bof)\s+(?:the\s+)?$|(?:\bin|\bfor|\bacross)\s+(?:the\s+)?[\w\s,&-]{0,40}\b(?:and|or|vs\.?|versus|&)\s+(?:the\s+)?$|^\s*$|\b(?:vs\.?|versus)\s+(?:the\s+)?$", re.IGNORECASE)
 _NAME_WORDS = re.compile(r"^\s+(airlines?|airways|air|express|eagle|apparel|outfitters|girl|idol|football|ninja|tourister|greetings|standard)\b", re.IGNORECASE)
 _NOT_NAME_WORDS = {"in", "for", "across", "from", "to", "the", "and", "or", "vs", "versus", "of", "north", "south", "latin", "east", "west", "central", "mid", "middle", "great", "all", "whole", "entire"}
@@ -163,11 +168,12 @@ def extract_regions(s: Slots) -> None:
     for start, name in sorted(found):
         if name not in s.regions:
             s.regions.append(name)
+            s.region_at.append(start)
     s.spans.extend(taken)
     if not s.regions:
         # "… in Atlantis?" at the end of a request names a place we don't know: pass it on, so the
         # tool refuses it with the list of known regions instead of it becoming part of the subject.
-        m = re.search(r"\b(?:in|across|for)\s+((?:the\s+)?[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?)\s*[?.!]*\s*$", s.text)
+        m = re.search(r"\b(?:in|across)\s+((?:the\s+)?[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?)\s*[?.!]*\s*$", s.text)
         if m and m.group(1).split()[-1].lower() not in MONTHS and m.group(1).lower() not in MONTH_ABBR:
             s.regions.append(m.group(1))
             s.consume(m, 1)
@@ -226,7 +232,7 @@ def extract_domain(s: Slots) -> None:
     energy drink" the word is part of a product name, so only audience questions drop it."""
     for domain, words in DOMAINS.items():
         for w in words:
-            m = re.search(rf"\b{w}\b", s.text, re.IGNORECASE)
+            m = re.search(rf"\b{w}(?:wise|-wise)?\b", s.text, re.IGNORECASE)
             if m and not any(a <= m.start() < b for a, b in s.spans):
                 s.domain = domain
                 s.domain_span = m.span()
@@ -293,8 +299,8 @@ def extract_time(s: Slots, today: date) -> None:
     if fm:
         s.frequency = fm.group(1).upper()
         s.consume(fm)
-    for m in _find(rf"\b(?:for|next|over|the next|coming|out|ahead|horizon(?: of)?)?\s*{NUM}\s*(day|week|wk|month|mo|quarter|year|yr)s?(?:\s*(?:out|ahead))?\b", text):
-        if any(a <= m.start() < b for a, b in s.spans):
+    for m in _find(rf"\b(?:for|next|over|the next|coming|out|ahead|horizon(?: of)?)?\s*{NUM}\s*(day|week|wk|month|mo|quarter|year|yr)s?(?:\s*(?:out|ahead))?\b(?![- ]?old)", text):
+        if any(a <= m.start() < b for a, b in s.spans) or re.match(r"\s*(?:window|rolling)", text[m.end():], re.IGNORECASE):
             continue
         n = _num(m.group(1))
         unit = m.group(2).lower()
@@ -308,7 +314,7 @@ def extract_time(s: Slots, today: date) -> None:
             s.horizon = _periods(int(n * unit_days[unit]), s.frequency)
         s.consume(m)
         break
-    for m in _find(r"\b(?:next|coming)\s+(quarter|month|year)\b|\b(?:rest of the|end of the|end of)\s+(year|quarter)\b|\b(?:through|thru|until|till|to|over|into|for)\s+(?:the\s+)?(christmas|xmas|the holidays|holidays|holiday season|black friday|new year|valentine'?s(?: day)?)\b|\b(holiday season)\b", text):
+    for m in _find(r"\b(?:next|coming)\s+(quarter|month|year)\b|\b(?:rest of the|end of the|end of)\s+(year|quarter)\b|\b(?:through|thru|until|till|til|to|over|into|for)\s+(?:the\s+)?(christmas|xmas|the holidays|holidays|holiday season|black friday|new year|valentine'?s(?: day)?)\b|\b(holiday season)\b", text):
         if s.horizon is not None or any(a <= m.start() < b for a, b in s.spans):
             continue
         days = _phrase_days(next(g for g in m.groups() if g).lower(), m.group(0).lower(), today)
@@ -383,6 +389,19 @@ def extract_money(s: Slots) -> None:
     for m in _find(rf"\bbetween\s*{price}\s*(?:and|-|–|to)\s*{price}", text):
         s.min_price, s.max_price = _money_value(m, 1), _money_value(m, 7)
         s.consume(m)
+    for m in _find(r"\bbetween\s*[$£€]?\s?(\d[\d,]*(?:\.\d+)?)\s*(?:and|-|–|to)\s*[$£€]?\s?(\d[\d,]*(?:\.\d+)?)\s*(?:usd|gbp|eur|dollars|bucks|pounds|quid|euros)\b", text):
+        if not any(a <= m.start() < b for a, b in s.spans):
+            s.min_price, s.max_price = float(m.group(1).replace(",", "")), float(m.group(2).replace(",", ""))
+            s.consume(m)
+    # "at 99, 119 and 129 dollars", "29 or 39 bucks": a list whose currency is written once, at its end
+    for m in _find(r"(?<![\w.$£€])(\d[\d,]*(?:\.\d+)?)((?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|vs\.?|versus)\s+)\d[\d,]*(?:\.\d+)?)+\s?(usd|gbp|eur|dollars|bucks|pounds|quid|euros)\b", text):
+        if any(a <= m.start() < b for a, b in s.spans):
+            continue
+        for number in re.findall(r"\d[\d,]*(?:\.\d+)?", m.group(0)):
+            s.prices.append(float(number.replace(",", "")))
+            s.price_at.append(m.start())
+        s.currency = CURRENCY.get(m.group(3).lower(), s.currency)
+        s.consume(m)
     for m in _find(rf"\b(under|below|less than|cheaper than|max|up to|<)\s*{price}", text):
         s.max_price = _money_value(m, 2)
         s.consume(m)
@@ -396,12 +415,14 @@ def extract_money(s: Slots) -> None:
             continue
         value = _money_value(m, 1)
         s.prices.append(value)
+        s.price_at.append(m.start())
         s.currency = CURRENCY.get((m.group(1) or m.group(6) or "").lower() or m.group(1) or "", s.currency)
         s.consume(m)
     if not s.prices:
         m = re.search(r"\b(?:at|price(?:d)? (?:at|of)?|for)\s+(\d{1,5}(?:\.\d{1,2})?)(?!\s*(?:%|weeks?|wks?|days?|months?|k\b|people|buyers|personas))\b", text, re.IGNORECASE)
-        if m and re.search(r"\b(price|priced|try it|at)\b", text, re.IGNORECASE):
+        if m and re.search(r"\b(price|priced|try it|at)\b", text, re.IGNORECASE) and not (ALERT_WORDS.search(text) and not re.search(r"\bpric", text, re.IGNORECASE)):
             s.prices.append(float(m.group(1)))
+            s.price_at.append(m.start())
             s.consume(m)
 
 
@@ -416,7 +437,7 @@ def _money_value(m: re.Match[str], first_group: int) -> float:
 
 def extract_ids(s: Slots) -> None:
     text = s.text
-    for m in _find(r"\b((?:[a-z]{2,14}|result)-[0-9a-f]{12})\b", text):
+    for m in _find(r"\b((?:[a-z_]{2,14}|result)-[0-9a-f]{12})\b", text):
         s.result_id = m.group(1)
         s.consume(m)
     for m in _find(r"\bsku[\s#:]*([A-Za-z0-9]{3,12})\b|\b(\d{5}[A-Za-z]{0,2})\b", text):
@@ -428,7 +449,7 @@ def extract_ids(s: Slots) -> None:
         s.sku = value.upper() if value[-1].isalpha() else value
         s.consume(m)
         break
-    for m in _find(r"\b(?:user|customer|shopper|uid|user_id|for)[\s:#=]*([a-z]?\d{1,10}|u[-_]?[a-z0-9]{1,16})\b|\b(u\d{1,10})\b", text):
+    for m in _find(r"\b(?:user|customer|shopper|uid|user_id|for)[\s:#=]*([a-z]?\d{1,10}|u[-_]?\d[a-z0-9]{0,15})\b|\b(u\d{1,10})\b", text):
         value = m.group(1) or m.group(2)
         if value and (m.group(2) or re.match(r"(user|customer|shopper|uid|user_id)", m.group(0), re.IGNORECASE) or value.lower().startswith("u")):
             s.user_id = value
@@ -437,12 +458,13 @@ def extract_ids(s: Slots) -> None:
     for m in _find(r"\b(?:session|sess|sid)[\s:#=]*([a-z0-9_-]{2,64})\b", text):
         s.session_id = m.group(1)
         s.consume(m)
-    for m in _find(r"\b(?:item|product|asin|id|sku)[\s:#=]*([A-Za-z0-9_-]*\d[A-Za-z0-9_-]*)\b", text):
-        if m.group(1) != s.user_id:
-            s.item_id = m.group(1)
+    for m in _find(r"\b(?:item|product|asin|id|sku)[\s:#=]*([A-Za-z0-9_-]*\d[A-Za-z0-9_-]*)\b|\b([0-9a-f]{16,40}|[A-Z0-9]{10})\b", text):
+        value = m.group(1) or m.group(2)
+        if value != s.user_id and not any(a <= m.start() < b for a, b in s.spans) and (m.group(1) or any(ch.isdigit() for ch in value)):
+            s.item_id = value
             s.consume(m)
             break
-    for m in _find(r"\b(?:rank|position|pos|slot|at #?|#)\s*(\d{1,3})\b|\b(\d{1,2})(?:st|nd|rd|th) (?:result|position|slot|suggestion)", text):
+    for m in _find(r"(?:\b(?:rank|position|pos|slot)\s*#?|\bat\s*#|(?<![\w&])#)\s*(\d{1,3})\b|\b(\d{1,2})(?:st|nd|rd|th) (?:result|position|slot|suggestion)", text):
         s.rank = int(m.group(1) or m.group(2))
         s.consume(m)
     for m in _find(r"\b(\d{1,2})\s+of them\b|\b(\d{1,2})\s+(?:buyer\s+|customer\s+|user\s+)?(?:personas?|archetypes?|profiles?|segments?)\b|\b(?:top|make it|give me|show me|want)\s+(\d{1,2})\b", text):
@@ -467,31 +489,49 @@ def extract_quotes_and_prefix(s: Slots) -> None:
     m = re.search(r"\b(?:after|prefix|typing|typed|types|starting with|starts with|begins with|complete|completions? (?:for|of)|suggestions? (?:for|after)|autocomplete(?: for)?|typeahead(?: for)?)\s*:?\s*([^\s?!,.]{1,40}(?:\s[^\s?!,.]{1,20})?)", s.text, re.IGNORECASE)
     if m:
         candidate = m.group(1).strip()
-        if candidate.lower() not in {"the", "a", "user", "for", "our", "my", "what", "this", "that", "it"}:
+        if candidate.split()[0].lower() not in {"the", "a", "user", "for", "our", "my", "what", "this", "that", "it", "show", "shows", "suggest", "give", "return", "returns", "look", "looks", "be", "do", "say", "says", "work", "works", "offer", "offers"}:
             s.prefix = candidate.split()[0] if len(candidate.split()) > 1 and candidate.split()[1].lower() in {"for", "from", "by", "in", "pls", "please", "now"} else candidate
             s.consume(m, 1)
 
 
+PEOPLE_WORDS = r"(?:women|woman|men|man|guys|ladies|people|ppl|adults|folks|customers|shoppers|buyers|consumers|users|fans|parents|moms|dads|aged|ages?|students|gamers|everyone|anyone|those|females?|males?)"
+ALERT_WORDS = re.compile(r"\b(alert|alarm|notify|ping|watch|monitor|warn|tell|let (?:me|us) know|threshold|trigger)\w*\b", re.IGNORECASE)
+
+
+def _is_age(text: str, m: re.Match[str]) -> bool:
+    """"women over 55", "aged above 40", "over 50s": an age, not a hype threshold."""
+    return bool(re.search(rf"\b{PEOPLE_WORDS}\s*(?:\w+\s+)?$", text[: m.start()], re.IGNORECASE) or re.match(r"\s*(?:s\b|\+|years?|yrs?|yo\b|-year)", text[m.end():], re.IGNORECASE))
+
+
 def extract_watch(s: Slots) -> None:
     text = s.text
-    m = re.search(r"\b(above|over|exceeds?|crosses|hits?|passes|tops|reaches|>=?|goes over|goes above|gets above|past)\s*(\d{1,3}(?:\.\d+)?)\b", text, re.IGNORECASE)
-    if m:
-        s.threshold, s.direction = float(m.group(2)), "above"
-        s.consume(m)
-    m = re.search(r"\b(below|under|drops? (?:below|under|to)|falls? (?:below|under|to)|dips? (?:below|under)|<=?|goes under|goes below)\s*(\d{1,3}(?:\.\d+)?)\b", text, re.IGNORECASE)
-    if m and s.threshold is None:
-        s.threshold, s.direction = float(m.group(2)), "below"
-        s.consume(m)
+    above = r"(?:\b(?:above|over|exceeds?|crosses|hits?|passes|tops|reaches|goes over|goes above|gets above|past|more than|higher than|greater than|rises above|climbs above)|>=?)"
+    below = r"(?:\b(?:below|under|drops? (?:below|under|to)|falls? (?:below|under|to)|dips? (?:below|under)|goes under|goes below|less than|lower than|sinks below)|<=?)"
+    for direction, pattern in (("above", above), ("below", below)):
+        for m in _find(rf"{pattern}\s*(\d{{1,3}}(?:\.\d+)?)(?![\d.]|\s*(?:%|k\b|dollars|bucks|usd|eur|gbp|pounds|euros|days?|weeks?|wks?|months?|years?|yrs?|quarters?))", text):
+            if s.threshold is not None or _is_age(text, m) or any(a <= m.start() < b for a, b in s.spans) or float(m.group(1)) > 100:
+                continue
+            s.threshold, s.direction = float(m.group(1)), direction
+            s.consume(m)
     if s.threshold is None:
         m = re.search(r"\bthreshold(?: of| at|:|=)?\s*(\d{1,3})\b", text, re.IGNORECASE)
         if m:
             s.threshold = float(m.group(1))
             s.consume(m)
+    if s.threshold is None and ALERT_WORDS.search(text):
+        m = re.search(r"\b(?:at|to|=)\s*(\d{1,3})(?!\s*(?:%|days?|weeks?|k\b|[.:]\d))\b", text, re.IGNORECASE)
+        if m and float(m.group(1)) <= 100 and not any(a <= m.start() < b for a, b in s.spans):
+            s.threshold = float(m.group(1))
+            s.consume(m)
+    m = re.search(r"\b(\d{1,3})[- ]?days?\s+(?:window|rolling|average)\b|\b(?:window|rolling)\s+(?:of\s+)?(\d{1,3})\s+days?\b", text, re.IGNORECASE)
+    if m:
+        s.window_days = int(m.group(1) or m.group(2))
+        s.consume(m)
     m = re.search(r"https?://\S+", text)
     if m:
         s.post_channel = "webhook:" + m.group(0).rstrip(".,)")
         s.consume(m)
-    m = re.search(r"(?<![\w&])#([a-z0-9][a-z0-9_-]{0,79})", text, re.IGNORECASE)
+    m = re.search(r"(?<![\w&])#(?!\d{1,3}\b)([a-z0-9][a-z0-9_-]{0,79})", text, re.IGNORECASE)
     if m and not s.post_channel:
         s.post_channel = "slack:#" + m.group(1)
         s.consume(m)
@@ -523,6 +563,21 @@ def extract_engagement(s: Slots) -> None:
                 return
 
 
+def extract_hype_level(s: Slots) -> None:
+    m = re.search(r"\b(?:assume|assuming|with|at|given)?\s*(?:a\s+)?hype\s*(?:score\s*|level\s*)?(?:of|at|=|around|~)\s*(\d{1,3})\b", s.text, re.IGNORECASE)
+    if m and float(m.group(1)) <= 100 and not ALERT_WORDS.search(s.text) and not any(a <= m.start() < b for a, b in s.spans):
+        s.hype_level = float(m.group(1))
+        s.consume(m)
+
+
+def extract_category(s: Slots) -> None:
+    """"in the home decor category", "category: toys": a catalog category to search or suggest within."""
+    m = re.search(r"\b(?:in|within|from|under)\s+(?:the\s+)?([\w&' -]{2,40}?)\s+(?:category|section|department|aisle)\b|\bcategory[\s:=]+([\w&' -]{2,40}?)(?=[,.?!]|$)", s.text, re.IGNORECASE)
+    if m:
+        s.category = (m.group(1) or m.group(2)).strip()
+        s.consume(m)
+
+
 def extract_export(s: Slots) -> None:
     m = re.search(r"\b(pdf|csv|json|excel|spreadsheet|xlsx)\b", s.text, re.IGNORECASE)
     if m:
@@ -533,8 +588,9 @@ def extract_export(s: Slots) -> None:
 def extract(text: str, today: date | None = None) -> Slots:
     """All slots of one message. Order matters: ids and quotes first, so later rules don't re-read them."""
     today = today or date.today()
-    s = Slots(text=text)
+    s = Slots(text=text, today=today)
     extract_quotes_and_prefix(s)
+    extract_hype_level(s)
     extract_position(s)
     extract_ids(s)
     extract_money(s)
@@ -546,6 +602,7 @@ def extract(text: str, today: date | None = None) -> Slots:
     extract_domain(s)
     extract_channels(s)
     extract_engagement(s)
+    extract_category(s)
     extract_export(s)
     return s
 
@@ -574,6 +631,11 @@ new our my brand brands stuff thing things guys team hey hi yo
 same instead try it that those ones one again redo else other another version
 am im i'm i’m aimed targeted targeting getting gonna hotter winning currently overall forget region regions ignore general
 globally worldwide everywhere right think reckon guess wondering curious hoping maybe probably them ones
+only switch limit point fine has have had then post posting delete list even configured went off r u ur ya yeah yep nope
+shoppers folks consumers users something anything assume add picked harder faster better worse bigger stronger saying say says
+ppl abt bout w wrt re about positioning position opinion success successful work works working land landing perform fare received
+kindly please hello hi hey dear compair side alarm change move update raise lower bump adjust edit
+fans fan also enjoy enjoys kind kinds sort type types good great well doing done much many let lets whats how's wat wats hw pls plz
 """.split())
 
 
@@ -588,24 +650,41 @@ def residue_runs(s: Slots, extra_stop: set[str] | None = None, keep_domain: bool
     left = "".join(chars)
     stop = FILLER | (extra_stop or set())
     kept: list[str] = []
+    joining = 0  # after a possessive ("Virgin America's new loyalty card") filler does not break the name
     for piece in re.split(r"([,;:!?()\[\]{}]|\s[-–—]\s|\.\s)", left):
         if piece is None or re.fullmatch(r"[,;:!?()\[\]{}]|\s[-–—]\s|\.\s", piece):
             kept.append("|")
+            joining = 0
             continue
-        for w in re.findall(r"[A-Za-z0-9][\w&+.'’-]*", piece):
-            w = re.sub(r"['’]s$", "", w.strip(".'’-"))
+        for raw in re.findall(r"[A-Za-z0-9][\w&+.'’-]*", piece):
+            w = re.sub(r"['’]s$", "", raw.strip(".'’-"))
             core = w.lower()
             if not core or core in stop:
+                if joining and core in POSSESSED_FILLER:
+                    joining -= 1
+                    continue
                 kept.append("|")  # a break: runs are kept apart
+                joining = 0
                 continue
             kept.append(w)
+            joining = 2 if w != raw.strip(".'’-") else 0
     runs = [re.sub(r"\s+", " ", r).strip() for r in " ".join(kept).split("|")]
     return [r for r in runs if r and not re.fullmatch(r"[\d\s.,]+", r)]
 
 
 def residue(s: Slots, extra_stop: set[str] | None = None, keep_domain: bool = True) -> str:
-    """The best run of residue: usually the product or subject name (capitalised and longer wins)."""
+    """The best run of residue: usually the product or subject name (a capitalised name first, then
+    several words over one, then the earliest)."""
     runs = residue_runs(s, extra_stop, keep_domain)
     if not runs:
         return ""
-    return max(runs, key=lambda r: (sum(ch.isupper() for ch in r[:1]) + len(r.split()), len(r)))
+    order = {r: i for i, r in reversed(list(enumerate(runs)))}
+    opening = s.text.lstrip()
+
+    def named(r: str) -> bool:  # "Kindly …" at the start of a sentence is not a name
+        return r[:1].isupper() and not (opening.startswith(r.split()[0]) and len(r.split()) == 1)
+
+    return max(runs, key=lambda r: (named(r), any(ch.isupper() for ch in r[1:]) or named(r), len(r.split()) > 1, -order[r]))
+
+
+POSSESSED_FILLER = {"new", "latest", "upcoming", "next", "own", "the", "a"}

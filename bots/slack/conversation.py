@@ -90,4 +90,5 @@ def ask_in_thread(deps: Deps, client: WebClient, *, team: str | None, channel: s
     answers are not threaded, e.g. a DM's top level). Tools the user may not use are denied to the agent."""
     deny = deps.permissions.denied_tools(f"slack:{team}", user or "")
     run_in_thread(client, channel=channel, thread_ts=thread_ts, request=request, on_unreachable=on_unreachable,
-                  produce=lambda root, progress: deps.agent.ask(thread_id(team, channel, conversation or root), request, progress, deny, Owner.slack(team)))
+                  produce=lambda root, progress: deps.agent.ask(thread_id(team, channel, conversation or root), request, progress, deny, Owner.slack(team),
+                                                                  origin_channel=f"slack:{channel}"))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import tempfile
 import time
 import uuid
@@ -23,6 +24,7 @@ from pydantic import BaseModel, Field
 from agent.service import Agent
 from memory.settings import get_settings
 
+log = logging.getLogger(__name__)
 PUBLIC_SET = Path(__file__).with_name("public.jsonl")
 MISSING = object()
 
@@ -77,7 +79,7 @@ def matches(expected: Any, actual: Any) -> bool:
         haystack = json.dumps(actual, ensure_ascii=False) if not isinstance(actual, str) else actual
         return expected[1:].lower() in haystack.lower()
     if isinstance(expected, bool) or isinstance(actual, bool):
-        return expected == actual
+        return type(expected) is type(actual) and expected == actual
     if isinstance(expected, (int, float)) and isinstance(actual, (int, float)):
         return abs(float(expected) - float(actual)) < 1e-6
     if isinstance(expected, str) and isinstance(actual, str):
@@ -95,7 +97,12 @@ def play(agent: Agent, turns: list[Turn], run_id: str) -> list[Outcome]:
     outcomes = []
     for turn in turns:
         started = time.perf_counter()
-        reply = agent.ask(f"eval-{run_id}-{turn.thread}", turn.text)
+        try:
+            reply = agent.ask(f"eval-{run_id}-{turn.thread}", turn.text)
+        except Exception as exc:  # a crash is a wrong answer for this turn, not the end of the eval
+            log.exception("turn %r failed", turn.text)
+            outcomes.append(score_turn(turn, f"crash:{type(exc).__name__}", {}, time.perf_counter() - started))
+            continue
         call = reply.tool_calls[0] if reply.tool_calls else None
         outcomes.append(score_turn(turn, call.tool if call else None, call.args if call else {}, time.perf_counter() - started))
     return outcomes

@@ -23,7 +23,8 @@ class Ask(commands.Cog):
             return await refuse(interaction, refusal)
         conversation = thread_id(interaction, interaction.user.id)
         deny = denied_tools(self.deps.permissions, interaction.guild_id, interaction.user)
-        await answer(interaction, lambda: self.deps.agent.ask(conversation, request, None, deny, owner_of(interaction, interaction.user.id)))
+        await answer(interaction, lambda: self.deps.agent.ask(conversation, request, None, deny, owner_of(interaction, interaction.user.id),
+                                                                   origin_channel=f"discord:{interaction.channel_id}"))
 
 
 async def setup(bot: commands.Bot) -> None:

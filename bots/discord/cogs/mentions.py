@@ -36,7 +36,8 @@ class Mentions(commands.Cog):
         conversation = thread_id(message, message.author.id)
         async with message.channel.typing():
             deny = denied_tools(self.deps.permissions, message.guild.id if message.guild else None, message.author)
-            rendered = await produce_rendered(lambda: self.deps.agent.ask(conversation, text, None, deny, owner_of(message, message.author.id)))
+            rendered = await produce_rendered(lambda: self.deps.agent.ask(conversation, text, None, deny, owner_of(message, message.author.id),
+                                                                              origin_channel=f"discord:{message.channel.id}"))
         if rendered.error:
             await message.reply(truncate("⚠️ " + rendered.error.removeprefix("⚠️").strip(), 2000), mention_author=False)
             return

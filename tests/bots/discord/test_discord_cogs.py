@@ -48,9 +48,12 @@ def hype_reply(chart: Path) -> AgentReply:
 class FakeAgent:
     def __init__(self, reply: AgentReply, delay: float = 0.0) -> None:
         self.reply, self.delay, self.asked = reply, delay, []
+        self.origins: list[str | None] = []
 
-    def ask(self, thread_id: str, text: str, progress: Any = None, deny_tools: frozenset[str] = frozenset(), owner: Any = None) -> AgentReply:
+    def ask(self, thread_id: str, text: str, progress: Any = None, deny_tools: frozenset[str] = frozenset(), owner: Any = None,
+            origin_channel: str | None = None) -> AgentReply:
         self.asked.append((thread_id, text))
+        self.origins.append(origin_channel)
         time.sleep(self.delay)  # blocking on purpose: it must run off the event loop
         return self.reply
 
@@ -167,6 +170,7 @@ async def test_ask_runs_the_agent_off_the_event_loop(settings: Settings, chart: 
     task.cancel()
     assert ticks >= 10  # the loop kept running while the agent blocked its thread for 0.5 s
     assert agent.asked == [("discord:42:555:1", "what's the hype on Stanley?")]
+    assert agent.origins == ["discord:555"]  # a watch asked here posts here
     assert interaction.kinds == ["defer", "followup"] and interaction.calls[1][1]["files"] == {"hype_stanley.png": PNG}
 
 
@@ -240,3 +244,18 @@ async def test_mentions_are_answered_and_other_messages_ignored(settings: Settin
     assert "empty" in empty.replies[0]["content"]
     assert agent.asked == [("discord:42:555:3", "hype on Stanley?")]
     assert asked.replies[0]["embed"] is not None and asked.replies[0]["files"] == ["hype_stanley.png"]
+
+
+async def test_the_details_button_under_an_alert_answers_with_the_hype_score(settings: Settings, chart: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = []
+    bot, interaction = await make_bot(settings), Interaction()
+    monkeypatch.setattr(sys.modules["bots.discord.cogs.hype"], "call_tool", lambda s, thread, name, args, *owner: calls.append((name, args)) or hype_reply(chart))
+    cog = bot.get_cog("Hype")
+    interaction.type, interaction.data = discord.InteractionType.application_command, {"custom_id": "caeser_details:7:Stanley"}
+    await cog.on_interaction(interaction)  # not a button: left to the command tree
+    interaction.type, interaction.data = discord.InteractionType.component, {"custom_id": "caeser_export_csv"}
+    await cog.on_interaction(interaction)  # another button: not ours
+    assert calls == [] and interaction.calls == []
+    interaction.data = {"custom_id": "caeser_details:14:Stanley Cups"}
+    await cog.on_interaction(interaction)
+    assert calls == [("hype_score", {"subject": "Stanley Cups", "window_days": 14})] and interaction.kinds == ["defer", "followup"]

@@ -34,10 +34,13 @@ class FakeAgent:
     def __init__(self, chart: Path, delay: float = 1.2) -> None:
         self.chart, self.delay = chart, delay
         self.asked: list[tuple[str, str]] = []
+        self.origins: list[str | None] = []
         self.fail = False
 
-    def ask(self, thread_id: str, text: str, progress: Any = None, deny_tools: frozenset[str] = frozenset(), owner: Any = None) -> AgentReply:
+    def ask(self, thread_id: str, text: str, progress: Any = None, deny_tools: frozenset[str] = frozenset(), owner: Any = None,
+            origin_channel: str | None = None) -> AgentReply:
         self.asked.append((thread_id, text))
+        self.origins.append(origin_channel)
         if progress:
             progress(0.0, "running hype_score")
         time.sleep(self.delay)
@@ -129,6 +132,7 @@ def test_slash_command_is_acked_at_once_and_the_answer_reaches_the_thread(server
     assert completed["channel_id"] == "C1" and completed["thread_ts"] == update["ts"]
     assert list(recorder.uploads.values()) == [PNG]
     assert agent.asked == [(f"slack:T1:C1:{update['ts']}", "what's the hype on Stanley this week?")]
+    assert agent.origins == ["slack:C1"]  # a watch asked here posts here
 
 
 @pytest.mark.parametrize("kind", ["forged", "stale"])
