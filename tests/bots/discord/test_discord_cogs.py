@@ -18,6 +18,7 @@ from bots.deps import Deps
 from bots.discord.bot import CaeserBot
 from bots.discord.cogs.mentions import Mentions
 from bots.permissions import Permissions, Policy
+from memory.owner import Owner
 from memory.settings import Settings
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x01" * 32
@@ -134,7 +135,7 @@ async def test_commands_load_and_sync_in_setup_hook_without_privileged_intents(s
 async def test_hype_defers_then_sends_an_embed_and_a_png(settings: Settings, chart: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls = []
     bot, interaction = await make_bot(settings), Interaction()
-    monkeypatch.setattr(sys.modules["bots.discord.cogs.hype"], "call_tool", lambda s, thread, name, args: calls.append((thread, name, args)) or hype_reply(chart))
+    monkeypatch.setattr(sys.modules["bots.discord.cogs.hype"], "call_tool", lambda s, thread, name, args, owner: calls.append((thread, name, args, owner)) or hype_reply(chart))
     await invoke(bot, "hype", interaction, subject="Stanley", window_days=7)
     assert interaction.kinds == ["defer", "followup"]
     assert interaction.calls[0][1]["thinking"] is True
@@ -142,7 +143,7 @@ async def test_hype_defers_then_sends_an_embed_and_a_png(settings: Settings, cha
     embed: discord.Embed = sent["embed"]
     assert "72/100" in embed.description and {f.name: f.value for f in embed.fields}["Score"] == "72.4"
     assert embed.image.url == "attachment://hype_stanley.png" and sent["files"] == {"hype_stanley.png": PNG}
-    assert calls == [("discord:42:555:1", "hype_score", {"subject": "Stanley", "window_days": 7})]
+    assert calls == [("discord:42:555:1", "hype_score", {"subject": "Stanley", "window_days": 7}, Owner.discord(42))]  # the guild is the tenant
 
 
 async def test_a_tool_error_comes_back_readable_and_ephemeral(settings: Settings) -> None:
@@ -192,7 +193,7 @@ async def test_watch_needs_permission_and_an_allowed_channel(settings: Settings,
     created = []
     bot = await make_bot(settings)
     # load_extension executes each cog module afresh: patch the module the commands were built from
-    monkeypatch.setattr(sys.modules["bots.discord.cogs.watch"], "call_tool", lambda s, thread, name, args: created.append(args) or AgentReply(text="Watching Stanley."))
+    monkeypatch.setattr(sys.modules["bots.discord.cogs.watch"], "call_tool", lambda s, thread, name, args, owner: created.append(args) or AgentReply(text="Watching Stanley."))
     nobody = Interaction(user_id=7)
     await invoke(bot, "watch", nobody, subject="Stanley", threshold=70.0)
     assert nobody.kinds == ["send_message"] and nobody.calls[0][1]["ephemeral"] and "permission to create hype watches" in nobody.calls[0][1]["content"]
