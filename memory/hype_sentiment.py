@@ -27,7 +27,7 @@ from memory.posts import save_sentiment
 from memory.settings import Settings
 
 logger = logging.getLogger(__name__)
-MODEL_FILE = "hype_sentiment_v3.npz"  # v3: multi-domain, word + char n-grams + lexicon, no embeddings
+MODEL_FILE = "hype_sentiment_v3.npz"  # v3: multi-domain, word n-grams + lexicon, no embeddings
 SEED = 0
 AIRLINE_SOURCE = "airline_tweets"
 _CACHE: dict[Path, tuple[float, SentimentModel]] = {}
@@ -116,7 +116,7 @@ def method_sentence(model: SentimentModel | None) -> str:
     """Names the model that scored the posts, for the tool's `source`."""
     if model is None:
         return "sentiment by the VADER lexicon (the trained sentiment model is not built yet: `caeser build`)"
-    return f"sentiment by {MODEL_NAME} (word + character n-grams + VADER lexicon, trained on {model.trained_on})"
+    return f"sentiment by {MODEL_NAME} (word n-grams + VADER lexicon, trained on {model.trained_on})"
 
 
 def score_unscored(settings: Settings, frame: pd.DataFrame, *, store_limit: int | None = None) -> tuple[pd.DataFrame, str]:

@@ -1,5 +1,5 @@
-"""Post sentiment that carries across brands: one linear model over word n-grams, character n-grams
-and VADER lexicon features, trained on labelled posts from many domains.
+"""Post sentiment that carries across brands: one linear model over word n-grams and VADER lexicon
+features, trained on labelled posts from many domains.
 
 Why this shape (measured on TweetEval's validation split, docs/hype.md has the table): a bag of
 words trained on one domain does not carry to another (the airline-only model lost to VADER on the
@@ -10,10 +10,10 @@ macro-recall 0.57 on TweetEval validation). What carried was (1) the lexicon fea
 neither Reddit nor general Twitter nor the majority class sets the model's prior, +0.05; (3)
 negation-scoped word tokens ("not good" → `not neg_good`), +0.01. Text is normalised first
 (`normalise`: links, @mentions, HTML entities, stretched letters) so that posts from different
-sources look alike.
+sources look alike. Character 2–5-grams were tried and dropped (0.676 with them vs 0.690).
 
 Why not MiniLM embeddings here: the hype path must score ≥ 2,000 posts/s on one core, and a
-6-layer transformer reads about 100 posts/s on this machine; this model reads several thousand
+6-layer transformer reads about 60 posts/s per core on this machine; this model reads thousands
 (`python -m evals.bench.sentiment`).
 
 The model is multinomial logistic regression, stored as plain arrays (no pickle; only the hashed
@@ -42,7 +42,7 @@ MODEL_NAME = "caeser-sentiment-v3"
 
 # VADER's own documented cut-offs for a 3-way label from the compound score.
 VADER_POS, VADER_NEG = 0.05, -0.05
-WORD_BITS = CHAR_BITS = 20  # hash widths: 2^20 columns each (tests train with narrower ones)
+WORD_BITS = 20  # hash width: 2^20 columns (tests train with narrower ones)
 C = 1.0  # scikit-learn's default L2 strength; kept (validation: docs/hype.md)
 
 _URL = re.compile(r"https?://\S+|www\.\S+")
@@ -62,17 +62,14 @@ def compound_labels(scores: np.ndarray) -> np.ndarray:
 
 
 @lru_cache(maxsize=4)
-def _hashers(word_bits: int, char_bits: int) -> tuple[HashingVectorizer, HashingVectorizer]:
-    words = HashingVectorizer(n_features=2**word_bits, ngram_range=(1, 2), alternate_sign=False, norm=None, lowercase=False, tokenizer=tokens, token_pattern=None)
-    chars = HashingVectorizer(n_features=2**char_bits, analyzer="char_wb", ngram_range=(2, 5), alternate_sign=False, norm=None, lowercase=True)
-    return words, chars
+def _hasher(bits: int) -> HashingVectorizer:
+    return HashingVectorizer(n_features=2**bits, ngram_range=(1, 2), alternate_sign=False, norm=None, lowercase=False, tokenizer=tokens, token_pattern=None)
 
 
-def ngram_counts(texts: Sequence[str], word_bits: int = WORD_BITS, char_bits: int = CHAR_BITS) -> sparse.csr_matrix:
-    """Hashed counts of negation-scoped word 1–2-grams, then of character 2–5-grams (within words):
-    a fixed-size vocabulary, so the model saves as arrays. Texts must be `normalise`d."""
-    words, chars = _hashers(word_bits, char_bits)
-    return sparse.hstack([words.transform(texts), chars.transform(texts)], format="csr")
+def ngram_counts(texts: Sequence[str], bits: int = WORD_BITS) -> sparse.csr_matrix:
+    """Hashed counts of negation-scoped word 1–2-grams (`lexicon.tokens`): a fixed-size vocabulary,
+    so the model saves as arrays. Texts must be `normalise`d."""
+    return _hasher(bits).transform(texts)
 
 
 def _unit_rows(m: sparse.csr_matrix) -> sparse.csr_matrix:
@@ -87,8 +84,8 @@ class SentimentPrediction(BaseModel):
 
 @dataclass
 class SentimentModel:
-    """Logistic regression over `[word TF-IDF ‖ char TF-IDF ‖ standardised lexicon features]`.
-    `idf` re-weights the hashed n-grams (sublinear tf; each block scaled to unit length);
+    """Logistic regression over `[word n-gram TF-IDF ‖ standardised lexicon features]`.
+    `idf` re-weights the hashed n-grams (sublinear tf, rows scaled to unit length);
     `lex_mean`/`lex_scale` standardise the lexicon block. `columns` lists the hashed columns that
     carry weight (`coef` has one row per label, one column per entry of `columns`, then one per
     lexicon feature)."""
@@ -100,12 +97,11 @@ class SentimentModel:
     coef: np.ndarray
     intercept: np.ndarray
     word_bits: int = WORD_BITS
-    char_bits: int = CHAR_BITS
     trained_on: str = ""
 
     def __post_init__(self) -> None:
         # Scoring multiplies by one dense (features × labels) matrix: the kept columns spread back
-        # to their hashed positions (~25 MB in memory; the file keeps only the kept columns).
+        # to their hashed positions (~12 MB in memory; the file keeps only the kept columns).
         n_hashed = self.idf.size
         self._weights = np.zeros((n_hashed + len(FEATURES), len(LABELS)), dtype=np.float32)
         self._weights[self.columns] = self.coef[:, : len(self.columns)].T
@@ -116,13 +112,11 @@ class SentimentModel:
         return self._features([normalise(t) for t in texts])
 
     def _features(self, normalised: list[str]) -> sparse.csr_matrix:
-        counts = ngram_counts(normalised, self.word_bits, self.char_bits)
+        counts = ngram_counts(normalised, self.word_bits)
         counts.data = 1.0 + np.log(counts.data)
-        tfidf = counts.multiply(self.idf).tocsr()
-        words = 2**self.word_bits
-        blocks = _unit_rows(tfidf[:, :words]), _unit_rows(tfidf[:, words:])
+        tfidf = _unit_rows(counts.multiply(self.idf).tocsr())
         lexical = (lexicon_features(normalised) - self.lex_mean) / self.lex_scale
-        return sparse.hstack([*blocks, sparse.csr_matrix(lexical.astype(np.float32))], format="csr")
+        return sparse.hstack([tfidf, sparse.csr_matrix(lexical.astype(np.float32))], format="csr")
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         logits = np.asarray(self.features(texts) @ self._weights) + self.intercept
@@ -139,18 +133,18 @@ class SentimentModel:
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         return {"idf": self.idf, "lex_mean": self.lex_mean, "lex_scale": self.lex_scale, "columns": self.columns, "coef": self.coef,
-                "intercept": self.intercept, "bits": np.array([self.word_bits, self.char_bits]), "trained_on": np.array(self.trained_on), "name": np.array(MODEL_NAME)}
+                "intercept": self.intercept, "bits": np.array([self.word_bits]), "trained_on": np.array(self.trained_on), "name": np.array(MODEL_NAME)}
 
     @classmethod
     def from_arrays(cls, arrays: dict[str, np.ndarray]) -> "SentimentModel":
         """The inverse of `to_arrays`; a `ValueError` for arrays of another layout or model."""
         if str(arrays.get("name", "")) != MODEL_NAME:
             raise ValueError(f"not a {MODEL_NAME} model")
-        word_bits, char_bits = (int(b) for b in arrays["bits"])
-        if arrays["idf"].shape != (2**word_bits + 2**char_bits,) or arrays["lex_mean"].shape != (len(FEATURES),):
+        word_bits = int(arrays["bits"][0])
+        if arrays["idf"].shape != (2**word_bits,) or arrays["lex_mean"].shape != (len(FEATURES),):
             raise ValueError(f"a {MODEL_NAME} model with arrays of the wrong shape")
         return cls(idf=arrays["idf"], lex_mean=arrays["lex_mean"], lex_scale=arrays["lex_scale"], columns=arrays["columns"], coef=arrays["coef"],
-                   intercept=arrays["intercept"], word_bits=word_bits, char_bits=char_bits, trained_on=str(arrays["trained_on"]))
+                   intercept=arrays["intercept"], word_bits=word_bits, trained_on=str(arrays["trained_on"]))
 
 
 def source_weights(sources: Sequence[str], labels: Sequence[str]) -> np.ndarray:
@@ -167,28 +161,28 @@ def source_weights(sources: Sequence[str], labels: Sequence[str]) -> np.ndarray:
 
 
 def train_sentiment(texts: Sequence[str], labels: Sequence[str], sources: Sequence[str], *, seed: int = 0,
-                    word_bits: int = WORD_BITS, char_bits: int = CHAR_BITS) -> SentimentModel:
+                    word_bits: int = WORD_BITS) -> SentimentModel:
     """Fit on labelled posts from several sources with fixed settings chosen on TweetEval's
     validation split (never a test split): `source_weights`, C = 1, lexicon block standardised and
-    scaled by 1/√(its width) so that together it has the norm of one TF-IDF block."""
+    scaled by 1/√(its width) so that together it has the norm of the unit-length TF-IDF row."""
     unknown = sorted(set(labels) - set(LABELS))
     if unknown:
         raise ValueError(f"unknown sentiment labels {unknown}; expected {list(LABELS)}")
     if not (len(texts) == len(labels) == len(sources)):
         raise ValueError(f"texts, labels and sources differ in length ({len(texts)}, {len(labels)}, {len(sources)})")
     normalised = [normalise(t) for t in texts]
-    counts = ngram_counts(normalised, word_bits, char_bits)
+    counts = ngram_counts(normalised, word_bits)
     df = np.bincount(counts.indices, minlength=counts.shape[1])
     idf = np.log((1 + counts.shape[0]) / (1 + df)) + 1.0  # scikit-learn's smoothed idf
     lexical = lexicon_features(normalised)
     mean, scale = lexical.mean(axis=0), (lexical.std(axis=0) + 1e-6) * np.sqrt(lexical.shape[1])
-    draft = SentimentModel(idf, mean, scale, np.zeros(0, dtype=np.int64), np.zeros((3, len(FEATURES))), np.zeros(3), word_bits, char_bits)
+    draft = SentimentModel(idf, mean, scale, np.zeros(0, dtype=np.int64), np.zeros((3, len(FEATURES))), np.zeros(3), word_bits)
     y = np.array([LABELS.index(label) for label in labels])
     fit = LogisticRegression(C=C, max_iter=300, tol=1e-3, random_state=seed).fit(draft._features(normalised), y, sample_weight=source_weights(sources, labels))
     columns = np.flatnonzero(df)
     coef = np.hstack([fit.coef_[:, columns], fit.coef_[:, idf.size:]]).astype(np.float32)
     trained_on = f"{len(texts)} posts from {len(set(sources))} sources"
-    return SentimentModel(idf.astype(np.float32), mean, scale, columns.astype(np.int32), coef, fit.intercept_, word_bits, char_bits, trained_on)
+    return SentimentModel(idf.astype(np.float32), mean, scale, columns.astype(np.int32), coef, fit.intercept_, word_bits, trained_on)
 
 
 def lexicon_prediction(texts: Sequence[str]) -> SentimentPrediction:

@@ -4,7 +4,9 @@ Target: ≥ 2,000 posts/s (issue 18: a cold `hype_score` over a subject and its 
 thousands of posts). Run: `python -m evals.bench.sentiment [--n 20000]`. It times the model built
 by `caeser build` under CAESER_HOME; without one it trains a stand-in on a 20,000-post sample of
 the training set (scoring cost does not depend on how many posts trained the model) and says so.
-Posts: the airline and SXSW texts, cycled to `--n`; BLAS and OpenMP held to one thread.
+Posts: the airline and SXSW texts, cycled to `--n`; BLAS and OpenMP held to one thread. The rate is
+posts per second of this process's CPU time (one core's work; on a shared machine the wall clock
+also counts other people's jobs), the wall time is printed beside it.
 """
 from __future__ import annotations
 
@@ -37,15 +39,16 @@ def main() -> int:
         print(f"no built model at {model_path(settings)}: timing a stand-in trained on {STAND_IN_POSTS} sampled posts")
     with threadpool_limits(1):
         model.predict(posts[:100])  # first call builds the tokenizer caches
-        start = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.process_time()
         model.predict(posts)
-        seconds = time.perf_counter() - start
-        start = time.perf_counter()
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        lexicon_cpu = time.process_time()
         lexicon_prediction(posts)
-        lexicon_s = time.perf_counter() - start
-    rate = len(posts) / seconds
-    print(f"lexicon fallback: {len(posts) / lexicon_s:,.0f} posts/s")
-    print(f"sentiment bench: {rate:,.0f} posts/s on one core over {len(posts)} posts ({seconds:.2f} s; target ≥ {TARGET_POSTS_PER_S:,.0f}) {'met' if rate >= TARGET_POSTS_PER_S else 'NOT met'}")
+        lexicon_cpu = time.process_time() - lexicon_cpu
+    rate = len(posts) / cpu
+    print(f"lexicon fallback: {len(posts) / lexicon_cpu:,.0f} posts/s")
+    print(f"sentiment bench: {rate:,.0f} posts/s on one core over {len(posts)} posts ({cpu:.2f} s CPU, {wall:.2f} s wall; target ≥ {TARGET_POSTS_PER_S:,.0f}) "
+          f"{'met' if rate >= TARGET_POSTS_PER_S else 'NOT met'}")
     return 0
 
 

@@ -15,7 +15,7 @@ from memory.posts import fingerprint, store_posts, subject_posts
 
 TEXTS = {"positive": ["love it", "great crew", "amazing seats", "thanks so much"], "negative": ["lost my bag", "worst delay", "rude agent", "terrible food"],
          "neutral": ["what time", "gate number", "flight to boston", "check in where"]}
-small_model = partial(train_sentiment, word_bits=10, char_bits=10)
+small_model = partial(train_sentiment, word_bits=10)
 
 
 def _store(settings, subject: str) -> None:

@@ -34,7 +34,7 @@ def test_lexicon_matches_vader_on_plain_cases():
 
 def test_train_predict_roundtrip():
     texts, labels = POS + NEG + NEU, ["positive"] * 6 + ["negative"] * 6 + ["neutral"] * 6
-    model = train_sentiment(texts, labels, ["a", "b"] * 9, seed=0, word_bits=12, char_bits=12)
+    model = train_sentiment(texts, labels, ["a", "b"] * 9, seed=0, word_bits=12)
     pred = model.predict(texts)
     assert np.mean(np.array(pred.labels) == np.array(labels)) > 0.9
     assert all(-1 <= s <= 1 for s in pred.scores)
@@ -45,11 +45,11 @@ def test_train_predict_roundtrip():
 
 
 def test_arrays_of_another_layout_are_refused():
-    arrays = train_sentiment(POS + NEG, ["positive"] * 6 + ["negative"] * 6, ["a"] * 12, word_bits=10, char_bits=10).to_arrays()
+    arrays = train_sentiment(POS + NEG, ["positive"] * 6 + ["negative"] * 6, ["a"] * 12, word_bits=10).to_arrays()
     with pytest.raises(ValueError, match="not a caeser-sentiment"):
         SentimentModel.from_arrays({**arrays, "name": np.array("hype_sentiment_v2")})
     with pytest.raises(ValueError, match="wrong shape"):
-        SentimentModel.from_arrays({**arrays, "bits": np.array([12, 10])})
+        SentimentModel.from_arrays({**arrays, "idf": arrays["idf"][:-1]})
 
 
 def test_normalise_makes_sources_look_alike():
