@@ -10,6 +10,7 @@ appendix. The body never shows a result id or a raw float; the appendix holds th
 """
 from __future__ import annotations
 
+import importlib.util
 import json
 from datetime import date
 from pathlib import Path
@@ -50,9 +51,8 @@ CAPTIONS = {"forecast_demand": "The blue line is the forecast and the band its 8
 def _fonts() -> str:
     """Register DejaVu Sans from matplotlib's own copy (no extra font package) once; its family name."""
     if "DejaVu" not in pdfmetrics.getRegisteredFontNames():
-        import matplotlib
-
-        ttf = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+        spec = importlib.util.find_spec("matplotlib")  # its folder, without importing it (an export draws no chart)
+        ttf = Path(next(iter(spec.submodule_search_locations))) / "mpl-data" / "fonts" / "ttf"
         for name, file in (("DejaVu", "DejaVuSans.ttf"), ("DejaVu-Bold", "DejaVuSans-Bold.ttf"), ("DejaVu-Oblique", "DejaVuSans-Oblique.ttf"),
                            ("DejaVu-BoldOblique", "DejaVuSans-BoldOblique.ttf")):
             pdfmetrics.registerFont(TTFont(name, str(ttf / file)))
