@@ -25,7 +25,7 @@ from pathlib import Path
 import httpx
 
 from evals.bench.mcp_fuzz import Case, generate, judge, rpc
-from evals.bench.mcp_load import free_port, start_server, stop_server, wait_until_listening
+from evals.bench.mcp_load import free_port, stop_server, wait_until_listening
 
 ACCEPT = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
 REPLY_TIMEOUT_S = 60.0
@@ -72,8 +72,13 @@ def decode(response: httpx.Response) -> object:
 
 
 def over_http(cases: list[Case]) -> Tally:
+    """One case per POST. The server's log goes to a file: a pipe nobody reads would fill up with
+    the refusals it logs and stall the server (that would be the harness failing, not the server)."""
     tally, token, port = Tally(), "abuse-bench-token-0123456789", free_port()
-    server = start_server(port, [token])
+    log = Path(os.environ["CAESER_HOME"]).parent / "mcp-http.log"
+    with log.open("w") as sink:
+        server = subprocess.Popen([sys.executable, "-m", "bots.cli", "serve", "mcp", "--transport", "http", "--host", "127.0.0.1", "--port", str(port)],
+                                  env={**os.environ, "CAESER_MCP_TOKENS": token}, stdout=subprocess.DEVNULL, stderr=sink)
     try:
         wait_until_listening(server, port)
         url = f"http://127.0.0.1:{port}/mcp"
