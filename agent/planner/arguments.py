@@ -370,13 +370,16 @@ def watch_hype(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
     earlier = prev and prev.get("action") != "remove" and ctx and ctx.tool == "watch_hype" and ctx.ok and ctx.args.get("threshold") is not None
     args["action"] = "remove" if s.remove else ("update" if earlier or changing else "create")
     _set_subject(args, "subject", _subject(s, {"it", "goes", "gets", "if", "when", "once", "above", "below", "know", "eye", "keep", "stop", "remove", "delete", "cancel", "unwatch", "channel", "slack", "discord",
-                                                      "change", "move", "update", "raise", "lower", "bump", "adjust", "edit", "one", "post", "send", "drop", "kill", "off"}), ctx)
+                                                      "change", "move", "update", "raise", "lower", "bump", "adjust", "edit", "one", "post", "send", "drop", "kill", "off",
+                                                      "stays", "stay", "remains", "remain"}), ctx)
     if s.threshold is not None:
         args["threshold"] = s.threshold
     if s.direction:
         args["direction"] = s.direction
     if s.post_channel:
         args["channel"] = s.post_channel
+    if s.days_in_row:
+        args["days_in_row"] = s.days_in_row
     if s.window_days:
         args["window_days"] = s.window_days
     return args

@@ -108,6 +108,7 @@ class Slots:
     threshold: float | None = None
     direction: str | None = None
     post_channel: str | None = None
+    days_in_row: int | None = None  # "for 3 days in a row", "two straight days": a watch's persistence
     export_format: str | None = None
     result_id: str | None = None
     count: int | None = None
@@ -505,6 +506,10 @@ def _is_age(text: str, m: re.Match[str]) -> bool:
 
 def extract_watch(s: Slots) -> None:
     text = s.text
+    m = re.search(r"\b(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)\s+(?:days?\s+(?:in\s+a\s+row|running|straight)|(?:consecutive|straight)\s+days?)\b", text, re.IGNORECASE)
+    if m:
+        s.days_in_row = int(_num(m.group(1)))
+        s.consume(m)
     above = r"(?:\b(?:above|over|exceeds?|crosses|hits?|passes|tops|reaches|goes over|goes above|gets above|past|more than|higher than|greater than|rises above|climbs above)|>=?)"
     below = r"(?:\b(?:below|under|drops? (?:below|under|to)|falls? (?:below|under|to)|dips? (?:below|under)|goes under|goes below|less than|lower than|sinks below)|<=?)"
     for direction, pattern in (("above", above), ("below", below)):

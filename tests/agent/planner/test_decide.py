@@ -14,6 +14,8 @@ def test_cues_of_one_tool_inside_another_tools_words() -> None:
     assert decide("what should the search box suggest after 'wa'?", None, None, NAMES).tool == "suggest_queries"
     assert decide("find me wooden train sets under £20", None, None, NAMES).tool == "search_products"
     assert decide("alert me in #launches if Stanley goes over 80", None, None, NAMES).tool == "watch_hype"
+    d = decide("alert #launches if Stanley stays above 70 for 3 days in a row", None, None, NAMES)
+    assert d.tool == "watch_hype" and (d.args["subject"], d.args["threshold"], d.args["days_in_row"]) == ("Stanley", 70.0, 3)
 
 
 def test_follow_up_changes_only_what_it_names() -> None:

@@ -85,6 +85,9 @@ def test_watch_thresholds_and_channels() -> None:
     s = extract("tell discord channel 998877 if crocs dips under 40", TODAY)
     assert (s.threshold, s.direction, s.post_channel) == (40.0, "below", "discord:998877")
     assert extract("stop watching United", TODAY).remove
+    s = extract("alert #launches if Stanley stays above 70 for 3 days in a row", TODAY)
+    assert (s.threshold, s.days_in_row, s.window_days) == (70.0, 3, None)
+    assert extract("ping me when crocs is over 60 two straight days", TODAY).days_in_row == 2
 
 
 def test_prefix_and_export_format() -> None:
