@@ -27,6 +27,7 @@ from memory.posts import SubjectInfo, airline_posts, fingerprint, known_subjects
 from memory.tables import HypeSnapshot
 from tools.base import Chart, ToolContext, ToolError, ToolOutput
 from tools.builders import build_step
+from tools.formatting import period
 from tools.hype_chart import TimelinePoint, render_timeline
 from tools.registry import register
 from tools.schemas import RegionName, StrictInput
@@ -266,7 +267,7 @@ def summarise(d: HypeScoreData) -> str:
     s = d.sentiment
     mood = f"sentiment {s.mean:+.2f} ({s.positive_share:.0%} positive, {s.negative_share:.0%} negative)"
     if d.score is None:
-        where = f" between {d.window_start[:10]} and {d.window_end[:10]}" if d.window_start else ""
+        where = f" from {period(d.window_start, d.window_end)}, the latest stored" if d.window_start else ""
         return f"{d.subject}: no hype score — {d.reason}. {d.posts} posts{where}; {mood}."
     move = "" if d.previous_score is None else f", {d.score - d.previous_score:+.0f} vs the previous {d.window_days} days"
     flags = (" Flags: " + "; ".join(a.message for a in d.anomalies) + ".") if d.anomalies else ""
@@ -276,11 +277,12 @@ def summarise(d: HypeScoreData) -> str:
 
 
 def window_dates(d: HypeScoreData) -> str:
-    """'2015-02-17 → 2015-02-24', flagged when the window ended more than STALE_DAYS ago."""
-    dates = f"{d.window_start[:10]} → {d.window_end[:10]}"
+    """'17–24 Feb 2015 (the latest stored posts)': the data's own period said plainly, flagged when
+    the window ended more than STALE_DAYS ago."""
+    dates = period(d.window_start, d.window_end)
     if d.data_age_days is not None and d.data_age_days > STALE_DAYS:
         return f"{dates} (⚠️ the latest post is {d.data_age_days} days old)"
-    return f"{dates} (the subject's latest posts)"
+    return f"{dates} (the latest stored posts)"
 
 
 # --- snapshots ------------------------------------------------------------------------------------

@@ -59,7 +59,7 @@ def test_hype_score_breakdown_window_chart_and_cache(ctx, subjects):
     assert sorted(d.peers) == sorted([subjects["flat1"], subjects["flat2"]])
     assert len(d.top_posts) == 5 and d.timeline[-1].date == "2024-05-30"
     assert Path(out.charts[0].path).stat().st_size > 1000 and f"90% range {d.score_low:.0f}–{d.score_high:.0f}" in out.charts[0].title
-    assert "2024-05-23 → 2024-05-30" in out.summary and "VADER" in out.source
+    assert "in the 7 days 23–30 May 2024" in out.summary and "VADER" in out.source  # the data's own period, said plainly (issue 15 item 6)
     again = hype_score(HypeScoreInput(subject=subjects["hot"]), ctx)
     assert again.data == d and again.charts == out.charts
     flat = hype_score(HypeScoreInput(subject=subjects["flat1"]), ctx).data
