@@ -246,7 +246,9 @@ def _simulation(o: dict[str, Outcome], persona: Any, best: ScenarioRow | None) -
         return None
     out = o["persona"].output
     top = sorted(persona.scenarios, key=lambda s: -s.revenue)[:6]
-    sentences = [f"Of {len(persona.scenarios)} what-if scenarios (price × channel × launch month), {best.label} sells most: {count(best.units)} buyers "
+    axes = " × ".join(name for attr, name in (("price", "price"), ("region", "region"), ("channel", "channel"), ("start", "launch month"))
+                      if len({getattr(s, attr) for s in persona.scenarios}) > 1) or "one scenario"
+    sentences = [f"Of {len(persona.scenarios)} what-if scenarios ({axes}), {best.label} sells most: {count(best.units)} buyers "
                  f"({span(best.units_low, best.units_high)}) and {money(best.revenue)} over {persona.weeks} weeks.",
                  f"Buyers are synthetic people drawn from {best.region}'s published population figures; each buys at most once, when the price is under "
                  f"their willingness to pay (set by a reference price of {money(persona.reference_price)})."]

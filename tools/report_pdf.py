@@ -125,9 +125,13 @@ def _chart(path: str, width: float, max_height: float) -> Flowable | None:
 
 
 def _table(columns: list[str], rows: list[list[str]], st: dict[str, ParagraphStyle], width: float, shares: list[float] | None = None) -> Table:
-    """A small table: header rule, thin row rules; columns share the width equally unless `shares` says."""
+    """A small table: header rule, thin row rules; columns share the width by their longest text
+    (between 8 and 40 characters' worth, so a long label wraps less than a short number) unless `shares` says."""
     data = [[Paragraph(f"<b>{_esc(c)}</b>", st["cell"]) for c in columns]] + [[Paragraph(_esc(v), st["cell"]) for v in r] for r in rows]
-    table = Table(data, colWidths=[width * s for s in shares or [1 / len(columns)] * len(columns)], repeatRows=1, hAlign="LEFT")
+    if shares is None:
+        longest = [min(40, max(8, len(c), *(len(str(r[i])) for r in rows))) for i, c in enumerate(columns)]
+        shares = [n / sum(longest) for n in longest]
+    table = Table(data, colWidths=[width * s for s in shares], repeatRows=1, hAlign="LEFT")
     table.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, 0), 0.8, INK), ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("TOPPADDING", (0, 0), (-1, -1), 2.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5)]))
     return table
