@@ -35,6 +35,7 @@ from datetime import datetime, timezone
 
 import numpy as np
 from pydantic import BaseModel, Field
+from threadpoolctl import threadpool_limits
 
 from engines.cadence.categories import agreement, name_clusters, pseudo_categories
 from engines.cadence.search import BM25
@@ -105,7 +106,10 @@ def embed_catalog(settings: Settings, records: list[ProductRecord], name: str = 
     vectors: dict[str, np.ndarray] = {}
     chunks = [titles[i:i + EMBED_CHUNK] for i in range(0, len(titles), EMBED_CHUNK)]
     done = 0
-    with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
+    # One BLAS thread per worker for the whole pool: each encode sets and restores the limit on its
+    # own, and a worker restoring it mid-way through the other's products would change their
+    # summation order (vectors, hence clusters, would vary from run to run).
+    with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
         for chunk, rows in zip(chunks, pool.map(lambda c: embed_texts(settings, c), chunks)):
             batch = [(r, row) for title, row in zip(chunk, rows) for r in by_title[title]]
             upsert_texts(collection, [r.item_id for r, _ in batch], [r.title for r, _ in batch],
