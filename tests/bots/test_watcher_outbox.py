@@ -10,7 +10,6 @@ import threading
 import time
 import uuid
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
