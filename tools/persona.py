@@ -267,7 +267,9 @@ def simulate_launch(inp: SimulateLaunchInput, ctx: ToolContext) -> SimulateLaunc
 
 
 def _chart(ctx: ToolContext, inp: SimulateLaunchInput, runs: list[ScenarioRun], order: list[int], best: int) -> Chart:
-    key = inp.model_dump_json()
+    # inputs and results: the same request after an engine change must not overwrite the chart an
+    # older stored result (and its PDF) points at
+    key = inp.model_dump_json() + repr([round(float(r.weekly.sum()), 3) for r in runs])
     path = ctx.charts_dir / f"launch-{hashlib.sha1(key.encode()).hexdigest()[:12]}.png"
     shown = [i for i in order if i != best]
     curves = [runs[best].weekly.mean(0)] + [runs[i].weekly.mean(0) for i in shown]
