@@ -148,11 +148,16 @@ class PrefixIndex:
         weight = float(self._all.weights[i]) * (self.typo_penalty if typo else 1.0)
         return Hit(self._all.texts[i], weight, SOURCES[self._sources[i]], int(self._categories[i]), typo)
 
-    def search(self, prefix: str, k: int = 10, category: int | None = None) -> list[Hit]:
-        """The top-k entries starting with `prefix` (weight-descending); one-edit matches if there are none."""
+    def texts_and_weights(self) -> tuple[list[str], list[float]]:
+        """Every indexed text with its weight (sorted by text)."""
+        return self._all.texts, self._all.weights.tolist()
+
+    def search(self, prefix: str, k: int = 10, category: int | None = None, typos: bool = True) -> list[Hit]:
+        """The top-k entries starting with `prefix` (weight-descending); one-edit matches if there are
+        none and `typos`."""
         k = min(k, self.k_max)
         hits = [self._hit(int(i)) for i in self._lookup(prefix, k, category)]
-        if not hits and len(prefix) >= self.typo_min_len:
+        if typos and not hits and len(prefix) >= self.typo_min_len:
             extra = {int(i) for v in self._one_edit_variants(prefix) if self._starts_some(v) for i in self._lookup(v, k, category)}
             hits = sorted((self._hit(i, typo=True) for i in extra), key=lambda h: (-h.weight, h.text))[:k]
         return hits

@@ -27,11 +27,11 @@ def test_run_prints_table_and_one_headline(tmp_path, capsys):
     path.write_text("\n".join(lines))
     parser = argparse.ArgumentParser()
     autosuggest.add_arguments(parser)
-    args = parser.parse_args(["--file", str(path), "--hidden", "16", "--max-steps", "5", "--beam", "2"])
+    args = parser.parse_args(["--file", str(path), "--lm", "--hidden", "16", "--max-steps", "5", "--beam", "2"])
     assert autosuggest.run(args) == 0
     out = capsys.readouterr().out.strip().splitlines()
-    assert re.fullmatch(r"autosuggest MRR@10 engine=\d\.\d{3} mpc=\d\.\d{3} mpc_lw=\d\.\d{3} unseen-success@10=(\d\.\d{3}|nan) \(n=40\)", out[-1])
-    assert any(line.startswith("mpc_lw") for line in out)
+    assert re.fullmatch(r"autosuggest \(suggest_queries\) MRR@10 shipped=\d\.\d{3} mpc=\d\.\d{3} mpc_lw=\d\.\d{3} unseen-success@10=(\d\.\d{3}|nan) \(n=40\)", out[-1])
+    assert all(any(line.startswith(name) for line in out) for name in ("shipped", "mpc_lw", "lm"))
 
 
 def test_index_mode_scores_the_shipped_index_parts_on_held_out_queries(settings, tmp_path, capsys, monkeypatch):

@@ -32,7 +32,9 @@ def built(settings):
 def test_before_a_build_suggestions_come_from_query_popularity(ctx, tmp_path):
     ctx.settings = ctx.settings.model_copy(update={"data_dir": write_small_data(tmp_path / "data")})
     out = run_tool("suggest_queries", {"prefix": "red", "category": "toy trains"}, ctx)
-    assert [s.text for s in out.data.suggestions] == ["red dress", "red summer dress"]  # logged, most frequent first
+    texts = [s.text for s in out.data.suggestions]
+    assert texts[:2] == ["red dress", "red summer dress"]  # logged, most frequent first
+    assert all(s.source == "completed" for s in out.data.suggestions[2:])  # then the typed word completed (engines.cadence.suggest)
     assert "query popularity alone (the category filter 'toy trains' needs the full index)" in out.summary
     assert "`caeser build` (background builds are off)" in out.summary and out.source.startswith("query popularity")
     empty = ctx.settings.model_copy(update={"data_dir": tmp_path / "nothing"})

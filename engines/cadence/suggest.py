@@ -1,0 +1,81 @@
+"""The autosuggest front door: what `suggest_queries` serves and `caeser eval autosuggest` scores.
+
+WHY: the prefix index alone is most-popular completion (MPC), which cannot answer a prefix no
+indexed query starts with — most held-out queries of a log. Measured on the held-out part of the AOL
+log (`docs/cadence.md`), completing the partial last word beats MPC, and completing it *in context*
+(the word that most often follows the previous one or two words) beats completing it alone. So a
+suggestion list is filled in tiers, each only while fewer than k suggestions are found:
+
+1. indexed texts starting with the prefix, by index weight (the built index: logged, catalog and
+   generated queries);
+2. the typed words kept, the partial last word completed by the words that follow the previous two
+   words, then the previous word, in indexed texts, by the summed index weight of those n-grams;
+3. the partial last word completed by all indexed words, by summed index weight (MPC+last-word);
+4. one-edit typo matches of the index, only when nothing above matched.
+
+A completion's weight is its n-gram weight × `CONTEXT_SCALE` (tier 2) or × `WORD_SCALE` (tier 3),
+small enough to sort below indexed texts in the personal rerank (judgements, not fitted).
+Completions are not category-constrained: with a category filter only tiers 1 and 4 answer.
+"""
+from __future__ import annotations
+
+import functools
+from collections import Counter
+
+from engines.cadence.index import Entry, Hit, PrefixIndex
+from engines.cadence.text import split_last_word
+
+CONTEXT_SCALE = 0.01
+WORD_SCALE = 0.005
+NO_TYPOS = 10**9
+
+
+def _ngram_index(texts: list[str], weights: list[float], orders: tuple[int, ...]) -> PrefixIndex:
+    """Every contiguous word n-gram of the given orders, weighted by the summed weight of the texts holding it."""
+    counts: Counter[str] = Counter()
+    for text, weight in zip(texts, weights, strict=True):
+        words = text.split()
+        for n in orders:
+            for i in range(len(words) - n + 1):
+                counts[" ".join(words[i:i + n])] += weight
+    return PrefixIndex({g: Entry(w, "log") for g, w in counts.items()}, typo_min_len=NO_TYPOS)
+
+
+class Suggester:
+    """Tiers 1–4 of the module docstring over one prefix index."""
+
+    def __init__(self, index: PrefixIndex):
+        self.index = index
+        texts, weights = index.texts_and_weights()
+        self.words = _ngram_index(texts, weights, (1,))
+        self.contexts = _ngram_index(texts, weights, (2, 3))
+
+    def suggest(self, prefix: str, k: int = 10, category: int | None = None) -> list[Hit]:
+        hits = self.index.search(prefix, k, category, typos=False)
+        seen = {h.text for h in hits}
+
+        def add(text: str, weight: float) -> None:
+            if len(hits) < k and text not in seen:
+                hits.append(Hit(text, weight, "completed", -1))
+                seen.add(text)
+        if category is None and len(hits) < k:
+            head, partial = split_last_word(prefix)
+            before = head.split()
+            for n in (2, 1):
+                if len(before) >= n:
+                    context = " ".join(before[-n:]) + " "
+                    for h in self.contexts.search(context + partial, k):
+                        add(head + h.text[len(context):], h.weight * CONTEXT_SCALE)
+            if partial:
+                for h in self.words.search(partial, k):
+                    add(head + h.text, h.weight * WORD_SCALE)
+        return hits or self.index.search(prefix, k, category)
+
+    def suggest_many(self, prefixes: list[str], k: int = 10) -> list[list[str]]:
+        return [[h.text for h in self.suggest(p, k)] for p in prefixes]
+
+
+@functools.lru_cache(maxsize=4)
+def suggester_for(index: PrefixIndex) -> Suggester:
+    """One Suggester per loaded index (its n-gram tables take about a second for 50k texts)."""
+    return Suggester(index)
