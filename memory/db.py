@@ -15,6 +15,10 @@ from sqlmodel import Session, SQLModel, create_engine
 
 from memory.settings import Settings
 
+# How long a write waits for another process's transaction: a background first-use build (catalog,
+# index) and a first sales load each hold the write lock for seconds, longer still on a loaded
+# machine; a turn that waits is slower, one that gives up after 10 s fails.
+SQLITE_BUSY_MS = 120_000
 _ENGINES: dict[str, Engine] = {}
 _LOCK = threading.Lock()
 
@@ -22,7 +26,7 @@ _LOCK = threading.Lock()
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001 - DB-API connection
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.close()
 
@@ -36,7 +40,7 @@ def get_engine(settings: Settings) -> Engine:
             return engine
         if url.startswith("sqlite"):
             settings.ensure_home()
-            engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
+            engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_MS / 1000})
             event.listen(engine, "connect", _sqlite_pragmas)
         else:
             engine = create_engine(url, pool_pre_ping=True)

@@ -320,8 +320,9 @@ def _listed_item(s: Slots, listed: list[Listed]) -> tuple[Listed, int] | None:
     """The row a turn points at: by position ("the first one") or by name ("the dino puzzle")."""
     if not listed:
         return None
-    if s.position is not None and -len(listed) <= s.position <= len(listed) and s.position != 0:
-        index = s.position - 1 if s.position > 0 else len(listed) + s.position
+    position = s.position if s.position is not None else s.rank  # "the 2nd one", "#2"
+    if position is not None and -len(listed) <= position <= len(listed) and position != 0:
+        index = position - 1 if position > 0 else len(listed) + position
         return listed[index], index + 1
     name = (s.quoted[0] if s.quoted else residue(s, {"added", "clicked", "bought", "viewed", "tapped", "wishlisted", "purchased", "saved", "opened", "cart", "basket"})).lower()
     words = set(re.findall(r"\w+", name))

@@ -14,10 +14,11 @@ from typing import Any
 
 from agent.planner.arguments import PreviousCall, build_arguments
 from agent.planner.intents import IntentClassifier, IntentScores, default_classifier
-from agent.planner.slots import Slots, extract, residue
+from agent.planner.slots import ALERT_WORDS, Slots, extract, residue
 
-FOLLOWUP_OPENERS = re.compile(r"^\s*(and|also|now|what about|how about|wbu|same|instead|try|for|in|with|make it|add|but|then|ok(ay)?|what if|do|redo|again|only|just|plus|switch|change)\b", re.IGNORECASE)
+FOLLOWUP_OPENERS = re.compile(r"^\s*(and|also|now|what about|how about|wbu|same|instead|try|for|in|with|make it|add|but|then|ok(ay)?|what if|do|redo|rerun|re-run|again|only|just|plus|switch|change|compared (to|with)|vs\.?|versus|against|assume|assuming|at)\b", re.IGNORECASE)
 STRONG = 0.9  # an intent this sure overrides a follow-up reading
+DECLINE_FLOOR = 0.6  # the classifier alone declines a request only when this sure
 
 
 @dataclass
@@ -63,12 +64,19 @@ def slot_evidence(slots: Slots, scores: IntentScores) -> IntentScores:
         bonus["search_products"] = 0.3
     if slots.user_id and slots.action and (slots.item_id or slots.quoted or slots.rank):
         bonus["record_engagement"] = 0.4
+    if slots.threshold is not None and slots.direction and ALERT_WORDS.search(slots.text):
+        bonus["watch_hype"] = bonus.get("watch_hype", 0.0) + 0.4
+    if len(slots.starts) >= 2 and re.search(r"\blaunch", slots.text, re.IGNORECASE):
+        bonus["simulate_launch"] = bonus.get("simulate_launch", 0.0) + 0.4  # two launch dates compared: a what-if
+    if slots.hype_level is not None:
+        bonus["hype_score"] = -0.6  # "assume hype of 80" is an input to a forecast or simulation, not a hype question
     if not bonus:
         return scores
     merged = dict(scores.ranked)
     for intent, value in bonus.items():
         merged[intent] = merged.get(intent, 0.0) + value
-    return IntentScores(sorted(merged.items(), key=lambda kv: -kv[1]), scores.cued | frozenset(bonus))
+    cued = (scores.cued | {i for i, v in bonus.items() if v > 0}) - {i for i, v in bonus.items() if v < 0}
+    return IntentScores(sorted(merged.items(), key=lambda kv: -kv[1]), frozenset(cued))
 
 
 CONVERSATIONAL = ("help", "greeting", "decline")
@@ -76,6 +84,8 @@ CONVERSATIONAL = ("help", "greeting", "decline")
 
 def choose_tool(text: str, slots: Slots, scores: IntentScores, previous: PreviousCall | None, tool_names: set[str]) -> tuple[str, bool]:
     """The intent for this turn, and whether it continues the previous call."""
+    if scores.best == "decline" and "decline" not in scores.cued and scores.confidence < DECLINE_FLOOR:
+        scores = IntentScores([kv for kv in scores.ranked if kv[0] != "decline"], scores.cued)  # decline only on clear evidence
     best = scores.best
     if best in CONVERSATIONAL and scores.confidence >= 1.0:
         return best, False  # a rule-backed greeting, help request or out-of-scope ask is never a follow-up
@@ -85,9 +95,9 @@ def choose_tool(text: str, slots: Slots, scores: IntentScores, previous: Previou
         return best, False
     shaped = is_followup_shaped(text, slots)
     if best in tool_names and best != previous.tool and scores.confidence >= STRONG and (best in scores.cued or not shaped):
-        return best, False  # a short follow-up ("at $25") switches tool only when its words name another tool
-    if best == "followup" or (shaped and (best == previous.tool or best not in tool_names or scores.confidence < STRONG)):
-        return previous.tool, True
+        return best, False
+    if best == "followup" or shaped:
+        return previous.tool, True  # a short follow-up ("at $25") keeps its tool unless its words name another one
     return best, best == previous.tool
 
 

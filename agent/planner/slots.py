@@ -59,7 +59,7 @@ CHANNEL_WORDS = {"web": ("online", "web", "website", "ecommerce", "e-commerce", 
                  "catalogue": ("catalogue", "catalog", "mail order", "direct mail"), "social": ("social", "tiktok", "instagram", "influencer", "influencers"), "marketplace": ("marketplace", "amazon", "marketplaces")}
 
 ACTIONS = {"purchase": ("bought", "buy", "buys", "purchased", "purchase", "purchases", "ordered", "checked out"), "add_to_cart": ("added to cart", "add to cart", "add-to-cart", "atc", "carted", "added it to cart", "added to basket", "cart"),
-           "wishlist": ("wishlist", "wishlisted", "saved", "favourited", "favorited", "hearted"), "click": ("clicked", "click", "clicks", "tapped", "tap"), "view": ("viewed", "view", "views", "looked at", "saw", "opened")}
+           "wishlist": ("wishlist", "wishlisted", "saved", "favourited", "favorited", "hearted"), "click": ("clicked", "click", "clicks", "tapped", "tap", "picked", "chose", "selected"), "view": ("viewed", "view", "views", "looked at", "saw", "opened")}
 
 CURRENCY = {"$": "USD", "£": "GBP", "€": "EUR", "usd": "USD", "gbp": "GBP", "eur": "EUR", "dollars": "USD", "bucks": "USD", "pounds": "GBP", "quid": "GBP", "euros": "EUR"}
 
@@ -514,7 +514,7 @@ def extract_watch(s: Slots) -> None:
     below = r"(?:\b(?:below|under|drops? (?:below|under|to)|falls? (?:below|under|to)|dips? (?:below|under)|goes under|goes below|less than|lower than|sinks below)|<=?)"
     for direction, pattern in (("above", above), ("below", below)):
         for m in _find(rf"{pattern}\s*(\d{{1,3}}(?:\.\d+)?)(?![\d.]|\s*(?:%|k\b|dollars|bucks|usd|eur|gbp|pounds|euros|days?|weeks?|wks?|months?|years?|yrs?|quarters?))", text):
-            if s.threshold is not None or _is_age(text, m) or any(a <= m.start() < b for a, b in s.spans) or float(m.group(1)) > 100:
+            if s.threshold is not None or _is_age(text, m) or any(a <= m.start() < b for a, b in s.spans) or float(m.group(1)) > 100 or re.search(r"\bprice\s*$", text[: m.start()], re.IGNORECASE):
                 continue
             s.threshold, s.direction = float(m.group(1)), direction
             s.consume(m)
@@ -639,7 +639,7 @@ globally worldwide everywhere right think reckon guess wondering curious hoping 
 only switch limit point fine has have had then post posting delete list even configured went off r u ur ya yeah yep nope
 shoppers folks consumers users something anything assume add picked harder faster better worse bigger stronger saying say says
 ppl abt bout w wrt re about positioning position opinion success successful work works working land landing perform fare received
-kindly please hello hi hey dear compair side alarm change move update raise lower bump adjust edit
+kindly please hello hi hey dear compair nice cool great awesome thanks thx perfect sure alright okay ok side alarm change move update raise lower bump adjust edit
 fans fan also enjoy enjoys kind kinds sort type types good great well doing done much many let lets whats how's wat wats hw pls plz
 """.split())
 
