@@ -1,18 +1,21 @@
-"""Affinity eval: NDCG@10 of the taste model for held-out survey respondents.
+"""Affinity eval: NDCG@10 of `audience_affinity`'s local ranking for held-out survey respondents.
 
 Protocol (per survey, all randomness from `--seed`):
 - respondents split 70/30 by a seeded permutation; every fitted number comes from the 70%;
-- for each held-out respondent, a seeded half (rounded down) of the items they answered is
-  *revealed* (as Qloo takes `signal.interests`), along with their demographics (`signal.demographics`);
-  the other half is ranked, and the relevant items are the hidden ones they loved (rating at the top
-  of the scale: 5 for the Likert surveys). Respondents who loved no hidden item are skipped (NDCG
-  is undefined for them);
+- each held-out respondent becomes one `audience_affinity` request: the audience is their segment
+  (age band × gender, × census region on the US surveys) and the seeds are the items they loved in a
+  seeded half (rounded down) of the items they answered; the other half is ranked, and the relevant
+  items are the hidden ones they loved (rating at the top of the scale: 5 for the Likert surveys).
+  Respondents who loved no hidden item are skipped (NDCG is undefined for them);
 - NDCG@10 = DCG@10 / ideal DCG@10 with binary gains, DCG = Σ_i rel_i / log2(i + 1) over ranks i;
-- rankers: *engine* = `GaussianTaste` (segment mean + conditional on the revealed answers) with
-  ridge, shrinkage and prior strength chosen by 3-fold CV on the training respondents only;
-  *popularity* = the training population's loved share; *segment* = the smoothed loved share of the
-  respondent's (region ×) age band × gender segment alone.
-The headline is the Young People Survey's 63 music, film and hobby items.
+- rankers: *shipped* = `engines.affinity.audience.local_affinity`, the function the tool calls, over
+  the training respondents (seeded affinity, formula 2 — or the segment share when no seed was
+  loved); *popularity* = the training population's loved share; *segment* = the smoothed loved share
+  of the respondent's segment alone (formula 1, what the tool answers without seeds); experiment
+  *all answers* = formula 3 given every revealed answer, loved or not — more than a user can type,
+  so it shows what a richer profile would add and ships nowhere.
+`--tune` runs the 3-fold cross-validation on the training respondents that chose the shipped
+`TasteParams` defaults. The headline is the Young People Survey's 63 music, film and hobby items.
 """
 from __future__ import annotations
 
@@ -25,7 +28,8 @@ from pathlib import Path
 import numpy as np
 
 from engines.affinity.surveys import Survey
-from engines.affinity.taste import GaussianTaste, TasteParams, population_share, segment_affinity, segment_codes
+from engines.affinity.audience import local_affinity
+from engines.affinity.taste import GaussianTaste, Segment, TasteParams, population_share, segment_affinity, segment_codes, segment_mask
 from memory.affinity_sources import load_affinity_sources
 from memory.settings import get_settings
 
@@ -52,7 +56,7 @@ SPECS = {
     "movielens": EvalSpec("movielens", ("movies",), ((0, 17), *US_BANDS), False),  # scored only when fetched
 }
 HEADLINE = "young_people"
-GRID = {"ridge": (0.1, 0.3, 1.0), "shrink": (0.0, 0.1), "prior_strength": (10.0, 30.0)}
+GRID = {"ridge": (0.03, 0.1, 0.3, 1.0), "shrink": (0.0, 0.1), "prior_strength": (10.0, 30.0)}
 
 
 @dataclass(frozen=True)
@@ -91,43 +95,78 @@ def mean_ndcg(rank: Callable[[Case], np.ndarray], cases: list[Case]) -> float:
     return float(np.mean([ndcg_at_k(rank(case), case.relevant) for case in cases])) if cases else float("nan")
 
 
-def engine_ranker(survey: Survey, train: np.ndarray, codes: np.ndarray, params: TasteParams) -> Callable[[Case], np.ndarray]:
+def respondent_segment(survey: Survey, r: int, spec: EvalSpec) -> Segment:
+    """The audience a held-out respondent belongs to: their age band, gender and (US) region; a
+    field they did not answer is no filter."""
+    person = survey.respondents.iloc[r]
+    band = next(((lo, hi) for lo, hi in spec.age_bands if lo <= person["age_min"] <= hi), (None, None))
+    gender = person["gender"] if isinstance(person["gender"], str) else None
+    region = person["region"] if spec.use_region and isinstance(person["region"], str) else None
+    return Segment(region, band[0], band[1], gender)
+
+
+def shipped_ranker(survey: Survey, train: np.ndarray, spec: EvalSpec, params: TasteParams) -> Callable[[Case], np.ndarray]:
+    """Score hidden items through `local_affinity`, as `audience_affinity` does: the respondent's
+    segment among training respondents (everyone when it holds too few), their loved revealed items as seeds."""
+    train_survey = survey.select_respondents(train)
+
+    def rank(case: Case) -> np.ndarray:
+        seeds = [int(i) for i in case.revealed if survey.loved[case.respondent, i]]
+        segment = respondent_segment(survey, case.respondent, spec)
+        rows, _ = local_affinity([train_survey], segment, None, {survey.name: seeds}, params=params)
+        if rows.empty:
+            rows, _ = local_affinity([train_survey], Segment(), None, {survey.name: seeds}, params=params)
+        affinity = dict(zip(rows["item"], rows["affinity"], strict=True))
+        return np.array([affinity.get(item, -1.0) for item in survey.items["item"].to_numpy()[case.hidden]])
+    return rank
+
+
+def all_answers_ranker(survey: Survey, train: np.ndarray, codes: np.ndarray, params: TasteParams) -> Callable[[Case], np.ndarray]:
+    """Experiment: formula 3 given every revealed answer (not only the loved ones)."""
     model = GaussianTaste(survey.ratings[train], codes[train], survey.loved_at, params)
     return lambda case: model.score(int(codes[case.respondent]), case.revealed, survey.ratings[case.respondent, case.revealed], case.hidden)
 
 
-def score_rankers(survey: Survey, train: np.ndarray, cases: list[Case], codes: np.ndarray, params: TasteParams) -> dict[str, float]:
-    """Mean NDCG@10 over `cases` of the engine, popularity and segment rankers fitted on `train`."""
+def score_rankers(survey: Survey, spec: EvalSpec, train: np.ndarray, cases: list[Case], params: TasteParams) -> dict[str, float]:
+    """Mean NDCG@10 over `cases` of the shipped ranker, the two baselines and the experiment, fitted on `train`."""
     train_survey = survey.select_respondents(train)
     popularity = population_share(train_survey)
-    share = {int(c): segment_affinity(train_survey, codes[train] == c, prior_strength=params.prior_strength)["affinity"].to_numpy() for c in np.unique(codes)}
+    codes = segment_codes(survey, list(spec.age_bands), spec.use_region)
+
+    def segment(case: Case) -> np.ndarray:
+        mask = segment_mask(train_survey, respondent_segment(survey, case.respondent, spec))
+        return segment_affinity(train_survey, mask, prior_strength=params.prior_strength)["affinity"].to_numpy()[case.hidden]
     return {
-        "engine": mean_ndcg(engine_ranker(survey, train, codes, params), cases),
+        "shipped": mean_ndcg(shipped_ranker(survey, train, spec, params), cases),
         "popularity": mean_ndcg(lambda case: popularity[case.hidden], cases),
-        "segment": mean_ndcg(lambda case: share[int(codes[case.respondent])][case.hidden], cases),
+        "segment": mean_ndcg(segment, cases),
+        "all_answers": mean_ndcg(all_answers_ranker(survey, train, codes, params), cases),
     }
 
 
-def tune(survey: Survey, train: np.ndarray, codes: np.ndarray, seed: int, folds: int = 3, grid: dict[str, tuple[float, ...]] = GRID) -> TasteParams:
-    """The grid point with the best mean engine NDCG@10 over `folds` CV folds of the training respondents."""
+def tune(survey: Survey, spec: EvalSpec, train: np.ndarray, seed: int, folds: int = 3, grid: dict[str, tuple[float, ...]] = GRID) -> TasteParams:
+    """The grid point with the best mean shipped NDCG@10 over `folds` CV folds of the training respondents."""
     rng = np.random.default_rng(seed)
     parts = np.array_split(rng.permutation(train), folds)
-    splits = [(np.concatenate(parts[:i] + parts[i + 1:]), make_cases(survey, part, rng)) for i, part in enumerate(parts)]
+    splits = [(np.sort(np.concatenate(parts[:i] + parts[i + 1:])), make_cases(survey, part, rng)) for i, part in enumerate(parts)]
     candidates = [TasteParams(**dict(zip(grid, values, strict=True))) for values in itertools.product(*grid.values())]
-    return max(candidates, key=lambda p: np.mean([mean_ndcg(engine_ranker(survey, fit, codes, p), cases) for fit, cases in splits]))
+    return max(candidates, key=lambda p: np.mean([mean_ndcg(shipped_ranker(survey, fit, spec, p), cases) for fit, cases in splits]))
 
 
-def evaluate(survey: Survey, spec: EvalSpec, *, seed: int, test_fraction: float, grid: dict[str, tuple[float, ...]] = GRID) -> tuple[dict[str, float], int, TasteParams]:
-    """(NDCG@10 per ranker, number of scored held-out respondents, tuned parameters)."""
-    survey = survey.select_items(list(spec.domains))
+def split(survey: Survey, seed: int, test_fraction: float) -> tuple[np.ndarray, np.ndarray, np.random.Generator]:
+    """(train rows, held-out rows, the generator that then draws each held-out respondent's reveal)."""
     rng = np.random.default_rng(seed)
     order = rng.permutation(len(survey.respondents))
     n_test = int(round(test_fraction * len(order)))
-    test, train = np.sort(order[:n_test]), np.sort(order[n_test:])
-    codes = segment_codes(survey, list(spec.age_bands), spec.use_region)
-    params = tune(survey, train, codes, seed + 1, grid=grid)
+    return np.sort(order[n_test:]), np.sort(order[:n_test]), rng
+
+
+def evaluate(survey: Survey, spec: EvalSpec, *, seed: int, test_fraction: float, params: TasteParams = TasteParams()) -> tuple[dict[str, float], int]:
+    """(NDCG@10 per ranker, number of scored held-out respondents) with the shipped parameters."""
+    survey = survey.select_items(list(spec.domains))
+    train, test, rng = split(survey, seed, test_fraction)
     cases = make_cases(survey, test, rng)
-    return score_rankers(survey, train, cases, codes, params), len(cases), params
+    return score_rankers(survey, spec, train, cases, params), len(cases)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -135,6 +174,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--test-fraction", type=float, default=0.3)
     parser.add_argument("--surveys", nargs="+", choices=sorted(SPECS), default=list(SPECS), help="surveys to score (the headline is young_people)")
+    parser.add_argument("--tune", action="store_true", help="also print the CV choice of (ridge, shrink, prior) on the headline survey's training respondents")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -142,17 +182,21 @@ def run(args: argparse.Namespace) -> int:
     sources = load_affinity_sources(Path(data_dir))
     if HEADLINE not in sources.surveys:
         raise SystemExit("affinity eval needs the Young People Survey: " + " ".join(m for m in sources.missing if "young_people" in m))
+    if args.tune:
+        survey = sources.surveys[HEADLINE].select_items(list(SPECS[HEADLINE].domains))
+        p = tune(survey, SPECS[HEADLINE], split(survey, args.seed, args.test_fraction)[0], args.seed + 1)
+        print(f"validation (3-fold CV on training respondents) picks ridge={p.ridge:g} shrink={p.shrink:g} prior={p.prior_strength:g}; shipped: {TasteParams()}")
     names = [HEADLINE, *[s for s in args.surveys if s != HEADLINE and s in sources.surveys]]
-    print(f"{'survey':<16}{'items':>6}{'n':>6}{'engine':>9}{'popul.':>9}{'segment':>9}{'ratio':>7}  tuned (ridge, shrink, prior)")
+    print("ranks as audience_affinity does (engines.affinity.audience.local_affinity); 'all answers' is an experiment, not shipped")
+    print(f"{'survey':<16}{'items':>6}{'n':>6}{'shipped':>9}{'popul.':>9}{'segment':>9}{'ratio':>7}{'all ans.':>10}")
     results = {}
     for name in names:
         spec = SPECS[name]
-        scores, n, params = evaluate(sources.surveys[name], spec, seed=args.seed, test_fraction=args.test_fraction)
+        scores, n = evaluate(sources.surveys[name], spec, seed=args.seed, test_fraction=args.test_fraction)
         results[name] = (scores, n)
         items = int(sources.surveys[name].items["domain"].isin(spec.domains).sum())
-        ratio = scores["engine"] / scores["popularity"]
-        print(f"{name:<16}{items:>6}{n:>6}{scores['engine']:>9.3f}{scores['popularity']:>9.3f}{scores['segment']:>9.3f}{ratio:>7.3f}  ({params.ridge:g}, {params.shrink:g}, {params.prior_strength:g})")
+        ratio = scores["shipped"] / scores["popularity"]
+        print(f"{name:<16}{items:>6}{n:>6}{scores['shipped']:>9.3f}{scores['popularity']:>9.3f}{scores['segment']:>9.3f}{ratio:>7.3f}{scores['all_answers']:>10.3f}")
     scores, n = results[HEADLINE]
-    print(f"affinity NDCG@10 engine={scores['engine']:.3f} popularity={scores['popularity']:.3f} segment={scores['segment']:.3f} (n={n} respondents)")
+    print(f"affinity (audience_affinity) NDCG@10 shipped={scores['shipped']:.3f} popularity={scores['popularity']:.3f} segment={scores['segment']:.3f} (n={n} respondents)")
     return 0
-

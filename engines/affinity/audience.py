@@ -14,7 +14,7 @@ import pandas as pd
 
 from engines.affinity.drinks import countries_in, drinks_affinity
 from engines.affinity.surveys import Survey
-from engines.affinity.taste import DEFAULT_PRIOR_STRENGTH, Segment, co_preference, segment_affinity, segment_mask
+from engines.affinity.taste import DEFAULT_PRIOR_STRENGTH, Segment, TasteParams, seeded_affinity, segment_affinity, segment_mask
 
 MIN_RESPONDENTS = 10
 DRINKS = "drinks"
@@ -60,9 +60,11 @@ def coverage(survey: Survey) -> str:
 
 def local_affinity(surveys: list[Survey], segment: Segment, domain: str | None, seeds: dict[str, list[int]], *,
                    drinks: pd.DataFrame | None = None, prior_strength: float = DEFAULT_PRIOR_STRENGTH,
-                   min_respondents: int = MIN_RESPONDENTS) -> tuple[pd.DataFrame, list[SourceNote]]:
+                   min_respondents: int = MIN_RESPONDENTS, params: TasteParams = TasteParams()) -> tuple[pd.DataFrame, list[SourceNote]]:
     """Ranked rows (best affinity first) from every source that can answer, and a note per source.
-    `seeds` maps a survey name to the item columns its seed tags matched (formula 2 of `taste`)."""
+    `seeds` maps a survey name to the item columns its seed tags matched: with seeds a survey ranks by
+    formula 2 of `taste` (`params`), without by formula 1 (`prior_strength`). This is the local model's
+    one front door: `audience_affinity` and `caeser eval affinity` both rank through it."""
     tables, notes = [], []
     for survey in surveys:
         keep = np.ones(len(survey.items), dtype=bool) if domain is None else (survey.items["domain"] == domain).to_numpy()
@@ -74,8 +76,9 @@ def local_affinity(surveys: list[Survey], segment: Segment, domain: str | None, 
             continue
         seed_items = seeds.get(survey.name, [])
         if seed_items:
-            table, fans = co_preference(survey, mask, seed_items, prior_strength=prior_strength)
-            reason = f"{int(mask.sum())} respondents, {fans} of whom love the seed items"
+            table = seeded_affinity(survey, mask, seed_items, params)
+            fans = int((mask & survey.loved[:, seed_items].any(axis=1)).sum())
+            reason = f"{int(mask.sum())} respondents, {fans} of whom love a seed item"
         else:
             table, reason = segment_affinity(survey, mask, prior_strength=prior_strength), f"{int(mask.sum())} respondents"
         table = table[keep[table.index]]

@@ -8,7 +8,7 @@ import pytest
 from engines.affinity.audience import local_affinity, resolve_domain
 from engines.affinity.surveys import Survey, parse_age_bucket
 from engines.affinity.tags import CatalogItem, match_tags
-from engines.affinity.taste import GaussianTaste, Segment, TasteParams, co_preference, segment_affinity, segment_mask
+from engines.affinity.taste import GaussianTaste, Segment, TasteParams, seeded_affinity, segment_affinity, segment_mask
 
 
 def toy_survey() -> Survey:
@@ -51,11 +51,19 @@ def test_segment_lift_is_smoothed_with_an_interval_around_it() -> None:
     assert width(tiny) > 2 * width(table)  # fewer respondents, wider interval
 
 
-def test_co_preference_ranks_what_fans_of_a_seed_also_love() -> None:
+def test_seeded_affinity_ranks_what_fans_of_a_seed_also_love() -> None:
     survey = toy_survey()
-    table, fans = co_preference(survey, np.ones(80, bool), [0])
-    assert fans == 40 and 0 not in table.index
+    table = seeded_affinity(survey, np.ones(80, bool), [0], TasteParams(ridge=0.1, shrink=0.0))
+    assert 0 not in table.index and table["affinity"].between(0, 1).all()
     assert table["lift"].idxmax() == 1  # fans of Alpha love Beta
+    assert table.loc[1, "affinity"] > segment_affinity(survey, np.ones(80, bool)).loc[1, "affinity"]  # more than everyone does
+    assert table["affinity_low"].isna().all()  # a model probability, no counting interval
+
+
+def test_local_affinity_ranks_seeded_requests_through_seeded_affinity() -> None:
+    rows, notes = local_affinity([toy_survey()], Segment(), None, {"toy": [0]})
+    assert rows.iloc[0]["label"] == "Beta" and "Alpha" not in set(rows["label"])
+    assert "40 of whom love a seed item" in notes[0].reason
 
 
 def test_gaussian_taste_uses_revealed_answers() -> None:

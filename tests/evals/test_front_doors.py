@@ -1,0 +1,23 @@
+"""Every eval scores what its tool serves: the eval imports the very function the tool calls."""
+from __future__ import annotations
+
+import engines.affinity.audience
+import engines.cadence.suggest
+import evals.affinity
+import evals.autosuggest
+import tools.affinity
+import tools.cadence
+import tools.cadence_build
+import tools.cadence_index
+from engines.cadence.index import Entry, PrefixIndex
+
+
+def test_affinity_eval_and_tool_rank_through_local_affinity() -> None:
+    assert evals.affinity.local_affinity is tools.affinity.local_affinity is engines.affinity.audience.local_affinity
+
+
+def test_autosuggest_eval_scores_the_suggester_suggest_queries_serves() -> None:
+    index = PrefixIndex({"red dress": Entry(2.0)})
+    assert isinstance(tools.cadence.suggester_for(index), evals.autosuggest.Suggester)
+    assert evals.autosuggest.Suggester is engines.cadence.suggest.Suggester
+    assert evals.autosuggest.index_entries is tools.cadence_build.index_entries is tools.cadence_index.index_entries  # the build's weights
