@@ -11,6 +11,7 @@ from typing import Any
 from tools.registry import REGISTRY, load_tools
 
 MAX_FIGURES = 6
+ECHOED = {"product", "subject", "query", "prefix", "user_id", "label"}  # what the user just said: not a figure
 
 
 def format_number(value: float) -> str:
@@ -28,7 +29,7 @@ def key_figures(data: Any) -> list[str]:
         return []
     lines = []
     for key, value in data.items():
-        if isinstance(value, bool) or value is None:
+        if isinstance(value, bool) or value is None or key in ECHOED:
             continue
         if isinstance(value, (int, float)):
             lines.append(f"{key.replace('_', ' ')}: {format_number(value)}")

@@ -16,12 +16,15 @@ import tempfile
 import time
 import uuid
 from collections import Counter
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, Field
 
+from agent.models import offline_planner
 from agent.service import Agent
+from evals.conversation.standin import planner_standin
 from memory.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -142,14 +145,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--file", type=Path, action="append", help="JSON lines {thread, text, tool, args}; default: the public set")
     parser.add_argument("--home", type=Path, help="CAESER_HOME to run in; default: a scratch folder, so no user state changes")
     parser.add_argument("--show-errors", action="store_true", help="list every turn that missed, with expected and actual calls")
+    brain = parser.add_mutually_exclusive_group()
+    brain.add_argument("--llm", action="store_true", help="score the configured OpenAI-compatible endpoint (CAESER_LLM_BASE_URL) instead of the offline planner")
+    brain.add_argument("--standin", action="store_true", help="score the LLM path against a local stand-in whose model is the offline planner (plumbing check)")
 
 
 def run(args: argparse.Namespace) -> int:
     turns = [t for path in (args.file or [PUBLIC_SET]) for t in load_turns(path)]
     if not turns:
         raise SystemExit("no turns to play")
-    with tempfile.TemporaryDirectory(prefix="caeser-eval-") as scratch:
-        settings = get_settings().model_copy(update={"home": args.home or Path(scratch), "database_url": None if args.home is None else get_settings().database_url})
+    base = get_settings()
+    if args.llm and not base.llm_enabled:
+        raise SystemExit("--llm needs CAESER_LLM_BASE_URL (or CAESER_LLM_API_KEY)")
+    brain = {"llm_base_url": None, "llm_api_key": None} if not (args.llm or args.standin) else {}
+    with tempfile.TemporaryDirectory(prefix="caeser-eval-") as scratch, ExitStack() as stack:
+        if args.standin:
+            brain = {"llm_base_url": stack.enter_context(planner_standin(offline_planner(base))), "llm_model": "caeser-planner-standin", "llm_api_key": None}
+        settings = base.model_copy(update={"home": args.home or Path(scratch), "database_url": None if args.home is None else base.database_url, **brain})
         settings.ensure_home()
         with Agent(settings) as agent:
             outcomes = play(agent, turns, uuid.uuid4().hex[:8])
