@@ -43,7 +43,7 @@ MODEL_NAME = "caeser-sentiment-v3"
 # VADER's own documented cut-offs for a 3-way label from the compound score.
 VADER_POS, VADER_NEG = 0.05, -0.05
 WORD_BITS = 20  # hash width: 2^20 columns (tests train with narrower ones)
-C = 1.0  # scikit-learn's default L2 strength; kept (validation: docs/hype.md)
+C = 1.0  # scikit-learn's default L2 strength (not tuned)
 
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _MENTION = re.compile(r"@\w+")
