@@ -13,7 +13,7 @@ EXAMPLE = "\"what's the hype on Stanley cups this week?\" or \"what can you do?\
 
 # Common function words of languages people may write in; English ones are checked separately.
 _FOREIGN = {
-    "es": {"el", "la", "los", "las", "de", "del", "que", "qué", "cuál", "cómo", "para", "por", "una", "con", "es", "en", "mi", "hola", "cuánto", "nuestro", "nuestra", "tal", "cuáles", "cuándo", "sobre"},
+    "es": {"el", "la", "los", "las", "de", "del", "que", "qué", "cuál", "cómo", "para", "por", "una", "con", "es", "en", "mi", "hola", "cuánto", "nuestro", "nuestra", "tal", "cuáles", "cuándo", "sobre", "un", "nuestras", "nuestros", "escribe", "dime", "esta", "este"},
     "fr": {"le", "la", "les", "des", "du", "est", "que", "quel", "quelle", "comment", "pour", "avec", "une", "sur", "bonjour", "notre", "nos", "combien"},
     "de": {"der", "die", "das", "und", "ist", "wie", "was", "für", "mit", "ein", "eine", "nicht", "hallo", "unser", "unsere", "wird", "welche"},
     "pt": {"o", "os", "as", "do", "da", "que", "como", "para", "com", "um", "uma", "olá", "nosso", "nossa", "quanto", "não"},

@@ -338,8 +338,8 @@ def record_engagement(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
     user = s.user_id or prev.get("user_id") or (ctx.args.get("user_id") if ctx else None)
     if user:
         args["user_id"] = user
-    if s.action:
-        args["action"] = s.action
+    if s.action or prev.get("action"):
+        args["action"] = s.action or prev["action"]
     item = s.item_id or s.sku
     picked = None if item else _listed_item(s, ctx.listed if ctx else [])
     if picked:
