@@ -1,4 +1,5 @@
-"""What the persona engine reads and keeps: the channel table from the customer file, archetypes in
+"""What the persona engine reads and keeps: the channel table from the customer file, priced analog
+products (Amazon UK toys, Online Retail) for reference prices, archetypes in
 the Chroma `personas` collection, and archetype exports (CSV, JSON, Parquet) under the exports dir.
 
 WHY here: engines stay free of files and stores; the tools call these.
@@ -10,10 +11,12 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
+from engines.persona.pricing import Analogs, weekly_buyers
 from engines.persona.traits import ChannelTable, channel_table, default_channel_table
-from memory.datadir import DataFileMissing, load_marketing_campaign
+from memory.datadir import DataFileMissing, load_amazon_toys, load_marketing_campaign, load_online_retail_daily
 from memory.owner import Owner
 from memory.settings import Settings
 
@@ -34,6 +37,39 @@ def load_channel_table(data_dir: Path) -> ChannelTable:
             return default_channel_table()
         _TABLES[key] = channel_table(customers, reference_year=int(customers["Dt_Customer"].dt.year.max()))
     return _TABLES[key]
+
+
+#: Pounds per PPP US dollar for the UK (OECD purchasing-power parities, 2011, the Online Retail and
+#: Amazon UK samples' years): the analogs' GBP prices are compared with PPP-dollar incomes.
+GBP_PER_PPP_USD = 0.70
+_ANALOGS: dict[Path, Analogs | None] = {}
+
+
+def load_price_analogs(data_dir: Path) -> Analogs | None:
+    """Priced products for `pricing.analog_reference`, read once per directory: Amazon UK toys (list
+    price) and Online Retail (each stock code's median weekly price, `pricing.weekly_buyers`), in PPP
+    dollars. None when neither file is there."""
+    key = Path(data_dir).resolve()
+    if key not in _ANALOGS:
+        names: list[str] = []
+        prices: list[float] = []
+        try:
+            toys = load_amazon_toys(key).dropna(subset=["price"])
+            names += toys["product_name"].astype(str).str.strip().tolist()
+            prices += toys["price"].astype(float).tolist()
+        except DataFileMissing:
+            pass
+        try:
+            daily = load_online_retail_daily(key)
+            weekly = weekly_buyers(daily).groupby("stock_code")["price"].median()
+            described = daily.drop_duplicates("stock_code").set_index("stock_code")["description"].dropna()
+            both = weekly.index.intersection(described.index)
+            names += described[both].str.strip().str.lower().tolist()
+            prices += weekly[both].tolist()
+        except DataFileMissing:
+            pass
+        _ANALOGS[key] = Analogs(names, np.asarray(prices) / GBP_PER_PPP_USD) if names else None
+    return _ANALOGS[key]
 
 
 def archetype_id(owner: Owner, product: str, audience: str, name: str) -> str:

@@ -22,9 +22,11 @@ from engines.persona.archetypes import Archetype, archetypes
 from engines.persona.population import AGE_BAND_LABELS, AGE_BANDS, INCOME_QUARTILE_LABELS, stats_for
 from engines.persona.scenarios import BuyerFactory, Objective, Scenario, ScenarioRun, best_scenario, expand_grid, run_scenarios
 from engines.persona.simulate import Diffusion, purchase_fit
-from engines.persona.traits import Buyers, subset
+from engines.persona.pricing import analog_reference
+from engines.persona.traits import PRICE_ELASTICITY, Buyers, subset
 from memory.affinity_sources import load_affinity_sources
-from memory.personas import export_archetypes, load_channel_table, store_archetypes
+from memory.personas import export_archetypes, load_channel_table, load_price_analogs, store_archetypes
+from tools.affinity import survey_item_for
 from tools.base import Chart, ToolContext, ToolError, ToolOutput
 from tools.persona_chart import render_adoption
 from tools.registry import register
@@ -36,7 +38,7 @@ MAX_POPULATION = 50_000_000
 #: is this over (scenarios × seeds × weeks), between MIN_SAMPLE and MAX_SAMPLE (and the population).
 WORK_BUDGET = 100_000_000
 MIN_SAMPLE, MAX_SAMPLE = 5_000, 1_000_000
-DEFAULT_PRICE = 50.0
+DEFAULT_REFERENCE = 50.0  # judgement: the reference price when nothing anchors the category's price level
 DEFAULT_HYPE = 50.0
 
 
@@ -73,7 +75,7 @@ class SimulateLaunchInput(StrictInput):
                                                                     json_schema_extra={"minimum": 1, "maximum": MAX_POPULATION})  # bounds shown; the validator words the refusal
     weeks: int = Field(default=26, ge=1, le=156, description="Weeks simulated after launch.", examples=[26])
     seeds: int = Field(default=5, ge=2, le=20, description="Independent replications behind each interval.", examples=[5])
-    reference_price: float | None = Field(default=None, gt=0, le=1_000_000, description="The category's typical price, which sets willingness to pay; unset = the median scenario price.", examples=[120])
+    reference_price: float | None = Field(default=None, gt=0, le=1_000_000, description="The category's typical price, which sets willingness to pay; unset = the median price of analog products (or $50 when none is close).", examples=[120])
     category: str | None = Field(default=None, max_length=80, description="A category the affinity surveys name (e.g. 'rock', 'Thai', 'gardening'): who loves it buys more readily.", examples=["gardening"])
     objective: Objective = Field(default="revenue", description="What the best scenario maximises: revenue or units.", examples=["revenue"])
     seed: int = Field(default=7, description="Random seed: the same seed gives the same simulation.", examples=[7], ge=0, le=2**31 - 1)
@@ -143,21 +145,30 @@ class SimulateLaunchOutput(ToolOutput):
     data: SimulateLaunchData
 
 
-def _category_lift(ctx: ToolContext, category: str | None) -> tuple[np.ndarray | None, str]:
-    """The affinity engine's lift of the category per (age band, gender), or None, with a note.
+def _category_lift(ctx: ToolContext, category: str | None, product: str) -> tuple[np.ndarray | None, str]:
+    """The affinity engine's lift of the product's category per (age band, gender), or None, with a note.
 
-    The category is matched by name only (`tags.name_match`): a launch simulation should not quietly
-    rest on a guessed reading. Lift per cell = the smoothed segment lift of `taste.segment_affinity`
-    among the survey's respondents of that age band and gender (all regions: the surveys do not
-    cover every market); cells with fewer than MIN_RESPONDENTS respondents keep lift 1.
+    The category is the survey item `category` names (`tags.name_match`), or — when no category is
+    given — the item the product text means (`tools.affinity.survey_item_for`: by name, else by
+    sentence-embedding cosine ≥ 0.45), so a gaming laptop is bought more readily where 'PC' is loved.
+    The reading is written in the assumptions, so a wrong one is visible. Lift per cell = the
+    smoothed segment lift of `taste.segment_affinity` among the survey's respondents of that age
+    band and gender (all regions: the surveys do not cover every market); cells with fewer than
+    MIN_RESPONDENTS respondents keep lift 1.
     """
-    if not category:
-        return None, "no category given: category affinity is the same Beta(2, 6) draw for every segment"
     sources = load_affinity_sources(ctx.settings.data_dir)
-    catalog = [CatalogItem(s.name, i, row.label, row.domain, row.text) for s in sources.surveys.values() for i, row in enumerate(s.items.itertuples())]
-    item = name_match(category, catalog)
-    if item is None:
-        return None, f"no affinity survey names {category!r}: category affinity left flat"
+    if category:
+        catalog = [CatalogItem(s.name, i, row.label, row.domain, row.text) for s in sources.surveys.values() for i, row in enumerate(s.items.itertuples())]
+        item = name_match(category, catalog)
+        if item is None:
+            return None, f"no affinity survey names {category!r}: category affinity left flat"
+        reading = f"'{item.label}'"
+    else:
+        match = survey_item_for(product, ctx)
+        if match is None:
+            return None, f"no survey item is close to {product!r} in meaning: category affinity is the same Beta(2, 6) draw for every segment"
+        item = match.item
+        reading = f"'{item.label}' (read from the product, {'by name' if match.how != 'meaning' else f'cosine {match.score:.2f}'})"
     survey = sources.surveys[item.survey]
     lift = np.ones((len(AGE_BANDS), 2))
     for b, (lo, hi) in enumerate(AGE_BANDS):
@@ -165,30 +176,45 @@ def _category_lift(ctx: ToolContext, category: str | None) -> tuple[np.ndarray |
             mask = segment_mask(survey, Segment(None, lo, hi, gender))
             if mask.sum() >= MIN_RESPONDENTS:
                 lift[b, g] = float(segment_affinity(survey, mask).loc[item.index, "lift"])
-    return lift, f"category affinity scaled by the lift of '{item.label}' in {survey.title} per age band and gender ({lift.min():.2f}–{lift.max():.2f})"
+    return lift, f"category affinity scaled by the lift of {reading} in {survey.title} per age band and gender ({lift.min():.2f}–{lift.max():.2f})"
+
+
+def _reference_price(ctx: ToolContext, product: str, given: float | None) -> tuple[float, str]:
+    """The price that sets willingness to pay, with the sentence that says where it came from: the
+    one given, else the median of the product's priced analogs (`pricing.analog_reference`), else
+    DEFAULT_REFERENCE. Never the asked price: then every price would sell alike."""
+    if given:
+        return given, f"willingness to pay is set by the reference price you gave, ${given:,.2f} (the median household buys at that price)"
+    analogs = load_price_analogs(ctx.settings.data_dir)
+    ref = analog_reference(analogs, product) if analogs is not None else None
+    if ref is None:
+        return DEFAULT_REFERENCE, (f"no priced analog of {product!r} in the shared catalog (toys, gifts and homeware): willingness to pay is centred on a "
+                                   f"default reference of ${DEFAULT_REFERENCE:,.0f}; give reference_price, your category's typical price, to anchor it")
+    names = ", ".join(f"{n} (${p:,.2f})" for n, p, _ in ref.analogs[:3])
+    return ref.price, f"willingness to pay is set by a reference price of ${ref.price:,.2f}, the median of {len(ref.analogs)} analog products ({names}…)"
 
 
 def _first_of_next_month(today: date) -> date:
     return date(today.year + today.month // 12, today.month % 12 + 1, 1)
 
 
-def _scenarios(inp: SimulateLaunchInput, today: date) -> tuple[list[Scenario], list[str]]:
-    """Scenarios with every default filled in, and the assumptions that filled them."""
+def _scenarios(inp: SimulateLaunchInput, today: date, default_price: float) -> tuple[list[Scenario], list[str]]:
+    """Scenarios with every default filled in (an unpriced one at the reference price), and the assumptions that filled them."""
     notes: list[str] = []
     default_start = _first_of_next_month(today)
     if inp.grid is not None:
         g = inp.grid
-        prices = g.prices or [DEFAULT_PRICE]
+        prices = g.prices or [default_price]
         if not g.prices:
-            notes.append(f"no price given: simulated at ${DEFAULT_PRICE:.0f}")
+            notes.append(f"no price given: simulated at the reference price, ${default_price:,.2f}")
         if not g.starts:
             notes.append(f"no start given: {default_start:%d %b %Y}")
         return expand_grid(prices, list(g.regions) or [None], g.starts or [default_start], list(g.channels) or [None], DEFAULT_HYPE), notes
     out = []
     for i, s in enumerate(inp.scenarios):
-        price = s.price or DEFAULT_PRICE
+        price = s.price or default_price
         if s.price is None:
-            notes.append(f"scenario {i + 1}: no price given, simulated at ${DEFAULT_PRICE:.0f}")
+            notes.append(f"scenario {i + 1}: no price given, simulated at the reference price, ${default_price:,.2f}")
         if s.start is None and i == 0:
             notes.append(f"no start given: {default_start:%d %b %Y}")
         label = s.label or " · ".join(p for p in (f"${price:,.0f}", s.region or "Global", f"{(s.start or default_start):%b %Y}", s.channel or "all channels") if p)
@@ -231,11 +257,11 @@ what-if grid of them: weekly adoption curve, units, revenue, peak week, interval
 segment breakdown and the best scenario with the reason. Use for "simulate a $129 launch in Europe in March vs May".
 """)
 def simulate_launch(inp: SimulateLaunchInput, ctx: ToolContext) -> SimulateLaunchOutput:
-    scenarios, notes = _scenarios(inp, date.today())
-    ref_price = inp.reference_price or float(np.median([s.price for s in scenarios]))
+    ref_price, ref_note = _reference_price(ctx, inp.product, inp.reference_price)
+    scenarios, notes = _scenarios(inp, date.today(), ref_price)
     sample = int(min(inp.population, MAX_SAMPLE, max(MIN_SAMPLE, WORK_BUDGET // (len(scenarios) * inp.seeds * inp.weeks))))
     channels = load_channel_table(ctx.settings.data_dir)
-    lift, lift_note = _category_lift(ctx, inp.category)
+    lift, lift_note = _category_lift(ctx, inp.category, inp.product)
     notes.append(lift_note)
     ctx.report(0.05, f"simulating {len(scenarios)} scenario(s) × {inp.seeds} seeds × {sample:,} buyers")
     runs = run_scenarios(scenarios, BuyerFactory(ref_price, channels, lift), population=inp.population, sample=sample, weeks=inp.weeks, seeds=inp.seeds, seed=inp.seed)
@@ -252,7 +278,7 @@ def simulate_launch(inp: SimulateLaunchInput, ctx: ToolContext) -> SimulateLaunc
     if len(runs) > 1:
         worst = results[order[-1]]
         summary += f" Weakest: {worst.label} ({worst.units:,.0f} buyers, ${worst.revenue:,.0f})."
-    assumptions = notes + [f"willingness to pay is set by a reference price of ${ref_price:,.2f} (median household income buys it at that price)",
+    assumptions = notes + [ref_note, f"price sensitivity: the median buyer's elasticity is {PRICE_ELASTICITY:.2f}, fitted on UCI Online Retail orders",
                            f"{sample:,} buyers simulated per seed and scaled to {inp.population:,}", "one unit per buyer; no repeat purchases"]
     data = SimulateLaunchData(product=inp.product, population=inp.population, simulated_per_seed=sample, seeds=inp.seeds, weeks=inp.weeks, objective=inp.objective,
                               reference_price=ref_price, scenarios=results, best=b.label, best_reason=verdict.reason,
@@ -314,9 +340,11 @@ PERSONA_SAMPLE = 3_000  # buyers clustered: HDBSCAN stays around a second
 AUDIENCE_DRAW = 60_000  # adults drawn before the audience filter
 
 
-def _audience_buyers(inp: BuildPersonasInput, ref_price: float, ctx: ToolContext) -> Buyers:
-    """A sample of the audience: the region's adults drawn, then filtered by age and gender."""
-    factory = BuyerFactory(ref_price, load_channel_table(ctx.settings.data_dir), _category_lift(ctx, inp.category)[0])
+def _audience_buyers(inp: BuildPersonasInput, ref_price: float, price: float, ctx: ToolContext) -> Buyers:
+    """The audience's likely buyers: the region's adults drawn, filtered by age and gender, then
+    PERSONA_SAMPLE of them drawn with probability ∝ purchase fit at `price` — so the product's price
+    and category change who the personas are, not only their buy chance."""
+    factory = BuyerFactory(ref_price, load_channel_table(ctx.settings.data_dir), _category_lift(ctx, inp.category, inp.product)[0])
     buyers = factory.build(inp.audience.region, AUDIENCE_DRAW, [inp.seed, 0])
     pop = buyers.population
     keep = np.ones(len(pop), dtype=bool)
@@ -326,11 +354,13 @@ def _audience_buyers(inp: BuildPersonasInput, ref_price: float, ctx: ToolContext
         keep &= pop.age < inp.audience.age_max + 1
     if inp.audience.gender is not None:
         keep &= pop.female == (inp.audience.gender == "female")
-    rows = np.flatnonzero(keep)[:PERSONA_SAMPLE]
+    rows = np.flatnonzero(keep)
     if len(rows) < 200:
         raise ToolError("invalid_argument", f"Too few adults match {inp.audience.label()} to build personas ({len(rows)} of {AUDIENCE_DRAW:,} drawn); "
                         "the population tables cover adults 18–85.", field="audience")
-    return subset(buyers, rows)
+    fit = purchase_fit(subset(buyers, rows), price, None, Diffusion().base_logit).astype(float)
+    rng = np.random.default_rng([inp.seed, 1])
+    return subset(buyers, np.sort(rng.choice(rows, size=min(PERSONA_SAMPLE, len(rows)), replace=False, p=fit / fit.sum())))
 
 
 @register("build_personas", engine="persona", input_model=BuildPersonasInput, output_model=BuildPersonasOutput, description="""
@@ -338,8 +368,8 @@ Persona archetypes for a product and audience: share, traits, what resonates and
 stored for retrieval and exported as CSV, JSON and Parquet. Use for "give me 4 buyer personas for our trail shoe in the UK".
 """)
 def build_personas(inp: BuildPersonasInput, ctx: ToolContext) -> BuildPersonasOutput:
-    ref_price = inp.price or DEFAULT_PRICE
-    buyers = _audience_buyers(inp, ref_price, ctx)
+    ref_price, _ = _reference_price(ctx, inp.product, None)
+    buyers = _audience_buyers(inp, ref_price, inp.price or ref_price, ctx)
     found, labels = archetypes(buyers, inp.count)
     fit = purchase_fit(buyers, inp.price, None, Diffusion().base_logit) if inp.price else None
     personas = [_persona(a, None if fit is None else float(fit[labels == i].mean())) for i, a in enumerate(found)]

@@ -133,6 +133,7 @@ class SegmentScore:
     engine: float
     baseline: float
     segment_rate: float
+    shipped: float = float("nan")  # simulate_launch's own path, filled by `evals.personas`
 
 
 def calibrate(traits: pd.DataFrame, *, seed: int, buyers_per_segment: int = 2000) -> list[SegmentScore]:

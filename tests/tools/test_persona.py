@@ -33,6 +33,31 @@ def test_scenarios_compared_with_intervals_chart_and_reason(ctx: ToolContext) ->
     assert "Why:" in out.summary and out.result_id
 
 
+def test_a_higher_price_sells_to_strictly_fewer_buyers_all_else_equal(ctx: ToolContext) -> None:
+    """One call per price, as a follow-up question makes them: the reference price comes from the
+    product, never from the asked price, so "try it at $99" changes the buyers, not only revenue."""
+    runs = [run_tool("simulate_launch", {"product": "smartwatch", **SMALL, "scenarios": [{"price": p, "region": "Europe", "start": "2026-03-02"}]}, ctx).data
+            for p in (99, 129)]
+    assert runs[1].scenarios[0].units < runs[0].scenarios[0].units
+    assert runs[0].reference_price == runs[1].reference_price
+
+
+@pytest.mark.realdata
+def test_products_of_different_categories_have_different_buyers_and_personas(ctx: ToolContext, data_dir: Path) -> None:
+    """Gaming laptop (read as the survey's 'PC': young men love it) vs scented candle (gift analogs,
+    no survey category): buyers by age band differ by a total variation distance above 0.15, and
+    so do the personas' ages and gender mixes."""
+    shares, personas = [], []
+    for product in ("gaming laptop", "scented candle"):
+        d = run_tool("simulate_launch", {"product": product, **SMALL, "scenarios": [{"price": 60}]}, ctx).data
+        shares.append([s.share for s in d.segments if s.segment.startswith("age")])
+        personas.append(run_tool("build_personas", {"product": product, "count": 4}, ctx).data.personas)
+    assert 0.5 * sum(abs(a - b) for a, b in zip(*shares)) > 0.15
+    age = [sum(p.share * p.median_age for p in ps) for ps in personas]
+    female = [sum(p.share * p.female for p in ps) for ps in personas]
+    assert age[0] < age[1] - 5 and female[0] < female[1] - 0.1
+
+
 def test_grid_expands_every_combination(ctx: ToolContext) -> None:
     out = run_tool("simulate_launch", {"product": "mug", **SMALL, "grid": {"prices": [12, 18], "regions": ["UK", "Japan"], "channels": ["web", "store"]}}, ctx)
     assert len(out.data.scenarios) == 8
