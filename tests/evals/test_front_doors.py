@@ -21,3 +21,13 @@ def test_autosuggest_eval_scores_the_suggester_suggest_queries_serves() -> None:
     assert isinstance(tools.cadence.suggester_for(index), evals.autosuggest.Suggester)
     assert evals.autosuggest.Suggester is engines.cadence.suggest.Suggester
     assert evals.autosuggest.index_entries is tools.cadence_build.index_entries is tools.cadence_index.index_entries  # the build's weights
+
+
+def test_persona_eval_runs_simulate_launchs_buyers_fit_and_adoption() -> None:
+    import engines.persona.simulate
+    import evals.personas
+    import tools.persona
+
+    assert evals.personas.BuyerFactory is tools.persona.BuyerFactory  # population and trait formulas, as the tool draws them
+    assert evals.personas.purchase_fit is tools.persona.purchase_fit is engines.persona.simulate.purchase_fit
+    assert evals.personas.simulate_adoption is engines.persona.simulate.simulate_adoption  # what simulate_buyers runs per scenario
