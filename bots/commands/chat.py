@@ -16,6 +16,7 @@ DEMO_SCRIPT = (
     "what can you do?",
     "what's the hype on Virgin America this week?",
     "now Delta",
+    "who's hotter right now, Delta or United?",
     "forecast SKU 85123A for 12 weeks",
     "same for 26 weeks",
     "export that as csv",

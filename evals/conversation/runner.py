@@ -25,6 +25,7 @@ from pydantic import BaseModel, Field
 from agent.models import offline_planner
 from agent.service import Agent
 from evals.conversation.standin import planner_standin
+from evals.jsonl import load_rows
 from memory.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -50,14 +51,7 @@ class Outcome(BaseModel):
 
 
 def load_turns(path: Path) -> list[Turn]:
-    turns = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if line.strip():
-            try:
-                turns.append(Turn.model_validate_json(line))
-            except ValueError as exc:
-                raise SystemExit(f"{path}:{number}: not a conversation turn ({exc.__class__.__name__}): {line[:80]}") from None
-    return turns
+    return load_rows(path, Turn, "a conversation turn")
 
 
 def lookup(args: Any, path: str) -> Any:

@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from agent.models import llm_model, offline_planner
 from agent.planner.model import INTENT_KEY
+from evals.jsonl import load_rows
 from memory.settings import get_settings
 
 PUBLIC_SET = Path(__file__).with_name("public.jsonl")
@@ -30,14 +31,7 @@ class RoutingCase(BaseModel):
 
 
 def load_cases(path: Path) -> list[RoutingCase]:
-    cases = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if line.strip():
-            try:
-                cases.append(RoutingCase.model_validate_json(line))
-            except ValueError as exc:
-                raise SystemExit(f"{path}:{number}: not a routing case ({exc.__class__.__name__}): {line[:80]}") from None
-    return cases
+    return load_rows(path, RoutingCase, "a routing case")
 
 
 def predicted_tool(message: AIMessage) -> str:
