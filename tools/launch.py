@@ -101,9 +101,9 @@ def plan_calls(inp: AnalyzeLaunchInput, today: date) -> list[Call]:
         Call("persona", "persona", "simulate_launch", lambda _: {"product": inp.product, "description": inp.description, "grid": grid, "weeks": min(inp.horizon, 52),
                                                                   "seeds": 3, "reference_price": price, "category": tags[0]}),
         Call("search", "cadence", "search_products", lambda _: {"query": text[:500], "k": 10},
-             Fallback("search_demand", SearchDemandInput, search_demand, lambda _: {"terms": words[:20]})),
+             Fallback("search_demand", SearchDemandInput, search_demand, lambda _: {"terms": words[:20]}), build_step="cadence"),
         Call("suggest", "cadence", "suggest_queries", lambda _: {"prefix": prefix, "k": 10},
-             Fallback("log_completions", LogCompletionsInput, log_completions, lambda _: {"prefix": prefix, "k": 10})),
+             Fallback("log_completions", LogCompletionsInput, log_completions, lambda _: {"prefix": prefix, "k": 10}), build_step="cadence"),
     ]
     # one comparison per age band against everyone: a band no survey covers is missing on its own
     calls += [Call(f"segment:age {label}", "affinity", "compare_audiences", lambda _, b=b: {"items": tags, "audiences": [{**b, **everyone}, everyone], **floor})

@@ -20,6 +20,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, ValidationError
 
 from memory.results import new_result_id, save_result
+from tools.autobuild import ensure_step
 from tools.base import ToolContext, ToolError, ToolOutput
 from tools.registry import describe_validation_error, run_tool, validate_input
 
@@ -69,12 +70,22 @@ class Call:
     tool: str
     args: Callable[[Lookup], dict[str, Any]]
     fallback: Fallback | None = None
+    build_step: str | None = None  # while this build step is missing, the fallback answers (and the step starts building)
 
 
 @dataclass
 class Outcome:
     section: Section
     output: ToolOutput | None
+
+
+def _require_built(step: str, tool: str, ctx: ToolContext) -> None:
+    """Before its first build a tool answers from a slower stand-in of its own (CADENCE: query
+    popularity, BM25 over the catalog files); the readout's fallback is made for that case and
+    faster, so it answers instead while the build starts in the background."""
+    state, _ = ensure_step(ctx.settings, step)
+    if state == "missing":
+        raise ToolError("not_available", "Its index is not built yet (it builds in the background on first use, or run `caeser build`).", tool=tool)
 
 
 def run_calls(calls: list[Call], ctx: ToolContext, budget_s: float) -> dict[str, Outcome]:
@@ -99,6 +110,8 @@ def run_calls(calls: list[Call], ctx: ToolContext, budget_s: float) -> dict[str,
             inp = validate_input(call.tool, call.args(lookup))
             args_used[call.key] = inp.model_dump(mode="json")  # with defaults: exactly what is stored beside the result
             try:
+                if call.build_step is not None and call.fallback is not None:
+                    _require_built(call.build_step, call.tool, ctx)
                 return run_tool(call.tool, inp, ctx)
             except ToolError as exc:
                 if call.fallback is None or exc.code != "not_available":
