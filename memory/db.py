@@ -18,7 +18,7 @@ from memory.settings import Settings
 # How long a write waits for another process's transaction: a background first-use build (catalog,
 # index) and a first sales load each hold the write lock for seconds, longer still on a loaded
 # machine; a turn that waits is slower, one that gives up after 10 s fails.
-SQLITE_BUSY_MS = 120_000
+SQLITE_BUSY_MS = 60_000
 _ENGINES: dict[str, Engine] = {}
 _LOCK = threading.Lock()
 
@@ -40,7 +40,9 @@ def get_engine(settings: Settings) -> Engine:
             return engine
         if url.startswith("sqlite"):
             settings.ensure_home()
-            engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_MS / 1000})
+            # a launch readout's engines run in threads that may outlive their time budget: a larger
+            # pool than the default 5 + 10 keeps a burst of them from starving the next turn
+            engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_MS / 1000}, pool_size=10, max_overflow=40)
             event.listen(engine, "connect", _sqlite_pragmas)
         else:
             engine = create_engine(url, pool_pre_ping=True)

@@ -152,12 +152,13 @@ def run(args: argparse.Namespace) -> int:
     if args.llm and not base.llm_enabled:
         raise SystemExit("--llm needs CAESER_LLM_BASE_URL (or CAESER_LLM_API_KEY)")
     brain = {"llm_base_url": None, "llm_api_key": None} if not (args.llm or args.standin) else {}
-    with tempfile.TemporaryDirectory(prefix="caeser-eval-") as scratch, ExitStack() as stack:
+    # a first-use build the turns started may still be writing the scratch home when the eval ends
+    with tempfile.TemporaryDirectory(prefix="caeser-eval-", ignore_cleanup_errors=True) as scratch, ExitStack() as stack:
         if args.standin:
             brain = {"llm_base_url": stack.enter_context(planner_standin(offline_planner(base))), "llm_model": "caeser-planner-standin", "llm_api_key": None}
         settings = base.model_copy(update={"home": args.home or Path(scratch), "database_url": None if args.home is None else base.database_url, **brain})
         settings.ensure_home()
         with Agent(settings) as agent:
             outcomes = play(agent, turns, uuid.uuid4().hex[:8])
-    print(report(outcomes, args.show_errors))
+        print(report(outcomes, args.show_errors), flush=True)
     return 0
