@@ -40,9 +40,11 @@ LISTING_TOOLS = {"search_products": ("results", "item_id", "title"), "suggest_qu
 
 def last_listing(messages: Sequence[BaseMessage]) -> list[Listed]:
     """The rows of the newest search or suggestion result in the thread: what "the first one" means."""
+    called = {c["id"]: c["name"] for m in messages if isinstance(m, AIMessage) for c in m.tool_calls}
     for message in reversed(messages[:-1]):
-        if isinstance(message, ToolMessage) and message.name in LISTING_TOOLS:
-            rows_key, id_key, label_key = LISTING_TOOLS[message.name]
+        name = message.name or called.get(message.tool_call_id) if isinstance(message, ToolMessage) else None  # an OpenAI tool message has no name
+        if name in LISTING_TOOLS:
+            rows_key, id_key, label_key = LISTING_TOOLS[name]
             rows = (tool_payload(message).get("data") or {}).get(rows_key) or []
             return [Listed(str(r[id_key]), str(r.get(label_key) or r[id_key])) for r in rows if isinstance(r, dict) and r.get(id_key)]
     return []
