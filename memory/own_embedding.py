@@ -28,7 +28,6 @@ from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.utils.extmath import randomized_svd
 from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers
 
 UNK = "[UNK]"
@@ -121,6 +120,8 @@ def token_vectors(token_ids: list[list[int]], vocab: int, dim: int, window: int,
     k = max(1, min(dim, vocab - 1))
     vectors = np.zeros((vocab, dim), dtype=np.float64)
     if matrix.nnz:
+        from sklearn.utils.extmath import randomized_svd  # only when training: importing scikit-learn costs ~1 s per process
+
         u, s, _ = randomized_svd(matrix, n_components=k, n_iter=3, random_state=seed)
         vectors[:, :k] = u * np.sqrt(s)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)

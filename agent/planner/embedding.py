@@ -11,7 +11,7 @@ import logging
 import threading
 from pathlib import Path
 
-import sklearn
+from importlib.metadata import version
 
 from agent.planner.intents import EXEMPLARS, IntentClassifier, default_classifier, embedded_classifier
 from memory.artifacts import cached_arrays, fingerprint
@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 
 def _cache_path(settings: Settings, model_name: str) -> Path:
-    digest = fingerprint(model_name, EXEMPLARS.read_text(encoding="utf-8"), sklearn.__version__)
+    digest = fingerprint(model_name, EXEMPLARS.read_text(encoding="utf-8"), version("scikit-learn"))
     return settings.models_dir / f"planner-intents-{digest}.npz"
 
 

@@ -17,9 +17,6 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-from scipy.sparse import hstack
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 
 EXEMPLARS = Path(__file__).with_name("exemplars.jsonl")
 NON_TOOL_INTENTS = ("help", "greeting", "followup", "decline")
@@ -87,16 +84,56 @@ def normalise(text: str) -> str:
 WORDS = {"ngram_range": (1, 2), "sublinear_tf": True}
 CHARS = {"analyzer": "char_wb", "ngram_range": (2, 5), "sublinear_tf": True}
 Embed = Callable[[list[str]], np.ndarray]
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token_pattern
+_SPACES = re.compile(r"\s\s+")
 
 
-def _fitted(params: dict, terms: np.ndarray, idf: np.ndarray) -> TfidfVectorizer:
-    """A TF-IDF vectorizer restored from its vocabulary (terms in column order) and idf weights."""
-    vectorizer = TfidfVectorizer(**params, vocabulary={str(t): i for i, t in enumerate(terms)})
-    vectorizer.idf_ = idf
-    return vectorizer
+def word_ngrams(text: str) -> list[str]:
+    tokens = _TOKEN.findall(text.lower())
+    return tokens + [" ".join(pair) for pair in zip(tokens, tokens[1:])]
 
 
-def _terms(vectorizer: TfidfVectorizer) -> np.ndarray:
+def char_wb_ngrams(text: str, low: int = 2, high: int = 5) -> list[str]:
+    """Character n-grams inside word boundaries, padded with a space, exactly as scikit-learn's char_wb."""
+    grams: list[str] = []
+    for word in _SPACES.sub(" ", text.lower()).split():
+        word = f" {word} "
+        for n in range(low, high + 1):
+            offset = 0
+            grams.append(word[offset:offset + n])
+            while offset + n < len(word):
+                offset += 1
+                grams.append(word[offset:offset + n])
+            if offset == 0:  # a short word counts once
+                break
+    return grams
+
+
+class NgramTfidf:
+    """The transform half of a fitted TfidfVectorizer (sublinear tf × idf, L2-normalised) as a dict
+    lookup. WHY: importing scikit-learn costs about a second in every new process, and a turn only
+    needs the fitted vocabulary; `tests/agent/planner/test_intents_arrays.py` checks the vectors
+    against scikit-learn's."""
+
+    def __init__(self, terms: np.ndarray, idf: np.ndarray, analyzer: Callable[[str], list[str]]):
+        self.terms, self.idf, self.analyzer = terms, idf, analyzer
+        self.index = {str(t): i for i, t in enumerate(terms)}
+
+    def transform(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """(column indices, weights) of one text's non-zero features."""
+        counts: dict[int, int] = {}
+        for gram in self.analyzer(text):
+            column = self.index.get(gram)
+            if column is not None:
+                counts[column] = counts.get(column, 0) + 1
+        if not counts:
+            return np.zeros(0, dtype=int), np.zeros(0)
+        columns = np.fromiter(counts, dtype=int, count=len(counts))
+        weights = (1.0 + np.log(np.fromiter(counts.values(), dtype=float, count=len(counts)))) * self.idf[columns]
+        return columns, weights / np.linalg.norm(weights)
+
+
+def _terms(vectorizer) -> np.ndarray:  # noqa: ANN001 - a fitted TfidfVectorizer
     return np.array(sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.get))
 
 
@@ -108,11 +145,15 @@ class IntentClassifier:
 
     ARRAYS = ("word_terms", "word_idf", "char_terms", "char_idf", "coef", "intercept", "labels")
 
-    def __init__(self, words: TfidfVectorizer, chars: TfidfVectorizer, coef: np.ndarray, intercept: np.ndarray, labels: list[str], embed: Embed | None = None):
+    def __init__(self, words: NgramTfidf, chars: NgramTfidf, coef: np.ndarray, intercept: np.ndarray, labels: list[str], embed: Embed | None = None):
         self.words, self.chars, self.coef, self.intercept, self.labels, self.embed = words, chars, coef, intercept, labels, embed
 
     @classmethod
     def fit(cls, texts: list[str], labels: list[str], embed: Embed | None = None, seed: int = 0) -> IntentClassifier:
+        from scipy.sparse import hstack
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+
         norm = [normalise(t) for t in texts]
         words = TfidfVectorizer(**WORDS, min_df=1)
         chars = TfidfVectorizer(**CHARS, min_df=2)
@@ -120,27 +161,27 @@ class IntentClassifier:
         if embed is not None:
             features = hstack([features, embed(texts)]).tocsr()
         model = LogisticRegression(C=8.0, max_iter=2000, random_state=seed).fit(features, labels)
-        return cls(words, chars, model.coef_, model.intercept_, [str(c) for c in model.classes_], embed)
+        return cls(NgramTfidf(_terms(words), words.idf_, word_ngrams), NgramTfidf(_terms(chars), chars.idf_, char_wb_ngrams),
+                   model.coef_, model.intercept_, [str(c) for c in model.classes_], embed)
 
     def to_arrays(self) -> dict[str, np.ndarray]:
-        return {"word_terms": _terms(self.words), "word_idf": self.words.idf_, "char_terms": _terms(self.chars), "char_idf": self.chars.idf_,
+        return {"word_terms": self.words.terms, "word_idf": self.words.idf, "char_terms": self.chars.terms, "char_idf": self.chars.idf,
                 "coef": self.coef, "intercept": self.intercept, "labels": np.array(self.labels)}
 
     @classmethod
     def from_arrays(cls, arrays: dict[str, np.ndarray], embed: Embed | None = None) -> IntentClassifier:
-        return cls(_fitted(WORDS, arrays["word_terms"], arrays["word_idf"]), _fitted(CHARS, arrays["char_terms"], arrays["char_idf"]),
+        return cls(NgramTfidf(arrays["word_terms"], arrays["word_idf"], word_ngrams), NgramTfidf(arrays["char_terms"], arrays["char_idf"], char_wb_ngrams),
                    arrays["coef"], arrays["intercept"], [str(label) for label in arrays["labels"]], embed)
 
-    def _features(self, text: str):
-        norm = [normalise(text)]
-        parts = [self.words.transform(norm), self.chars.transform(norm)]
-        if self.embed is not None:
-            parts.append(self.embed([text]))
-        return hstack(parts).tocsr()
-
     def probabilities(self, text: str) -> np.ndarray:
-        """Multinomial logistic regression's softmax, as scikit-learn's `predict_proba` computes it."""
-        logits = np.asarray(self._features(text) @ self.coef.T).ravel() + self.intercept
+        """Multinomial logistic regression's softmax, as scikit-learn's `predict_proba` computes it
+        (columns: word n-grams, then character n-grams, then the embedding)."""
+        norm = normalise(text)
+        (wi, wv), (ci, cv) = self.words.transform(norm), self.chars.transform(norm)
+        offset = len(self.words.terms)
+        logits = self.coef[:, wi] @ wv + self.coef[:, offset + ci] @ cv + self.intercept
+        if self.embed is not None:
+            logits = logits + self.coef[:, offset + len(self.chars.terms):] @ np.asarray(self.embed([text]))[0]
         p = np.exp(logits - logits.max())
         return p / p.sum()
 
