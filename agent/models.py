@@ -13,6 +13,7 @@ from agent.planner.embedding import planner_classifier
 from agent.planner.model import OfflinePlanner
 from memory.settings import Settings
 from tools.registry import load_tools
+from tools.toolset import TOOL_NAMES
 
 
 def tool_schemas() -> list[dict[str, Any]]:
@@ -26,7 +27,7 @@ def tool_schemas() -> list[dict[str, Any]]:
 def offline_planner(settings: Settings | None = None) -> BaseChatModel:
     """The planner; with settings, its intent classifier also uses the configured sentence embeddings."""
     classifier = planner_classifier(settings) if settings is not None else None
-    return OfflinePlanner(classifier=classifier).bind_tools(list(load_tools()))
+    return OfflinePlanner(classifier=classifier).bind_tools(list(TOOL_NAMES))  # names only: tool modules load on first use
 
 
 def llm_model(settings: Settings) -> BaseChatModel | None:

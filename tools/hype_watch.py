@@ -17,7 +17,6 @@ from memory.posts import known_subjects
 from memory.tables import HypeAlert, HypeWatch
 from memory.watches import WatchNotFound, alerts_of, get_watches, remove_watch, upsert_watch
 from tools.base import ToolContext, ToolError, ToolOutput
-from tools.hype import resolve_subject
 from tools.registry import register
 from tools.schemas import StrictInput
 from tools.webhooks import WebhookRefused, check_destination, configured_webhooks
@@ -128,6 +127,8 @@ def watch_hype(inp: WatchHypeInput, ctx: ToolContext) -> WatchHypeOutput:
     if inp.action == "create" and inp.threshold is None:
         raise ToolError("invalid_argument", "A new watch needs a `threshold` between 0 and 100.", field="threshold")
     try:
+        from tools.hype import resolve_subject  # the hype tool (charts, sentiment model) loads only when a watch is set
+
         key, display = resolve_subject(ctx, inp.subject)
         waiting = False
     except ToolError as exc:

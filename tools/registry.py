@@ -7,6 +7,7 @@ storage and error shape are the same everywhere.
 """
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from memory.results import new_result_id, save_result
 from tools.base import ToolContext, ToolError, ToolOutput
+from tools.toolset import TOOL_MODULES
 
 log = logging.getLogger(__name__)
 
@@ -86,10 +88,11 @@ def validate_input(name: str, raw: dict[str, Any] | BaseModel) -> BaseModel:
 
 
 def get_spec(name: str) -> ToolSpec:
-    load_tools()
+    if name not in REGISTRY and name in TOOL_MODULES:
+        importlib.import_module(TOOL_MODULES[name])  # only this tool's module: a turn pays for what it uses
     spec = REGISTRY.get(name)
     if spec is None:
-        raise ToolError("not_found", f"There is no tool called `{name}`.", options=sorted(REGISTRY), tool=name)
+        raise ToolError("not_found", f"There is no tool called `{name}`.", options=sorted(TOOL_MODULES), tool=name)
     return spec
 
 
@@ -119,7 +122,7 @@ def load_tools() -> dict[str, ToolSpec]:
     """Import every tool module once; each registers its tools on import."""
     global _LOADED
     if not _LOADED:
-        import tools.toolset  # noqa: F401  - the module list lives in one place
-
+        for module in dict.fromkeys(TOOL_MODULES.values()):
+            importlib.import_module(module)
         _LOADED = True
-    return REGISTRY
+    return {name: REGISTRY[name] for name in TOOL_MODULES if name in REGISTRY} | REGISTRY

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tools.registry import REGISTRY, load_tools
+from tools.registry import load_tools
 
 MAX_FIGURES = 6
 ECHOED = {"product", "subject", "query", "prefix", "user_id", "label"}  # what the user just said: not a figure
@@ -93,9 +93,8 @@ def render_call(tool: str, args: dict[str, Any]) -> str:
 
 
 def help_text() -> str:
-    load_tools()
     lines = ["I'm caeser. I answer with numbers from real data. Ask me things like:"]
-    for spec in REGISTRY.values():
+    for spec in load_tools().values():
         first = " ".join(spec.description.split()).split(". ")[0].split(": ")[0].rstrip(".")
         lines.append(f"• {spec.name}: {first}.")
     lines.append("Follow-ups work: \"and for Europe?\", \"try it at $79\", \"export that as a pdf\".")

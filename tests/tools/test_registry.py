@@ -67,3 +67,13 @@ def test_loading_the_tools_imports_no_pdf_backend_or_clustering() -> None:
             "loaded = [m for m in ('tools.report_pdf', 'matplotlib.backends.backend_pdf', 'sklearn.cluster') if m in sys.modules]; "
             "assert not loaded, loaded")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[2])
+
+
+def test_the_tool_table_names_every_registered_tool_in_order() -> None:
+    """The planner binds TOOL_NAMES without importing the tools: the table must match what registers."""
+    from tools.registry import load_tools
+    from tools.toolset import TOOL_MODULES
+
+    specs = load_tools()
+    assert list(specs) == list(TOOL_MODULES)
+    assert {name: spec.func.__module__ for name, spec in specs.items()} == TOOL_MODULES
