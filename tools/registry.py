@@ -124,5 +124,8 @@ def load_tools() -> dict[str, ToolSpec]:
     if not _LOADED:
         for module in dict.fromkeys(TOOL_MODULES.values()):
             importlib.import_module(module)
+        ordered = {name: REGISTRY[name] for name in TOOL_MODULES if name in REGISTRY} | REGISTRY
+        REGISTRY.clear()
+        REGISTRY.update(ordered)  # the table's order, whichever tool a turn loaded first
         _LOADED = True
-    return {name: REGISTRY[name] for name in TOOL_MODULES if name in REGISTRY} | REGISTRY
+    return REGISTRY
