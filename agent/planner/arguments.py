@@ -316,6 +316,10 @@ def search_products(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
     return args
 
 
+# Verbs and places of an engagement: never part of the product a shopper acted on.
+ENGAGEMENT_WORDS = {"added", "clicked", "bought", "viewed", "tapped", "wishlisted", "purchased", "saved", "opened", "cart", "basket"}
+
+
 def _listed_item(s: Slots, listed: list[Listed]) -> tuple[Listed, int] | None:
     """The row a turn points at: by position ("the first one") or by name ("the dino puzzle")."""
     if not listed:
@@ -324,7 +328,7 @@ def _listed_item(s: Slots, listed: list[Listed]) -> tuple[Listed, int] | None:
     if position is not None and -len(listed) <= position <= len(listed) and position != 0:
         index = position - 1 if position > 0 else len(listed) + position
         return listed[index], index + 1
-    name = (s.quoted[0] if s.quoted else residue(s, {"added", "clicked", "bought", "viewed", "tapped", "wishlisted", "purchased", "saved", "opened", "cart", "basket"})).lower()
+    name = (s.quoted[0] if s.quoted else residue(s, ENGAGEMENT_WORDS)).lower()
     words = set(re.findall(r"\w+", name))
     if not words:
         return None
@@ -348,7 +352,7 @@ def record_engagement(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
     elif not item and s.quoted:
         item = s.quoted[0]
     elif not item:
-        item = residue(s, {"added", "clicked", "bought", "viewed", "tapped", "wishlisted", "purchased", "saved", "opened", "cart", "basket", "log", "record", "track"}) or None
+        item = residue(s, ENGAGEMENT_WORDS | {"log", "record", "track"}) or None
     if item:
         args["item_id"] = item
     if s.rank and "rank" not in args:

@@ -120,10 +120,7 @@ def decide(text: str, previous: PreviousCall | None, pending: Pending | None, to
         return Decision(kind=intent, intent=intent)
     if intent not in tool_names:
         intent = next((i for i, _ in scores.ranked if i in tool_names), "hype_score")
-    if followup and previous is not None:
-        args, missing = build_arguments(intent, slots, previous)
-    else:
-        args, missing = build_arguments(intent, slots, previous)
+    args, missing = build_arguments(intent, slots, previous)
     return _finish(intent, args, missing, followup=followup)
 
 
