@@ -13,7 +13,7 @@ its direction compares the newest with the oldest of them: "up" when the score r
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 from sqlalchemy import func
@@ -77,6 +77,7 @@ class ChartRef(BaseModel):
 class ResultCard(BaseModel):
     result_id: str
     tool: str
+    subject: str = Field(description="What the result is about (product, subject, audience…), '' when it names nothing.")
     summary: str
     created_at: datetime
     charts: list[ChartRef]
@@ -154,10 +155,21 @@ def schedule_cards(settings: Settings, owner: Owner) -> list[ScheduleCard]:
     return []
 
 
+def result_subject(data: Any) -> str:
+    """What a result is about, from its data: the first of its product/target/subject/audience/query/prefix, or its items."""
+    if isinstance(data, dict):
+        for key in ("product", "target", "subject", "audience", "query", "prefix"):
+            if isinstance(data.get(key), str):
+                return data[key]
+        if isinstance(data.get("items"), list) and all(isinstance(i, str) for i in data["items"]):
+            return ", ".join(data["items"][:4])
+    return ""
+
+
 def result_card(row: StoredResult) -> ResultCard:
     """A stored result (read with its owner's scope) as the dashboard shows it."""
     charts = [ChartRef(index=i, title=str(c.get("title") or "chart"), path=str(c["path"])) for i, c in enumerate(row.output.get("charts") or []) if c.get("path")]
-    return ResultCard(result_id=row.result_id, tool=row.tool, summary=row.summary, created_at=row.created_at, charts=charts)
+    return ResultCard(result_id=row.result_id, tool=row.tool, subject=result_subject(row.output.get("data")), summary=row.summary, created_at=row.created_at, charts=charts)
 
 
 def _day_start(day: date) -> datetime:

@@ -29,7 +29,7 @@ def busy(n: int) -> Overview:
                     schedules=[ScheduleCard(schedule_id=i, name="weekly " * 30, cron="0 9 * * MON", timezone="Europe/Paris", tool="hype_score",
                                             destinations=["slack:#brand"], paused=i % 2 == 0, next_due_at=NOW) for i in range(n)],
                     results=[ResultCard(result_id=f"hype_score-{i:012d}", tool="hype_score", summary=long, created_at=NOW,
-                                        charts=[ChartRef(index=0, title="x", path="/tmp/x.png")]) for i in range(n)])
+                                        subject="Stanley", charts=[ChartRef(index=0, title="x", path="/tmp/x.png")]) for i in range(n)])
 
 
 def test_a_busy_workspace_fits_slacks_limits() -> None:

@@ -1,0 +1,69 @@
+"""What the dashboard's templates show, shaped from the read model: titles, sparklines, tables.
+
+Kept apart from the routes so that a page's figures are plain functions of stored data: the
+sparkline is the trend's scores on the 0–100 scale (the same scale as the Slack Home tab's), a
+result's tables are its flat record lists (tools.reports.find_tables) with their plain columns,
+cells formatted by their meaning (tools.formatting.cell) as in the PDF export.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from memory.dashboard import ResultCard
+from memory.tables import StoredResult
+from tools.formatting import cell
+from tools.report_pdf import CAPTIONS, TOOL_TITLES, scalar_columns
+from tools.reports import find_tables
+
+SPARK_W, SPARK_H = 120, 28
+TABLE_ROWS = 30
+TABLES = 4
+
+
+class Table(BaseModel):
+    name: str
+    columns: list[str]
+    rows: list[list[str]]
+    total: int
+
+
+def tool_title(tool: str) -> str:
+    return TOOL_TITLES.get(tool, tool.replace("_", " ").capitalize())
+
+
+def result_title(card: ResultCard) -> str:
+    return f"{tool_title(card.tool)}: {card.subject}" if card.subject else tool_title(card.tool)
+
+
+def spark_points(trend: list[float]) -> str:
+    """SVG polyline points for scores 0–100 across a SPARK_W × SPARK_H box ('' under two points)."""
+    if len(trend) < 2:
+        return ""
+    step = (SPARK_W - 4) / (len(trend) - 1)
+    return " ".join(f"{2 + i * step:.1f},{SPARK_H - 2 - max(0.0, min(100.0, s)) / 100 * (SPARK_H - 4):.1f}" for i, s in enumerate(trend))
+
+
+def threshold_y(threshold: float) -> float:
+    return SPARK_H - 2 - max(0.0, min(100.0, threshold)) / 100 * (SPARK_H - 4)
+
+
+def tables_of(stored: StoredResult) -> list[Table]:
+    out = []
+    for name, rows in find_tables(stored.output.get("data")).items():
+        columns = scalar_columns(rows)
+        if columns:
+            out.append(Table(name=name.replace("_", " ").replace(".", " › ").capitalize(), columns=[c.replace("_", " ").capitalize() for c in columns],
+                             rows=[[cell(c, r.get(c)) for c in columns] for r in rows[:TABLE_ROWS]], total=len(rows)))
+        if len(out) == TABLES:
+            break
+    return out
+
+
+def caption(tool: str) -> str:
+    return CAPTIONS.get(tool, "")
+
+
+def sources(stored: StoredResult) -> dict[str, Any]:
+    return {"source": stored.output.get("source") or "", "arguments": stored.arguments}
