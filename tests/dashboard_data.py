@@ -46,13 +46,18 @@ def seed(settings: Settings, owner: Owner, *, subject: str = "stanley", display:
     ids = []
     for i in range(results):
         tool = "hype_score" if i % 2 == 0 else "forecast_demand"
-        result_id = f"{tool[:12]}-{owner.slug[-8:]}{subject[:4]}{i:03d}"
+        short = subject.replace(" ", "")[:4]
+        result_id = f"{tool[:12]}-{owner.slug[-8:]}{short}{i:03d}"
         chart = chart_dir / f"{result_id}.png"
         draw_chart(chart, scores)
         charts = [{"path": str(chart), "title": f"{display} hype"}] if tool == "hype_score" else []
-        output = {"summary": f"{display} {tool} readout {i}", "data": {"subject": display, "rows": [{"day": "2026-11-01", "score": 50 + i}]}, "charts": charts,
+        summary = (f"{display} hype is {scores[-1]:.0f}/100 over the last 7 days, from {scores[0]:.0f} a month ago: {1200 + 37 * i:,} posts, {58 + i % 9}% positive."
+                   if tool == "hype_score" else
+                   f"{display} should sell about {1830 + 45 * i:,} units over the next 12 weeks (80% range {1510 + 40 * i:,}–{2160 + 50 * i:,}), peaking in week {48 + i % 4}.")
+        output = {"summary": summary, "data": {"subject": display, "days": [{"day": f"2026-11-{d:02d}", "score": s, "posts": 180 + 7 * d} for d, s in enumerate(scores, start=1)]},
+                  "charts": charts,
                   "files": [], "result_id": result_id, "source": "test fixture"}
-        save_result(settings, owner=owner, result_id=result_id, tool=tool, thread_id=None, arguments={"subject": display}, output=output, summary=output["summary"])
+        save_result(settings, owner=owner, result_id=result_id, tool=tool, thread_id=None, arguments={"subject": display}, output=output, summary=summary)
         with session_scope(settings) as s:
             row = s.get(StoredResult, result_id)
             row.created_at = day - timedelta(days=i)

@@ -17,7 +17,7 @@ from tools.formatting import cell
 from tools.report_pdf import CAPTIONS, TOOL_TITLES, scalar_columns
 from tools.reports import find_tables
 
-SPARK_W, SPARK_H = 120, 28
+SPARK_W, SPARK_H = 120, 32
 TABLE_ROWS = 30
 TABLES = 4
 
@@ -37,16 +37,28 @@ def result_title(card: ResultCard) -> str:
     return f"{tool_title(card.tool)}: {card.subject}" if card.subject else tool_title(card.tool)
 
 
-def spark_points(trend: list[float]) -> str:
-    """SVG polyline points for scores 0–100 across a SPARK_W × SPARK_H box ('' under two points)."""
+def spark_scale(trend: list[float], threshold: float) -> tuple[float, float]:
+    """The score range a sparkline spans: the trend and the threshold with 5 points to spare, within
+    0–100, so a move of a few points is visible and the threshold line is always in the box."""
+    values = [*trend, threshold]
+    return max(0.0, min(values) - 5), min(100.0, max(values) + 5)
+
+
+def spark_y(score: float, scale: tuple[float, float]) -> float:
+    low, high = scale
+    return SPARK_H - 2 - (min(high, max(low, score)) - low) / max(1e-9, high - low) * (SPARK_H - 4)
+
+
+def spark_points(trend: list[float], threshold: float) -> str:
+    """SVG polyline points of the trend across a SPARK_W × SPARK_H box ('' under two points)."""
     if len(trend) < 2:
         return ""
-    step = (SPARK_W - 4) / (len(trend) - 1)
-    return " ".join(f"{2 + i * step:.1f},{SPARK_H - 2 - max(0.0, min(100.0, s)) / 100 * (SPARK_H - 4):.1f}" for i, s in enumerate(trend))
+    scale, step = spark_scale(trend, threshold), (SPARK_W - 4) / (len(trend) - 1)
+    return " ".join(f"{2 + i * step:.1f},{spark_y(score, scale):.1f}" for i, score in enumerate(trend))
 
 
-def threshold_y(threshold: float) -> float:
-    return SPARK_H - 2 - max(0.0, min(100.0, threshold)) / 100 * (SPARK_H - 4)
+def threshold_y(trend: list[float], threshold: float) -> float:
+    return round(spark_y(threshold, spark_scale(trend, threshold)), 1)
 
 
 def tables_of(stored: StoredResult) -> list[Table]:
