@@ -16,18 +16,19 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlmodel import select
 
 from memory.db import session_scope
 from memory.owner import Owner, visible_to
 from memory.settings import Settings
+from memory.results import PART_THREAD_SUFFIX
 from memory.tables import HypeAlert, HypeSnapshot, HypeWatch, StoredResult
 from memory.watches import get_watches
 
 TREND_POINTS = 8
 FLAT_BAND = 2.0  # score points: a smaller move reads as flat
-HIDDEN_TOOLS = ("export_report",)  # an export is a file of another result, not a readout of its own
+HIDDEN_TOOLS = ("export_report", "watch_hype")  # an export is a file of another result, a watch change an action: neither is a readout
 PER_PAGE_MAX = 100
 
 TrendDirection = Literal["up", "down", "flat"]
@@ -178,7 +179,8 @@ def _day_start(day: date) -> datetime:
 
 def browse_results(settings: Settings, owner: Owner, wanted: ResultFilter) -> ResultPage:
     """One page of the owner's results, newest first, filtered by tool and day."""
-    where = [visible_to(StoredResult.owner, owner), StoredResult.tool.not_in(HIDDEN_TOOLS)]
+    where = [visible_to(StoredResult.owner, owner), StoredResult.tool.not_in(HIDDEN_TOOLS),
+             or_(StoredResult.thread_id.is_(None), StoredResult.thread_id.not_like(f"%{PART_THREAD_SUFFIX}"))]  # a launch readout's parts are in it
     with session_scope(settings) as s:
         tools = sorted(s.exec(select(StoredResult.tool).where(*where).distinct()).all())
         if wanted.tool:

@@ -217,7 +217,7 @@ def run(args: argparse.Namespace) -> int:
     except WebTokensError as exc:
         print(f"caeser serve web: {exc}", file=sys.stderr)
         return 2
-    log.info("dashboard on http://%s:%d/", args.host, args.port)
+    print(f"caeser dashboard on http://{args.host}:{args.port}/ (sign in with a token from CAESER_WEB_TOKENS)", file=sys.stderr, flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False, proxy_headers=True)
     return 0
 

@@ -47,3 +47,13 @@ def test_trend_direction_reads_a_small_move_as_flat() -> None:
     assert trend_direction([50.0]) is None
     assert trend_direction([50.0, 51.5]) == "flat"
     assert trend_direction([50.0, 40.0]) == "down"
+
+
+def test_the_parts_of_a_launch_readout_and_watch_changes_are_not_listed_as_readouts(settings: Settings) -> None:
+    from memory.results import PART_THREAD_SUFFIX, save_result
+
+    mine, _ = owners()
+    for result_id, tool, thread in (("analyze_laun-x1", "analyze_launch", "t1"), ("hype_score-x1", "hype_score", f"t1{PART_THREAD_SUFFIX}"), ("watch_hype-x1", "watch_hype", "t2")):
+        save_result(settings, owner=mine, result_id=result_id + mine.id[-6:], tool=tool, thread_id=thread, arguments={}, output={}, summary="s")
+    page = browse_results(settings, mine, ResultFilter())
+    assert [r.tool for r in page.items] == ["analyze_launch"] and page.tools == ["analyze_launch"]
