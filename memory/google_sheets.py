@@ -75,7 +75,7 @@ class SheetsClient:
 
     def append_rows(self, spreadsheet_id: str, tab: str, rows: list[list[Cell]]) -> AppendResult:
         """Append `rows` after the last row of the table on `tab` (values typed as a user would, so numbers stay numbers)."""
-        request = self.service.spreadsheets().values().append(spreadsheetId=spreadsheet_id, range=_range(tab), valueInputOption="USER_ENTERED",
+        request = self.service.spreadsheets().values().append(spreadsheetId=spreadsheet_id, range=tab_range(tab), valueInputOption="USER_ENTERED",
                                                               insertDataOption="INSERT_ROWS", body={"values": rows})
         answer = self._execute(request, spreadsheet_id)
         updates = answer.get("updates") or {}
@@ -106,7 +106,7 @@ class SheetsClient:
             raise SheetsError(f"could not reach Google Sheets ({type(exc).__name__})", retryable=True) from None
 
 
-def _range(tab: str) -> str:
+def tab_range(tab: str) -> str:
     """A1 range for a whole tab: quoted, so names with spaces or '!' work."""
     return "'" + tab.replace("'", "''") + "'"
 

@@ -10,6 +10,7 @@ import pytest
 
 from engines.cron import CronError
 from memory.owner import Owner
+from tests.bots.test_scheduler import CREATED, forget
 from memory.schedules import (ScheduleExists, ScheduleNotFound, claim_runs, create_schedule, enqueue_due, list_schedules, mark_failed, pause_schedule, remove_schedule,
                               resume_schedule, runs_of)
 
@@ -20,8 +21,16 @@ def owner() -> Owner:
     return Owner.cli(f"u{uuid.uuid4().hex[:8]}")  # unique: Postgres is shared between tests
 
 
+@pytest.fixture(autouse=True)
+def forget_after(settings):
+    yield
+    forget(settings, CREATED)
+
+
 def make(settings, who: Owner, name: str = "Monday digest", now: datetime = MONDAY_9 - timedelta(days=1)):
-    return create_schedule(settings, who, name=name, cron="0 9 * * 1", timezone="UTC", tool="hype_score", arguments=[{"subject": "Delta"}], destinations=["slack:#brand"], now=now)
+    made = create_schedule(settings, who, name=name, cron="0 9 * * 1", timezone="UTC", tool="hype_score", arguments=[{"subject": "Delta"}], destinations=["slack:#brand"], now=now)
+    CREATED.append(made.id)
+    return made
 
 
 def test_schedules_are_scoped_to_their_owner_and_named_once(settings):
