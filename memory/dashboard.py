@@ -19,16 +19,18 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func, or_
 from sqlmodel import select
 
+from engines.cron import describe
 from memory.db import session_scope
 from memory.owner import Owner, visible_to
 from memory.settings import Settings
 from memory.results import PART_THREAD_SUFFIX
+from memory.schedules import list_schedules
 from memory.tables import HypeAlert, HypeSnapshot, HypeWatch, StoredResult
 from memory.watches import get_watches
 
 TREND_POINTS = 8
 FLAT_BAND = 2.0  # score points: a smaller move reads as flat
-HIDDEN_TOOLS = ("export_report", "watch_hype")  # an export is a file of another result, a watch change an action: neither is a readout
+HIDDEN_TOOLS = ("export_report", "watch_hype", "schedule_report")  # an export is a file of another result, a watch or schedule change an action: none is a readout
 PER_PAGE_MAX = 100
 
 TrendDirection = Literal["up", "down", "flat"]
@@ -62,6 +64,7 @@ class ScheduleCard(BaseModel):
     schedule_id: int
     name: str
     cron: str
+    when: str = Field(description="The cron in words: 'every Monday at 09:00'.")
     timezone: str
     tool: str
     destinations: list[str]
@@ -151,9 +154,9 @@ def recent_alerts(settings: Settings, owner: Owner, limit: int = 10) -> list[Ale
 
 
 def schedule_cards(settings: Settings, owner: Owner) -> list[ScheduleCard]:
-    """The owner's report schedules. SEAM (issue 21): schedules live in memory/schedules.py, built
-    on its own branch; until it lands there are none to show."""
-    return []
+    """The owner's report schedules (memory/schedules.py), oldest first."""
+    return [ScheduleCard(schedule_id=s.id, name=s.name, cron=s.cron, when=describe(s.cron), timezone=s.timezone, tool=s.tool, destinations=list(s.destinations), paused=s.paused,
+                         next_due_at=s.next_due_at) for s in list_schedules(settings, owner)]
 
 
 def result_subject(data: Any) -> str:

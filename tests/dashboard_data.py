@@ -8,6 +8,7 @@ from pathlib import Path
 from memory.db import session_scope
 from memory.owner import Owner
 from memory.results import save_result
+from memory.schedules import create_schedule
 from memory.settings import Settings
 from memory.tables import HypeAlert, HypeSnapshot, StoredResult
 from memory.watches import upsert_watch
@@ -29,7 +30,7 @@ def draw_chart(path: Path, scores: tuple[float, ...]) -> None:
 
 def seed(settings: Settings, owner: Owner, *, subject: str = "stanley", display: str = "Stanley", scores: tuple[float, ...] = (40, 48, 55, 63, 72),
          results: int = 3, day: datetime = datetime(2026, 11, 20, 12, tzinfo=timezone.utc)) -> list[str]:
-    """One watch on `subject` with `scores` as its snapshots and one alert; `results` hype and
+    """One watch on `subject` with `scores` as its snapshots and one alert; a weekly schedule; `results` hype and
     forecast results one day apart from `day` backwards, the hype ones with a chart. Returns the
     result ids, newest first."""
     watch = upsert_watch(settings, owner=owner, subject=subject, display=display, channel="slack:#launches", threshold=70, direction="above", window_days=7, create=True)
@@ -41,6 +42,8 @@ def seed(settings: Settings, owner: Owner, *, subject: str = "stanley", display:
                         score=scores[-1], text=f"{display} hype crossed 70", status="delivered", created_at=day))
         watch.last_score = scores[-1]
         s.add(watch)
+    create_schedule(settings, owner, name=f"{display} weekly hype", cron="0 9 * * 1", timezone="Europe/London", tool="hype_score", arguments=[{"subject": display}],
+                    destinations=["slack:#launches"], now=day)
     chart_dir = settings.charts_dir / owner.slug
     chart_dir.mkdir(parents=True, exist_ok=True)
     ids = []

@@ -71,7 +71,7 @@ def alert_line(a: AlertCard) -> str:
 
 def schedule_line(s: ScheduleCard) -> str:
     due = "paused" if s.paused else (f"next {when(s.next_due_at)}" if s.next_due_at else "not due")
-    return f"• *{escape(s.name)}*: `{escape(s.tool)}` at `{escape(s.cron)}` ({escape(s.timezone)}) → {escape(', '.join(s.destinations))} · {due}"
+    return f"• *{escape(s.name)}*: `{escape(s.tool)}` {escape(s.when)} ({escape(s.timezone)}) → {escape(', '.join(s.destinations))} · {due}"
 
 
 def result_blocks(r: ResultCard) -> list[Block]:

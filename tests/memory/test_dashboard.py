@@ -27,7 +27,7 @@ def test_overview_gathers_one_owners_watches_alerts_and_results(settings: Settin
     assert [a.subject for a in view.alerts] == ["Stanley"]
     assert [r.result_id for r in view.results] == ids
     assert view.results[0].charts[0].title == "Stanley hype" and view.results[1].charts == []
-    assert view.schedules == []
+    assert [(s.name, s.when, s.paused) for s in view.schedules] == [("Stanley weekly hype", "every Monday at 09:00", False)]
     other = overview(settings, theirs)
     assert other.watches[0].trend_direction == "down" and {r.result_id for r in other.results}.isdisjoint(ids)
 

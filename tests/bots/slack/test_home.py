@@ -26,7 +26,7 @@ def busy(n: int) -> Overview:
                     watches=[WatchCard(watch_id=i, subject=long, threshold=70, direction="above", channel="slack:#launches", armed=True, score=71.5,
                                        trend=[10, 50, 99.9], trend_direction="up", alerts=3) for i in range(n)],
                     alerts=[AlertCard(alert_id=i, watch_id=1, subject=long[:200], score=80, status="delivered", channel="slack:#x", text="t", created_at=NOW) for i in range(n)],
-                    schedules=[ScheduleCard(schedule_id=i, name="weekly " * 30, cron="0 9 * * MON", timezone="Europe/Paris", tool="hype_score",
+                    schedules=[ScheduleCard(schedule_id=i, name="weekly " * 30, cron="0 9 * * 1", when="every Monday at 09:00", timezone="Europe/Paris", tool="hype_score",
                                             destinations=["slack:#brand"], paused=i % 2 == 0, next_due_at=NOW) for i in range(n)],
                     results=[ResultCard(result_id=f"hype_score-{i:012d}", tool="hype_score", summary=long, created_at=NOW,
                                         subject="Stanley", charts=[ChartRef(index=0, title="x", path="/tmp/x.png")]) for i in range(n)])

@@ -77,6 +77,8 @@ def test_sign_in_filter_open_a_result_and_download_its_pdf(dashboard: str, artif
             expect(page.locator("#watches")).to_contain_text("On Running")
             expect(page.locator("#watches")).to_contain_text("▲ rising")
             expect(page.locator("#watches")).to_contain_text("▼ falling")
+            expect(page.locator("#schedules")).to_contain_text("On Running weekly hype")
+            expect(page.locator("#schedules")).to_contain_text("every Monday at 09:00")
             assert "Delta" not in page.content()  # another workspace's watch
             page.screenshot(path=artifacts / "dashboard-2-overview.png", full_page=True)
 
