@@ -4,7 +4,6 @@ queued (`bots.slack.work`); re-runs and exports answer in the user's DM with the
 from __future__ import annotations
 
 import logging
-import os
 import re
 from collections.abc import Callable
 from typing import Any
@@ -24,11 +23,10 @@ from memory.results import get_result
 from memory.watches import get_watches, remove_watch
 
 log = logging.getLogger(__name__)
-DASHBOARD_URL_ENV = "CAESER_WEB_URL"  # where `caeser serve web` is reachable: linked from the Home tab
 
 
 def publish_home(deps: Deps, client: WebClient, team: str | None, user: str) -> None:
-    view = home_view(overview(deps.settings, Owner.slack(team), results=SHOWN_RESULTS), os.environ.get(DASHBOARD_URL_ENV) or None)
+    view = home_view(overview(deps.settings, Owner.slack(team), results=SHOWN_RESULTS), deps.settings.web_url or None)
     try:
         client.views_publish(user_id=user, view=view)
     except SlackApiError as exc:
