@@ -29,7 +29,7 @@ from reportlab.platypus import CondPageBreak, Flowable, Image, KeepTogether, Pag
 
 from memory.dashboard import result_subject
 from memory.tables import StoredResult
-from tools.formatting import cell, day
+from tools.formatting import TOOL_TITLES, cell, day, tool_title
 
 MARGIN = 1.8 * cm
 BODY_ROWS = 30  # rows of a generic table in the body; the CSV export has every row
@@ -37,9 +37,6 @@ BODY_COLUMNS = 6
 APPENDIX = "Appendix: evidence"
 INK, MUTED, RULE = colors.HexColor("#1a1a1a"), colors.HexColor("#5f5f5f"), colors.HexColor("#d0d0d0")
 VERDICT_COLOURS = {"go": "#009E73", "go with changes": "#E69F00", "hold": "#D55E00"}  # Okabe–Ito, as the charts
-TOOL_TITLES = {"forecast_demand": "Demand forecast", "compare_audiences": "Audience comparison", "audience_affinity": "Audience affinity", "hype_score": "Hype",
-               "simulate_launch": "Launch simulation", "build_personas": "Buyer personas", "search_products": "Product search", "suggest_queries": "Search suggestions",
-               "analyze_launch": "Launch readout"}
 
 # What to see in each tool's chart: the caption under it.
 CAPTIONS = {"forecast_demand": "The blue line is the forecast and the band its 80% interval; the grey line is recent history and the yellow span the peak window.",
@@ -216,7 +213,7 @@ def scalar_columns(rows: list[dict[str, Any]]) -> list[str]:
 
 def _result_story(stored: StoredResult, tables: dict[str, list[dict[str, Any]]], st: dict[str, ParagraphStyle], width: float, frame_h: float) -> list[Flowable]:
     out = stored.output
-    title = TOOL_TITLES.get(stored.tool, stored.tool.replace("_", " ").capitalize())
+    title = tool_title(stored.tool)
     subject = result_subject(out.get("data"))
     story: list[Flowable] = [Paragraph(_esc(f"{title}: {subject}" if subject else title), st["title"]),
                              Paragraph(_esc(f"prepared {day(date.today())}"), st["subtitle"]), Paragraph(_esc(out.get("summary", "")), st["body"]), Spacer(1, 6)]

@@ -13,6 +13,7 @@ from datetime import datetime
 from bots.render import truncate
 from bots.slack.blocks import Block, context, escape, section
 from memory.dashboard import AlertCard, Overview, ResultCard, ScheduleCard, WatchCard
+from tools.formatting import result_title, tool_title
 
 MAX_BLOCKS = 100
 HEADER_LIMIT = 150
@@ -71,12 +72,12 @@ def alert_line(a: AlertCard) -> str:
 
 def schedule_line(s: ScheduleCard) -> str:
     due = "paused" if s.paused else (f"next {when(s.next_due_at)}" if s.next_due_at else "not due")
-    return f"• *{escape(s.name)}*: `{escape(s.tool)}` {escape(s.when)} ({escape(s.timezone)}) → {escape(', '.join(s.destinations))} · {due}"
+    return f"• *{escape(s.name)}*: {escape(tool_title(s.tool))} {escape(s.when)} ({escape(s.timezone)}) → {escape(', '.join(s.destinations))} · {due}"
 
 
 def result_blocks(r: ResultCard) -> list[Block]:
     charts = f" · {len(r.charts)} chart(s)" if r.charts else ""
-    text = f"*{escape(r.tool)}* · {when(r.created_at)}{charts}\n{escape(truncate(r.summary, SUMMARY_CHARS))}"
+    text = f"*{escape(result_title(r.tool, r.subject))}* · {when(r.created_at)}{charts}\n{escape(truncate(r.summary, SUMMARY_CHARS))}"
     return [section(text), {"type": "actions", "block_id": f"home_result_{r.result_id}"[:255], "elements": [
         button("Re-run", f"{HOME_RERUN}_{r.result_id}", r.result_id),
         button("Export PDF", f"{HOME_EXPORT}_{r.result_id}", r.result_id)]}]

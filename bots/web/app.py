@@ -31,6 +31,7 @@ from memory.dashboard import ResultFilter, browse_results, overview, result_card
 from memory.owner import Owner
 from memory.results import get_result
 from memory.settings import Settings, get_settings
+from tools.formatting import tool_title
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +49,7 @@ SECURITY_HEADERS = {
 
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(result_title=pages.result_title, tool_title=pages.tool_title, spark_points=pages.spark_points, threshold_y=pages.threshold_y,
+    env.globals.update(result_title=pages.card_title, tool_title=tool_title, spark_points=pages.spark_points, threshold_y=pages.threshold_y,
                        spark_w=pages.SPARK_W, spark_h=pages.SPARK_H, export_formats=EXPORT_FORMATS)
     env.filters["when"] = lambda moment: moment.strftime("%d %b %Y %H:%M UTC") if moment else "–"
     return env

@@ -13,8 +13,8 @@ from pydantic import BaseModel
 
 from memory.dashboard import ResultCard
 from memory.tables import StoredResult
-from tools.formatting import cell
-from tools.report_pdf import CAPTIONS, TOOL_TITLES, scalar_columns
+from tools.formatting import cell, result_title
+from tools.report_pdf import CAPTIONS, scalar_columns
 from tools.reports import find_tables
 
 SPARK_W, SPARK_H = 120, 32
@@ -29,12 +29,8 @@ class Table(BaseModel):
     total: int
 
 
-def tool_title(tool: str) -> str:
-    return TOOL_TITLES.get(tool, tool.replace("_", " ").capitalize())
-
-
-def result_title(card: ResultCard) -> str:
-    return f"{tool_title(card.tool)}: {card.subject}" if card.subject else tool_title(card.tool)
+def card_title(card: ResultCard) -> str:
+    return result_title(card.tool, card.subject)
 
 
 def spark_scale(trend: list[float], threshold: float) -> tuple[float, float]:

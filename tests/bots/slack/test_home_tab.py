@@ -56,7 +56,7 @@ def test_opening_home_publishes_this_workspaces_watches_and_results(home: tuple[
     view = published(recorder)
     text = json.dumps(view, ensure_ascii=False)
     assert call["user_id"] == "UBOSS" and view["type"] == "home"
-    assert "Stanley" in text and "72" in text and sparkline([40, 48, 55, 63, 72]) in text and "alert above 70" in text and "Stanley weekly hype" in text and "every Monday at 09:00" in text
+    assert "Stanley" in text and "72" in text and sparkline([40, 48, 55, 63, 72]) in text and "Hype: Stanley" in text and "alert above 70" in text and "Stanley weekly hype" in text and "every Monday at 09:00" in text
     assert all(i in text for i in ids) and "Delta" not in text  # another workspace's watch never shows
     assert opened(base, tab="messages").status_code == 200
     time.sleep(0.3)

@@ -61,7 +61,8 @@ def dashboard(settings: Settings) -> Iterator[str]:
 
 @pytest.mark.skipif(CHROMIUM is None, reason="no Chromium: `apt-get install -y chromium` (the CI script does) or set CAESER_CHROMIUM")
 def test_sign_in_filter_open_a_result_and_download_its_pdf(dashboard: str, artifacts: Path, tmp_path: Path) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    sync_api = pytest.importorskip("playwright.sync_api", reason="the Playwright client is not installed (pip install -e '.[test]')")
+    expect, sync_playwright = sync_api.expect, sync_api.sync_playwright
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
