@@ -26,7 +26,7 @@ from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, R
 from starlette.routing import Route
 
 from bots.web import pages
-from bots.web.auth import CSRF_COOKIE, SESSION_COOKIE, SESSION_S, WebAuth, WebTokensError, login_csrf_ok, new_login_csrf
+from bots.web.auth import CSRF_COOKIE, SESSION_COOKIE, SESSION_S, SignInThrottle, WebAuth, WebTokensError, login_csrf_ok, new_login_csrf
 from memory.dashboard import ResultFilter, browse_results, overview, result_card
 from memory.owner import Owner
 from memory.results import get_result
@@ -60,6 +60,7 @@ class Dashboard:
 
     def __init__(self, settings: Settings, auth: WebAuth) -> None:
         self.settings, self.auth, self.env = settings, auth, environment()
+        self.throttle = SignInThrottle()
 
     # --- plumbing ---------------------------------------------------------------------------
 
@@ -95,10 +96,14 @@ class Dashboard:
         form = await request.form()
         if not login_csrf_ok(request.cookies.get(CSRF_COOKIE), str(form.get("csrf") or "")):
             return await self.login_form(request, "Your sign-in form expired; please try again.", status=400)
+        client = request.client.host if request.client else "?"
+        if self.throttle.blocked(client):
+            return await self.login_form(request, "Too many refused sign-ins from here; wait ten minutes and try again.", status=429)
         token = str(form.get("token") or "")
         owner = self.auth.owner_of_token(token)
         if owner is None:
-            log.info("dashboard sign-in refused from %s", request.client.host if request.client else "?")
+            self.throttle.refuse(client)
+            log.info("dashboard sign-in refused from %s", client)
             return await self.login_form(request, "That token is not valid for this dashboard.", status=401)
         response = RedirectResponse(safe_next(str(form.get("next") or "")), status_code=303)
         response.set_cookie(SESSION_COOKIE, self.auth.session_for(token), max_age=SESSION_S, httponly=True, samesite="lax", secure=request.url.scheme == "https")

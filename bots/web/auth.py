@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import threading
 import time
 
 from pydantic import ValidationError
@@ -96,6 +97,30 @@ class WebAuth:
 
     def page_csrf_ok(self, session_cookie: str | None, submitted: str | None) -> bool:
         return bool(session_cookie and submitted) and hmac.compare_digest(self.page_csrf(session_cookie).encode(), submitted.encode())
+
+
+class SignInThrottle:
+    """At most `limit` refused sign-ins per client address in `window_s`: guessing tokens gets
+    slow, and one noisy address never locks anyone else out. Kept in memory, per process."""
+
+    def __init__(self, limit: int = 10, window_s: float = 600.0, max_clients: int = 10_000) -> None:
+        self.limit, self.window_s, self.max_clients = limit, window_s, max_clients
+        self.refused: dict[str, list[float]] = {}
+        self.lock = threading.Lock()
+
+    def _recent(self, client: str, now: float) -> list[float]:
+        return [t for t in self.refused.get(client, []) if now - t < self.window_s]
+
+    def blocked(self, client: str, now: float | None = None) -> bool:
+        with self.lock:
+            return len(self._recent(client, now or time.monotonic())) >= self.limit
+
+    def refuse(self, client: str, now: float | None = None) -> None:
+        now = now or time.monotonic()
+        with self.lock:
+            if len(self.refused) >= self.max_clients:  # forget the quiet ones first
+                self.refused = {c: r for c in self.refused if (r := self._recent(c, now))}
+            self.refused[client] = [*self._recent(client, now), now][-self.limit:]
 
 
 def new_login_csrf() -> str:

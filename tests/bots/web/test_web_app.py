@@ -12,7 +12,7 @@ from pydantic import SecretStr
 from starlette.testclient import TestClient
 
 from bots.web.app import build_app, safe_next
-from bots.web.auth import SESSION_COOKIE, WebAuth, WebTokensError, parse_tokens
+from bots.web.auth import SESSION_COOKIE, SignInThrottle, WebAuth, WebTokensError, parse_tokens
 from memory.owner import Owner
 from memory.settings import Settings
 from tests.dashboard_data import seed
@@ -100,6 +100,24 @@ def test_a_wrong_token_says_so(web) -> None:
     form = client.get("/login")
     response = client.post("/login", data={"csrf": csrf_of(form.text), "token": "c" * 24})
     assert response.status_code == 401 and "not valid" in response.text
+
+
+def test_guessing_tokens_is_throttled_per_address(web) -> None:
+    client, _, _ = web
+    for _ in range(10):
+        form = client.get("/login")
+        assert client.post("/login", data={"csrf": csrf_of(form.text), "token": "g" * 24}).status_code == 401
+    form = client.get("/login")
+    blocked = client.post("/login", data={"csrf": csrf_of(form.text), "token": TOKEN_A})  # even the right token, for a while
+    assert blocked.status_code == 429 and "Too many" in blocked.text and SESSION_COOKIE not in blocked.headers.get("set-cookie", "")
+
+
+def test_sign_in_throttle_forgets_after_its_window() -> None:
+    throttle = SignInThrottle(limit=2, window_s=60)
+    throttle.refuse("1.2.3.4", now=100)
+    throttle.refuse("1.2.3.4", now=110)
+    assert throttle.blocked("1.2.3.4", now=120) and not throttle.blocked("5.6.7.8", now=120)
+    assert not throttle.blocked("1.2.3.4", now=171)
 
 
 def test_sign_out_needs_the_pages_csrf_value(web) -> None:
