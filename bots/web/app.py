@@ -5,7 +5,8 @@ tool and day, pages of 20), a result (summary, charts, tables, downloads as PDF,
 by the export code, tools/reports.py). Every page reads through memory/dashboard.py and
 memory/results.py with the signed-in owner, so no page can show another tenant's things; a
 request that is not signed in gets the sign-in page and never data (bots/web/auth.py). The app is
-read-only: its only forms sign in and out.
+read-only unless started with `--allow-changes`, which adds "Stop watching" to watches and
+"Pause"/"Resume" to schedules (POST forms carrying the page's CSRF value).
 """
 from __future__ import annotations
 
@@ -58,15 +59,16 @@ def environment() -> jinja2.Environment:
 class Dashboard:
     """The routes, with the settings, the sign-in configuration and the templates they share."""
 
-    def __init__(self, settings: Settings, auth: WebAuth) -> None:
-        self.settings, self.auth, self.env = settings, auth, environment()
+    def __init__(self, settings: Settings, auth: WebAuth, allow_changes: bool = False) -> None:
+        self.settings, self.auth, self.env, self.allow_changes = settings, auth, environment(), allow_changes
         self.throttle = SignInThrottle()
 
     # --- plumbing ---------------------------------------------------------------------------
 
     def page(self, name: str, request: Request, status: int = 200, **values: Any) -> HTMLResponse:
         session = request.cookies.get(SESSION_COOKIE)
-        html = self.env.get_template(name).render(request_path=request.url.path, csrf=self.auth.page_csrf(session) if session else "", **values)
+        html = self.env.get_template(name).render(request_path=request.url.path, csrf=self.auth.page_csrf(session) if session else "", allow_changes=self.allow_changes,
+                                                  **values)
         return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
 
     def owner(self, request: Request) -> Owner | None:
@@ -184,6 +186,36 @@ class Dashboard:
         headers["Content-Disposition"] = f'attachment; filename="{stored.result_id}-csv.zip"'
         return Response(archive.getvalue(), media_type="application/zip", headers=headers)
 
+    # --- changes (only with --allow-changes) -------------------------------------------------
+
+    async def change(self, request: Request) -> Response:
+        """Stop watching, pause or resume: the signed-in owner's own watch or schedule, from a form
+        of this dashboard, then back to the overview."""
+        owner = self.auth.owner_of_session(request.cookies.get(SESSION_COOKIE))
+        if owner is None:
+            return self.sign_in_first(request)
+        if not self.allow_changes:
+            return PlainTextResponse("this dashboard is read-only (start it with `caeser serve web --allow-changes`)", status_code=403)
+        form = await request.form()
+        if not self.auth.page_csrf_ok(request.cookies.get(SESSION_COOKIE), str(form.get("csrf") or "")):
+            return PlainTextResponse("refused: the form did not come from this dashboard", status_code=400)
+        kind, item, verb = request.path_params["kind"], request.path_params["item"], request.path_params["verb"]
+        from memory.schedules import ScheduleNotFound, pause_schedule, resume_schedule
+        from memory.watches import remove_watch_by_id
+
+        try:
+            if (kind, verb) == ("watches", "remove"):
+                if remove_watch_by_id(self.settings, owner, item) is None:
+                    raise ScheduleNotFound("no such watch")
+            elif (kind, verb) in (("schedules", "pause"), ("schedules", "resume")):
+                (pause_schedule if verb == "pause" else resume_schedule)(self.settings, owner, item)
+            else:
+                return PlainTextResponse("no such change", status_code=404)
+        except ScheduleNotFound:
+            return self.not_found(request, owner, f"There is no such {kind[:-1]} here.")
+        log.info("dashboard change by %s: %s %s %s", owner.key, kind, item, verb)
+        return RedirectResponse(f"/#{kind}", status_code=303)
+
     async def health(self, _request: Request) -> Response:
         return PlainTextResponse("ok")
 
@@ -193,9 +225,10 @@ def safe_next(target: str | None) -> str:
     return target if target and target.startswith("/") and not target.startswith("//") and "\\" not in target else "/"
 
 
-def build_app(settings: Settings, auth: WebAuth | None = None) -> Starlette:
-    """The dashboard app. Raises WebTokensError when CAESER_WEB_TOKENS is missing or malformed."""
-    d = Dashboard(settings, auth or WebAuth.from_settings(settings))
+def build_app(settings: Settings, auth: WebAuth | None = None, *, allow_changes: bool = False) -> Starlette:
+    """The dashboard app (read-only unless `allow_changes`). Raises WebTokensError when
+    CAESER_WEB_TOKENS is missing or malformed."""
+    d = Dashboard(settings, auth or WebAuth.from_settings(settings), allow_changes)
     return Starlette(routes=[
         Route("/", d.home),
         Route("/login", d.login_form, methods=["GET"]),
@@ -205,6 +238,7 @@ def build_app(settings: Settings, auth: WebAuth | None = None) -> Starlette:
         Route("/results/{result_id}", d.result),
         Route("/results/{result_id}/charts/{n:int}", d.chart),
         Route("/results/{result_id}/export/{fmt}", d.export),
+        Route("/{kind:str}/{item:int}/{verb:str}", d.change, methods=["POST"]),
         Route("/healthz", d.health),
     ])
 
@@ -212,6 +246,7 @@ def build_app(settings: Settings, auth: WebAuth | None = None) -> Starlette:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1; put TLS in front before opening it up)")
     parser.add_argument("--port", type=int, default=8080, help="port (default 8080)")
+    parser.add_argument("--allow-changes", action="store_true", help="let signed-in people stop watches and pause/resume schedules (read-only without it)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -219,7 +254,7 @@ def run(args: argparse.Namespace) -> int:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        app = build_app(get_settings())
+        app = build_app(get_settings(), allow_changes=args.allow_changes)
     except WebTokensError as exc:
         print(f"caeser serve web: {exc}", file=sys.stderr)
         return 2

@@ -20,7 +20,7 @@ from bots.toolcall import call_tool
 from memory.dashboard import overview
 from memory.owner import Owner
 from memory.results import get_result
-from memory.watches import get_watches, remove_watch
+from memory.watches import remove_watch_by_id
 
 log = logging.getLogger(__name__)
 
@@ -78,10 +78,8 @@ def register(app: App, deps: Deps, work: WorkQueue) -> None:
         if not deps.permissions.may(f"slack:{team}", "watch", user):
             tell_user(client, user, deps.permissions.refusal("watch"))
             return
-        owner = Owner.slack(team)
-        watch = next((w for w in get_watches(deps.settings, owner) if str(w.id) == watch_id), None)
-        if watch is not None:
-            remove_watch(deps.settings, owner, watch.subject, watch.channel)
+        if watch_id.isdigit():
+            remove_watch_by_id(deps.settings, Owner.slack(team), int(watch_id))
         publish_home(deps, client, team, user)
 
     @app.event("app_home_opened")

@@ -183,3 +183,42 @@ def test_tokens_config_errors_name_the_entry_not_the_token() -> None:
 def test_next_only_leads_within_the_site() -> None:
     assert safe_next("/results?tool=x") == "/results?tool=x"
     assert safe_next("//evil.example/x") == "/" and safe_next("https://evil.example") == "/" and safe_next(None) == "/"
+
+
+def test_changes_are_refused_unless_the_dashboard_allows_them(web, settings: Settings, tenants) -> None:
+    from memory.watches import get_watches
+
+    client, _, _ = web
+    sign_in(client)
+    watch = get_watches(settings, tenants[0])[0]
+    response = client.post(f"/watches/{watch.id}/remove", data={"csrf": csrf_of(client.get("/").text)})
+    assert response.status_code == 403 and "read-only" in response.text
+    assert get_watches(settings, tenants[0]) and "Stop watching" not in client.get("/").text
+
+
+def test_with_changes_allowed_an_owner_stops_a_watch_and_pauses_a_schedule(settings: Settings, tenants) -> None:
+    from memory.schedules import list_schedules
+    from memory.watches import get_watches
+
+    a, b = tenants
+    seed(settings, a, results=1)
+    seed(settings, b, subject="delta", display="Delta", results=1)
+    s = settings.model_copy(update={"web_tokens": SecretStr(f"{TOKEN_A}={a.key},{TOKEN_B}={b.key}")})
+    with TestClient(build_app(s, allow_changes=True), follow_redirects=False) as client:
+        sign_in(client)
+        home = client.get("/").text
+        csrf = csrf_of(home)
+        assert "Stop watching" in home and "Pause" in home
+        theirs = get_watches(settings, b)[0]
+        assert client.post(f"/watches/{theirs.id}/remove", data={"csrf": csrf}).status_code == 404  # another owner's watch
+        mine = get_watches(settings, a)[0]
+        assert client.post(f"/watches/{mine.id}/remove", data={"csrf": "forged"}).status_code == 400
+        assert client.post(f"/watches/{mine.id}/remove", data={"csrf": csrf}).status_code == 303
+        schedule = list_schedules(settings, a)[0]
+        assert client.post(f"/schedules/{schedule.id}/pause", data={"csrf": csrf}).status_code == 303
+        assert get_watches(settings, a) == [] and list_schedules(settings, a)[0].paused
+        assert get_watches(settings, b) and not list_schedules(settings, b)[0].paused
+        assert "Resume" in client.get("/").text
+        assert client.post(f"/schedules/{schedule.id}/resume", data={"csrf": csrf}).status_code == 303 and not list_schedules(settings, a)[0].paused
+        client.cookies.clear()  # a bearer token reads; changes need a signed-in browser session and its form
+        assert client.post(f"/schedules/{schedule.id}/pause", data={"csrf": csrf}, headers={"authorization": f"Bearer {TOKEN_A}"}).status_code == 401
