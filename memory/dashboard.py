@@ -124,12 +124,20 @@ def trend_direction(trend: list[float]) -> TrendDirection | None:
     return "up" if change > FLAT_BAND else "down" if change < -FLAT_BAND else "flat"
 
 
-def _trend(settings: Settings, watch: HypeWatch) -> list[float]:
+def _trends(settings: Settings, watches: list[HypeWatch]) -> dict[tuple[str, int], list[float]]:
+    """The last TREND_POINTS scores of each (subject, window) watched, oldest first: one query."""
+    if not watches:
+        return {}
+    newest_first = func.row_number().over(partition_by=(HypeSnapshot.subject, HypeSnapshot.window_days),
+                                          order_by=(HypeSnapshot.created_at.desc(), HypeSnapshot.id.desc())).label("n")
+    ranked = (select(HypeSnapshot.subject, HypeSnapshot.window_days, HypeSnapshot.score, newest_first)
+              .where(HypeSnapshot.subject.in_({w.subject for w in watches}), HypeSnapshot.region.is_(None), HypeSnapshot.score.is_not(None)).subquery())
     with session_scope(settings) as s:
-        scores = s.exec(select(HypeSnapshot.score).where(HypeSnapshot.subject == watch.subject, HypeSnapshot.window_days == watch.window_days,
-                                                          HypeSnapshot.region.is_(None), HypeSnapshot.score.is_not(None))
-                        .order_by(HypeSnapshot.created_at.desc(), HypeSnapshot.id.desc()).limit(TREND_POINTS)).all()
-    return [round(float(score), 1) for score in reversed(scores)]
+        rows = s.exec(select(ranked.c.subject, ranked.c.window_days, ranked.c.score).where(ranked.c.n <= TREND_POINTS).order_by(ranked.c.n.desc())).all()
+    trends: dict[tuple[str, int], list[float]] = {}
+    for subject, window, score in rows:
+        trends.setdefault((subject, window), []).append(round(float(score), 1))
+    return trends
 
 
 def watch_cards(settings: Settings, owner: Owner) -> list[WatchCard]:
@@ -138,9 +146,10 @@ def watch_cards(settings: Settings, owner: Owner) -> list[WatchCard]:
     if watches:
         with session_scope(settings) as s:
             counts = dict(s.exec(select(HypeAlert.watch_id, func.count()).where(HypeAlert.watch_id.in_([w.id for w in watches])).group_by(HypeAlert.watch_id)).all())
+    trends = _trends(settings, watches)
     cards = []
     for w in watches:
-        trend = _trend(settings, w)
+        trend = trends.get((w.subject, w.window_days), [])
         cards.append(WatchCard(watch_id=w.id, subject=w.display, threshold=w.threshold, direction=w.direction, channel=w.channel, armed=w.armed, score=w.last_score,
                                trend=trend, trend_direction=trend_direction(trend), alerts=counts.get(w.id, 0)))
     return cards

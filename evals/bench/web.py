@@ -17,11 +17,13 @@ import random
 import statistics
 import tempfile
 import time
+import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from pydantic import SecretStr
+from sqlmodel import delete, select
 from starlette.testclient import TestClient
 
 from bots.web.app import build_app
@@ -37,7 +39,7 @@ TOKEN = "bench-token-" + "0" * 20
 
 def seed(settings: Settings, owner: Owner, n: int, rng: random.Random, watches: int = 20) -> list[str]:
     start = datetime(2026, 1, 1, tzinfo=timezone.utc)
-    ids = [f"{TOOLS[i % len(TOOLS)][:12]}-{owner.id[:4]}{i:07d}" for i in range(n)]
+    ids = [f"{TOOLS[i % len(TOOLS)][:12]}-{owner.id}{i:07d}" for i in range(n)]
     with session_scope(settings) as s:
         for i, result_id in enumerate(ids):
             tool = TOOLS[i % len(TOOLS)]
@@ -61,6 +63,17 @@ def seed(settings: Settings, owner: Owner, n: int, rng: random.Random, watches: 
     return ids
 
 
+def forget(settings: Settings, owners: list[Owner]) -> None:
+    """Delete what the benchmark stored: on a shared database (CAESER_DATABASE_URL) nothing stays
+    behind for the watcher, or for the next run, to find."""
+    keys = [o.key for o in owners]
+    with session_scope(settings) as s:
+        subjects = list(s.exec(select(HypeWatch.subject).where(HypeWatch.owner.in_(keys))).all())
+        for table, column in ((StoredResult, StoredResult.owner), (HypeAlert, HypeAlert.owner), (HypeWatch, HypeWatch.owner)):
+            s.execute(delete(table).where(column.in_(keys)))
+        s.execute(delete(HypeSnapshot).where(HypeSnapshot.subject.in_(subjects)))
+
+
 def timed(call: Callable[[], object], n: int) -> list[float]:
     call()  # warm: templates compiled, connections pooled
     out = []
@@ -75,6 +88,21 @@ def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[-1]
 
 
+def measure(settings: Settings, ids: list[str], args: argparse.Namespace, rng: random.Random) -> dict[str, list[float]]:
+    with TestClient(build_app(settings), headers={"authorization": f"Bearer {TOKEN}"}) as client:
+        def get(path: str) -> None:
+            response = client.get(path)
+            assert response.status_code == 200, (path, response.status_code)
+
+        pages = max(1, args.results // 20)
+        return {
+            "overview": timed(lambda: get("/"), args.requests),
+            "results": timed(lambda: get(f"/results?page={rng.randint(1, pages)}" if rng.random() < 0.5 else
+                                         f"/results?tool={rng.choice(TOOLS)}&since=2026-02-01&until=2026-06-30"), args.requests),
+            "result": timed(lambda: get(f"/results/{rng.choice(ids)}"), args.requests),
+        }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--results", type=int, default=1000)
@@ -84,25 +112,18 @@ def main() -> int:
     rng = random.Random(args.seed)
     base = get_settings()
     with tempfile.TemporaryDirectory() as home:
-        settings = Settings(CAESER_HOME=Path(home), CAESER_DATA_DIR=base.data_dir, CAESER_DATABASE_URL=base.database_url, CAESER_WEB_TOKENS=SecretStr(f"{TOKEN}=cli:bench"),
-                            _env_file=None)
-        owner = Owner.cli("bench")
-        t0 = time.perf_counter()
-        ids = seed(settings, owner, args.results, rng)
-        seed(settings, Owner.cli("other"), args.results, rng)
-        print(f"seeded {2 * args.results:,} results (half another owner's), 40 watches in {time.perf_counter() - t0:.1f} s")
-        with TestClient(build_app(settings), headers={"authorization": f"Bearer {TOKEN}"}) as client:
-            def get(path: str) -> None:
-                response = client.get(path)
-                assert response.status_code == 200, (path, response.status_code)
-
-            pages = max(1, args.results // 20)
-            figures = {
-                "overview": timed(lambda: get("/"), args.requests),
-                "results": timed(lambda: get(f"/results?page={rng.randint(1, pages)}" if rng.random() < 0.5 else
-                                             f"/results?tool={rng.choice(TOOLS)}&since=2026-02-01&until=2026-06-30"), args.requests),
-                "result": timed(lambda: get(f"/results/{rng.choice(ids)}"), args.requests),
-            }
+        settings = Settings(CAESER_HOME=Path(home), CAESER_DATA_DIR=base.data_dir, CAESER_DATABASE_URL=base.database_url, _env_file=None)
+        run = uuid.uuid4().hex[:6]  # a shared database may hold an earlier run's rows
+        owner, other = Owner.cli(f"bench{run}"), Owner.cli(f"other{run}")
+        settings = settings.model_copy(update={"web_tokens": SecretStr(f"{TOKEN}={owner.key}")})
+        try:
+            t0 = time.perf_counter()
+            ids = seed(settings, owner, args.results, rng)
+            seed(settings, other, args.results, rng)
+            print(f"seeded {2 * args.results:,} results (half another owner's), 40 watches in {time.perf_counter() - t0:.1f} s")
+            figures = measure(settings, ids, args, rng)
+        finally:
+            forget(settings, [owner, other])
     print(f"{'page':<10} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
     for name, values in figures.items():
         print(f"{name:<10} {statistics.median(values):8.1f} {p95(values):8.1f} {max(values):8.1f}")

@@ -18,8 +18,8 @@ def owners() -> tuple[Owner, Owner]:
 
 def test_overview_gathers_one_owners_watches_alerts_and_results(settings: Settings) -> None:
     mine, theirs = owners()
-    ids = seed(settings, mine, results=3)
-    seed(settings, theirs, subject="delta", display="Delta", scores=(80, 60), results=2)
+    ids = seed(settings, mine, subject=f"stanley {mine.id}", results=3)  # hype snapshots are shared by subject: one of its own on a shared database
+    seed(settings, theirs, subject=f"delta {theirs.id}", display="Delta", scores=(80, 60), results=2)
     view = overview(settings, mine)
     assert [w.subject for w in view.watches] == ["Stanley"]
     watch = view.watches[0]
