@@ -22,6 +22,7 @@ from urllib.parse import urlencode
 import jinja2
 from pydantic import ValidationError
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -57,7 +58,9 @@ def environment() -> jinja2.Environment:
 
 
 class Dashboard:
-    """The routes, with the settings, the sign-in configuration and the templates they share."""
+    """The routes, with the settings, the sign-in configuration and the templates they share.
+    Pages that read the database are plain functions, which Starlette runs in its thread pool:
+    a slow query never holds up the event loop, and so every other request."""
 
     def __init__(self, settings: Settings, auth: WebAuth, allow_changes: bool = False) -> None:
         self.settings, self.auth, self.env, self.allow_changes = settings, auth, environment(), allow_changes
@@ -122,13 +125,13 @@ class Dashboard:
 
     # --- pages ------------------------------------------------------------------------------
 
-    async def home(self, request: Request) -> Response:
+    def home(self, request: Request) -> Response:
         owner = self.owner(request)
         if owner is None:
             return self.sign_in_first(request)
         return self.page("overview.html", request, owner=owner, view=overview(self.settings, owner, results=8))
 
-    async def results(self, request: Request) -> Response:
+    def results(self, request: Request) -> Response:
         owner = self.owner(request)
         if owner is None:
             return self.sign_in_first(request)
@@ -142,7 +145,7 @@ class Dashboard:
         return self.page("results.html", request, owner=owner, page=found, query=query, wanted=wanted, error=None,
                          link=lambda n: "/results?" + urlencode({**query, "page": n}))
 
-    async def result(self, request: Request) -> Response:
+    def result(self, request: Request) -> Response:
         owner = self.owner(request)
         if owner is None:
             return self.sign_in_first(request)
@@ -152,7 +155,7 @@ class Dashboard:
         return self.page("result.html", request, owner=owner, card=result_card(stored), tables=pages.tables_of(stored), caption=pages.caption(stored.tool),
                          info=pages.sources(stored))
 
-    async def chart(self, request: Request) -> Response:
+    def chart(self, request: Request) -> Response:
         owner = self.owner(request)
         if owner is None:
             return self.sign_in_first(request)
@@ -165,7 +168,7 @@ class Dashboard:
             return PlainTextResponse("no such chart", status_code=404)
         return FileResponse(path, media_type="image/png", headers={"Cache-Control": "private, max-age=3600", "X-Content-Type-Options": "nosniff"})
 
-    async def export(self, request: Request) -> Response:
+    def export(self, request: Request) -> Response:
         owner = self.owner(request)
         if owner is None:
             return self.sign_in_first(request)
@@ -199,6 +202,9 @@ class Dashboard:
         form = await request.form()
         if not self.auth.page_csrf_ok(request.cookies.get(SESSION_COOKIE), str(form.get("csrf") or "")):
             return PlainTextResponse("refused: the form did not come from this dashboard", status_code=400)
+        return await run_in_threadpool(self.apply_change, request, owner)
+
+    def apply_change(self, request: Request, owner: Owner) -> Response:
         kind, item, verb = request.path_params["kind"], request.path_params["item"], request.path_params["verb"]
         from memory.schedules import ScheduleNotFound, pause_schedule, resume_schedule
         from memory.watches import remove_watch_by_id
@@ -216,7 +222,7 @@ class Dashboard:
         log.info("dashboard change by %s: %s %s %s", owner.key, kind, item, verb)
         return RedirectResponse(f"/#{kind}", status_code=303)
 
-    async def health(self, _request: Request) -> Response:
+    def health(self, _request: Request) -> Response:
         return PlainTextResponse("ok")
 
 
