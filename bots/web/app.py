@@ -91,26 +91,27 @@ class Dashboard:
 
     # --- sign in and out --------------------------------------------------------------------
 
-    async def login_form(self, request: Request, error: str | None = None, status: int = 200) -> Response:
+    async def login_form(self, request: Request, error: str | None = None, status: int = 200, next_path: str | None = None) -> Response:
         csrf = new_login_csrf()
-        response = self.page("login.html", request, status=status, login_csrf=csrf, error=error, next=safe_next(request.query_params.get("next")))
+        response = self.page("login.html", request, status=status, login_csrf=csrf, error=error, next=safe_next(next_path or request.query_params.get("next")))
         response.set_cookie(CSRF_COOKIE, csrf, max_age=3600, httponly=True, samesite="strict", secure=request.url.scheme == "https", path="/login")
         return response
 
     async def login(self, request: Request) -> Response:
         form = await request.form()
+        next_path = str(form.get("next") or "")
         if not login_csrf_ok(request.cookies.get(CSRF_COOKIE), str(form.get("csrf") or "")):
-            return await self.login_form(request, "Your sign-in form expired; please try again.", status=400)
+            return await self.login_form(request, "Your sign-in form expired; please try again.", status=400, next_path=next_path)
         client = request.client.host if request.client else "?"
         if self.throttle.blocked(client):
-            return await self.login_form(request, "Too many refused sign-ins from here; wait ten minutes and try again.", status=429)
+            return await self.login_form(request, "Too many refused sign-ins from here; wait ten minutes and try again.", status=429, next_path=next_path)
         token = str(form.get("token") or "")
         owner = self.auth.owner_of_token(token)
         if owner is None:
             self.throttle.refuse(client)
             log.info("dashboard sign-in refused from %s", client)
-            return await self.login_form(request, "That token is not valid for this dashboard.", status=401)
-        response = RedirectResponse(safe_next(str(form.get("next") or "")), status_code=303)
+            return await self.login_form(request, "That token is not valid for this dashboard.", status=401, next_path=next_path)
+        response = RedirectResponse(safe_next(next_path), status_code=303)
         response.set_cookie(SESSION_COOKIE, self.auth.session_for(token), max_age=SESSION_S, httponly=True, samesite="lax", secure=request.url.scheme == "https")
         response.delete_cookie(CSRF_COOKIE, path="/login")
         return response

@@ -98,8 +98,9 @@ def test_login_without_the_forms_csrf_value_is_refused(web) -> None:
 def test_a_wrong_token_says_so(web) -> None:
     client, _, _ = web
     form = client.get("/login")
-    response = client.post("/login", data={"csrf": csrf_of(form.text), "token": "c" * 24})
+    response = client.post("/login", data={"csrf": csrf_of(form.text), "token": "c" * 24, "next": "/results"})
     assert response.status_code == 401 and "not valid" in response.text
+    assert 'name="next" value="/results"' in response.text  # a second try still lands where the first was going
 
 
 def test_guessing_tokens_is_throttled_per_address(web) -> None:
