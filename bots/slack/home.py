@@ -20,9 +20,11 @@ HEADER_LIMIT = 150
 BUTTON_TEXT_LIMIT = 75
 BUTTON_VALUE_LIMIT = 2000
 ACTION_ID_LIMIT = 255
+URL_LIMIT = 3000
 HOME_RERUN = "caeser_home_rerun"
 HOME_EXPORT = "caeser_home_export"
 HOME_UNWATCH = "caeser_home_unwatch"
+HOME_OPEN = "caeser_home_open"  # a link to the result's dashboard page: Slack opens it, the click is only acked
 SPARK = "▁▂▃▄▅▆▇█"
 ARROWS = {"up": "↗", "down": "↘", "flat": "→"}
 SHOWN_WATCHES = 20
@@ -39,9 +41,11 @@ def header(text: str) -> Block:
     return {"type": "header", "text": {"type": "plain_text", "text": truncate(text, HEADER_LIMIT)}}
 
 
-def button(text: str, action_id: str, value: str, *, style: str | None = None, confirm: str | None = None) -> Block:
+def button(text: str, action_id: str, value: str, *, style: str | None = None, confirm: str | None = None, url: str | None = None) -> Block:
     out: Block = {"type": "button", "text": {"type": "plain_text", "text": truncate(text, BUTTON_TEXT_LIMIT)}, "action_id": action_id[:ACTION_ID_LIMIT],
                   "value": value[:BUTTON_VALUE_LIMIT]}
+    if url:
+        out["url"] = url[:URL_LIMIT]
     if style:
         out["style"] = style
     if confirm:
@@ -59,7 +63,8 @@ def watch_block(w: WatchCard) -> Block:
     score = f"*{w.score:.0f}*" if w.score is not None else "_not scored yet_"
     trend = f"  `{sparkline(w.trend)}` {ARROWS[w.trend_direction]}" if w.trend_direction else ""
     state = "armed" if w.armed else "fired, waiting to re-arm"
-    text = (f"*{escape(w.subject)}*  {score}{trend}\nalert {w.direction} {w.threshold:.0f} → {escape(w.channel)} · {state} · {w.alerts} alert(s)")
+    fired = {0: "no alerts yet", 1: "1 alert"}.get(w.alerts, f"{w.alerts} alerts")
+    text = f"*{escape(w.subject)}*  {score}{trend}\nalert {w.direction} {w.threshold:.0f} → {escape(w.channel)} · {state} · {fired}"
     block = section(text)
     block["accessory"] = button("Stop watching", f"{HOME_UNWATCH}_{w.watch_id}", str(w.watch_id), style="danger",
                                 confirm=f"Stop watching {w.subject}? Its past alerts are kept.")
@@ -75,12 +80,13 @@ def schedule_line(s: ScheduleCard) -> str:
     return f"• *{escape(s.name)}*: {escape(tool_title(s.tool))} {escape(s.when)} ({escape(s.timezone)}) → {escape(', '.join(s.destinations))} · {due}"
 
 
-def result_blocks(r: ResultCard) -> list[Block]:
-    charts = f" · {len(r.charts)} chart(s)" if r.charts else ""
+def result_blocks(r: ResultCard, dashboard_url: str | None = None) -> list[Block]:
+    charts = {0: "", 1: " · 1 chart"}.get(len(r.charts), f" · {len(r.charts)} charts")
     text = f"*{escape(result_title(r.tool, r.subject))}* · {when(r.created_at)}{charts}\n{escape(truncate(r.summary, SUMMARY_CHARS))}"
-    return [section(text), {"type": "actions", "block_id": f"home_result_{r.result_id}"[:255], "elements": [
-        button("Re-run", f"{HOME_RERUN}_{r.result_id}", r.result_id),
-        button("Export PDF", f"{HOME_EXPORT}_{r.result_id}", r.result_id)]}]
+    buttons = [button("Re-run", f"{HOME_RERUN}_{r.result_id}", r.result_id), button("Export PDF", f"{HOME_EXPORT}_{r.result_id}", r.result_id)]
+    if dashboard_url:
+        buttons.append(button("Open", f"{HOME_OPEN}_{r.result_id}", r.result_id, url=f"{dashboard_url.rstrip('/')}/results/{r.result_id}"))
+    return [section(text), {"type": "actions", "block_id": f"home_result_{r.result_id}"[:255], "elements": buttons}]
 
 
 def lines_section(lines: list[str], empty: str) -> Block:
@@ -108,7 +114,7 @@ def home_view(view: Overview, dashboard_url: str | None = None) -> dict:
     blocks += [{"type": "divider"}, header("Schedules"), lines_section([schedule_line(s) for s in view.schedules], "No scheduled reports.")]
     blocks += [{"type": "divider"}, header("Recent results")]
     for r in view.results[:SHOWN_RESULTS]:
-        blocks += result_blocks(r)
+        blocks += result_blocks(r, dashboard_url)
     if not view.results:
         blocks.append(context("No results yet: ask for a hype score, a forecast or a launch readout."))
     if len(blocks) > MAX_BLOCKS:

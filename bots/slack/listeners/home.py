@@ -14,7 +14,7 @@ from slack_sdk.errors import SlackApiError
 
 from bots.deps import Deps
 from bots.slack.conversation import run_in_thread, thread_id
-from bots.slack.home import HOME_EXPORT, HOME_RERUN, HOME_UNWATCH, SHOWN_RESULTS, home_view
+from bots.slack.home import HOME_EXPORT, HOME_OPEN, HOME_RERUN, HOME_UNWATCH, SHOWN_RESULTS, home_view
 from bots.slack.work import Job, WorkQueue
 from bots.toolcall import call_tool
 from memory.dashboard import overview
@@ -99,3 +99,7 @@ def register(app: App, deps: Deps, work: WorkQueue) -> None:
 
     for prefix, act in ((HOME_RERUN, rerun), (HOME_EXPORT, export), (HOME_UNWATCH, unwatch)):
         app.action(re.compile(f"^{prefix}_"))(clicked(act))
+
+    @app.action(re.compile(f"^{HOME_OPEN}_"))
+    def on_open(ack: Ack) -> None:
+        ack()  # Slack opens the link itself; the click still arrives and wants its ack

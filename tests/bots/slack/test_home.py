@@ -45,6 +45,13 @@ def test_a_busy_workspace_fits_slacks_limits() -> None:
     assert all("<Co>" not in t for t in texts(view))  # user text is escaped: no fake links or mentions
 
 
+def test_results_link_to_the_dashboard_when_it_is_configured() -> None:
+    linked = [e for b in home_view(busy(1), "https://dash.example.com/")["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert [e["text"]["text"] for e in linked] == ["Re-run", "Export PDF", "Open"]
+    assert linked[2]["url"] == "https://dash.example.com/results/hype_score-000000000000"
+    assert all("url" not in e for b in home_view(busy(1))["blocks"] if b["type"] == "actions" for e in b["elements"])
+
+
 def test_an_empty_workspace_says_what_to_try() -> None:
     blocks = home_view(Overview(owner="slack:T1", watches=[], alerts=[], schedules=[], results=[]))["blocks"]
     shown = " ".join(texts(blocks) + texts(blocks, "plain_text"))

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 
-from bots.slack.home import HOME_EXPORT, HOME_RERUN, HOME_UNWATCH, sparkline
+from bots.slack.home import HOME_EXPORT, HOME_OPEN, HOME_RERUN, HOME_UNWATCH, sparkline
 from bots.slack.work import WorkQueue
 from memory.owner import Owner
 from memory.settings import Settings
@@ -77,6 +77,7 @@ def test_stop_watching_removes_the_watch_and_refreshes_home(home: tuple[str, lis
 
 def test_rerun_answers_in_the_dm_and_refreshes_home(home: tuple[str, list[str]], recorder: SlackRecorder) -> None:
     base, ids = home
+    assert click(base, HOME_OPEN, ids[0]).status_code == 200  # a link button: acked, nothing else
     assert click(base, HOME_RERUN, "hype_score-unknown").status_code == 200
     assert "can't find" in recorder.wait_for("chat.postMessage")[0]["text"]
     assert click(base, HOME_RERUN, ids[0]).status_code == 200
