@@ -244,6 +244,17 @@ def _from_local(inp: AudienceAffinityInput, ctx: ToolContext, qloo_note: str) ->
         seeds.setdefault(m.item.survey, []).append(m.item.index)
     rows, notes = local_affinity(list(sources.surveys.values()), _segment(inp.audience), domain, seeds, drinks=sources.drinks)
     label = _who(inp.audience)
+    region_note = ""
+    if rows.empty and inp.audience.region:
+        # No survey has respondents in the asked region: the same age band and gender elsewhere is
+        # the closest evidence the local model holds. Said first in the answer, never silently.
+        anywhere = inp.audience.model_copy(update={"region": None})
+        rows, elsewhere = local_affinity(list(sources.surveys.values()), _segment(anywhere), domain, seeds, drinks=sources.drinks)
+        if not rows.empty:
+            used = "; ".join(coverage(sources.surveys[n.source]) for n in elsewhere if n.answered and n.source in sources.surveys)
+            region_note = (f"No respondents in {inp.audience.region} in the local surveys, so this is {_who(anywhere)} in {used or 'other countries'} "
+                           f"— not {inp.audience.region}; set QLOO_API_KEY for {inp.audience.region} data. ")
+            label, notes = _who(anywhere), elsewhere
     if rows.empty:
         why = "; ".join(_notes_text(notes, False)) or f"no local source holds the domain {domain!r}"
         raise ToolError("not_found", f"No local source can answer for {label}{' in ' + domain if domain else ''}: {why}.", field="audience")
@@ -252,7 +263,7 @@ def _from_local(inp: AudienceAffinityInput, ctx: ToolContext, qloo_note: str) ->
     top = ", ".join(_phrase(i) for i in items[:5])
     if matches:
         label = f"{'people' if label == 'everyone' else label} who love {', '.join(m.item.label for m in matches)}"
-    summary = (f"What {label} love{' in ' + domain if domain else ''}: {top}. Most distinctive: "
+    summary = (f"{region_note}What {label} love{' in ' + domain if domain else ''}: {top}. Most distinctive: "
                f"{', '.join(f'{r.label} (×{r.lift:.2f})' for r in distinctive.itertuples())}.")
     skipped = _notes_text(notes, False)
     if skipped:
