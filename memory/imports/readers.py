@@ -207,9 +207,11 @@ def read_sql(url: str, kind: str, query: str | None = None, table: str | None = 
         raise ImportFailed(f"--table {table!r} is not a plain table name (letters, digits, _; optionally schema.table); use --query for anything else")
     try:
         with engine.connect() as conn:
-            frame = pd.read_sql(text(query or f"SELECT * FROM {table}"), conn)
+            result = conn.execute(text(query or f"SELECT * FROM {table}"))
+            frame = pd.DataFrame.from_records(result.fetchall(), columns=list(result.keys()))
     except SQLAlchemyError as exc:
-        raise ImportFailed(f"{label}: {str(exc.orig if hasattr(exc, 'orig') and exc.orig else exc).strip().splitlines()[0]}") from None
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise ImportFailed(f"{label}: {reason}") from None
     finally:
         engine.dispose()
     return _from_frame(label, frame, kind)

@@ -127,7 +127,7 @@ def order_lines_csv(path: Path, n: int, skus: int = 2_000, days: int = 365, seed
         for start in range(0, n, block):
             m = min(block, n - start)
             idx = np.arange(start, start + m)
-            sku = rng.integers(0, skus, size=m)
+            sku = (rng.integers(0, skus, size=m) // 3 * 3 + idx % 3) % skus  # an order's (up to 3) lines are different SKUs
             day = (day0 + (idx * days // n).astype("timedelta64[D]")).astype(str)
             qty = rng.integers(1, 5, size=m)
             price = (5 + sku % 50).astype(float)
