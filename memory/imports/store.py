@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
@@ -52,7 +52,7 @@ class DatasetInfo(BaseModel):
     first_day: date | None
     last_day: date | None
     currencies: list[str]
-    updated_at: str
+    updated_at: datetime
 
 
 def dataset_name(text: str) -> str:
@@ -190,7 +190,7 @@ def datasets(settings: Settings, owner: Owner, kind: Kind | None = None) -> list
     with session_scope(settings) as s:
         rows = s.exec(stmt.order_by(ImportedDataset.updated_at.desc(), ImportedDataset.id.desc())).scalars().all()
         return [DatasetInfo(id=r.id, owner=r.owner, kind=r.kind, name=r.name, origin=r.origin, format=r.format, rows=r.rows, first_day=r.first_day,
-                            last_day=r.last_day, currencies=[c for c in r.currencies.split(",") if c], updated_at=f"{r.updated_at:%Y-%m-%d %H:%M}") for r in rows]
+                            last_day=r.last_day, currencies=[c for c in r.currencies.split(",") if c], updated_at=r.updated_at) for r in rows]
 
 
 def find_datasets(settings: Settings, owner: Owner, name: str) -> list[DatasetInfo]:
