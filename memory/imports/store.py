@@ -138,8 +138,9 @@ def store_sales(settings: Settings, owner: Owner, name: str, origin: str, fmt: s
         _upsert(conn, ImportedRecord.__table__, _columns(products), ["dataset_id", "key"], {"data": lambda t, ex: ex.data})
         span = conn.execute(select(func.min(table.c.day), func.max(table.c.day), func.count()).where(table.c.dataset_id == dataset_id)).one()
         currencies = sorted(c for c in conn.execute(select(table.c.currency).where(table.c.dataset_id == dataset_id).distinct()).scalars() if c)
+        lines = conn.execute(select(func.count()).where(ImportedLineKey.__table__.c.dataset_id == dataset_id)).scalar_one()
         conn.execute(update(ImportedDataset.__table__).where(ImportedDataset.__table__.c.id == dataset_id)
-                     .values(rows=span[2], first_day=span[0], last_day=span[1], currencies=",".join(currencies)[:200], updated_at=utcnow()))
+                     .values(rows=lines, first_day=span[0], last_day=span[1], currencies=",".join(currencies)[:200], updated_at=utcnow()))
     revenue = {c: round(float(v), 2) for c, v in new.groupby("currency")["revenue"].sum().items()}
     return Stored(new=len(new), unchanged=int(seen.sum()), dataset=name, first_day=span[0], last_day=span[1], keys=len(stats), revenue=revenue)
 
