@@ -433,7 +433,8 @@ def manage_data(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
     text = s.text.strip().rstrip("?.!")
     forget = re.search(r"\b(?:forget|delete|remove|drop|erase|wipe|purge)\b\s+(?:(?:all\s+)?(?:of\s+)?(?:our|my|the|that)\s+)?(.+)", text, re.IGNORECASE)
     if forget:
-        name = re.sub(r"\s+(?:import(?:ed)?|data(?:set)?|file|upload|please)$", "", forget.group(1).strip(), flags=re.IGNORECASE)
+        name = re.sub(r"\s+(?:(?:that|which)\s+)?(?:we|i|you)\s+(?:imported|uploaded|loaded|added|brought in)\b.*$", "", forget.group(1).strip(), flags=re.IGNORECASE)
+        name = re.sub(r"(?:\s+(?:import(?:ed)?|data(?:set)?|file|upload(?:ed)?|please|now))+$", "", name, flags=re.IGNORECASE)
         return {"action": "forget", "name": name}
     source = re.search(r"(\S+\.(?:csv|jsonl|ndjson|json|parquet|pq)\b|[a-z][a-z0-9+]*://\S+|/\S+)", text, re.IGNORECASE)
     if re.search(r"\b(import|load|upload|ingest|bring in)\b", text, re.IGNORECASE) and source:
