@@ -1,4 +1,4 @@
-"""The one registry: all 13 tools, typed validation errors, storage of results."""
+"""The one registry: all 14 tools, typed validation errors, storage of results."""
 from __future__ import annotations
 
 import subprocess
@@ -14,7 +14,7 @@ from tools.registry import REGISTRY, load_tools, run_tool
 
 DESIGN_TOOLS = {
     "audience_affinity", "compare_audiences", "hype_score", "forecast_demand", "simulate_launch", "build_personas",
-    "suggest_queries", "search_products", "record_engagement", "watch_hype", "list_watches", "analyze_launch", "export_report",
+    "suggest_queries", "search_products", "record_engagement", "watch_hype", "list_watches", "analyze_launch", "export_report", "schedule_report",
 }
 DESIGN_TOOLS |= {"manage_data"}  # the owner's own data: list, forget, import (issue 23)
 
