@@ -26,12 +26,13 @@ class ManageDataInput(StrictInput):
     action: Literal["list", "forget", "import"] = Field(default="list", description="list your imports, forget one by name, or import a file / SQL source.")
     name: str | None = Field(default=None, max_length=120, description="forget: the import's name, e.g. 'q3 survey'; import: the name to store it under (default: the file name).", examples=["q3 survey"])
     kind: Literal["sales", "catalog", "customers", "survey", "campaigns"] | None = Field(default=None, description="import: what the file holds; list: only this kind.")
-    source: str | None = Field(default=None, max_length=1000, description="import: a file path on the server, or a SQLAlchemy URL.", examples=["/data/shopify_orders.csv"])
-    format: Literal["csv", "jsonl", "parquet", "shopify", "woocommerce", "sql"] | None = Field(default=None, description="import: default from the file suffix.")
+    source: str | None = Field(default=None, max_length=1000, description="import: a file path on the server, a SQLAlchemy URL, or a Google Sheets URL.", examples=["/data/shopify_orders.csv"])
+    format: Literal["csv", "jsonl", "parquet", "shopify", "woocommerce", "sql", "sheet"] | None = Field(default=None, description="import: default from the file suffix.")
     map: list[str] = Field(default_factory=list, max_length=30, description="import: COLUMN=FIELD pairs for columns that cannot be inferred.", examples=[["Qty sold=units"]])
     currency: str | None = Field(default=None, min_length=3, max_length=3, description="import (sales): the currency of rows that name none.")
     query: str | None = Field(default=None, max_length=4000, description="import (sql): the SELECT to run.")
     table: str | None = Field(default=None, max_length=120, description="import (sql): a table to read whole.")
+    range: str | None = Field(default=None, max_length=200, description="import (sheet): the tab or A1 range (default Sheet1).")
 
     @model_validator(mode="after")
     def _needs(self) -> "ManageDataInput":
@@ -88,7 +89,7 @@ def _import(inp: ManageDataInput, ctx: ToolContext) -> ManageDataOutput:
     kind: Kind = inp.kind  # type: ignore[assignment]  - checked by the validator
     try:
         done = import_source(ctx.settings, ctx.owner, kind, inp.source or "", fmt=inp.format, given=inp.map, name=inp.name,
-                             currency=inp.currency or "", query=inp.query, table=inp.table)
+                             currency=inp.currency or "", query=inp.query, table=inp.table, cells=inp.range)
     except ImportFailed as exc:
         raise ToolError("invalid_argument", str(exc), field="source", tool=TOOL) from None
     return ManageDataOutput(summary=done.sentence(), data=ManageDataData(action="import", imported=done), source=f"{done.label} ({done.format}), imported into your data")

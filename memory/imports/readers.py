@@ -19,8 +19,9 @@ import pandas as pd
 from pydantic import BaseModel
 
 from memory.imports.fields import SPECS, normalise
+from memory.settings import Settings
 
-FORMATS = ("csv", "jsonl", "parquet", "shopify", "woocommerce", "sql")
+FORMATS = ("csv", "jsonl", "parquet", "shopify", "woocommerce", "sql", "sheet")
 _LOOKS_LIKE_VALUE = re.compile(r"^\s*[-+]?(\d[\d,]*\.?\d*|\d{4}-\d{2}-\d{2}.*|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}.*)\s*$")
 
 
@@ -53,6 +54,8 @@ def format_of(source: str, given: str | None) -> str:
     """The format asked for, else the one a file's suffix names (CSV by default)."""
     if given:
         return given
+    if "docs.google.com/spreadsheets/" in source:
+        return "sheet"
     if re.match(r"^[a-z][a-z0-9+]*://", source) and not source.startswith("file://"):
         return "sql"
     suffix = Path(source).suffix.lower()
@@ -217,10 +220,52 @@ def read_sql(url: str, kind: str, query: str | None = None, table: str | None = 
     return _from_frame(label, frame, kind)
 
 
-def read_source(source: str, kind: str, fmt: str, *, encoding: str = "utf-8", query: str | None = None, table: str | None = None) -> RawTable:
+def spreadsheet_id(source: str) -> str:
+    """The id in a Google Sheets URL (…/spreadsheets/d/<id>/edit…), or the source itself when it is one."""
+    found = re.search(r"/spreadsheets/d/([A-Za-z0-9_-]+)", source)
+    if found:
+        return found.group(1)
+    if re.fullmatch(r"[A-Za-z0-9_-]{10,}", source.strip()):
+        return source.strip()
+    raise ImportFailed(f"{source!r} is neither a Google Sheets URL nor a spreadsheet id")
+
+
+def read_sheet(settings: Settings, source: str, kind: str, cells: str = "Sheet1") -> RawTable:
+    """A Google Sheet's tab (or range) through the one Sheets client (memory/google_sheets.py): the
+    first row is the header; the rows are numbered as the sheet numbers them."""
+    from memory.google_sheets import SheetsClient, SheetsError
+
+    sheet = spreadsheet_id(source)
+    label = f"sheet {sheet} {cells!r}"
+    try:
+        values = SheetsClient(settings).read_values(sheet, cells)
+    except SheetsError as exc:
+        raise ImportFailed(f"{label}: {exc}") from None
+    if not values:
+        raise ImportFailed(f"{label} is empty: no header row and no data.")
+    header = [h.strip() for h in values[0]]
+    _check_header(label, header, kind)
+    width = len(header)
+    rows, lines, errors = [], [], []
+    for number, row in enumerate(values[1:], start=2):
+        if len(row) > width and any(cell.strip() for cell in row[width:]):
+            errors.append(RowError(line=number, message=f"{len(row)} cells where the header has {width}"))
+        elif any(cell.strip() for cell in row):
+            rows.append((row + [""] * width)[:width])  # Sheets leaves trailing empty cells out
+            lines.append(number)
+    cells_by_column = dict(zip(header, map(list, zip(*rows)))) if rows else {h: [] for h in header}
+    return RawTable(label, "row", header, cells_by_column, np.asarray(lines, dtype=np.int64), errors)
+
+
+def read_source(source: str, kind: str, fmt: str, *, encoding: str = "utf-8", query: str | None = None, table: str | None = None,
+                settings: Settings | None = None, cells: str | None = None) -> RawTable:
     """Dispatch on the format; Shopify and WooCommerce exports are CSV files read the same way."""
     if fmt == "sql":
         return read_sql(source, kind, query, table)
+    if fmt == "sheet":
+        if settings is None:
+            raise ImportFailed("a Google Sheet import needs the settings (its service-account key)")
+        return read_sheet(settings, source, kind, cells or "Sheet1")
     path = Path(source)
     if not path.is_file():
         raise ImportFailed(f"{source} is not a file")

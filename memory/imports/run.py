@@ -63,7 +63,8 @@ class ImportSummary(BaseModel):
 
 
 def import_source(settings: Settings, owner: Owner, kind: Kind, source: str, *, fmt: str | None = None, given: list[str] | None = None,
-                  name: str | None = None, encoding: str = "utf-8", currency: str = "", query: str | None = None, table: str | None = None) -> ImportSummary:
+                  name: str | None = None, encoding: str = "utf-8", currency: str = "", query: str | None = None, table: str | None = None,
+                  cells: str | None = None) -> ImportSummary:
     """Import `source` as `kind` for `owner`. Raises `ImportFailed` when nothing can be imported."""
     if kind not in SPECS:
         raise ImportFailed(f"unknown kind {kind!r}: one of {', '.join(SPECS)}")
@@ -74,7 +75,7 @@ def import_source(settings: Settings, owner: Owner, kind: Kind, source: str, *, 
         raise ImportFailed(f"a {fmt} orders export is sales data: use `caeser import sales … --format {fmt}`")
     if currency and not (len(currency) == 3 and currency.isalpha()):
         raise ImportFailed(f"--currency {currency!r} is not a 3-letter code such as EUR")
-    raw = readers.read_source(source, kind, fmt, encoding=encoding, query=query, table=table)
+    raw = readers.read_source(source, kind, fmt, encoding=encoding, query=query, table=table, settings=settings, cells=cells)
     notes: list[str] = []
     read = len(raw) + len(raw.errors)
     spec = SPECS[kind]
@@ -85,9 +86,9 @@ def import_source(settings: Settings, owner: Owner, kind: Kind, source: str, *, 
     checked = validate.check(kind, raw, chosen, currency)
     notes += checked.notes or []
     notes += list(spec.notes)
-    default_name = table or ("sql query" if fmt == "sql" else Path(source).stem)
+    default_name = {"sql": table or "sql query", "sheet": f"sheet {cells or 'Sheet1'}"}.get(fmt) or Path(source).stem
     dataset = store.dataset_name(name or default_name)
-    origin = readers.safe_origin(source) if fmt == "sql" else str(Path(source).resolve())
+    origin = {"sql": lambda: readers.safe_origin(source), "sheet": lambda: raw.label}.get(fmt, lambda: str(Path(source).resolve()))()
     if checked.frame.empty:
         stored = store.Stored(dataset=dataset)
     elif kind == "sales":

@@ -39,6 +39,7 @@ SAMPLE_ARGS: dict[str, dict] = {
     "export_report": {"format": "json"},
 }
 SAMPLE_ARGS["manage_data"] = {"action": "list"}
+SAMPLE_ARGS["schedule_report"] = {"action": "list"}
 
 # One schema violation per tool, and the argument the error must name.
 BAD_ARGS: dict[str, tuple[dict, str]] = {
@@ -57,6 +58,7 @@ BAD_ARGS: dict[str, tuple[dict, str]] = {
     "export_report": ({"format": "docx"}, "format"),
 }
 BAD_ARGS["manage_data"] = ({"action": "teleport"}, "action")
+BAD_ARGS["schedule_report"] = ({"action": "explode"}, "action")
 ERROR_CODES = {"not_available", "invalid_argument", "not_found", "upstream_error", "permission_denied", "internal"}
 
 
