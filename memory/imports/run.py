@@ -51,7 +51,7 @@ class ImportSummary(BaseModel):
             elif self.imported:
                 out.append("No currency column: revenue stored without a currency (name one with --currency EUR).")
         out.append("Columns used: " + ", ".join(f"{f} ← {c!r}" for f, c in self.mapping.items()) + ".")
-        out += [note[0].upper() + note[1:] + "." for note in self.notes]
+        out += [note[0].upper() + note[1:] + ("" if note.endswith(".") else ".") for note in self.notes]
         for e in self.errors[:SHOWN_ERRORS]:
             out.append(f"  {self.unit} {e.line}: {e.message}")
         if len(self.errors) > SHOWN_ERRORS:

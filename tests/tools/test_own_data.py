@@ -77,3 +77,19 @@ def test_manage_data_lists_forgets_and_guards_imports(mine, tmp_path):
     with pytest.raises(ToolError) as err:
         run_tool("manage_data", {"action": "import", "kind": "sales", "source": str(tmp_path / "missing.csv")}, mine)
     assert "is not a file" in err.value.message
+
+
+@pytest.mark.slow  # two persona builds: ~20 s on a quiet machine
+def test_personas_are_drawn_to_the_imported_customers_age_and_sex_mix(mine, tmp_path):
+    args = {"product": "linen napkins", "audience": {"region": "Germany"}, "count": 3}
+    census = run_tool("build_personas", args, mine)
+    fixtures.customers_csv(tmp_path / "customers.csv")
+    summary = import_source(mine.settings, mine.owner, "customers", str(tmp_path / "customers.csv"))
+    assert "email" not in str(summary.mapping).lower()
+    weighted = run_tool("build_personas", args, mine)
+    assert "age × sex mix of your customer import 'customers' (500 customers with an age)" in weighted.source
+    def mean_age(out) -> float:
+        return sum(p.share * p.median_age for p in out.data.personas) / sum(p.share for p in out.data.personas)
+    def female(out) -> float:
+        return sum(p.share * p.female for p in out.data.personas) / sum(p.share for p in out.data.personas)
+    assert mean_age(weighted) < mean_age(census) - 8 and female(weighted) > female(census) + 0.15  # customers: 85% aged 25–44, 80% women

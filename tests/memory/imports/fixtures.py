@@ -136,3 +136,15 @@ def order_lines_csv(path: Path, n: int, skus: int = 2_000, days: int = 365, seed
             fh.write("\n".join(f"O{i // 3},{d},SKU-{s:05d},Product {s},{q},{p:.2f},{c},{k}"
                                for i, d, s, q, p, c, k in zip(idx.tolist(), day.tolist(), sku.tolist(), qty.tolist(), price.tolist(), cur.tolist(), country.tolist())))
             fh.write("\n")
+
+
+def customers_csv(path: Path, n: int = 500, seed: int = 9) -> None:
+    """A customer list skewed to women aged 25–44 (name and e-mail columns included: they must not be stored)."""
+    rng = np.random.default_rng(seed)
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["Customer ID", "First Name", "Email", "Country", "Age", "Gender", "Total Spent", "Orders"])
+        for i in range(n):
+            age = int(rng.integers(25, 45)) if rng.random() < 0.85 else int(rng.integers(18, 80))
+            gender = "Female" if rng.random() < 0.8 else "Male"
+            writer.writerow([f"C{i:05d}", "Alex", f"alex{i}@example.com", "Germany", str(age), gender, f"{float(rng.gamma(2, 60)):.2f}", str(int(rng.integers(1, 9)))])
