@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
-
 import pandas as pd
 
 from memory.imports import store
 from memory.owner import Owner
+from memory.sales import SalesSpan
 from memory.settings import Settings
 
 
@@ -23,12 +22,6 @@ class OwnProduct:
     sku: str
     title: str
     units: float
-
-
-@dataclass(frozen=True)
-class SalesSpan:
-    first_day: date
-    last_day: date
 
 
 @dataclass(frozen=True)

@@ -1,22 +1,14 @@
 """Importing a Google Sheet through the one Sheets client, against the local stand-in."""
 from __future__ import annotations
 
-import json
 import uuid
 
 import pytest
-from pydantic import SecretStr
 
 from memory.imports.readers import ImportFailed, spreadsheet_id
 from memory.imports.run import import_source
 from memory.owner import Owner
-from tests.sheets_standin import SheetsStandIn
-
-
-@pytest.fixture
-def sheets(settings):
-    with SheetsStandIn() as server:
-        yield server, settings.model_copy(update={"google_service_account_json": SecretStr(json.dumps(server.service_account())), "sheets_api_url": server.base_url})
+from tests.memory.test_google_sheets import sheets  # noqa: F401  - the stand-in and settings pointing at it
 
 
 def test_a_sheet_imports_with_bad_rows_by_sheet_row(sheets):
