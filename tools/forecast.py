@@ -131,6 +131,15 @@ def _resolve_own(inp: ForecastDemandInput, own: OwnSales | None) -> tuple[str, s
     return None
 
 
+def _check_own_country(ctx: ToolContext, own: OwnSales | None, country: str | None) -> None:
+    """A country the owner's imported sales do not have is refused with theirs (not forecast from analogs)."""
+    if own is None or country is None:
+        return
+    known = own.countries(ctx.settings)
+    if country.strip().lower() not in {c.lower() for c in known}:
+        raise ToolError("not_found", f"{own.label[0].upper()}{own.label[1:]} has no sales in {country!r}.", field="country", options=known, tool=TOOL)
+
+
 def _ensure_sales(ctx: ToolContext) -> None:
     from memory.datadir import DataFileMissing
 
@@ -258,6 +267,8 @@ def forecast_demand(inp: ForecastDemandInput, ctx: ToolContext) -> ForecastDeman
         _ensure_sales(ctx)
         _check_country(ctx, inp.country)
         resolved = _resolve(inp, ctx)
+    else:
+        _check_own_country(ctx, own, inp.country)
     kind, target, codes, text = resolved
     freq, h, word = inp.frequency, inp.horizon, PERIOD_WORD[inp.frequency]
     notes: list[str] = []

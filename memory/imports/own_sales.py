@@ -42,6 +42,9 @@ class OwnSales:
     def daily_totals(self, settings: Settings, skus: list[str], country: str | None = None) -> pd.DataFrame:
         return store.daily_units(settings, self.ids, skus, country)
 
+    def countries(self, settings: Settings) -> list[str]:
+        return [c for c in store.sales_countries(settings, self.ids) if c]
+
     def by_sku(self, text: str) -> OwnProduct | None:
         wanted = text.strip().lower()
         return next((p for p in self.products if p.sku.lower() == wanted), None)

@@ -232,3 +232,11 @@ def daily_units(settings: Settings, dataset_ids: list[int], skus: list[str], cou
     with get_engine(settings).connect() as conn:
         rows = conn.execute(stmt.group_by(t.c.day).order_by(t.c.day)).all()
     return pd.DataFrame(rows, columns=["day", "quantity"])
+
+
+def sales_countries(settings: Settings, dataset_ids: list[int]) -> list[str]:
+    """The countries the given sales imports have sales in, biggest first ("" = rows without a country)."""
+    t = ImportedSalesDay.__table__
+    stmt = select(t.c.country).where(t.c.dataset_id.in_(dataset_ids)).group_by(t.c.country).order_by(func.sum(t.c.units).desc(), t.c.country)
+    with get_engine(settings).connect() as conn:
+        return list(conn.execute(stmt).scalars())

@@ -33,6 +33,9 @@ def test_forecast_answers_from_the_imported_shopify_export_and_names_it(mine, tm
     assert out.data.points[0].period.isoformat() >= "2025-05-26"  # starts after the import's last day
     by_sku = run_tool("forecast_demand", {"sku": "oak-board-l", "horizon": 4}, mine)
     assert by_sku.data.target.startswith("SKU OAK-BOARD-L")
+    with pytest.raises(ToolError) as err:  # a country the import has no sales in: refused with its own countries, not forecast from analogs
+        run_tool("forecast_demand", {"product": "fox mug", "country": "France"}, mine)
+    assert err.value.code == "not_found" and err.value.info.options == ["Germany", "United Kingdom"]
 
 
 def test_search_and_suggestions_come_from_the_imported_catalog_for_its_owner_only(mine, tmp_path):
