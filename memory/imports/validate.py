@@ -46,20 +46,43 @@ class _Problems:
         return [RowError(line=int(self.lines[i]), message="; ".join(reasons)) for i, reasons in sorted(self.by_row.items())]
 
 
+def per_value(values: pd.Series | list[str], convert) -> pd.Series:  # noqa: ANN001 - Series of distinct values → Series
+    """`convert` applied once per distinct value and spread back: a million order lines hold a few
+    hundred dates, a few thousand SKUs and prices, so parsing the distinct ones is ~100× less work."""
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=False)
+    converted = convert(pd.Series(uniques, dtype=object))
+    return pd.Series(np.asarray(converted)[codes])
+
+
 def _text(table: RawTable, mapping: dict[str, str], name: str) -> pd.Series:
-    """The field's cells, stripped (a list comprehension: pandas' .str methods cost 5× more per cell)."""
+    """The field's cells, stripped."""
     column = mapping.get(name)
-    return pd.Series([v.strip() for v in table.cells[column]] if column else [""] * len(table), dtype=object)
+    if not column:
+        return pd.Series([""] * len(table), dtype=object)
+    return per_value(table.cells[column], lambda u: u.str.strip()).astype(object)
 
 
 def parse_dates(text: pd.Series) -> pd.Series:
     """ISO dates (and timestamps: the day is the shop's local day as written) fast; anything else
     through pandas' mixed parser (month first when ambiguous, as in US exports)."""
-    days = pd.to_datetime(pd.Series([v[:10] for v in text], index=text.index, dtype=object), format="%Y-%m-%d", errors="coerce")
+    return pd.Series(pd.DatetimeIndex(per_value(text, _parse_distinct_dates)), index=text.index)
+
+
+def _parse_distinct_dates(text: pd.Series) -> pd.Series:
+    days = pd.to_datetime(text.str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
     rest = days.isna() & (text != "")
     if rest.any():
         days[rest] = pd.to_datetime(text[rest], format="mixed", errors="coerce").map(lambda t: t.tz_localize(None) if t is not pd.NaT and t.tzinfo else t)
     return days.dt.normalize()
+
+
+def _parse_distinct_numbers(raw: pd.Series) -> pd.Series:
+    values = pd.to_numeric(raw, errors="coerce")  # plain numbers: the C parser; only the rest is cleaned
+    odd = values.isna() & (raw != "")
+    if odd.any():
+        cleaned = raw[odd].str.replace(r"^[^\d\-+.(]+|[^\d)]+$", "", regex=True).str.replace(",", "", regex=False)  # "$1,299.00", "12 units"
+        values[odd] = pd.to_numeric(cleaned.str.replace(r"^\((.*)\)$", r"-\1", regex=True), errors="coerce")  # accounting negatives
+    return values
 
 
 def _label(mapping: dict[str, str], name: str) -> str:
@@ -70,11 +93,7 @@ def _label(mapping: dict[str, str], name: str) -> str:
 
 def _number(table: RawTable, mapping: dict[str, str], name: str, problems: _Problems, *, required: bool = False) -> pd.Series:
     raw = _text(table, mapping, name)
-    values = pd.to_numeric(raw, errors="coerce")  # plain numbers: the C parser; only the rest is cleaned
-    odd = values.isna() & (raw != "")
-    if odd.any():
-        cleaned = raw[odd].str.replace(r"^[^\d\-+.(]+|[^\d)]+$", "", regex=True).str.replace(",", "", regex=False)  # "$1,299.00", "12 units"
-        values[odd] = pd.to_numeric(cleaned.str.replace(r"^\((.*)\)$", r"-\1", regex=True), errors="coerce")  # accounting negatives
+    values = per_value(raw, _parse_distinct_numbers).astype(float)
     if required:
         problems.add((raw == "").to_numpy(), f"empty {_label(mapping, name)}")
     problems.add(((raw != "") & values.isna()).to_numpy(), lambda i: f"{_label(mapping, name)}: {raw.iat[i]!r} is not a number")
@@ -112,8 +131,8 @@ def check_sales(table: RawTable, mapping: dict[str, str], default_currency: str 
     units = _number(table, mapping, "units", p, required=True)
     revenue = _number(table, mapping, "revenue", p) if "revenue" in mapping else None
     price = _number(table, mapping, "price", p) if "price" in mapping else None
-    currency = _text(table, mapping, "currency").str.upper().replace("", default_currency.upper())
-    p.add((~currency.str.fullmatch(r"[A-Z]{3}|") ).to_numpy(), lambda i: f"currency {currency.iat[i]!r} is not a 3-letter code such as EUR")
+    currency = per_value(_text(table, mapping, "currency"), lambda u: u.str.upper().replace("", default_currency.upper())).astype(object)
+    p.add(~per_value(currency, lambda u: u.str.fullmatch(r"[A-Z]{3}|")).astype(bool).to_numpy(), lambda i: f"currency {currency.iat[i]!r} is not a 3-letter code such as EUR")
     notes = []
     if revenue is None:
         revenue = (units * price) if price is not None else pd.Series(0.0, index=units.index)
