@@ -50,10 +50,13 @@ def test_reimport_changes_nothing_and_a_later_file_extends(settings, owner, tmp_
     assert (first.imported, again.imported, again.already) == (3, 0, 3)
     assert _units(settings, owner) == before == {"X": 5.0, "Y": 1.0}
     later = tmp_path / "orders_feb.csv"  # another file: the overlap (A2) is known, the new order extends the history
-    pd.DataFrame({"order_id": ["A2", "B1"], "date": ["2025-01-02", "2025-02-01"], "sku": ["X", "X"], "quantity": [3, 4], "price": [10, 10], "currency": "EUR"}).to_csv(later, index=False)
-    extended = import_source(settings, owner, "sales", str(later))
-    assert (extended.imported, extended.already) == (1, 1)
-    assert _units(settings, owner) == {"X": 9.0, "Y": 1.0}
+    pd.DataFrame({"order_id": ["A2", "B1", "A3"], "date": ["2025-01-02", "2025-02-01", "2025-01-01"], "sku": ["X", "X", "X"], "quantity": [3, 4, 1],
+                  "price": [10, 10, 10], "currency": "EUR"}).to_csv(later, index=False)
+    extended = import_source(settings, owner, "sales", str(later), name="orders")  # same import: A3 adds to a stored day (the upsert path)
+    assert (extended.imported, extended.already) == (2, 1)
+    assert _units(settings, owner) == {"X": 10.0, "Y": 1.0}
+    assert [d.rows for d in store.datasets(settings, owner, "sales")] == [5]  # order lines imported
+    assert import_source(settings, owner, "sales", str(later)).already == 3  # under another name too: keys are the owner's, across imports
     assert first.revenue == {"EUR": 55.0}
 
 
