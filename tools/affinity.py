@@ -19,6 +19,7 @@ from engines.affinity.qloo import QlooClient, QlooError, QlooUnknownLocation
 from engines.affinity.tags import DEFAULT_THRESHOLD, CatalogItem, TagMatch, match_tags
 from engines.affinity.taste import Segment, segment_affinity, segment_mask
 from memory.affinity_sources import AffinitySources, load_affinity_sources
+from memory.imports.own_surveys import own_surveys
 from memory.artifacts import cached_arrays, fingerprint
 from tools.affinity_chart import heatmap
 from tools.affinity_qloo import QLOO_DOMAINS, qloo_affinity, qloo_client, run_sync
@@ -92,7 +93,12 @@ def _segment(audience: Audience) -> Segment:
     return Segment(audience.region, audience.age_min, audience.age_max, audience.gender)
 
 
-def _sources(ctx: ToolContext) -> AffinitySources:
+def _sources(ctx: ToolContext, domain: str | None = None) -> AffinitySources:
+    """The owner's imported surveys when they have any that hold `domain` (any domain when unset),
+    else the shared surveys: a team's own respondents answer before public samples do."""
+    own = own_surveys(ctx.settings, ctx.owner)
+    if own and (domain is None or resolve_domain(domain, known_domains(list(own.values()), False))):
+        return AffinitySources(own, None, ())
     sources = load_affinity_sources(Path(ctx.settings.data_dir))
     if not sources.surveys:
         raise ToolError("not_available", "The local taste model has no survey data: " + " ".join(sources.missing))
@@ -236,7 +242,7 @@ def _phrase(item: AffinityItem) -> str:
 
 
 def _from_local(inp: AudienceAffinityInput, ctx: ToolContext, qloo_note: str) -> AudienceAffinityOutput:
-    sources = _sources(ctx)
+    sources = _sources(ctx, inp.domain)
     domain = _local_domain(inp, sources, qloo_note)
     matches = _match(inp.seeds, sources, ctx, "seeds", inp.match_floor) if inp.seeds else []
     seeds: dict[str, list[int]] = {}

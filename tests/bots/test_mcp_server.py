@@ -38,6 +38,8 @@ SAMPLE_ARGS: dict[str, dict] = {
     "analyze_launch": {"product": "trail shoe", "horizon": 8},
     "export_report": {"format": "json"},
 }
+SAMPLE_ARGS["manage_data"] = {"action": "list"}
+SAMPLE_ARGS["schedule_report"] = {"action": "list"}
 
 # One schema violation per tool, and the argument the error must name.
 BAD_ARGS: dict[str, tuple[dict, str]] = {
@@ -55,6 +57,8 @@ BAD_ARGS: dict[str, tuple[dict, str]] = {
     "analyze_launch": ({"product": "x", "price": -1}, "price"),
     "export_report": ({"format": "docx"}, "format"),
 }
+BAD_ARGS["manage_data"] = ({"action": "teleport"}, "action")
+BAD_ARGS["schedule_report"] = ({"action": "explode"}, "action")
 ERROR_CODES = {"not_available", "invalid_argument", "not_found", "upstream_error", "permission_denied", "internal"}
 
 
