@@ -40,6 +40,10 @@ MAX_POPULATION = 50_000_000
 WORK_BUDGET = 100_000_000
 MIN_SAMPLE, MAX_SAMPLE = 5_000, 1_000_000
 DEFAULT_REFERENCE = 50.0  # judgement: the reference price when nothing anchors the category's price level
+#: judgement: an asked price more than this many times above (or below) the analogs' median is in
+#: another price tier than the analogs (the shared catalog is a wholesale giftware shop and toys:
+#: a $45 scented candle's analogs sell at $2), so personas centre willingness to pay on the asked price.
+PRICE_TIER_RATIO = 4.0
 DEFAULT_HYPE = 50.0
 
 
@@ -375,6 +379,11 @@ stored for retrieval and exported as CSV, JSON and Parquet. Use for "give me 4 b
 """)
 def build_personas(inp: BuildPersonasInput, ctx: ToolContext) -> BuildPersonasOutput:
     ref_price, _ = _reference_price(ctx, inp.product, None)
+    tier = ""
+    if inp.price and not ref_price / PRICE_TIER_RATIO <= inp.price <= ref_price * PRICE_TIER_RATIO:
+        tier = (f" Willingness to pay is centred on your ${inp.price:,.0f}: the closest priced products in the shared catalog "
+                f"(median ${ref_price:,.2f}) sell in another price tier.")
+        ref_price = inp.price
     mix = customer_mix(ctx.settings, ctx.owner)
     buyers = _audience_buyers(inp, ref_price, inp.price or ref_price, ctx, mix)
     found, labels = archetypes(buyers, inp.count)
@@ -386,9 +395,10 @@ def build_personas(inp: BuildPersonasInput, ctx: ToolContext) -> BuildPersonasOu
     ids = store_archetypes(ctx.settings, ctx.owner, inp.product, audience, rows)
     stem = f"personas-{hashlib.sha1((inp.model_dump_json() + (mix.label if mix else '')).encode()).hexdigest()[:12]}"
     files = [str(p) for p in export_archetypes(ctx.exports_dir, stem, rows)]
-    fewer = f" HDBSCAN found {len(found)} dense groups, fewer than the {inp.count} asked for." if len(found) < inp.count else ""
+    wanted = f"the {inp.count} asked for" if "count" in inp.model_fields_set else f"the default {inp.count}"
+    fewer = f" HDBSCAN found {len(found)} dense groups, fewer than {wanted}." if len(found) < inp.count else ""
     lines = "; ".join(f"{p.name} ({p.share:.0%}{f', {p.buy_chance:.0%} fit at ${inp.price:,.0f}' if p.buy_chance is not None else ''})" for p in personas)
-    summary = f"{len(personas)} personas for {inp.product} among {audience}: {lines}.{fewer} Top persona: {personas[0].description}"
+    summary = f"{len(personas)} personas for {inp.product} among {audience}: {lines}.{fewer} Top persona: {personas[0].description}{tier}"
     data = BuildPersonasData(product=inp.product, audience=audience, personas=personas, sample=len(buyers), reference_price=ref_price, stored_ids=ids)
     source = f"caeser persona engine: HDBSCAN over the traits of {len(buyers):,} synthetic buyers ({stats_for(inp.audience.region).source})"
     if mix is not None:
