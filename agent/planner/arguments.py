@@ -194,19 +194,24 @@ ITEM_FILLER = FILLER | {"feel", "feels", "felt", "think", "thinks", "view", "vie
 
 def forecast_demand(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
     args = dict(prev)
+    targets = ("sku", "product", "category", "description")  # one forecast target: naming a new one drops the thread's old one
+
+    def target(key: str, value: str) -> None:
+        for other in targets:
+            args.pop(other, None)
+        args[key] = value
+
     if s.sku:
-        args.pop("product", None)
-        args["sku"] = s.sku
+        target("sku", s.sku)
     else:
         subject = _subject(s, {"category", "season", "stock", "need", "go", "much", "many"})
         if subject:
-            args.pop("sku", None)
             if re.search(r"\bnew product\b|\bdescription\b|:", s.text, re.IGNORECASE) and len(s.text) > 60:
-                args["description"] = s.text
+                target("description", s.text)
             elif re.search(r"\bcategory\b", s.text, re.IGNORECASE):
-                args["category"] = subject
+                target("category", subject)
             else:
-                args["product"] = subject
+                target("product", subject)
         elif not (args.get("sku") or args.get("product") or args.get("category")) and ctx and ctx.subject():
             args["product"] = ctx.subject()
     if s.horizon is not None:
@@ -272,11 +277,19 @@ def _scenario_label(key: str, value: Any) -> str:
 def build_personas(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
     args = dict(prev)
     _set_subject(args, "product", _subject(s, {"make", "it"}), ctx)
-    args["audience"] = _audience(s, prev.get("audience") or (ctx.args.get("audience") if ctx else None))
+    carried = prev.get("audience") or (ctx.args.get("audience") if ctx else None)
+    scenarios = ctx.args.get("scenarios") or [] if ctx and ctx.tool == "simulate_launch" and not prev else []
+    regions = {sc.get("region") for sc in scenarios}
+    prices = {sc.get("price") for sc in scenarios}
+    if carried is None and len(regions) == 1 and None not in regions:
+        carried = {"region": regions.pop()}  # "personas for it" after a simulation: the simulated market
+    args["audience"] = _audience(s, carried)
     if s.count:
         args["count"] = min(s.count, 20)
     if s.prices:
         args["price"] = s.prices[0]
+    elif len(prices) == 1 and None not in prices and "price" not in args:
+        args["price"] = prices.pop()
     return args
 
 

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from agent.planner.arguments import PreviousCall, build_arguments
-from agent.planner.intents import IntentClassifier, IntentScores, default_classifier
+from agent.planner.intents import REASK, IntentClassifier, IntentScores, default_classifier
 from agent.planner.slots import ALERT_WORDS, Slots, extract, residue
 
 FOLLOWUP_OPENERS = re.compile(r"^\s*(and|also|now|what about|how about|wbu|same|instead|try|for|in|with|make it|add|but|then|ok(ay)?|what if|do|redo|rerun|re-run|again|only|just|plus|switch|change|compared (to|with)|vs\.?|versus|against|assume|assuming|at)\b", re.IGNORECASE)
@@ -115,6 +115,11 @@ def decide(text: str, previous: PreviousCall | None, pending: Pending | None, to
                 args[key] = residue(slots) or text.strip().strip("?!.'\"")
                 args, missing = build_arguments(pending.tool, extract(""), PreviousCall(pending.tool, args))
         return _finish(pending.tool, args, missing, followup=True)
+    if scores.best == REASK:
+        if previous is None:  # "why?" about nothing yet: say what can be asked
+            return Decision(kind="help", intent="help")
+        # the previous answer already says which scenario wins and why: run it again as it was
+        return Decision(kind="tool", intent=previous.tool, tool=previous.tool, args=dict(previous.args), followup=True)
     intent, followup = choose_tool(text, slots, scores, previous, tool_names)
     if intent in CONVERSATIONAL:
         return Decision(kind=intent, intent=intent)

@@ -99,3 +99,31 @@ def test_engagement_by_position_or_name_uses_the_last_list() -> None:
     d = decide("u9 added the dinosaur puzzle to cart", prev, None, NAMES)
     assert d.args["item_id"] == "P2" and d.args["rank"] == 2 and d.args["action"] == "add_to_cart"
     assert decide("u9 bought the last one", prev, None, NAMES).args["item_id"] == "P3"
+
+
+def test_a_new_forecast_target_replaces_the_threads_old_one() -> None:
+    prev = PreviousCall("forecast_demand", {"product": "jigsaw puzzles", "horizon": 13, "frequency": "W"})
+    d = decide("forecast the christmas lights category monthly for a year", prev, None, NAMES)
+    assert d.args == {"category": "christmas lights", "horizon": 12, "frequency": "M"}
+    assert decide("now SKU 85123A", PreviousCall("forecast_demand", d.args), None, NAMES).args == {"sku": "85123A", "horizon": 12, "frequency": "M"}
+
+
+def test_which_one_wins_asks_for_the_last_answer_again_unchanged() -> None:
+    scenarios = [{"price": 25.0, "region": "United Kingdom", "start": s, "label": s} for s in ("2027-01-01", "2027-06-01")]
+    prev = PreviousCall("simulate_launch", {"product": "matcha drink", "scenarios": scenarios})
+    for text in ("which one wins and why?", "so which is best?", "why?"):
+        d = decide(text, prev, None, NAMES)
+        assert (d.tool, d.args, d.followup) == ("simulate_launch", prev.args, True), text
+    assert decide("why?", None, None, NAMES).kind != "tool"
+
+
+def test_personas_for_it_after_a_simulation_keep_its_market_and_price() -> None:
+    scenarios = [{"price": 25.0, "region": "United Kingdom", "start": s, "label": s} for s in ("2027-01-01", "2027-06-01")]
+    d = decide("give me 3 personas for it", PreviousCall("simulate_launch", {"product": "matcha drink", "scenarios": scenarios}), None, NAMES)
+    assert d.tool == "build_personas" and d.args == {"product": "matcha drink", "audience": {"region": "United Kingdom"}, "count": 3, "price": 25.0}
+
+
+def test_what_people_search_after_a_quoted_prefix_is_autosuggest() -> None:
+    prev = PreviousCall("search_products", {"query": "lego sets", "filters": {"max_price": 30.0}})
+    d = decide('what do people search after "lego st"?', prev, None, NAMES)
+    assert d.tool == "suggest_queries" and d.args["prefix"] == "lego st"
