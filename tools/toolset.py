@@ -19,6 +19,6 @@ TOOL_MODULES: dict[str, str] = {
     "record_engagement": "tools.cadence",
     "analyze_launch": "tools.launch",
     "export_report": "tools.reports",
-    "schedule_report": "tools.schedules",
+    "schedule_report": "tools.schedule_report",
 }
 TOOL_NAMES: tuple[str, ...] = tuple(TOOL_MODULES)
