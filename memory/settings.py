@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     webhook_hosts: str | None = Field(default=None, alias="CAESER_WEBHOOK_HOSTS", description="Comma-separated hosts (`*.example.com` for subdomains) users may point https webhooks at.")
     webhook_private_nets: str | None = Field(default=None, alias="CAESER_WEBHOOK_PRIVATE_NETS", description="Comma-separated non-public networks webhooks may reach (e.g. an in-VPC receiver); default none.")
     autobuild: bool = Field(default=True, alias="CAESER_AUTOBUILD", description="Build what a tool needs in the background on first use and when a server starts (0 = only `caeser build`).")
+    web_tokens: SecretStr | None = Field(default=None, alias="CAESER_WEB_TOKENS", description="Dashboard sign-in: comma-separated `token=owner` pairs, e.g. `s3cret…=slack:T0123` (bots/web/auth.py).")
+    web_url: str | None = Field(default=None, alias="CAESER_WEB_URL", description="Where the dashboard is reachable: the Slack Home tab links it.")
     # scheduled reports (docs/schedules.md)
     smtp_url: SecretStr | None = Field(default=None, alias="CAESER_SMTP_URL", description="SMTP server for report emails: smtp://user:pass@host:587 (STARTTLS), smtps://…:465 (TLS), smtp+plain://host:25 (local relays only).")
     smtp_from: str | None = Field(default=None, alias="CAESER_SMTP_FROM", description="From address of report emails.")

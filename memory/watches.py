@@ -79,6 +79,16 @@ def remove_watch(settings: Settings, owner: Owner, subject: str, channel: str | 
         return gone
 
 
+def remove_watch_by_id(settings: Settings, owner: Owner, watch_id: int) -> HypeWatch | None:
+    """Remove `owner`'s watch `watch_id` (the dashboards' "Stop watching"); None when it is not
+    theirs or already gone. Its alert history stays."""
+    with session_scope(settings) as s:
+        watch = s.exec(select(HypeWatch).where(HypeWatch.id == watch_id, visible_to(HypeWatch.owner, owner))).first()
+        if watch is not None:
+            s.delete(watch)
+        return watch
+
+
 def alerts_of(settings: Settings, watch_ids: list[int], limit: int = 20) -> list[HypeAlert]:
     with session_scope(settings) as s:
         return list(s.exec(select(HypeAlert).where(HypeAlert.watch_id.in_(watch_ids)).order_by(HypeAlert.id.desc()).limit(limit)).all())
