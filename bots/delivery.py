@@ -26,7 +26,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import time
+from pathlib import Path
 from typing import Literal
 
 import httpx
@@ -39,6 +41,8 @@ from engines.hype.watch import parse_channel
 from memory.settings import Settings
 from memory.tables import HypeAlert
 from tools.webhooks import Resolver, WebhookRefused, WebhookUnresolved, check_destination, pinned_url
+
+log = logging.getLogger(__name__)
 
 SLACK_DEFAULT = "https://slack.com/api"
 EVENT_TYPE = "caeser_alert"
@@ -85,6 +89,7 @@ class Message(BaseModel):
     discord: dict  # content, embeds, components (the footer of the first embed carries `mark`)
     mark: str
     webhook: dict
+    files: list[str] = []  # chart PNGs: uploaded into the Slack message's thread, attached to the Discord message
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:
@@ -135,7 +140,27 @@ class Sender:
         if outcome.status == "delivered" and not response.json().get("ok", False):
             error = response.json().get("error", "unknown_error")
             return Outcome(status="retry" if error in ("ratelimited", "internal_error", "fatal_error") else "failed", error=f"Slack refused the {message.what}: {error}")
+        if outcome.status == "delivered" and message.files:
+            self._slack_upload(message.files, response.json(), headers)
         return outcome
+
+    def _slack_upload(self, files: list[str], posted: dict, headers: dict[str, str]) -> None:
+        """Charts into the posted message's thread (files.getUploadURLExternal → upload → files.completeUploadExternal).
+        Best effort: the message itself was delivered, so a failed upload is logged, never retried (no double post)."""
+        try:
+            for path in files:
+                data = Path(path).read_bytes()
+                slot = self.client.post(f"{self.slack_url}/files.getUploadURLExternal", data={"filename": Path(path).name, "length": str(len(data))}, headers=headers).json()
+                if not slot.get("ok"):
+                    log.warning("Slack chart upload refused: %s", slot.get("error"))
+                    return
+                self.client.post(slot["upload_url"], content=data, headers={"Content-Type": "application/octet-stream"}).raise_for_status()
+                done = self.client.post(f"{self.slack_url}/files.completeUploadExternal", headers=headers,
+                                        json={"files": [{"id": slot["file_id"], "title": Path(path).stem}], "channel_id": posted.get("channel"), "thread_ts": posted.get("ts")}).json()
+                if not done.get("ok"):
+                    log.warning("Slack chart upload not completed: %s", done.get("error"))
+        except (OSError, httpx.HTTPError, ValueError) as exc:
+            log.warning("Slack chart upload failed (%s); the message was posted", type(exc).__name__)
 
     def _slack_already_posted(self, metadata: dict, channel: str, headers: dict[str, str]) -> bool:
         response = self.client.get(f"{self.slack_url}/conversations.history", params={"channel": channel, "include_all_metadata": "true", "limit": 100}, headers=headers)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -101,7 +102,8 @@ class Digest(BaseModel):
         webhook = {"text": self.text(), "run_key": key, "schedule": self.name, "due_at": self.due_at.isoformat(),
                    "items": [{**item.model_dump(mode="json"), "change": item.change} for item in self.items]}
         return Message(key=key, attempt=attempt, text=self.text(), event_type=REPORT_EVENT, what="report", slack_blocks=blocks,
-                       discord={"content": truncate(self.title, 2000), "embeds": [embed]}, mark=mark, webhook=webhook)
+                       discord={"content": truncate(self.title, 2000), "embeds": [embed]}, mark=mark, webhook=webhook,
+                       files=[c for item in self.items for c in item.charts if Path(c).is_file()])
 
     def rows(self, key: str) -> list[list[Any]]:
         """One spreadsheet row per entry: when, schedule, what, figure, value, change, result id, summary, run key."""

@@ -149,6 +149,8 @@ def test_a_digest_fires_when_due_once_and_reaches_slack_email_sheets_and_a_signe
     [run] = mine(settings, made.id)
     assert run.status == "sent" and run.attempts == 1 and metric.calls == 2 and sorted(run.delivered) == sorted(made.destinations)
     slack = rec.accepted[run.run_key]
+    assert [(u["filename"].split("-")[0], u["channel_id"], u["thread_ts"], u["bytes"][:4]) for u in rec.uploads.values()] == [("Delta", "C0BRAND", "1.000100", b"\x89PNG"),
+                                                                                                                            ("United", "C0BRAND", "1.000100", b"\x89PNG")]  # charts in the digest's thread
     assert slack["channel"] == "#brand" and "Monday hype digest — Mon 23 Mar 2026 09:00 Europe/London" in slack["text"]
     assert "Delta: hype score 66 (first digest)" in slack["text"] and run.result_ids[0] in slack["text"]
     [email] = inbox.messages
