@@ -196,7 +196,7 @@ class Sender:
         url, headers, extensions = pinned_url(destination)
         body = json.dumps(message.webhook, ensure_ascii=False).encode()
         headers = {**headers, "Content-Type": "application/json", "Idempotency-Key": message.key}
-        if self.settings.webhook_secret is not None:
+        if self.settings.webhook_secret is not None and self.settings.webhook_secret.get_secret_value():  # empty = unset
             timestamp = str(int(time.time()))
             headers |= {"X-Caeser-Timestamp": timestamp, "X-Caeser-Signature": sign(self.settings.webhook_secret.get_secret_value(), timestamp, body)}
         response = self.client.post(url, content=body, headers=headers, extensions=extensions, follow_redirects=False)
