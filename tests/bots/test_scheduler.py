@@ -215,7 +215,17 @@ def test_a_failing_destination_is_retried_with_backoff_then_failed_with_its_reas
     assert len(inbox.messages) == 1 and metric.calls == 1  # the e-mail went once; the tool ran once
 
 
-def test_unknown_channel_fails_at_once_with_slacks_reason(world):
+def test_discord_gets_the_digest_with_its_charts_attached(world):
+    settings, rec, _, _ = world
+    made = schedule(settings, ["discord:123456789012"])
+    scheduler(settings, Clock(MONDAY_9), Metric(settings, {"Delta": [50], "United": [40]})).tick()
+    [run] = mine(settings, made.id)
+    posted = rec.accepted[run.run_key[:25]]  # Discord's nonce
+    assert run.status == "sent" and posted["enforce_nonce"] and f"report {run.run_key}" in posted["embeds"][0]["footer"]["text"]
+    assert [f.split("-")[0] for f in posted["_files"]] == ["Delta", "United"] and [a["id"] for a in posted["attachments"]] == [0, 1]
+
+
+def test_an_unknown_channel_fails_at_once_with_the_receivers_reason(world):
     settings, rec, _, _ = world
     made = schedule(settings, ["discord:123456789012"], subjects=("Delta",))
     rec.refuse = True

@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 import uuid
+from email import message_from_bytes, policy
 from pathlib import Path
 from urllib.parse import parse_qsl, urlparse
 
@@ -68,7 +69,7 @@ class Recorder(LoopbackServer):
                 path = urlparse(self.path).path
                 if self._file_upload(path, raw):
                     return
-                body = json.loads(raw or b"{}")
+                body = self._multipart(raw) if self.headers.get("Content-Type", "").startswith("multipart/") else json.loads(raw or b"{}")
                 if path.endswith("chat.postMessage"):
                     key = body["metadata"]["event_payload"]["alert_id"]
                 elif "/channels/" in path:
@@ -92,6 +93,12 @@ class Recorder(LoopbackServer):
                     time.sleep(60)
                 with contextlib.suppress(OSError):  # after a hang the killed watcher has gone: no traceback for the broken pipe
                     self.reply_json(200, {"ok": True, "id": key, "ts": f"{len(rec.raw)}.000100", "channel": "C0BRAND"})
+
+            def _multipart(self, raw: bytes) -> dict:
+                """A Discord message with attachments: `payload_json` plus `files[n]` parts (their names under `_files`)."""
+                form = message_from_bytes(f"Content-Type: {self.headers['Content-Type']}\r\n\r\n".encode() + raw, policy=policy.default)
+                parts = {p.get_param("name", header="content-disposition"): p for p in form.iter_parts()}
+                return {**json.loads(parts["payload_json"].get_content()), "_files": [p.get_filename() for n, p in parts.items() if n.startswith("files[")]}
 
             def _file_upload(self, path: str, raw: bytes) -> bool:
                 """Slack's external upload: get an upload URL, send the bytes there, complete into a channel/thread."""
