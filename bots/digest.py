@@ -145,7 +145,9 @@ def label(tool: str, arguments: dict[str, Any], data: Any) -> str:
 def item_of(tool: str, arguments: dict[str, Any], out: ToolOutput, previous: DigestItem | None) -> DigestItem:
     data = out.model_dump(mode="json").get("data")
     figure, value = headline(tool, data)
-    return DigestItem(label=label(tool, arguments, data), tool=tool, summary=_first_sentences(out.summary), figure=figure, value=value,
+    name = label(tool, arguments, data)
+    summary = out.summary.removeprefix(f"{name}:").strip()  # the line starts with the label already
+    return DigestItem(label=name, tool=tool, summary=_first_sentences(summary), figure=figure, value=value,
                       previous=previous.value if previous is not None and previous.figure == figure else None, result_id=out.result_id or None,
                       charts=[c.path for c in out.charts])
 
