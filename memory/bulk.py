@@ -10,20 +10,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import Connection, Insert, Table
 
 
-def insert_columns(conn: Connection, table: Table, columns: Mapping[str, Sequence[object]]) -> int:
+def insert_columns(conn: Connection, table: Table, columns: Mapping[str, Sequence[object]], statement: Insert | None = None) -> int:
     """Insert rows given column-wise (name → equal-length values; None for NULL). Every column the
     statement needs a value for (those with Python-side defaults included) must be given, so that
-    nothing is silently left to a default the driver never sees. Returns the number of rows."""
+    nothing is silently left to a default the driver never sees. `statement` replaces the plain
+    INSERT (an upsert: a dialect's `insert(table).on_conflict_do_update(…)`). Returns the number of rows."""
     names = list(columns)
     lengths = {len(columns[name]) for name in names}
     if len(lengths) > 1:
         raise ValueError(f"columns of unequal length {sorted(lengths)} for {table.name}")
     if not names or lengths == {0}:
         return 0
-    compiled = table.insert().inline().compile(dialect=conn.dialect, column_keys=names)
+    compiled = (statement if statement is not None else table.insert()).inline().compile(dialect=conn.dialect, column_keys=names)
     order = list(compiled.positiontup) if compiled.positional else list(compiled.binds)
     missing = sorted(set(order) - set(names))
     if missing:

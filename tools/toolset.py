@@ -19,6 +19,7 @@ TOOL_MODULES: dict[str, str] = {
     "record_engagement": "tools.cadence",
     "analyze_launch": "tools.launch",
     "export_report": "tools.reports",
+    "manage_data": "tools.own_data",
     "schedule_report": "tools.schedule_report",
 }
 TOOL_NAMES: tuple[str, ...] = tuple(TOOL_MODULES)

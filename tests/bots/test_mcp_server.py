@@ -37,8 +37,9 @@ SAMPLE_ARGS: dict[str, dict] = {
     "record_engagement": {"user_id": "u1", "action": "click", "item_id": "85123A", "rank": 1},
     "analyze_launch": {"product": "trail shoe", "horizon": 8},
     "export_report": {"format": "json"},
-    "schedule_report": {"action": "list"},
 }
+SAMPLE_ARGS["manage_data"] = {"action": "list"}
+SAMPLE_ARGS["schedule_report"] = {"action": "list"}
 
 # One schema violation per tool, and the argument the error must name.
 BAD_ARGS: dict[str, tuple[dict, str]] = {
@@ -55,8 +56,9 @@ BAD_ARGS: dict[str, tuple[dict, str]] = {
     "record_engagement": ({"user_id": "u1", "action": "teleport", "item_id": "1"}, "action"),
     "analyze_launch": ({"product": "x", "price": -1}, "price"),
     "export_report": ({"format": "docx"}, "format"),
-    "schedule_report": ({"action": "explode"}, "action"),
 }
+BAD_ARGS["manage_data"] = ({"action": "teleport"}, "action")
+BAD_ARGS["schedule_report"] = ({"action": "explode"}, "action")
 ERROR_CODES = {"not_available", "invalid_argument", "not_found", "upstream_error", "permission_denied", "internal"}
 
 

@@ -16,6 +16,7 @@ DESIGN_TOOLS = {
     "audience_affinity", "compare_audiences", "hype_score", "forecast_demand", "simulate_launch", "build_personas",
     "suggest_queries", "search_products", "record_engagement", "watch_hype", "list_watches", "analyze_launch", "export_report", "schedule_report",
 }
+DESIGN_TOOLS |= {"manage_data"}  # the owner's own data: list, forget, import (issue 23)
 
 
 def test_every_design_tool_is_registered_with_schemas_and_a_description() -> None:
