@@ -26,7 +26,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import time
+from pathlib import Path
 from typing import Literal
 
 import httpx
@@ -39,6 +41,8 @@ from engines.hype.watch import parse_channel
 from memory.settings import Settings
 from memory.tables import HypeAlert
 from tools.webhooks import Resolver, WebhookRefused, WebhookUnresolved, check_destination, pinned_url
+
+log = logging.getLogger(__name__)
 
 SLACK_DEFAULT = "https://slack.com/api"
 EVENT_TYPE = "caeser_alert"
@@ -85,6 +89,7 @@ class Message(BaseModel):
     discord: dict  # content, embeds, components (the footer of the first embed carries `mark`)
     mark: str
     webhook: dict
+    files: list[str] = []  # chart PNGs: uploaded into the Slack message's thread, attached to the Discord message (one multipart POST)
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:
@@ -135,7 +140,27 @@ class Sender:
         if outcome.status == "delivered" and not response.json().get("ok", False):
             error = response.json().get("error", "unknown_error")
             return Outcome(status="retry" if error in ("ratelimited", "internal_error", "fatal_error") else "failed", error=f"Slack refused the {message.what}: {error}")
+        if outcome.status == "delivered" and message.files:
+            self._slack_upload(message.files, response.json(), headers)
         return outcome
+
+    def _slack_upload(self, files: list[str], posted: dict, headers: dict[str, str]) -> None:
+        """Charts into the posted message's thread (files.getUploadURLExternal → upload → files.completeUploadExternal).
+        Best effort: the message itself was delivered, so a failed upload is logged, never retried (no double post)."""
+        try:
+            for path in files:
+                data = Path(path).read_bytes()
+                slot = self.client.post(f"{self.slack_url}/files.getUploadURLExternal", data={"filename": Path(path).name, "length": str(len(data))}, headers=headers).json()
+                if not slot.get("ok"):
+                    log.warning("Slack chart upload refused: %s", slot.get("error"))
+                    return
+                self.client.post(slot["upload_url"], content=data, headers={"Content-Type": "application/octet-stream"}).raise_for_status()
+                done = self.client.post(f"{self.slack_url}/files.completeUploadExternal", headers=headers,
+                                        json={"files": [{"id": slot["file_id"], "title": Path(path).stem}], "channel_id": posted.get("channel"), "thread_ts": posted.get("ts")}).json()
+                if not done.get("ok"):
+                    log.warning("Slack chart upload not completed: %s", done.get("error"))
+        except (OSError, httpx.HTTPError, ValueError) as exc:
+            log.warning("Slack chart upload failed (%s); the message was posted", type(exc).__name__)
 
     def _slack_already_posted(self, metadata: dict, channel: str, headers: dict[str, str]) -> bool:
         response = self.client.get(f"{self.slack_url}/conversations.history", params={"channel": channel, "include_all_metadata": "true", "limit": 100}, headers=headers)
@@ -151,8 +176,13 @@ class Sender:
         if message.attempt > 1 and self._discord_already_posted(message.mark, channel_id, headers):
             return Outcome(status="delivered")
         body = {**message.discord, "nonce": message.key[:25], "enforce_nonce": True}
-        response = self.client.post(f"{self.discord_url}/channels/{channel_id}/messages", json=body, headers=headers)
-        return _classify(response, "Discord", message.what)
+        url = f"{self.discord_url}/channels/{channel_id}/messages"
+        charts = [Path(p) for p in message.files[:10] if Path(p).is_file()]  # Discord takes 10 attachments a message
+        if not charts:
+            return _classify(self.client.post(url, json=body, headers=headers), "Discord", message.what)
+        body["attachments"] = [{"id": i, "filename": p.name} for i, p in enumerate(charts)]  # one multipart request: the nonce still covers the files
+        files = [(f"files[{i}]", (p.name, p.read_bytes(), "image/png")) for i, p in enumerate(charts)]
+        return _classify(self.client.post(url, data={"payload_json": json.dumps(body)}, files=files, headers=headers), "Discord", message.what)
 
     def _discord_already_posted(self, mark: str, channel_id: str, headers: dict[str, str]) -> bool:
         """Whether one of the channel's last 50 messages is this one (its key in an embed footer):
@@ -171,7 +201,7 @@ class Sender:
         url, headers, extensions = pinned_url(destination)
         body = json.dumps(message.webhook, ensure_ascii=False).encode()
         headers = {**headers, "Content-Type": "application/json", "Idempotency-Key": message.key}
-        if self.settings.webhook_secret is not None:
+        if self.settings.webhook_secret is not None and self.settings.webhook_secret.get_secret_value():  # empty = unset
             timestamp = str(int(time.time()))
             headers |= {"X-Caeser-Timestamp": timestamp, "X-Caeser-Signature": sign(self.settings.webhook_secret.get_secret_value(), timestamp, body)}
         response = self.client.post(url, content=body, headers=headers, extensions=extensions, follow_redirects=False)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -101,7 +102,8 @@ class Digest(BaseModel):
         webhook = {"text": self.text(), "run_key": key, "schedule": self.name, "due_at": self.due_at.isoformat(),
                    "items": [{**item.model_dump(mode="json"), "change": item.change} for item in self.items]}
         return Message(key=key, attempt=attempt, text=self.text(), event_type=REPORT_EVENT, what="report", slack_blocks=blocks,
-                       discord={"content": truncate(self.title, 2000), "embeds": [embed]}, mark=mark, webhook=webhook)
+                       discord={"content": truncate(self.title, 2000), "embeds": [embed]}, mark=mark, webhook=webhook,
+                       files=[c for item in self.items for c in item.charts if Path(c).is_file()])
 
     def rows(self, key: str) -> list[list[Any]]:
         """One spreadsheet row per entry: when, schedule, what, figure, value, change, result id, summary, run key."""
@@ -143,7 +145,9 @@ def label(tool: str, arguments: dict[str, Any], data: Any) -> str:
 def item_of(tool: str, arguments: dict[str, Any], out: ToolOutput, previous: DigestItem | None) -> DigestItem:
     data = out.model_dump(mode="json").get("data")
     figure, value = headline(tool, data)
-    return DigestItem(label=label(tool, arguments, data), tool=tool, summary=_first_sentences(out.summary), figure=figure, value=value,
+    name = label(tool, arguments, data)
+    summary = out.summary.removeprefix(f"{name}:").strip()  # the line starts with the label already
+    return DigestItem(label=name, tool=tool, summary=_first_sentences(summary), figure=figure, value=value,
                       previous=previous.value if previous is not None and previous.figure == figure else None, result_id=out.result_id or None,
                       charts=[c.path for c in out.charts])
 

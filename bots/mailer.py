@@ -37,7 +37,7 @@ class SmtpConfig(BaseModel):
 
 def smtp_config(settings: Settings) -> SmtpConfig:
     """The SMTP server from CAESER_SMTP_URL / CAESER_SMTP_FROM; ValueError saying what to set (never echoing the URL)."""
-    if settings.smtp_url is None or not settings.smtp_from:
+    if settings.smtp_url is None or not settings.smtp_url.get_secret_value().strip() or not settings.smtp_from:  # empty = unset (.env.example)
         raise ValueError("e-mail is not configured: set CAESER_SMTP_URL (e.g. smtp://user:password@smtp.company.com:587) and CAESER_SMTP_FROM")
     url = urlsplit(settings.smtp_url.get_secret_value().strip())
     if url.scheme not in SCHEMES or not url.hostname:

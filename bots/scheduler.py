@@ -22,14 +22,13 @@ import random
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bots.delivery import Outcome, Sender
 from bots.digest import Digest, DigestItem, failed_item, item_of
 from bots.leases import backoff, held
 from bots.mailer import build_email, send_email
 from engines.destinations import Destination, parse_destination
-from memory.google_sheets import SheetsClient, SheetsError, tab_range
 from memory.owner import Owner, owner_from_key
 from memory.results import get_result
 from memory.schedules import (ScheduleNotFound, claim_runs, enqueue_due, get_schedule, mark_destination_sent, mark_failed, mark_retry, mark_sent, previous_run,
@@ -38,6 +37,9 @@ from memory.settings import Settings
 from memory.tables import ReportSchedule, ScheduleRun, utcnow
 from tools.base import ToolContext, ToolError, ToolOutput
 from tools.registry import run_tool
+
+if TYPE_CHECKING:
+    from memory.google_sheets import SheetsClient
 
 log = logging.getLogger(__name__)
 
@@ -143,6 +145,8 @@ class Scheduler:
 
     def sheets(self, destination: Destination, digest: Digest, run: ScheduleRun) -> Outcome:
         """Append the digest's rows; on a re-send, first look for the run key in the tab (an append is not idempotent)."""
+        from memory.google_sheets import SheetsClient, SheetsError  # the Google client loads only where a Sheet is a destination
+
         try:
             client = SheetsClient(self.settings)
             tab = destination.tab or "caeser"
@@ -172,7 +176,9 @@ class Scheduler:
         return False
 
 
-def _rows_or_empty(client: SheetsClient, sheet: str, tab: str) -> list[list[Any]]:
+def _rows_or_empty(client: "SheetsClient", sheet: str, tab: str) -> list[list[Any]]:
+    from memory.google_sheets import SheetsError, tab_range
+
     try:
         return client.read_values(sheet, tab_range(tab))
     except SheetsError as exc:

@@ -45,7 +45,7 @@ class AppendResult(BaseModel):
 
 def service_account_info(settings: Settings) -> dict[str, Any]:
     """The service-account key from CAESER_GOOGLE_SERVICE_ACCOUNT_JSON (JSON text, or a file path)."""
-    if settings.google_service_account_json is None:
+    if settings.google_service_account_json is None or not settings.google_service_account_json.get_secret_value().strip():  # empty = unset
         raise SheetsError("Google Sheets is not configured: set CAESER_GOOGLE_SERVICE_ACCOUNT_JSON to a service-account key (its JSON or a path to it)")
     raw = settings.google_service_account_json.get_secret_value().strip()
     try:

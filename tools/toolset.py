@@ -20,6 +20,6 @@ TOOL_MODULES: dict[str, str] = {
     "analyze_launch": "tools.launch",
     "export_report": "tools.reports",
     "manage_data": "tools.own_data",
-    "schedule_report": "tools.schedules",
+    "schedule_report": "tools.schedule_report",
 }
 TOOL_NAMES: tuple[str, ...] = tuple(TOOL_MODULES)

@@ -460,7 +460,14 @@ def manage_data(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
     return {"action": "list"}
 
 
-BUILDERS = {f.__name__: f for f in (hype_score, audience_affinity, compare_audiences, forecast_demand, simulate_launch, build_personas, suggest_queries, search_products, record_engagement, watch_hype, list_watches, analyze_launch, export_report, manage_data)}
+def schedule_report(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
+    from agent.planner.schedules import schedule_arguments  # it reuses the builders below for the report it schedules
+
+    return schedule_arguments(s, prev, ctx.ok if ctx else True, BUILDERS)
+
+
+BUILDERS = {f.__name__: f for f in (hype_score, audience_affinity, compare_audiences, forecast_demand, simulate_launch, build_personas, suggest_queries, search_products, record_engagement, watch_hype, list_watches, analyze_launch, export_report, manage_data,
+                                    schedule_report)}
 
 # What each tool cannot run without, and how to ask for it.
 REQUIRED: dict[str, list[tuple[str, str]]] = {
@@ -474,6 +481,10 @@ REQUIRED: dict[str, list[tuple[str, str]]] = {
     "record_engagement": [("user_id", "Which user was it (e.g. u42)?"), ("action", "What did they do: view, click, add_to_cart, wishlist or purchase?"), ("item_id", "Which item (product id or suggestion text)?")],
     "watch_hype": [("subject", "Which product or brand should I watch?"), ("threshold", "At what hype score (0–100) should the alert fire?")],
     "analyze_launch": [("product", "Which product are you launching?")],
+    "schedule_report": [("tool", "Which report should go out on that schedule (e.g. the hype digest for Delta, the forecast for SKU 85123A)?"),
+                        ("arguments", "What should it cover (e.g. Delta and United, or SKU 85123A)?"),
+                        ("when", "When should it go out (e.g. every Monday 9am, on the 1st of each month)?"),
+                        ("destinations", "Where should it go: a Slack channel (#brand), an e-mail address, a Google Sheet or a webhook?")],
 }
 
 
@@ -481,6 +492,8 @@ def missing_arguments(tool: str, args: dict[str, Any]) -> list[tuple[str, str]]:
     missing = []
     for keys, question in REQUIRED.get(tool, []):
         if tool == "watch_hype" and args.get("action") == "remove" and keys == "threshold":
+            continue
+        if tool == "schedule_report" and args.get("action") != "create":
             continue
         if not any(args.get(k) for k in keys.split("|")):
             missing.append((keys, question))

@@ -43,7 +43,9 @@ RULES: list[tuple[str, str, float]] = [
     (r"\b(forget|delete|remove|drop|erase|wipe|purge)\b.{0,25}\b(our|my|the|that|imported)\b.{0,40}\b(data|dataset|survey|catalog(ue)?|sales|customers?|campaigns?|imports?|upload|orders)\b|\b(import|load|upload|ingest|bring in)\b.{0,30}\b(sales|orders|catalog(ue)?|products|customers?|survey|campaigns?)\b.{0,30}(\.(csv|jsonl|parquet)\b|/|://)|\b(what|which) (data|datasets|files|imports)\b.{0,12}\b(have|did|do) (we|i)\b|\b(list|show|see)\b.{0,12}\b(our|my|imported)\b.{0,12}\b(data|datasets|imports|uploads)\b", "manage_data", 1.5),
     (r"^\s*(so\s+|ok\s+|and\s+)?(which|what)(\s+one|\s+scenario|\s+option|\s+price|\s+month|\s+channel)?\s+(wins|won|is (the )?(best|winner)|is better|comes? out (on top|ahead)|did best)\b|^\s*(and\s+|but\s+)?why\b.{0,30}$|^\s*(explain|tell me more about) (that|this|it|the result)\b", "reask", 1.2),
     (r"^\s*(what can you do|help|what do you do|how do (i|you) use|commands|capabilities|what are your (tools|skills))\b", "help", 1.0),
-    (r"^\s*(hi|hey|hello|yo|thanks|thank you|thx|cheers|cool|great|nice|ok|okay|bye|good morning|gm)\b[\s!.🙏👍]*$", "greeting", 1.0),
+    (r"^\s*(hi|hey|hello|yo|thanks|thank you|thx|cheers|cool|great|nice|ok|okay|bye|good morning|gm)\b[\s!.🙏👍]*$", "greeting", 1.0),    (r"^(?=.*\b(post|send|e-?mail|mail|share|drop|put|push|deliver|digest|schedul\w*)\b)(?=.*(\b(every|each)\s+(single\s+)?(day|morning|weekday|week|month|hour|(mon|tues|wednes|thurs|fri|satur|sun)days?)\b|\b(daily|weekly|monthly|hourly)\b|\bon the \w+ (day )?of (each|every|the) month\b))"
+     r"|\bwhat'?s\s+(been\s+)?scheduled\b|\bwhat (is|are|have i|have we) (got )?scheduled\b|\bhave\s+scheduled\b|\bscheduled (reports?|digests?|e-?mails?|posts?)\b|\b(list|show|my|our|any)\s+(\w+\s+)?(schedules|digests|scheduled)\b"
+     r"|\b(pause|resume|unpause|stop|cancel|remove|delete|kill|turn off|restart)\b.{0,30}\b(digest|schedule|(forecast|hype|weekly|monthly|daily|monday|friday) (e-?mail|report|post))\b", "schedule_report", 1.0),
 ]
 _COMPILED = [(re.compile(p, re.IGNORECASE), intent, w) for p, intent, w in RULES]
 

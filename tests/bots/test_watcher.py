@@ -11,8 +11,9 @@ import sys
 import threading
 import time
 import uuid
+from email import message_from_bytes, policy
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import parse_qsl, urlparse
 
 import httpx
 import pytest
@@ -42,6 +43,7 @@ class Recorder(LoopbackServer):
         self.lock = threading.Lock()
         self.accepted: dict[str, dict] = {}  # idempotency key -> first body
         self.raw: list[str] = []  # every POST's key, in arrival order
+        self.uploads: dict[str, dict] = {}  # Slack file uploads by file id
         self.fail_next = 0  # answer 500 to this many POSTs
         self.rate_limit_next = 0  # answer 429 with Retry-After to this many POSTs
         self.refuse = False  # answer 404 to every POST
@@ -63,8 +65,11 @@ class Recorder(LoopbackServer):
                 self.reply_json(200, {"ok": True, "messages": messages})
 
             def do_POST(self) -> None:
-                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+                raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 path = urlparse(self.path).path
+                if self._file_upload(path, raw):
+                    return
+                body = self._multipart(raw) if self.headers.get("Content-Type", "").startswith("multipart/") else json.loads(raw or b"{}")
                 if path.endswith("chat.postMessage"):
                     key = body["metadata"]["event_payload"]["alert_id"]
                 elif "/channels/" in path:
@@ -87,7 +92,32 @@ class Recorder(LoopbackServer):
                 if hang:
                     time.sleep(60)
                 with contextlib.suppress(OSError):  # after a hang the killed watcher has gone: no traceback for the broken pipe
-                    self.reply_json(200, {"ok": True, "id": key})
+                    self.reply_json(200, {"ok": True, "id": key, "ts": f"{len(rec.raw)}.000100", "channel": "C0BRAND"})
+
+            def _multipart(self, raw: bytes) -> dict:
+                """A Discord message with attachments: `payload_json` plus `files[n]` parts (their names under `_files`)."""
+                form = message_from_bytes(f"Content-Type: {self.headers['Content-Type']}\r\n\r\n".encode() + raw, policy=policy.default)
+                parts = {p.get_param("name", header="content-disposition"): p for p in form.iter_parts()}
+                return {**json.loads(parts["payload_json"].get_content()), "_files": [p.get_filename() for n, p in parts.items() if n.startswith("files[")]}
+
+            def _file_upload(self, path: str, raw: bytes) -> bool:
+                """Slack's external upload: get an upload URL, send the bytes there, complete into a channel/thread."""
+                if path.endswith("files.getUploadURLExternal"):
+                    form = dict(parse_qsl(raw.decode()))
+                    file_id = f"F{len(rec.uploads)}"
+                    rec.uploads[file_id] = {"filename": form["filename"], "length": int(form["length"])}
+                    self.reply_json(200, {"ok": True, "upload_url": f"{rec.url}/upload/{file_id}", "file_id": file_id})
+                elif path.startswith("/upload/"):
+                    rec.uploads[path.rsplit("/", 1)[1]]["bytes"] = raw
+                    self.reply_json(200, {"ok": True})
+                elif path.endswith("files.completeUploadExternal"):
+                    body = json.loads(raw)
+                    for f in body["files"]:
+                        rec.uploads[f["id"]].update(channel_id=body["channel_id"], thread_ts=body.get("thread_ts"))
+                    self.reply_json(200, {"ok": True})
+                else:
+                    return False
+                return True
 
         return Handler
 

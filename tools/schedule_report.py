@@ -124,15 +124,14 @@ def _destination(ctx: ToolContext, text: str) -> str:
 
 
 def _label(arguments: dict[str, Any]) -> str:
-    return next((str(v) for k, v in arguments.items() if k in ("subject", "sku", "product", "category", "description") and v), "")
+    return next((f"SKU {v}" if k == "sku" else str(v) for k, v in arguments.items() if k in ("subject", "sku", "product", "category", "description") and v), "")
 
 
 def _default_name(tool: str, cron: str, arguments: list[dict[str, Any]]) -> str:
     labels = ", ".join(label for a in arguments if (label := _label(a)))
     words = describe(cron)
     cadence = "Daily" if words.startswith("every day") else "Monthly" if "of each month" in words else words.split(" at ")[0].removeprefix("every ") if words.startswith("every ") else "Scheduled"
-    prefix = "SKU " if arguments and all("sku" in a for a in arguments) else ""
-    return f"{cadence} {REPORT_NAMES.get(tool, tool.replace('_', ' '))}" + (f" ({prefix}{labels})" if labels else "")
+    return f"{cadence} {REPORT_NAMES.get(tool, tool.replace('_', ' '))}" + (f" ({labels})" if labels else "")
 
 
 def _create(inp: ScheduleReportInput, ctx: ToolContext) -> ScheduleReportOutput:
@@ -161,8 +160,9 @@ def _create(inp: ScheduleReportInput, ctx: ToolContext) -> ScheduleReportOutput:
     except ScheduleExists:
         raise ToolError("invalid_argument", f"You already have a schedule called “{name}”: give this one another name, or remove that one first.", field="name") from None
     info = _info(schedule, [])
-    what = ", ".join(label for c in calls if (label := _label(c)))
-    summary = (f"Scheduled “{schedule.name}”: {info.when}, {schedule.tool}{' for ' + what if what else ''} → {', '.join(destinations)}. "
+    labels = [label for c in calls if (label := _label(c))]
+    what = REPORT_NAMES.get(schedule.tool, f"`{schedule.tool}`") + (" for " + (", ".join(labels[:-1]) + " and " + labels[-1] if len(labels) > 1 else labels[0]) if labels else "")
+    summary = (f"Scheduled “{schedule.name}”: the {what}, {info.when}, to {', '.join(destinations)}. "
                f"First one {_local(schedule.next_due_at, schedule.timezone)} {schedule.timezone}; each digest shows every result's change since the previous digest "
                "and its result id for follow-ups (`caeser serve watcher` sends them).")
     return ScheduleReportOutput(summary=summary, data=[info], source="report schedules")
