@@ -23,16 +23,16 @@ TOOL = "manage_data"
 
 
 class ManageDataInput(StrictInput):
-    action: Literal["list", "forget", "import"] = Field(default="list", description="list your imports, forget one by name, or import a file / SQL source.")
+    action: Literal["list", "forget", "import"] = Field(default="list", description="list your imports, forget one by name, or import a file / SQL source.", examples=["forget"])
     name: str | None = Field(default=None, max_length=120, description="forget: the import's name, e.g. 'q3 survey'; import: the name to store it under (default: the file name).", examples=["q3 survey"])
-    kind: Literal["sales", "catalog", "customers", "survey", "campaigns"] | None = Field(default=None, description="import: what the file holds; list: only this kind.")
+    kind: Literal["sales", "catalog", "customers", "survey", "campaigns"] | None = Field(default=None, description="import: what the file holds; list: only this kind.", examples=["sales"])
     source: str | None = Field(default=None, max_length=1000, description="import: a file path on the server, a SQLAlchemy URL, or a Google Sheets URL.", examples=["/data/shopify_orders.csv"])
-    format: Literal["csv", "jsonl", "parquet", "shopify", "woocommerce", "sql", "sheet"] | None = Field(default=None, description="import: default from the file suffix.")
+    format: Literal["csv", "jsonl", "parquet", "shopify", "woocommerce", "sql", "sheet"] | None = Field(default=None, description="import: default from the file suffix.", examples=["shopify"])
     map: list[str] = Field(default_factory=list, max_length=30, description="import: COLUMN=FIELD pairs for columns that cannot be inferred.", examples=[["Qty sold=units"]])
-    currency: str | None = Field(default=None, min_length=3, max_length=3, description="import (sales): the currency of rows that name none.")
-    query: str | None = Field(default=None, max_length=4000, description="import (sql): the SELECT to run.")
-    table: str | None = Field(default=None, max_length=120, description="import (sql): a table to read whole.")
-    range: str | None = Field(default=None, max_length=200, description="import (sheet): the tab or A1 range (default Sheet1).")
+    currency: str | None = Field(default=None, min_length=3, max_length=3, description="import (sales): the currency of rows that name none.", examples=["EUR"])
+    query: str | None = Field(default=None, max_length=4000, description="import (sql): the SELECT to run.", examples=["SELECT day, sku, units FROM daily_sales"])
+    table: str | None = Field(default=None, max_length=120, description="import (sql): a table to read whole.", examples=["daily_sales"])
+    range: str | None = Field(default=None, max_length=200, description="import (sheet): the tab or A1 range (default Sheet1).", examples=["Orders!A1:H"])
 
     @model_validator(mode="after")
     def _needs(self) -> "ManageDataInput":
