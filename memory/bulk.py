@@ -5,25 +5,38 @@ WHY: SQLAlchemy's executemany builds and type-processes one parameter dict per r
 list, with the column type's own bind processor (so values are stored exactly as SQLAlchemy would
 store them), and one statement compiled for the connection's dialect goes to the driver's
 executemany. No RETURNING: callers that need the new ids look them up by a unique key.
+`skip_duplicates` makes it an insert-ignore (ON CONFLICT DO NOTHING, which SQLite and Postgres
+both speak), for appends that a sender may replay.
 """
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import Connection, Insert, Table
+from sqlalchemy.dialects import postgresql, sqlite
 
 
-def insert_columns(conn: Connection, table: Table, columns: Mapping[str, Sequence[object]]) -> int:
+def _insert(conn: Connection, table: Table, skip_duplicates: bool) -> Insert:
+    if not skip_duplicates:
+        return table.insert()
+    dialects = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+    if conn.dialect.name not in dialects:
+        raise ValueError(f"insert-ignore is not implemented for {conn.dialect.name}")
+    return dialects[conn.dialect.name](table).on_conflict_do_nothing()
+
+
+def insert_columns(conn: Connection, table: Table, columns: Mapping[str, Sequence[object]], *, skip_duplicates: bool = False) -> int:
     """Insert rows given column-wise (name → equal-length values; None for NULL). Every column the
     statement needs a value for (those with Python-side defaults included) must be given, so that
-    nothing is silently left to a default the driver never sees. Returns the number of rows."""
+    nothing is silently left to a default the driver never sees. Returns the number of rows
+    inserted (with `skip_duplicates`, those that were new)."""
     names = list(columns)
     lengths = {len(columns[name]) for name in names}
     if len(lengths) > 1:
         raise ValueError(f"columns of unequal length {sorted(lengths)} for {table.name}")
     if not names or lengths == {0}:
         return 0
-    compiled = table.insert().inline().compile(dialect=conn.dialect, column_keys=names)
+    compiled = _insert(conn, table, skip_duplicates).inline().compile(dialect=conn.dialect, column_keys=names)
     order = list(compiled.positiontup) if compiled.positional else list(compiled.binds)
     missing = sorted(set(order) - set(names))
     if missing:
@@ -35,5 +48,5 @@ def insert_columns(conn: Connection, table: Table, columns: Mapping[str, Sequenc
         converted[name] = [process(v) for v in values] if process is not None else values
     rows = list(zip(*converted.values()))
     params = rows if compiled.positional else [dict(zip(order, row)) for row in rows]
-    conn.exec_driver_sql(str(compiled), params)
-    return len(rows)
+    result = conn.exec_driver_sql(str(compiled), params)
+    return result.rowcount if skip_duplicates else len(rows)
