@@ -76,10 +76,10 @@ def append_events(settings: Settings, owner: Owner, events: Sequence[NewEvent]) 
 
 
 def events_between(settings: Settings, owner: Owner, since: datetime, until: datetime, user_id: str | None = None) -> list[tuple]:
-    """(user_id, session_id, action, item_kind, rank, query, value, created_at) of the owner's events
-    in [since, until), oldest first (capped at MAX_READ_ROWS)."""
+    """(user_id, session_id, action, item_kind, rank, query, value, variant, created_at) of the owner's
+    events in [since, until), oldest first (capped at MAX_READ_ROWS)."""
     t = EngagementEvent.__table__.c
-    query = core_select(t.user_id, t.session_id, t.action, t.item_kind, t.rank, t.query, t.value, t.created_at).where(
+    query = core_select(t.user_id, t.session_id, t.action, t.item_kind, t.rank, t.query, t.value, t.variant, t.created_at).where(
         visible_to(t.owner, owner), t.created_at >= since, t.created_at < until)
     if user_id is not None:
         query = query.where(t.user_id == user_id)

@@ -248,7 +248,7 @@ class ExperimentRow(SQLModel, table=True):
     name: str = Field(max_length=200)
     surface: str = Field(max_length=16)  # suggest | search
     variants: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    traffic: float = 1.0  # share of users enrolled; the rest are served the control, unlogged
+    traffic: float = 1.0  # share of users enrolled; the rest keep the usual ranking, unlogged
     primary_metric: str = Field(max_length=32)
     mde: float  # relative minimum detectable effect the sample size is planned for
     alpha: float = 0.05

@@ -19,5 +19,9 @@ TOOL_MODULES: dict[str, str] = {
     "record_engagement": "tools.cadence",
     "analyze_launch": "tools.launch",
     "export_report": "tools.reports",
+    "start_experiment": "tools.experiments",
+    "experiment_results": "tools.experiments",
+    "stop_experiment": "tools.experiments",
+    "shopper_analytics": "tools.shopper_analytics",
 }
 TOOL_NAMES: tuple[str, ...] = tuple(TOOL_MODULES)
