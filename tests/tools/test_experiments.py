@@ -2,6 +2,7 @@
 and events: a clear winner is called, a tie is not, results survive a new process's engine, exports work."""
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 import numpy as np
@@ -11,10 +12,18 @@ from memory.db import dispose_engines
 from memory.engagement import NewEvent, append_events
 from memory.experiments import log_exposure
 from memory.owner import Owner
+from memory.settings import Settings
 from memory.tables import utcnow
 from tools.base import ToolContext, ToolError
 from tools.experiment_serving import arm_for, forget_cache
 from tools.registry import run_tool
+
+
+@pytest.fixture
+def ctx(settings: Settings) -> ToolContext:
+    """A tenant of its own: experiments are one per surface and owner, and Postgres is shared."""
+    tag = uuid.uuid4().hex[:12]
+    return ToolContext(settings=settings, thread_id=f"test-{tag}", owner=Owner.cli(f"marketer-{tag}"))
 
 
 def simulate(ctx: ToolContext, experiment_id: str, rates: dict[str, float], users: int = 4000, seed: int = 1) -> None:
