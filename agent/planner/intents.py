@@ -41,6 +41,11 @@ RULES: list[tuple[str, str, float]] = [
     (r"\b(launch(ing)? plan|go[- ]to[- ]market|gtm|readout|full (analysis|picture|report|breakdown)|be a hit|flop|will .{0,40} (work|succeed|sell well|do well|land)|should we launch|how should we (market|launch|position))\b", "analyze_launch", 0.7),
     (r"^\s*(what can you do|help|what do you do|how do (i|you) use|commands|capabilities|what are your (tools|skills))\b", "help", 1.0),
     (r"^\s*(hi|hey|hello|yo|thanks|thank you|thx|cheers|cool|great|nice|ok|okay|bye|good morning|gm)\b[\s!.🙏👍]*$", "greeting", 1.0),
+    # experiments issue: A/B tests of suggestions and search ranking, and shopper analytics
+    (r"\b(start|launch|run|set up|setup|kick off|begin|create|spin up|do)\b.{0,40}\b(a/?b|ab|split|multivariate|bucket)[- ]?(test|experiment)?\b|\b(start|launch|set up|setup|kick off|begin|create|spin up)\b.{0,40}\b(test|experiment)\b.{0,60}\b(personali[sz]ed|plain|variant|traffic|ranking|suggestions?)\b|\b(test|experiment)\b.{0,40}\b(personali[sz]ed|plain)\b.{0,15}\b(vs\.?|versus|against)\b", "start_experiment", 1.0),
+    (r"\bhow('?s| is| are| did)\b.{0,40}\b(test|experiment|a/?b|variants?)\b|\b(results?|winner|winning|significan\w*|readout|status|p-?value|lift|update)\b.{0,30}\b(test|experiment|a/?b)\b|\b(test|experiment|a/?b)\b.{0,30}\b(results?|winning|winner|significan\w*|doing|going|status|so far)\b|\b(did|has|is)\b.{0,30}\b(personali[sz]ed|plain|variant)\b.{0,30}\b(win|won|winning|beat|better|ahead)\b|\bexp-[0-9a-f]{8}\b", "experiment_results", 0.95),
+    (r"\b(stop|end|kill|halt|cancel|finish|wrap up|turn off|shut down|conclude|close)\b.{0,30}\b(test|experiment|a/?b)\b", "stop_experiment", 1.2),
+    (r"\bfunnel\b|\bshopper (behaviou?r|analytics|activity|sessions?)\b|\b(zero|no|0)[- ]results?\b|\b(top|popular|most common)\b.{0,15}\b(search(es)?|queries)\b|\bwhat (are |did )?(people|shoppers|customers|users) (search|look)\w*\b|\b(clicked|click) positions?\b|\bsuggestion usage\b|\bhow many sessions\b|\b(sessions|view.{0,5}click.{0,5}cart)\b.{0,40}\b(last|this|past|yesterday|week|month)\b", "shopper_analytics", 0.9),
 ]
 _COMPILED = [(re.compile(p, re.IGNORECASE), intent, w) for p, intent, w in RULES]
 

@@ -1,6 +1,6 @@
 import numpy as np
 
-from engines.experiments.sequential import always_valid_p, critical_z, fixed_horizon_per_arm, log_lambda, required_per_arm
+from engines.experiments.sequential import TAU_MULTIPLES, always_valid_p, critical_z, fixed_horizon_per_arm, log_lambda, log_lambda_one, required_per_arm
 from engines.experiments.srm import srm_p_value
 
 
@@ -9,7 +9,9 @@ def test_lambda_matches_the_two_stream_formula() -> None:
     sigma2, n, tau2, theta = 0.16, 5000, 0.02**2, 0.015
     v = 2 * sigma2
     expected = 0.5 * np.log(v / (v + n * tau2)) + n**2 * tau2 * theta**2 / (2 * v * (v + n * tau2))
-    assert np.isclose(log_lambda(theta, v / n, tau2), expected)
+    assert np.isclose(log_lambda_one(theta, v / n, tau2), expected)
+    mixture = np.mean([np.exp(log_lambda_one(theta, v / n, tau2 * m * m)) for m in TAU_MULTIPLES])
+    assert np.isclose(np.exp(log_lambda(theta, v / n, tau2)), mixture)
     assert log_lambda(0.1, 0.0, tau2) == 0.0  # no data: no evidence
 
 
