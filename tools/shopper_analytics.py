@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field, model_validator
 from memory.engagement import events_between
 from memory.served_queries import served_between
 from tools.base import Chart, ToolContext, ToolError, ToolOutput
+from tools.launch_search import QueryCount
 from tools.registry import register
 from tools.schemas import StrictInput
 
@@ -57,11 +58,6 @@ class SegmentFunnel(BaseModel):
     sessions: int
     funnel: list[FunnelStep]
     revenue: float
-
-
-class QueryCount(BaseModel):
-    query: str
-    count: int
 
 
 class PositionCount(BaseModel):
