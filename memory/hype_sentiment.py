@@ -13,7 +13,10 @@ build` retrains only when they change.
 from __future__ import annotations
 
 import logging
+import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +33,11 @@ logger = logging.getLogger(__name__)
 MODEL_FILE = "hype_sentiment_v3.npz"  # v3: multi-domain, word n-grams + lexicon, no embeddings
 SEED = 0
 AIRLINE_SOURCE = "airline_tweets"
+#: Training seconds per post on one idle core (155k posts: ~60 s, most of it the regression's fit),
+#: for the progress bar's ETA while the fit, which reports nothing itself, runs.
+SECONDS_PER_POST = 4e-4
+CLASSIFY_CHUNK = 10_000
+Report = Callable[[float, str], None]
 _CACHE: dict[Path, tuple[float, SentimentModel]] = {}
 
 
@@ -89,16 +97,41 @@ def _data_key(settings: Settings) -> str:
     return files_fingerprint(training_files(settings))
 
 
-def train_and_save(settings: Settings, *, force: bool = False) -> TrainReport:
+@contextmanager
+def _ticking(report: Report | None, expected_s: float, message: str, every_s: float = 1.0) -> Iterator[None]:
+    """While the block runs, report progress from elapsed time against `expected_s` (capped at 95 %:
+    a slower fit waits at the end rather than claiming it is done)."""
+    if report is None:
+        yield
+        return
+    stop, start = threading.Event(), time.monotonic()
+
+    def tick() -> None:
+        while not stop.wait(every_s):
+            report(min(0.95, (time.monotonic() - start) / expected_s), message)
+
+    report(0.0, message)
+    ticker = threading.Thread(target=tick, name="sentiment-progress", daemon=True)
+    ticker.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        ticker.join()
+
+
+def train_and_save(settings: Settings, *, force: bool = False, report: Report | None = None) -> TrainReport:
     """Train on `training_posts` and save, unless the saved model was trained from the same files
-    (then nothing is done; `force` retrains anyway)."""
+    (then nothing is done; `force` retrains anyway). `report(fraction, message)` hears the fit's
+    progress, estimated from `SECONDS_PER_POST`."""
     path, key = model_path(settings), _data_key(settings)
     saved = load_arrays(path) if path.exists() and not force else None
     if saved is not None and str(saved.get("data_key", "")) == key and load_classifier(settings) is not None:
         return TrainReport(trained=False, posts=0, sources=0, seconds=0.0, bytes=path.stat().st_size, path=str(path))
     posts = training_posts(settings)
     start = time.perf_counter()
-    model = train_sentiment(posts["text"].tolist(), posts["label"].tolist(), posts["source"].tolist(), seed=SEED)
+    with _ticking(report, SECONDS_PER_POST * len(posts), f"training the sentiment model on {len(posts):,} posts"):
+        model = train_sentiment(posts["text"].tolist(), posts["label"].tolist(), posts["source"].tolist(), seed=SEED)
     seconds = time.perf_counter() - start
     save_arrays(path, {**model.to_arrays(), "data_key": np.array(key)})
     return TrainReport(trained=True, posts=len(posts), sources=int(posts["source"].nunique()), seconds=round(seconds, 1), bytes=path.stat().st_size, path=str(path))
@@ -145,11 +178,16 @@ def score_unscored(settings: Settings, frame: pd.DataFrame, *, store_limit: int 
     return frame, method + tail + (f"; {classified} newly classified" if classified else "")
 
 
-def rescore_all(settings: Settings, frame: pd.DataFrame) -> int:
+def rescore_all(settings: Settings, frame: pd.DataFrame, report: Report | None = None) -> int:
     """After a (re)training: classify every post in `frame` with the current model and store it,
-    replacing scores from an older model. Returns how many were scored (0 without a model)."""
+    replacing scores from an older model, `CLASSIFY_CHUNK` posts at a time (each chunk reported).
+    Returns how many were scored (0 without a model)."""
     model = load_classifier(settings)
     if model is None or frame.empty:
         return 0
-    classify_and_store(settings, model, frame, np.arange(len(frame)))
+    for start in range(0, len(frame), CLASSIFY_CHUNK):
+        rows = np.arange(start, min(start + CLASSIFY_CHUNK, len(frame)))
+        classify_and_store(settings, model, frame, rows)
+        if report is not None:
+            report((rows[-1] + 1) / len(frame), f"classified {rows[-1] + 1:,} of {len(frame):,} stored posts")
     return len(frame)

@@ -373,15 +373,17 @@ def side_by_side(d: HypeScoreData) -> str:
 @build_step("hype: posts and sentiment model", order=40)
 def build_hype(ctx: ToolContext) -> str:
     """Import the shared posts, train the sentiment model (unless its training files are unchanged)
-    and classify stored posts with it: all of them after a training, else those not yet scored."""
+    and classify stored posts with it: all of them after a training, else those not yet scored.
+    Progress: posts 0–10 %, the fit 10–85 % (timed estimate), classifying 85–100 %."""
+    ctx.report(0.0, "importing the shared posts")
     report = ensure_shared_posts(ctx)
     try:
-        trained = train_and_save(ctx.settings)
+        trained = train_and_save(ctx.settings, report=lambda f, m: ctx.report(0.1 + 0.75 * f, m))
     except (FileNotFoundError, ValueError) as exc:
         return f"{report} Sentiment model not trained ({exc}); hype scores posts with the VADER lexicon."
     frame = subject_posts(ctx.settings, list(known_subjects(ctx.settings))).drop_duplicates("id")
     if trained.trained:
-        classified = rescore_all(ctx.settings, frame)
+        classified = rescore_all(ctx.settings, frame, lambda f, m: ctx.report(0.85 + 0.15 * f, m))
     else:
         classified = int(frame["sentiment"].isna().sum())
         score_unscored(ctx.settings, frame)

@@ -31,9 +31,8 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel
+import mmh3
 from scipy import sparse
-from sklearn.feature_extraction.text import HashingVectorizer
-from sklearn.linear_model import LogisticRegression
 
 from engines.hype.lexicon import FEATURES, compound, lexicon_features, tokens
 
@@ -61,15 +60,30 @@ def compound_labels(scores: np.ndarray) -> np.ndarray:
     return np.where(scores >= VADER_POS, "positive", np.where(scores <= VADER_NEG, "negative", "neutral"))
 
 
-@lru_cache(maxsize=4)
-def _hasher(bits: int) -> HashingVectorizer:
-    return HashingVectorizer(n_features=2**bits, ngram_range=(1, 2), alternate_sign=False, norm=None, lowercase=False, tokenizer=tokens, token_pattern=None)
+@lru_cache(maxsize=1 << 16)
+def _column(feature: str, n_columns: int) -> int:
+    return abs(mmh3.hash(feature, 0, True)) % n_columns
 
 
 def ngram_counts(texts: Sequence[str], bits: int = WORD_BITS) -> sparse.csr_matrix:
-    """Hashed counts of negation-scoped word 1–2-grams (`lexicon.tokens`): a fixed-size vocabulary,
-    so the model saves as arrays. Texts must be `normalise`d."""
-    return _hasher(bits).transform(texts)
+    """Hashed counts of negation-scoped word 1–2-grams (`lexicon.tokens`, bigrams joined by a space):
+    a fixed-size vocabulary, so the model saves as arrays. Texts must be `normalise`d.
+
+    The column of a feature is |MurmurHash3-32(UTF-8, seed 0)| mod 2^bits — scikit-learn's
+    `HashingVectorizer(ngram_range=(1, 2), alternate_sign=False, norm=None)`, column for column
+    (tests check it), computed here so that scoring posts does not import scikit-learn (~1 s per
+    process)."""
+    n_columns = 2**bits
+    indptr, indices = [0], []
+    for text in texts:
+        words = tokens(text)
+        indices.extend(_column(w, n_columns) for w in words)
+        indices.extend(_column(f"{a} {b}", n_columns) for a, b in zip(words, words[1:]))
+        indptr.append(len(indices))
+    data = np.ones(len(indices), dtype=np.float64)
+    counts = sparse.csr_matrix((data, np.asarray(indices, dtype=np.int32), np.asarray(indptr, dtype=np.int64)), shape=(len(indptr) - 1, n_columns))
+    counts.sum_duplicates()
+    return counts
 
 
 def _unit_rows(m: sparse.csr_matrix) -> sparse.csr_matrix:
@@ -177,6 +191,8 @@ def train_sentiment(texts: Sequence[str], labels: Sequence[str], sources: Sequen
     lexical = lexicon_features(normalised)
     mean, scale = lexical.mean(axis=0), (lexical.std(axis=0) + 1e-6) * np.sqrt(lexical.shape[1])
     draft = SentimentModel(idf, mean, scale, np.zeros(0, dtype=np.int64), np.zeros((3, len(FEATURES))), np.zeros(3), word_bits)
+    from sklearn.linear_model import LogisticRegression  # training only: scoring never imports scikit-learn
+
     y = np.array([LABELS.index(label) for label in labels])
     fit = LogisticRegression(C=C, max_iter=300, tol=1e-3, random_state=seed).fit(draft._features(normalised), y, sample_weight=source_weights(sources, labels))
     columns = np.flatnonzero(df)

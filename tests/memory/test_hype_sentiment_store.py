@@ -1,5 +1,6 @@
 """Stored posts get model sentiment once (kept in SQL), VADER only as a stated fallback; the build
 trains only when its training files change, and a new model re-scores posts already scored."""
+import time
 import uuid
 from datetime import datetime
 from functools import partial
@@ -85,3 +86,26 @@ def test_missing_or_bad_training_file_is_named(settings, tmp_path):
     (tmp_path / "sentiment" / "train_multi.csv").write_text("text,label,source\nok,mixed,x\n", encoding="utf-8")
     with pytest.raises(ValueError, match="labels"):
         hs.training_posts(settings)
+
+
+def test_training_and_rescoring_report_progress(settings, tmp_path, monkeypatch):
+    """The fit reports nothing itself: a timed estimate moves the bar, never to 100 % before it ends."""
+    def slow_model(*args, **kw):
+        time.sleep(0.35)
+        return small_model(*args, **kw)
+
+    monkeypatch.setattr(hs, "train_sentiment", slow_model)
+    monkeypatch.setattr(hs, "SECONDS_PER_POST", 0.001)  # 30 posts: an expected 0.03 s, so the estimate saturates
+    settings = settings.model_copy(update={"data_dir": _data_dir(tmp_path / "data")})
+    heard: list[tuple[float, str]] = []
+    monkeypatch.setattr(hs, "_ticking", partial(hs._ticking, every_s=0.05))
+    hs.train_and_save(settings, report=lambda f, m: heard.append((f, m)))
+    assert heard[0] == (0.0, "training the sentiment model on 30 posts") and len(heard) >= 3
+    assert max(f for f, _ in heard) == 0.95
+
+    subject = f"Prog{uuid.uuid4().hex[:8]}"
+    _store(settings, subject)
+    monkeypatch.setattr(hs, "CLASSIFY_CHUNK", 4)
+    steps: list[tuple[float, str]] = []
+    assert hs.rescore_all(settings, subject_posts(settings, [subject.casefold()]), lambda f, m: steps.append((f, m))) == 6
+    assert [m for _, m in steps] == ["classified 4 of 6 stored posts", "classified 6 of 6 stored posts"]

@@ -75,3 +75,17 @@ def test_unknown_label_and_ragged_input_are_refused():
         train_sentiment(["a", "b"], ["positive", "meh"], ["s", "s"])
     with pytest.raises(ValueError, match="differ in length"):
         train_sentiment(["a", "b"], ["positive", "negative"], ["s"])
+
+
+def test_ngram_columns_are_scikit_learns_hashing_vectorizer():
+    """Models trained before scoring stopped importing scikit-learn must keep their columns."""
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    from engines.hype.sentiment import ngram_counts
+
+    texts = [normalise(t) for t in ["Not good at all!!", "love it 😍 sooo much", "café au lait, naïve", "", "a a a b"]]
+    expected = HashingVectorizer(n_features=2**18, ngram_range=(1, 2), alternate_sign=False, norm=None, lowercase=False,
+                                 tokenizer=tokens, token_pattern=None).transform(texts)
+    got = ngram_counts(texts, 18)
+    assert got.shape == expected.shape
+    assert (got != expected).nnz == 0
