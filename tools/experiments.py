@@ -51,6 +51,7 @@ class StartExperimentInput(StrictInput):
 
 class ExperimentRef(StrictInput):
     experiment_id: str | None = Field(default=None, max_length=40, description="Experiment id (exp-…); unset = the running one (else the latest).", examples=["exp-1a2b3c4d"])
+    surface: Surface | None = Field(default=None, description="Without an id: the experiment on suggestions or on search ranking.", examples=["suggest"])
 
 
 class StopExperimentInput(ExperimentRef):
@@ -98,22 +99,23 @@ def info(row: ExperimentRow) -> ExperimentInfo:
                           baseline=row.baseline, status=row.status, started_at=row.started_at, stopped_at=row.stopped_at)
 
 
-def pick_experiment(ctx: ToolContext, experiment_id: str | None, *, running_only: bool = False) -> ExperimentRow:
-    """The named experiment, else the running one, else (unless `running_only`) the latest."""
+def pick_experiment(ctx: ToolContext, experiment_id: str | None, surface: str | None = None, *, running_only: bool = False) -> ExperimentRow:
+    """The named experiment, else the running one (on `surface`), else (unless `running_only`) the latest."""
     if experiment_id:
         row = get_experiment(ctx.settings, ctx.owner, experiment_id)
         if row is None:
             known = [r.id for r in list_experiments(ctx.settings, ctx.owner)]
             raise ToolError("not_found", f"No experiment has the id {experiment_id!r}.", field="experiment_id", options=known)
         return row
-    running = list_experiments(ctx.settings, ctx.owner, status="running")
+    running = list_experiments(ctx.settings, ctx.owner, status="running", surface=surface)
     if len(running) > 1:
         raise ToolError("invalid_argument", "Several experiments are running; say which one.", field="experiment_id", options=[f"{r.id} ({r.name})" for r in running])
     if running:
         return running[0]
-    latest = [] if running_only else list_experiments(ctx.settings, ctx.owner)
+    latest = [] if running_only else list_experiments(ctx.settings, ctx.owner, surface=surface)
     if not latest:
-        raise ToolError("not_found", "No experiment is running" + ("" if running_only else " and none was ever started") + ": start one with start_experiment, e.g. \"start an A/B test of personalised vs plain suggestions on 50% of traffic\".", field="experiment_id")
+        on = f" on {SURFACE_LABEL[surface]}" if surface else ""
+        raise ToolError("not_found", f"No experiment is running{on}" + ("" if running_only else " and none was ever started") + ": start one with start_experiment, e.g. \"start an A/B test of personalised vs plain suggestions on 50% of traffic\".", field="experiment_id")
     return latest[0]
 
 
@@ -151,7 +153,8 @@ def start_experiment(inp: StartExperimentInput, ctx: ToolContext) -> StartExperi
                f"with an always-valid test at α={inp.alpha:g} (safe to check daily). ")
     summary += (f"To detect a {inp.mde:+.0%} change from {_pct(inp.baseline, inp.metric)} it needs about {planned:,} shoppers per arm. " if planned
                 else f"The sample size for a {inp.mde:+.0%} change is computed once the control has data. ")
-    summary += f"The storefront API's /v1/{inp.surface} now serves each enrolled user_id its variant; ask \"how is the test doing?\" for results."
+    summary += (f"The storefront API's /v1/{inp.surface} now serves each enrolled user_id its variant (storefront keys set as KEY={ctx.owner.key} in CAESER_API_KEYS); "
+                "ask \"how is the test doing?\" for results.")
     return StartExperimentOutput(summary=summary, data=StartExperimentData(experiment=info(row), planned_per_arm=planned), source="experiments store (SQL)")
 
 
@@ -229,7 +232,7 @@ user with confidence intervals, an always-valid significance test safe to check 
 sample-ratio check and the users still needed; with a chart. Use for "how is the suggestion test doing?".
 """)
 def experiment_results(inp: ExperimentRef, ctx: ToolContext) -> ExperimentResultsOutput:
-    return readout(pick_experiment(ctx, inp.experiment_id), ctx, "")
+    return readout(pick_experiment(ctx, inp.experiment_id, inp.surface), ctx, "")
 
 
 @register("stop_experiment", engine="experiments", input_model=StopExperimentInput, output_model=ExperimentResultsOutput, description="""
@@ -237,7 +240,7 @@ Stop a running A/B test: every shopper gets the control again, and the final res
 Use for "stop the suggestion test" or "end experiment exp-1a2b3c4d".
 """)
 def stop_experiment(inp: StopExperimentInput, ctx: ToolContext) -> ExperimentResultsOutput:
-    row = pick_experiment(ctx, inp.experiment_id, running_only=True)
+    row = pick_experiment(ctx, inp.experiment_id, inp.surface, running_only=True)
     if row.status != "running":
         raise ToolError("invalid_argument", f"Experiment {row.id} was already stopped on {row.stopped_at:%Y-%m-%d}.", field="experiment_id")  # type: ignore[union-attr]
     stopped = stop_experiment_row(ctx.settings, ctx.owner, row.id, inp.reason or "stopped")

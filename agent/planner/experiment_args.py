@@ -25,8 +25,16 @@ METRIC_WORDS = [(r"\bctr\b|click[- ]?through", "ctr"), (r"\brevenue\b|\bsales va
 
 
 def _experiment_ref(s: "Slots", prev: dict) -> dict[str, Any]:
-    found = EXPERIMENT_ID.search(s.text)
-    return {"experiment_id": found.group(0).lower()} if found else ({"experiment_id": prev["experiment_id"]} if prev.get("experiment_id") else {})
+    """An id when one is written (or was used just before), else the surface the words name."""
+    if found := EXPERIMENT_ID.search(s.text):
+        return {"experiment_id": found.group(0).lower()}
+    if prev.get("experiment_id"):
+        return {"experiment_id": prev["experiment_id"]}
+    if re.search(r"\b(suggest\w*|autocomplete|auto-?suggest|type-?ahead)\b", s.text, re.IGNORECASE):
+        return {"surface": "suggest"}
+    if re.search(r"\b(search|ranking)\b", s.text, re.IGNORECASE):
+        return {"surface": "search"}
+    return {}
 
 
 def start_experiment(s: "Slots", prev: dict, ctx: "PreviousCall | None") -> dict:

@@ -98,3 +98,11 @@ def test_bad_arguments_name_the_field(ctx: ToolContext) -> None:
         run_tool("start_experiment", {"variants": ["plain", "plain"]}, ctx)
     with pytest.raises(ToolError, match="traffic"):
         run_tool("start_experiment", {"traffic": 1.5}, ctx)
+
+
+def test_surface_picks_between_two_running_experiments(ctx: ToolContext) -> None:
+    run_tool("start_experiment", {"surface": "suggest"}, ctx)
+    search_id = run_tool("start_experiment", {"surface": "search"}, ctx).data.experiment.experiment_id
+    with pytest.raises(ToolError, match="Several experiments are running"):
+        run_tool("experiment_results", {}, ctx)
+    assert run_tool("experiment_results", {"surface": "search"}, ctx).data.experiment.experiment_id == search_id
