@@ -8,9 +8,8 @@ looked every day would have seen (formulas and citation: docs/experiments.md).
 """
 from __future__ import annotations
 
-import math
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Literal
 
 import numpy as np
@@ -181,8 +180,6 @@ def observations(ctx: ToolContext, row: ExperimentRow) -> Observations:
 
 def _aware(at: datetime) -> datetime:
     """SQLite hands datetimes back naive (they were stored as UTC)."""
-    from datetime import timezone
-
     return at if at.tzinfo else at.replace(tzinfo=timezone.utc)
 
 

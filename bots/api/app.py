@@ -28,7 +28,7 @@ from starlette.routing import Route
 from bots.api.keys import owner_for
 from bots.api.limits import ApiLimits
 from bots.api.openapi import openapi_schema
-from bots.api.schemas import EventsBatch, EventsResult, EventIn
+from bots.api.schemas import EventIn, EventsBatch, EventsResult
 from bots.mcp_http import TokenBuckets
 from bots.mcp_server import server_version
 from memory.cadence_store import cadence_state
