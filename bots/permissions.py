@@ -2,7 +2,7 @@
 
 Configured with `CAESER_BOT_PERMISSIONS`: inline JSON, or a path to a JSON file. Keys are
 `slack:<team id>`, `discord:<guild id>` or `*` (the fallback). Each value may hold:
-- `watch`, `export`: who may create watches / exports — user ids, `role:<discord role id or name>`,
+- `watch`, `export`, `schedule`: who may create watches / exports / scheduled reports — user ids, `role:<discord role id or name>`,
   `admin` (Discord members with Manage Server) or `*`. A missing list means everyone.
 - `alert_channels`: channel ids (Slack `C…` or names like `#launches`, Discord ids) where watches
   may post alerts. A missing list means any channel.
@@ -19,15 +19,16 @@ from typing import Literal
 
 from pydantic import BaseModel, ValidationError
 
-Action = Literal["watch", "export"]
+Action = Literal["watch", "export", "schedule"]
 ENV = "CAESER_BOT_PERMISSIONS"
-ACTION_WORDS = {"watch": "create hype watches", "export": "export reports"}
-ACTION_TOOLS: dict[str, str] = {"watch": "watch_hype", "export": "export_report"}
+ACTION_WORDS = {"watch": "create hype watches", "export": "export reports", "schedule": "schedule reports"}
+ACTION_TOOLS: dict[str, str] = {"watch": "watch_hype", "export": "export_report", "schedule": "schedule_report"}
 
 
 class Policy(BaseModel):
     watch: list[str] | None = None
     export: list[str] | None = None
+    schedule: list[str] | None = None
     alert_channels: list[str] | None = None
 
 

@@ -1,4 +1,6 @@
-"""The hype watcher: evaluates every watch on an interval and delivers the alerts it queued.
+"""The hype watcher: evaluates every watch on an interval and delivers the alerts it queued; the
+report scheduler (bots/scheduler.py) runs in the same loop, so `caeser serve watcher` also sends
+scheduled digests when they come due.
 
 Two jobs in one loop, each safe to run in several processes at once:
 - evaluate (every `--interval` seconds): score each watch's subject with its 90 % interval, store
@@ -21,18 +23,19 @@ import logging
 import os
 import random
 import socket
-import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from bots.delivery import Sender
+from bots.leases import backoff, held
+from bots.scheduler import Scheduler
 from engines.hype.watch import Reading, alert_text
 from memory.owner import Owner
+from memory.schedules import next_run_due
 from memory.settings import Settings, get_settings
-from memory.tables import HypeAlert, HypeWatch
+from memory.tables import HypeWatch
 from memory.watches import WatchNotFound, claim_alerts, get_watches, mark_delivered, mark_failed, mark_retry, next_due, record_evaluation, renew_lease
 from tools.base import ToolContext, ToolError
 
@@ -41,7 +44,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-RETRY_BASE, RETRY_CAP, MAX_ATTEMPTS = 2.0, 300.0, 6
+RETRY_BASE, MAX_ATTEMPTS = 2.0, 6
 DELIVERY_POLL = 5.0  # longest sleep between delivery passes
 Scorer = Callable[[HypeWatch], "HypeScoreData"]
 
@@ -107,34 +110,6 @@ def evaluate_all(settings: Settings, scorer: Scorer) -> int:
     return fired
 
 
-def backoff(attempt: int, base: float, rng: random.Random) -> float:
-    """Seconds before retry `attempt` + 1: base·2^(attempt−1) capped at RETRY_CAP, half of it fixed
-    and half drawn at random ("equal jitter"), so alerts failing together do not retry together."""
-    delay = min(base * 2 ** (attempt - 1), RETRY_CAP)
-    return delay / 2 + rng.uniform(0.0, delay / 2)
-
-
-@contextmanager
-def held(settings: Settings, alert: HypeAlert, owner: str, lease_s: float) -> Iterator[threading.Event]:
-    """Keep renewing `owner`'s lease on `alert` every lease/3 while the block runs; the event is
-    set if a renewal failed (the lease was lost while sending)."""
-    done, lost = threading.Event(), threading.Event()
-
-    def keep() -> None:
-        while not done.wait(lease_s / 3):
-            if not renew_lease(settings, alert.id, owner, lease_s):
-                lost.set()
-                return
-
-    keeper = threading.Thread(target=keep, name=f"lease-{alert.id}", daemon=True)
-    keeper.start()
-    try:
-        yield lost
-    finally:
-        done.set()
-        keeper.join()
-
-
 def deliver_pending(settings: Settings, sender: Sender, owner: str, *, lease_s: float, retry_base: float, max_attempts: int, rng: random.Random | None = None) -> int:
     """Deliver due alerts, one claim at a time, until none is left to claim; returns how many were delivered."""
     rng = rng or random.Random()
@@ -144,7 +119,7 @@ def deliver_pending(settings: Settings, sender: Sender, owner: str, *, lease_s: 
             if not renew_lease(settings, alert.id, owner, lease_s):
                 log.warning("alert %s: lease lost before sending; left to the worker that holds it", alert.id)
                 continue
-            with held(settings, alert, owner, lease_s) as lost:
+            with held(lambda a=alert: renew_lease(settings, a.id, owner, lease_s), lease_s, f"lease-{alert.id}") as lost:
                 outcome = sender.send(alert)
             if lost.is_set():
                 log.warning("alert %s: lease lost while the receiver was answering (%s)", alert.id, outcome.status)
@@ -169,6 +144,7 @@ def run(args: argparse.Namespace) -> int:
     sender = Sender(settings)
     owner = f"{socket.gethostname()}:{os.getpid()}"
     scorer = None if args.no_evaluate else default_scorer(ctx)
+    scheduler = Scheduler(settings, owner, sender=sender)
     next_evaluation = time.monotonic()
     while True:
         if scorer is not None and time.monotonic() >= next_evaluation:
@@ -176,9 +152,10 @@ def run(args: argparse.Namespace) -> int:
             fired = evaluate_all(settings, scorer)
             log.info("evaluation pass: %d alert(s) queued; next in %.0f s", fired, args.interval)
         deliver_pending(settings, sender, owner, lease_s=args.lease, retry_base=args.retry_base, max_attempts=args.max_attempts)
+        scheduler.tick()
         if args.once:
             return 0
-        due = next_due(settings)
+        due = min((t for t in (next_due(settings), next_run_due(settings)) if t is not None), default=None)
         until_due = DELIVERY_POLL if due is None else (due - datetime.now(timezone.utc)).total_seconds()
         until_evaluation = next_evaluation - time.monotonic() if scorer is not None else DELIVERY_POLL
         time.sleep(min(max(until_due, 0.05), max(until_evaluation, 0.05), DELIVERY_POLL))

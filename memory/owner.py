@@ -96,3 +96,9 @@ DEFAULT_OWNER = Owner(kind="cli", id="local")  # in-process callers that name no
 def visible_to(column: ColumnElement, owner: Owner) -> ColumnElement[bool]:
     """The SQL condition "this row is `owner`'s" (always true in admin scope)."""
     return true() if owner.admin else column == owner.key
+
+
+def owner_from_key(key: str) -> Owner:
+    """The Owner a stored `owner` column names (background jobs act as the owner of what they run)."""
+    kind, _, ident = key.partition(":")
+    return Owner(kind=kind, id=ident)  # type: ignore[arg-type] - validated by the model

@@ -14,6 +14,9 @@ from memory.settings import Settings
 from memory.tables import StoredResult
 
 
+PART_THREAD_SUFFIX = "/launch"  # the thread of a launch readout's parts (tools/launch_engines.py): lists of readouts skip them
+
+
 def new_result_id(tool: str) -> str:
     return f"{tool[:12]}-{uuid.uuid4().hex[:12]}"
 

@@ -42,6 +42,15 @@ class Settings(BaseSettings):
     webhook_private_nets: str | None = Field(default=None, alias="CAESER_WEBHOOK_PRIVATE_NETS", description="Comma-separated non-public networks webhooks may reach (e.g. an in-VPC receiver); default none.")
     api_keys: SecretStr | None = Field(default=None, alias="CAESER_API_KEYS", description="Comma-separated storefront API keys, `KEY` or `KEY=TENANT` (bots/api/keys.py).")
     autobuild: bool = Field(default=True, alias="CAESER_AUTOBUILD", description="Build what a tool needs in the background on first use and when a server starts (0 = only `caeser build`).")
+    web_tokens: SecretStr | None = Field(default=None, alias="CAESER_WEB_TOKENS", description="Dashboard sign-in: comma-separated `token=owner` pairs, e.g. `s3cret…=slack:T0123` (bots/web/auth.py).")
+    web_url: str | None = Field(default=None, alias="CAESER_WEB_URL", description="Where the dashboard is reachable: the Slack Home tab links it.")
+    # scheduled reports (docs/schedules.md)
+    smtp_url: SecretStr | None = Field(default=None, alias="CAESER_SMTP_URL", description="SMTP server for report emails: smtp://user:pass@host:587 (STARTTLS), smtps://…:465 (TLS), smtp+plain://host:25 (local relays only).")
+    smtp_from: str | None = Field(default=None, alias="CAESER_SMTP_FROM", description="From address of report emails.")
+    user_email: str | None = Field(default=None, alias="CAESER_USER_EMAIL", description="Where 'email me' sends from the terminal chat (the CLI user's address).")
+    google_service_account_json: SecretStr | None = Field(default=None, alias="CAESER_GOOGLE_SERVICE_ACCOUNT_JSON", description="Google service-account key (the JSON itself or a path to it) for Sheets.")
+    sheets_api_url: str = Field(default="https://sheets.googleapis.com/", alias="CAESER_SHEETS_API_URL", description="Google Sheets API base URL (tests point it at a local stand-in).")
+    webhook_secret: SecretStr | None = Field(default=None, alias="CAESER_WEBHOOK_SECRET", description="Signs webhook bodies (X-Caeser-Signature: HMAC-SHA256); unset = unsigned.")
 
     @property
     def sqlite_path(self) -> Path:

@@ -237,6 +237,62 @@ class SalesLoad(SQLModel, table=True):
     loaded_at: datetime = Field(default_factory=utcnow)
 
 
+# --- scheduled reports and their run outbox (memory/schedules.py, bots/scheduler.py) -------------
+
+class ReportSchedule(SQLModel, table=True):
+    """A standing request: re-run `tool` once per entry of `arguments` when the cron expression
+    `cron` comes due in the IANA zone `timezone`, and send the digest to every destination
+    ('slack:#brand', 'discord:<id>', 'email:a@b.c', 'sheets:<spreadsheet id>[/<tab>]', 'webhook:<name>').
+    `next_due_at` (UTC) is the next due time; `revision` counts changes, so that two schedulers
+    advancing it race on a compare-and-set and one of them wins. (owner, name) is unique."""
+
+    __tablename__ = "report_schedules"
+    __table_args__ = (UniqueConstraint("owner", "name", name="uq_schedule_owner_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    owner: str = Field(default=LEGACY_KEY, index=True, max_length=OWNER_MAX)
+    name: str = Field(max_length=120)
+    cron: str = Field(max_length=120)
+    timezone: str = Field(default="UTC", max_length=64)
+    tool: str = Field(max_length=64)
+    arguments: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))  # one dict per re-run
+    destinations: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    paused: bool = False
+    next_due_at: datetime = Field(index=True)
+    revision: int = 0
+    last_result_ids: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))  # the last sent digest's results (follow-ups)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class ScheduleRun(SQLModel, table=True):
+    """The run outbox: one row per (schedule, due time), unique, so a due time is run once across
+    restarts and processes. `run_key` is the idempotency key receivers see. The first attempt
+    stores the re-run results and the digest (`result_ids`, `digest`) so a retry re-sends the same
+    digest; `delivered` lists the destinations done, so a retry sends only to the rest. Leased like
+    the alert outbox (memory/outbox.py); `status` goes pending → sent, or failed with `last_error`."""
+
+    __tablename__ = "schedule_runs"
+    __table_args__ = (UniqueConstraint("schedule_id", "due_at", name="uq_run_schedule_due"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    owner: str = Field(default=LEGACY_KEY, index=True, max_length=OWNER_MAX)  # the schedule's owner
+    schedule_id: int = Field(index=True)
+    due_at: datetime
+    run_key: str = Field(max_length=40, unique=True)
+    status: str = Field(default="pending", max_length=10, index=True)
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=utcnow, index=True)
+    lease_owner: str | None = Field(default=None, max_length=64)
+    lease_until: datetime | None = None
+    last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    result_ids: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    digest: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))  # bots/digest.py's Digest, kept for retries
+    delivered: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+    sent_at: datetime | None = None
+
+
 class ExperimentRow(SQLModel, table=True):
     """An A/B test of suggestion or search ranking (experiments issue): its variants and plan.
     `variants` is [{"name", "weight"}]; the first is the control."""

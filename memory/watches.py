@@ -5,7 +5,7 @@ Exactly-once rests on three things here:
    ONE transaction, with the watch row locked (`FOR UPDATE` on Postgres; SQLite serialises
    writers) and the crossing decided on the freshly read state. (watch_id, crossing) is unique,
    so two evaluators can never queue the same crossing twice.
-2. A delivery worker claims rows with a lease: it picks candidates (`FOR UPDATE SKIP LOCKED` on
+2. A delivery worker claims rows with a lease (the shared outbox code: memory/outbox.py): it picks candidates (`FOR UPDATE SKIP LOCKED` on
    Postgres) and sets `lease_owner`/`lease_until` only where the row is still claimable, so each
    row has one owner at a time. A worker that dies loses its lease when it expires; the next claim
    counts another attempt and re-sends with the same idempotency key.
@@ -20,14 +20,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 from pydantic import BaseModel
-from sqlalchemy import and_, func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from engines.hype.watch import Reading, decide
+from memory import outbox
 from memory.db import session_scope
 from memory.owner import Owner, visible_to
 from memory.settings import Settings
@@ -79,6 +79,16 @@ def remove_watch(settings: Settings, owner: Owner, subject: str, channel: str | 
         return gone
 
 
+def remove_watch_by_id(settings: Settings, owner: Owner, watch_id: int) -> HypeWatch | None:
+    """Remove `owner`'s watch `watch_id` (the dashboards' "Stop watching"); None when it is not
+    theirs or already gone. Its alert history stays."""
+    with session_scope(settings) as s:
+        watch = s.exec(select(HypeWatch).where(HypeWatch.id == watch_id, visible_to(HypeWatch.owner, owner))).first()
+        if watch is not None:
+            s.delete(watch)
+        return watch
+
+
 def alerts_of(settings: Settings, watch_ids: list[int], limit: int = 20) -> list[HypeAlert]:
     with session_scope(settings) as s:
         return list(s.exec(select(HypeAlert).where(HypeAlert.watch_id.in_(watch_ids)).order_by(HypeAlert.id.desc()).limit(limit)).all())
@@ -126,51 +136,30 @@ def claim_alerts(settings: Settings, owner: str, lease_s: float, limit: int = 1)
     The watcher claims one at a time: the rows of a claimed batch would wait out their lease in
     the queue while the earlier ones are sent to a slow receiver, and another worker would take
     them over."""
-    now = utcnow()
-    claimable = and_(HypeAlert.status == "pending", HypeAlert.next_attempt_at <= now, or_(HypeAlert.lease_until.is_(None), HypeAlert.lease_until < now))
-    with session_scope(settings) as s:
-        ids = list(s.exec(select(HypeAlert.id).where(claimable).order_by(HypeAlert.id).limit(limit).with_for_update(skip_locked=True)).all())
-        if not ids:
-            return []
-        s.execute(update(HypeAlert).where(HypeAlert.id.in_(ids), claimable)
-                  .values(lease_owner=owner, lease_until=now + timedelta(seconds=lease_s), attempts=HypeAlert.attempts + 1))
-    with session_scope(settings) as s:
-        return list(s.exec(select(HypeAlert).where(HypeAlert.id.in_(ids), HypeAlert.lease_owner == owner, HypeAlert.status == "pending").order_by(HypeAlert.id)).all())
+    return outbox.claim(settings, HypeAlert, owner, lease_s, limit)
 
 
 def renew_lease(settings: Settings, alert_id: int, owner: str, lease_s: float) -> bool:
     """Extend `owner`'s lease by `lease_s` from now, only while it still holds it (not expired, not
     taken over, not finished). Called right before a send and every lease/3 while one is under way;
     False means: do not send (another worker may own the row now)."""
-    now = utcnow()
-    with session_scope(settings) as s:
-        result = s.execute(update(HypeAlert).where(HypeAlert.id == alert_id, HypeAlert.lease_owner == owner, HypeAlert.status == "pending", HypeAlert.lease_until > now)
-                           .values(lease_until=now + timedelta(seconds=lease_s)))
-        return result.rowcount == 1
+    return outbox.renew(settings, HypeAlert, alert_id, owner, lease_s)
 
 
 def next_due(settings: Settings) -> datetime | None:
     """When the earliest pending alert may next be tried (retries wake the watcher on their own
     clock, not the evaluation interval's); None when nothing is pending."""
-    with session_scope(settings) as s:
-        due = s.exec(select(func.min(HypeAlert.next_attempt_at)).where(HypeAlert.status == "pending")).one()
-    return None if due is None else (due if due.tzinfo else due.replace(tzinfo=timezone.utc))
-
-
-def _finish(settings: Settings, alert_id: int, owner: str, **values: object) -> bool:
-    with session_scope(settings) as s:
-        result = s.execute(update(HypeAlert).where(HypeAlert.id == alert_id, HypeAlert.lease_owner == owner, HypeAlert.status == "pending").values(**values))
-        return result.rowcount == 1
+    return outbox.next_due(settings, HypeAlert)
 
 
 def mark_delivered(settings: Settings, alert_id: int, owner: str) -> bool:
-    return _finish(settings, alert_id, owner, status="delivered", delivered_at=utcnow(), lease_owner=None, lease_until=None, last_error=None)
+    return outbox.finish(settings, HypeAlert, alert_id, owner, status="delivered", delivered_at=utcnow(), lease_owner=None, lease_until=None, last_error=None)
 
 
 def mark_retry(settings: Settings, alert_id: int, owner: str, error: str, delay_s: float) -> bool:
-    return _finish(settings, alert_id, owner, last_error=error, next_attempt_at=utcnow() + timedelta(seconds=delay_s), lease_owner=None, lease_until=None)
+    return outbox.finish(settings, HypeAlert, alert_id, owner, **outbox.retry_values(error, delay_s))
 
 
 def mark_failed(settings: Settings, alert_id: int, owner: str, error: str) -> bool:
     """Give up: the row stays (status failed, with the reason) for list_watches to show."""
-    return _finish(settings, alert_id, owner, status="failed", last_error=error, lease_owner=None, lease_until=None)
+    return outbox.finish(settings, HypeAlert, alert_id, owner, status="failed", last_error=error, lease_owner=None, lease_until=None)

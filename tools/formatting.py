@@ -14,6 +14,10 @@ ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}(T[\d:.]+)?$")
 # Column names whose values are money, shares (0–1) or counts: a table cell is formatted by its column.
 MONEY_WORDS = ("revenue", "price", "income", "budget", "willingness")
 SHARE_WORDS = ("share", "adoption", "affinity", "confidence", "level", "weight", "similarity", "coverage")
+# What each tool's result is called where people read it (the PDF's title, the dashboard's lists).
+TOOL_TITLES = {"forecast_demand": "Demand forecast", "compare_audiences": "Audience comparison", "audience_affinity": "Audience affinity", "hype_score": "Hype",
+               "simulate_launch": "Launch simulation", "build_personas": "Buyer personas", "search_products": "Product search", "suggest_queries": "Search suggestions",
+               "analyze_launch": "Launch readout"}
 
 
 def money(x: float) -> str:
@@ -65,6 +69,15 @@ def period(start: date | datetime | str, end: date | datetime | str) -> str:
     if a.month != b.month:
         return f"{a.day} {a:%b}–{day(b)}"
     return f"{a.day}–{day(b)}"
+
+
+def tool_title(tool: str) -> str:
+    return TOOL_TITLES.get(tool, tool.replace("_", " ").capitalize())
+
+
+def result_title(tool: str, subject: str) -> str:
+    """"Hype: Stanley": what a result is and what it is about."""
+    return f"{tool_title(tool)}: {subject}" if subject else tool_title(tool)
 
 
 def cell(column: str, value: Any) -> str:

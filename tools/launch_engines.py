@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
-from memory.results import new_result_id, save_result
+from memory.results import PART_THREAD_SUFFIX, new_result_id, save_result
 from tools.autobuild import ensure_step
 from tools.base import ToolContext, ToolError, ToolOutput
 from tools.registry import describe_validation_error, run_tool, validate_input
@@ -147,7 +147,7 @@ def sub_context(ctx: ToolContext) -> ToolContext:
     """The sub-calls' context: their results are stored under `<thread>/launch`, not the thread
     itself, so "export that" always means the readout — even when an abandoned call finishes (and
     is stored) after the readout was."""
-    return ToolContext(settings=ctx.settings, thread_id=f"{ctx.thread_id}/launch" if ctx.thread_id else None, progress=ctx.progress, owner=ctx.owner)
+    return ToolContext(settings=ctx.settings, thread_id=f"{ctx.thread_id}{PART_THREAD_SUFFIX}" if ctx.thread_id else None, progress=ctx.progress, owner=ctx.owner)
 
 
 def _after(previous: Future[ToolOutput] | None, job: Callable[[Call], ToolOutput], call: Call) -> ToolOutput:

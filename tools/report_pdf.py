@@ -27,8 +27,9 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import CondPageBreak, Flowable, Image, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from memory.dashboard import result_subject
 from memory.tables import StoredResult
-from tools.formatting import cell, day
+from tools.formatting import TOOL_TITLES, cell, day, tool_title
 
 MARGIN = 1.8 * cm
 BODY_ROWS = 30  # rows of a generic table in the body; the CSV export has every row
@@ -36,9 +37,6 @@ BODY_COLUMNS = 6
 APPENDIX = "Appendix: evidence"
 INK, MUTED, RULE = colors.HexColor("#1a1a1a"), colors.HexColor("#5f5f5f"), colors.HexColor("#d0d0d0")
 VERDICT_COLOURS = {"go": "#009E73", "go with changes": "#E69F00", "hold": "#D55E00"}  # Okabe–Ito, as the charts
-TOOL_TITLES = {"forecast_demand": "Demand forecast", "compare_audiences": "Audience comparison", "audience_affinity": "Audience affinity", "hype_score": "Hype",
-               "simulate_launch": "Launch simulation", "build_personas": "Buyer personas", "search_products": "Product search", "suggest_queries": "Search suggestions",
-               "analyze_launch": "Launch readout"}
 
 # What to see in each tool's chart: the caption under it.
 CAPTIONS = {"forecast_demand": "The blue line is the forecast and the band its 80% interval; the grey line is recent history and the yellow span the peak window.",
@@ -205,17 +203,7 @@ def _launch_story(stored: StoredResult, st: dict[str, ParagraphStyle], width: fl
 
 # --- any other result -----------------------------------------------------------------------------
 
-def _subject(data: Any) -> str:
-    if isinstance(data, dict):
-        for key in ("product", "target", "subject", "audience", "query", "prefix"):
-            if isinstance(data.get(key), str):
-                return data[key]
-        if isinstance(data.get("items"), list) and all(isinstance(i, str) for i in data["items"]):
-            return ", ".join(data["items"][:4])
-    return ""
-
-
-def _scalar_columns(rows: list[dict[str, Any]]) -> list[str]:
+def scalar_columns(rows: list[dict[str, Any]]) -> list[str]:
     """Columns worth a body table: plain values (nested lists and objects, JSON in a cell, stay in the CSV)."""
     columns: list[str] = []
     for row in rows:
@@ -225,14 +213,14 @@ def _scalar_columns(rows: list[dict[str, Any]]) -> list[str]:
 
 def _result_story(stored: StoredResult, tables: dict[str, list[dict[str, Any]]], st: dict[str, ParagraphStyle], width: float, frame_h: float) -> list[Flowable]:
     out = stored.output
-    title = TOOL_TITLES.get(stored.tool, stored.tool.replace("_", " ").capitalize())
-    subject = _subject(out.get("data"))
+    title = tool_title(stored.tool)
+    subject = result_subject(out.get("data"))
     story: list[Flowable] = [Paragraph(_esc(f"{title}: {subject}" if subject else title), st["title"]),
                              Paragraph(_esc(f"prepared {day(date.today())}"), st["subtitle"]), Paragraph(_esc(out.get("summary", "")), st["body"]), Spacer(1, 6)]
     for chart in out.get("charts") or []:
         story += _figure(chart, CAPTIONS.get(stored.tool, str(chart.get("title", ""))), st, width, frame_h * 0.5)
     for name, rows in tables.items():
-        columns = _scalar_columns(rows)
+        columns = scalar_columns(rows)
         if not columns:
             continue
         shown = rows[:BODY_ROWS]
@@ -294,7 +282,7 @@ def write_pdf(stored: StoredResult, tables: dict[str, list[dict[str, Any]]], out
     st = _styles()
     data = stored.output.get("data") if isinstance(stored.output.get("data"), dict) else {}
     title = TOOL_TITLES.get(stored.tool, stored.tool)
-    subject = _subject(data)
+    subject = result_subject(data)
     doc = SimpleDocTemplate(str(path), pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=MARGIN,
                             title=f"{subject} — {title}" if subject else title, author="caeser", subject=title)
     frame_h = A4[1] - 2 * MARGIN

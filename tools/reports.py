@@ -77,6 +77,12 @@ def write_pdf_report(stored: StoredResult, out_dir: Path) -> list[str]:
     return write_pdf(stored, find_tables(stored.output.get("data")), out_dir)
 
 
+def export_files(stored: StoredResult, fmt: str, out_dir: Path) -> list[str]:
+    """Write `stored` as `fmt` (csv, json or pdf) into `out_dir`; the paths written (CSV: one per table)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return {"csv": write_csv_tables, "json": write_json, "pdf": write_pdf_report}[fmt](stored, out_dir)
+
+
 def resolve_stored(ctx: ToolContext, result_id: str | None) -> StoredResult:
     if result_id:
         stored = get_result(ctx.settings, result_id, ctx.owner)
@@ -96,9 +102,7 @@ tables). Use for "export that as a pdf" or "send me the csv of result forecast-1
 def export_report(inp: ExportReportInput, ctx: ToolContext) -> ExportReportOutput:
     stored = resolve_stored(ctx, inp.result_id)
     ctx.settings.ensure_home()
-    ctx.exports_dir.mkdir(parents=True, exist_ok=True)
-    writer = {"csv": write_csv_tables, "json": write_json, "pdf": write_pdf_report}[inp.format]
-    files = writer(stored, ctx.exports_dir)
+    files = export_files(stored, inp.format, ctx.exports_dir)
     data = ExportReportData(exported_result_id=stored.result_id, tool=stored.tool, format=inp.format, files=files)
     summary = f"Exported the {stored.tool} result {stored.result_id} as {inp.format.upper()}: {len(files)} file(s)."
     return ExportReportOutput(summary=summary, data=data, files=files, source=f"stored result {stored.result_id}")

@@ -19,6 +19,7 @@ TOOL_MODULES: dict[str, str] = {
     "record_engagement": "tools.cadence",
     "analyze_launch": "tools.launch",
     "export_report": "tools.reports",
+    "schedule_report": "tools.schedules",
     "start_experiment": "tools.experiments",
     "experiment_results": "tools.experiments",
     "stop_experiment": "tools.experiments",

@@ -11,6 +11,7 @@ TARGETS = {
     "slack": "bots.slack.app",
     "discord": "bots.discord.bot",
     "watcher": "bots.watcher",
+    "web": "bots.web.app",
     "api": "bots.api.server",
 }
 

@@ -42,13 +42,27 @@ def _ngram_index(texts: list[str], weights: list[float], orders: tuple[int, ...]
 
 
 class Suggester:
-    """Tiers 1–4 of the module docstring over one prefix index."""
+    """Tiers 1–4 of the module docstring over one prefix index.
+
+    The n-gram tables of tiers 2–3 are built on first need (about a second for 100k texts): most
+    prefixes fill k from tier 1, so a one-shot process (`caeser chat --once`) rarely pays for them,
+    and a server pays once, on the first prefix that needs them (or at start, by calling `warm()`)."""
 
     def __init__(self, index: PrefixIndex):
         self.index = index
-        texts, weights = index.texts_and_weights()
-        self.words = _ngram_index(texts, weights, (1,))
-        self.contexts = _ngram_index(texts, weights, (2, 3))
+
+    @functools.cached_property
+    def words(self) -> PrefixIndex:
+        return _ngram_index(*self.index.texts_and_weights(), (1,))
+
+    @functools.cached_property
+    def contexts(self) -> PrefixIndex:
+        return _ngram_index(*self.index.texts_and_weights(), (2, 3))
+
+    def warm(self) -> "Suggester":
+        """Build both n-gram tables now."""
+        _ = self.words, self.contexts
+        return self
 
     def suggest(self, prefix: str, k: int = 10, category: int | None = None) -> list[Hit]:
         hits = self.index.search(prefix, k, category, typos=False)

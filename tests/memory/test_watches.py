@@ -81,3 +81,13 @@ def test_next_due_follows_the_retry_schedule(settings, watch_ids):
     assert mark_retry(settings, alert.id, "w1", "500", delay_s=4.0)
     due = next_due(settings)
     assert due is not None and (due - datetime.now(timezone.utc)).total_seconds() <= 4.0
+
+
+def test_remove_by_id_only_removes_the_owners_own_watch(settings):
+    from memory.watches import get_watches, remove_watch_by_id
+
+    mine, theirs = Owner.slack(f"T{uuid.uuid4().hex[:8]}"), Owner.slack(f"T{uuid.uuid4().hex[:8]}")
+    kept = upsert_watch(settings, owner=theirs, subject="delta", display="Delta", channel="slack:#x", threshold=60, direction="above", window_days=7, create=True)
+    gone = upsert_watch(settings, owner=mine, subject="delta", display="Delta", channel="slack:#x", threshold=60, direction="above", window_days=7, create=True)
+    assert remove_watch_by_id(settings, mine, kept.id) is None and get_watches(settings, theirs)
+    assert remove_watch_by_id(settings, mine, gone.id).id == gone.id and get_watches(settings, mine) == []

@@ -14,7 +14,7 @@ from tools.registry import REGISTRY, load_tools, run_tool
 
 DESIGN_TOOLS = {
     "audience_affinity", "compare_audiences", "hype_score", "forecast_demand", "simulate_launch", "build_personas",
-    "suggest_queries", "search_products", "record_engagement", "watch_hype", "list_watches", "analyze_launch", "export_report",
+    "suggest_queries", "search_products", "record_engagement", "watch_hype", "list_watches", "analyze_launch", "export_report", "schedule_report",
 }
 DESIGN_TOOLS |= {"start_experiment", "experiment_results", "stop_experiment", "shopper_analytics"}  # second wave (experiments issue)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bots.deps import Deps
-from bots.slack.listeners import actions, commands, events
+from bots.slack.listeners import actions, commands, events, home
 from bots.slack.work import WorkQueue
 
 
@@ -13,3 +13,4 @@ def register_listeners(app: App, deps: Deps, work: WorkQueue) -> None:
     commands.register(app, deps, work)
     events.register(app, deps, work)
     actions.register(app, deps, work)
+    home.register(app, deps, work)

@@ -45,6 +45,8 @@ class SlackRecorder(LoopbackServer):
             return {"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1", "user": "caeser", "url": "https://t1.slack.com/"}
         if method in ("chat.postMessage", "chat.update"):
             return {"ok": True, "channel": params.get("channel"), "ts": params.get("ts") or f"1700000000.{n:06d}"}
+        if method == "conversations.open":
+            return {"ok": True, "channel": {"id": "D" + str(params.get("users", "")).split(",")[0]}}
         if method == "files.getUploadURLExternal":
             return {"ok": True, "upload_url": f"{self.url.removesuffix('/api/')}/upload/F{n}", "file_id": f"F{n}"}
         if method == "files.completeUploadExternal":

@@ -1,0 +1,1 @@
+"""The web dashboard (`caeser serve web`): bots/web/app.py."""
