@@ -199,7 +199,8 @@ def verdict(row: ExperimentRow, analysis: Analysis) -> str:
         elif c.significant:
             parts.append(f"{c.variant} is worse than {analysis.variants[0].name} on {label}: {_pct(c.value, row.primary_metric)} vs {_pct(c.control, row.primary_metric)} ({lift}, always-valid {_p(c.p_value)})")
         else:
-            more = (f"about {analysis.remaining_per_arm:,} more users per arm are needed to detect a {row.mde:+.0%} change"
+            needed = "would have been" if row.status == "stopped" else "are"
+            more = (f"about {analysis.remaining_per_arm:,} more users per arm {needed} needed to detect a {row.mde:+.0%} change"
                     if analysis.remaining_per_arm else "the planned sample is reached, so any real effect is smaller than the planned MDE" if analysis.remaining_per_arm == 0 else "the sample size is known once the control has clicks")
             parts.append(f"no significant difference yet between {c.variant} and {analysis.variants[0].name} on {label} "
                          f"({_pct(c.value, row.primary_metric)} vs {_pct(c.control, row.primary_metric)}, {lift}, always-valid {_p(c.p_value)}); {more}")
