@@ -8,7 +8,7 @@ import importlib
 import logging
 import sys
 
-COMMANDS = ("chat", "data", "posts", "build", "serve", "eval")
+COMMANDS = ("chat", "data", "posts", "build", "serve", "eval", "import")
 
 
 def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:

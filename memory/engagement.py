@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from sqlalchemy import select as core_select
 from sqlmodel import select
 
-from memory.bulk import insert_columns
+from memory.bulk import dialect_insert, insert_columns
 from memory.db import get_engine, session_scope
 from memory.owner import Owner, visible_to
 from memory.settings import Settings
@@ -71,8 +71,9 @@ def append_events(settings: Settings, owner: Owner, events: Sequence[NewEvent]) 
     columns = {"owner": [owner.key] * len(events), "created_at": [e.at or now for e in events]}
     for name in ("event_id", "user_id", "session_id", "action", "item_id", "item_kind", "rank", "query", "variant", "value"):
         columns[name] = [getattr(e, name) for e in events]
+    table = EngagementEvent.__table__
     with get_engine(settings).begin() as conn:
-        return insert_columns(conn, EngagementEvent.__table__, columns, skip_duplicates=True)
+        return insert_columns(conn, table, columns, dialect_insert(conn, table).on_conflict_do_nothing())
 
 
 def events_between(settings: Settings, owner: Owner, since: datetime, until: datetime, user_id: str | None = None) -> list[tuple]:

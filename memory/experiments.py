@@ -11,7 +11,7 @@ from sqlalchemy import and_
 from sqlalchemy import select as core_select
 from sqlmodel import select
 
-from memory.bulk import insert_columns
+from memory.bulk import dialect_insert, insert_columns
 from memory.db import get_engine, session_scope
 from memory.owner import Owner, visible_to
 from memory.settings import Settings
@@ -51,9 +51,10 @@ def stop_experiment_row(settings: Settings, owner: Owner, experiment_id: str, re
 
 def log_exposure(settings: Settings, owner: Owner, experiment_id: str, user_id: str, variant: str) -> bool:
     """Record a user's first serving; True when it was new (a later serving is ignored)."""
+    table = ExperimentExposure.__table__
+    row = {"owner": [owner.key], "experiment_id": [experiment_id], "user_id": [user_id], "variant": [variant], "first_at": [utcnow()]}
     with get_engine(settings).begin() as conn:
-        return insert_columns(conn, ExperimentExposure.__table__, {"owner": [owner.key], "experiment_id": [experiment_id], "user_id": [user_id],
-                                                                    "variant": [variant], "first_at": [utcnow()]}, skip_duplicates=True) > 0
+        return insert_columns(conn, table, row, dialect_insert(conn, table).on_conflict_do_nothing()) > 0
 
 
 def exposures(settings: Settings, owner: Owner, experiment_id: str) -> list[tuple[str, str, datetime]]:

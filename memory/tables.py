@@ -293,6 +293,72 @@ class ScheduleRun(SQLModel, table=True):
     sent_at: datetime | None = None
 
 
+# --- the owner's own data (memory/imports): sales, catalog, customers, surveys, campaign results ---
+
+from sqlalchemy import LargeBinary  # noqa: E402  - kept beside the import tables
+
+
+class ImportedDataset(SQLModel, table=True):
+    """One named import of an owner (`caeser import sales q3_orders.csv` → kind sales, name q3_orders).
+    Re-importing under the same name adds only rows whose natural key is new."""
+
+    __tablename__ = "imported_datasets"
+    __table_args__ = (UniqueConstraint("owner", "kind", "name", name="uq_import_owner_kind_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    owner: str = Field(index=True, max_length=OWNER_MAX)
+    kind: str = Field(max_length=12)
+    name: str = Field(max_length=120)
+    origin: str = Field(default="", max_length=500)  # the last file or (password-free) database URL read
+    format: str = Field(default="csv", max_length=16)
+    rows: int = 0
+    first_day: date | None = None
+    last_day: date | None = None
+    currencies: str = Field(default="", max_length=200)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class ImportedSalesDay(SQLModel, table=True):
+    """Net units and revenue of one SKU on one day in one country and currency, for one import.
+    Revenue is never summed across currencies: the currency is part of the row."""
+
+    __tablename__ = "imported_sales_daily"
+    __table_args__ = (UniqueConstraint("dataset_id", "sku", "day", "country", "currency", name="uq_imported_sales_day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    dataset_id: int = Field(foreign_key="imported_datasets.id", index=True)
+    sku: str = Field(max_length=80)
+    day: date
+    country: str = Field(default="", max_length=80)
+    currency: str = Field(default="", max_length=3)
+    units: float = 0.0
+    revenue: float = 0.0
+
+
+class ImportedKeyBlock(SQLModel, table=True):
+    """The natural-key hashes of the sales lines one import run added, as a sorted int64 array (8
+    bytes a line): a million lines are one 8 MB row, written and read in milliseconds where a row per
+    key cost seconds. A line whose hash any of the owner's blocks holds is not counted twice."""
+
+    __tablename__ = "imported_key_blocks"
+
+    id: int | None = Field(default=None, primary_key=True)
+    dataset_id: int = Field(foreign_key="imported_datasets.id", index=True)
+    lines: int
+    hashes: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class ImportedRecord(SQLModel, table=True):
+    """One catalog product, customer, survey respondent or campaign of an import (for sales: one
+    product's name), by its natural key; the latest import of a key wins."""
+
+    __tablename__ = "imported_records"
+
+    dataset_id: int = Field(foreign_key="imported_datasets.id", primary_key=True)
+    key: str = Field(primary_key=True, max_length=120)
+    data: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
 class ExperimentRow(SQLModel, table=True):
     """An A/B test of suggestion or search ranking (experiments issue): its variants and plan.
     `variants` is [{"name", "weight"}]; the first is the control."""

@@ -19,6 +19,7 @@ from engines.affinity.qloo import QlooClient, QlooError, QlooUnknownLocation
 from engines.affinity.tags import DEFAULT_THRESHOLD, CatalogItem, TagMatch, match_tags
 from engines.affinity.taste import Segment, segment_affinity, segment_mask
 from memory.affinity_sources import AffinitySources, load_affinity_sources
+from memory.imports.own_surveys import own_surveys
 from memory.artifacts import cached_arrays, fingerprint
 from tools.affinity_chart import heatmap
 from tools.affinity_qloo import QLOO_DOMAINS, qloo_affinity, qloo_client, run_sync
@@ -92,7 +93,12 @@ def _segment(audience: Audience) -> Segment:
     return Segment(audience.region, audience.age_min, audience.age_max, audience.gender)
 
 
-def _sources(ctx: ToolContext) -> AffinitySources:
+def _sources(ctx: ToolContext, domain: str | None = None) -> AffinitySources:
+    """The owner's imported surveys when they have any that hold `domain` (any domain when unset),
+    else the shared surveys: a team's own respondents answer before public samples do."""
+    own = own_surveys(ctx.settings, ctx.owner)
+    if own and (domain is None or resolve_domain(domain, known_domains(list(own.values()), False))):
+        return AffinitySources(own, None, ())
     sources = load_affinity_sources(Path(ctx.settings.data_dir))
     if not sources.surveys:
         raise ToolError("not_available", "The local taste model has no survey data: " + " ".join(sources.missing))
@@ -236,7 +242,7 @@ def _phrase(item: AffinityItem) -> str:
 
 
 def _from_local(inp: AudienceAffinityInput, ctx: ToolContext, qloo_note: str) -> AudienceAffinityOutput:
-    sources = _sources(ctx)
+    sources = _sources(ctx, inp.domain)
     domain = _local_domain(inp, sources, qloo_note)
     matches = _match(inp.seeds, sources, ctx, "seeds", inp.match_floor) if inp.seeds else []
     seeds: dict[str, list[int]] = {}
@@ -244,6 +250,17 @@ def _from_local(inp: AudienceAffinityInput, ctx: ToolContext, qloo_note: str) ->
         seeds.setdefault(m.item.survey, []).append(m.item.index)
     rows, notes = local_affinity(list(sources.surveys.values()), _segment(inp.audience), domain, seeds, drinks=sources.drinks)
     label = _who(inp.audience)
+    region_note = ""
+    if rows.empty and inp.audience.region:
+        # No survey has respondents in the asked region: the same age band and gender elsewhere is
+        # the closest evidence the local model holds. Said first in the answer, never silently.
+        anywhere = inp.audience.model_copy(update={"region": None})
+        rows, elsewhere = local_affinity(list(sources.surveys.values()), _segment(anywhere), domain, seeds, drinks=sources.drinks)
+        if not rows.empty:
+            used = "; ".join(coverage(sources.surveys[n.source]) for n in elsewhere if n.answered and n.source in sources.surveys)
+            region_note = (f"No respondents in {inp.audience.region} in the local surveys, so this is {_who(anywhere)} in {used or 'other countries'} "
+                           f"— not {inp.audience.region}; set QLOO_API_KEY for {inp.audience.region} data. ")
+            label, notes = _who(anywhere), elsewhere
     if rows.empty:
         why = "; ".join(_notes_text(notes, False)) or f"no local source holds the domain {domain!r}"
         raise ToolError("not_found", f"No local source can answer for {label}{' in ' + domain if domain else ''}: {why}.", field="audience")
@@ -252,7 +269,7 @@ def _from_local(inp: AudienceAffinityInput, ctx: ToolContext, qloo_note: str) ->
     top = ", ".join(_phrase(i) for i in items[:5])
     if matches:
         label = f"{'people' if label == 'everyone' else label} who love {', '.join(m.item.label for m in matches)}"
-    summary = (f"What {label} love{' in ' + domain if domain else ''}: {top}. Most distinctive: "
+    summary = (f"{region_note}What {label} love{' in ' + domain if domain else ''}: {top}. Most distinctive: "
                f"{', '.join(f'{r.label} (×{r.lift:.2f})' for r in distinctive.itertuples())}.")
     skipped = _notes_text(notes, False)
     if skipped:

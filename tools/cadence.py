@@ -27,6 +27,7 @@ from tools.base import ToolContext, ToolError, ToolOutput
 from tools.builders import build_step
 from tools.cadence_index import popular_index
 from tools.cadence_search import SearchData, catalog, neighbours, search_catalog
+from tools.own_catalog import own_catalog
 from tools.registry import register
 from tools.schemas import StrictInput
 
@@ -159,11 +160,16 @@ def suggest_queries(inp: SuggestQueriesInput, ctx: ToolContext) -> SuggestQuerie
     prefix = normalize_prefix(inp.prefix)
     if not prefix.strip():
         raise ToolError("invalid_argument", "The prefix is blank: type at least one character.", field="prefix")
-    note = build_note(ctx)
-    index, meta, built = _index(ctx)
-    category = category_id(meta, inp.category) if built else None
     profile = user_profile(ctx, inp.user_id, inp.session_id)
-    pool = suggester_for(index).suggest(prefix, k=index.k_max if not profile.empty else inp.k, category=category)
+    own = own_catalog(ctx)
+    pool = own.suggester.suggest(prefix, k=own.index.k_max if not profile.empty else inp.k) if own and not inp.category else []
+    if pool:
+        index, meta, built, note = own.index, IndexMeta(), True, ""
+    else:
+        note = build_note(ctx)
+        index, meta, built = _index(ctx)
+        category = category_id(meta, inp.category) if built else None
+        pool = suggester_for(index).suggest(prefix, k=index.k_max if not profile.empty else inp.k, category=category)
     typo = {h.text for h in pool if h.typo}
     sources = {h.text: h.source for h in pool}
     ranked = rerank([(h.text, h.weight, h.category) for h in pool], profile)[: inp.k]
@@ -180,6 +186,12 @@ def suggest_queries(inp: SuggestQueriesInput, ctx: ToolContext) -> SuggestQuerie
     if not built:
         summary += " Answered from query popularity alone" + (f" (the category filter '{inp.category}' needs the full index)" if inp.category else "") + "."
     summary += f" {note}" if note else ""
+    if own and index is own.index:
+        return SuggestQueriesOutput(summary=f"{summary} From {own.label}.", data=SuggestionsData(prefix=prefix, suggestions=suggestions, personalised=personalised),
+                                    source=f"{own.label[0].upper()}{own.label[1:]}: queries its product titles summarise to (prefix index of the import)")
+    if own:
+        summary += (f" Nothing in {own.label} starts with '{prefix}', so these come from the shared query logs." if not inp.category
+                    else f" A category filter needs the shared index, so these are not from {own.label}.")
     source = (f"CADENCE prefix index ({len(index):,} queries: logged WANDS/ESCI/TREC queries and catalog-generated ones, {meta.generator or 'catalog phrases'})" if built
               else f"query popularity over {len(index):,} logged WANDS/ESCI/TREC queries (the full CADENCE index is not built yet)")
     return SuggestQueriesOutput(summary=summary, data=SuggestionsData(prefix=prefix, suggestions=suggestions, personalised=personalised), source=source)
@@ -193,7 +205,7 @@ def search_products(inp: SearchProductsInput, ctx: ToolContext) -> SearchProduct
     f = inp.filters
     if f.min_price is not None and f.max_price is not None and f.min_price > f.max_price:
         raise ToolError("invalid_argument", f"filters.min_price ({f.min_price}) is above filters.max_price ({f.max_price}).", field="filters.min_price")
-    note = build_note(ctx)
+    note = "" if own_catalog(ctx) else build_note(ctx)  # the owner's imported catalog needs no build
     data, source = search_catalog(ctx, normalize_query(inp.query), inp.k, f.category, f.min_price, f.max_price, user_profile(ctx, inp.user_id, None))
     best = max((coverage(data.query, r.title) for r in data.results), default=0.0)
     data.coverage = round(best, 2)

@@ -134,7 +134,10 @@ def _mask(cat: Catalog, category: str | None, min_price: float | None, max_price
 def search_catalog(ctx: ToolContext, query: str, k: int, category: str | None, min_price: float | None, max_price: float | None, profile: Profile) -> tuple[SearchData, str]:
     if not query:
         raise ToolError("invalid_argument", "The query is blank.", field="query")
-    cat = catalog(ctx)
+    from tools.own_catalog import own_catalog  # beside this module's Catalog, which it builds on
+
+    own = own_catalog(ctx)  # the owner's imported catalog comes first: their shop, not the sample catalogs
+    cat = own.catalog if own else catalog(ctx)
     from memory.vectors import EmbeddingModelChanged, get_collection, query_texts  # chromadb: only once a catalog is built
 
     mask = _mask(cat, category, min_price, max_price)
@@ -156,5 +159,8 @@ def search_catalog(ctx: ToolContext, query: str, k: int, category: str | None, m
         d, score = fused[j][0], scores[j]
         p = cat.products[d]
         results.append(ProductHit(item_id=p.item_id, title=p.title, source=p.source, category_path=p.category_path, price=p.price, score=round(score, 6), lexical_rank=lex_rank.get(d), vector_rank=vec_rank.get(d)))
+    data = SearchData(query=query, results=results, personalised=not profile.empty)
+    if own:
+        return data, f"{own.label[0].upper()}{own.label[1:]}: BM25 over the titles (imported products are not embedded)"
     how = "BM25 + Chroma vectors, reciprocal rank fusion" if cat.built else "BM25 alone over the catalog files (no product vectors until the build finishes)"
-    return SearchData(query=query, results=results, personalised=not profile.empty), f"catalog of {len(cat.products):,} products (Flipkart, Amazon UK, Online Retail): {how}"
+    return data, f"catalog of {len(cat.products):,} products (Flipkart, Amazon UK, Online Retail): {how}"

@@ -7,6 +7,9 @@ as a new product), `category` (every product whose description contains the word
 analogs found by its own description. Analogs come from the `sales_skus` Chroma collection: the
 Online Retail products launched inside the data (first sale ≥ 4 weeks after it starts) with at
 least MIN_HISTORY weeks of sales, built by `caeser build` or on first use.
+
+The owner's own imported sales (`caeser import sales`, memory/imports) come first: a SKU or
+product name found there is forecast from that history alone, and the answer names the import.
 """
 from __future__ import annotations
 
@@ -25,6 +28,7 @@ from engines.forecast.history import Frequency, Series, Shaped, period_start, to
 from engines.forecast.peaks import simulate_peaks
 from engines.forecast.selection import MIN_HISTORY, EngineConfig, TooLittleHistory, forecast
 from memory import sales
+from memory.imports.own_sales import OwnSales, own_sales
 from tools.base import Chart, ToolContext, ToolError, ToolOutput
 from tools.builders import build_step
 from tools.forecast_chart import render_forecast
@@ -114,6 +118,28 @@ class ForecastDemandOutput(ToolOutput):
     data: ForecastData
 
 
+def _resolve_own(inp: ForecastDemandInput, own: OwnSales | None) -> tuple[str, str, list[str], str] | None:
+    """The request resolved in the owner's imported sales: (kind, target, SKUs, description), or None."""
+    if own is None:
+        return None
+    if inp.sku and (hit := own.by_sku(inp.sku)):
+        return "sku", f"SKU {hit.sku} — {hit.title}", [hit.sku], hit.title
+    if inp.product and (hits := own.matching(inp.product)):
+        return "product", f"{hits[0].title} (SKU {hits[0].sku})", [hits[0].sku], hits[0].title
+    if inp.category and (hits := own.matching(inp.category)):
+        return "category", f"category '{inp.category}' ({len(hits)} of your products)", [h.sku for h in hits], inp.category
+    return None
+
+
+def _check_own_country(ctx: ToolContext, own: OwnSales | None, country: str | None) -> None:
+    """A country the owner's imported sales do not have is refused with theirs (not forecast from analogs)."""
+    if own is None or country is None:
+        return
+    known = own.countries(ctx.settings)
+    if country.strip().lower() not in {c.lower() for c in known}:
+        raise ToolError("not_found", f"{own.label[0].upper()}{own.label[1:]} has no sales in {country!r}.", field="country", options=known, tool=TOOL)
+
+
 def _ensure_sales(ctx: ToolContext) -> None:
     from memory.datadir import DataFileMissing
 
@@ -163,10 +189,11 @@ def _resolve(inp: ForecastDemandInput, ctx: ToolContext) -> tuple[str, str, list
     return "new_product", f"new product: {inp.description[:80]}", [], inp.description or ""
 
 
-def _history(ctx: ToolContext, codes: list[str], freq: Frequency, country: str | None) -> Shaped:
-    """The codes' summed sales in complete periods, from their first sale on (leading zeros are not history)."""
-    span = sales.span(ctx.settings)
-    daily = sales.daily_totals(ctx.settings, codes, country)
+def _history(ctx: ToolContext, codes: list[str], freq: Frequency, country: str | None, own: OwnSales | None = None) -> Shaped:
+    """The codes' summed sales in complete periods, from their first sale on (leading zeros are not
+    history); from the owner's imported sales when `own` is given, else the sample sales."""
+    span = own.span if own else sales.span(ctx.settings)
+    daily = own.daily_totals(ctx.settings, codes, country) if own else sales.daily_totals(ctx.settings, codes, country)
     if daily.empty:
         empty = pd.DatetimeIndex([])
         return Shaped(Series(np.zeros(0), empty, freq, country), 0, 0)
@@ -233,15 +260,22 @@ Demand forecast with prediction intervals, peak window, time to peak and the mod
 backtest error), by SKU, product, category, or for a new product from analogs. Use for "forecast SKU 85123A for 12 weeks".
 """)
 def forecast_demand(inp: ForecastDemandInput, ctx: ToolContext) -> ForecastDemandOutput:
-    _ensure_sales(ctx)
-    _check_country(ctx, inp.country)
-    kind, target, codes, text = _resolve(inp, ctx)
+    own = own_sales(ctx.settings, ctx.owner)
+    resolved = _resolve_own(inp, own)
+    if resolved is None:
+        own = None
+        _ensure_sales(ctx)
+        _check_country(ctx, inp.country)
+        resolved = _resolve(inp, ctx)
+    else:
+        _check_own_country(ctx, own, inp.country)
+    kind, target, codes, text = resolved
     freq, h, word = inp.frequency, inp.horizon, PERIOD_WORD[inp.frequency]
     notes: list[str] = []
     history = Series(np.zeros(0), pd.DatetimeIndex([]), freq, inp.country)
     result = None
     if codes:
-        shaped = _history(ctx, codes, freq, inp.country)
+        shaped = _history(ctx, codes, freq, inp.country, own)
         history = shaped.series
         if shaped.returns_clipped:
             notes.append(f"{counted(shaped.returns_clipped, word)} had more returns than sales; counted as 0 demand.")
@@ -251,11 +285,15 @@ def forecast_demand(inp: ForecastDemandInput, ctx: ToolContext) -> ForecastDeman
             result = forecast(history, h, EngineConfig())
         except TooLittleHistory as exc:
             notes.append(f"Too little history for {target}: {exc}; forecast from analog products instead.")
+            _ensure_sales(ctx)
         except ValueError as exc:
             raise ToolError("invalid_argument", f"Cannot forecast {target}: {exc}.", tool=TOOL) from None
     if result is not None:
         yhat, lower, upper, ds = result.yhat, result.lower, result.upper, result.ds
-        notes.insert(0, f"From sales up to {sales.span(ctx.settings).last_day:%d %b %Y}, the latest stored, so the forecast starts there.")
+        if own is not None:
+            notes.insert(0, f"From {own.label}: the forecast starts after its last day.")
+        else:
+            notes.insert(0, f"From sales up to {sales.span(ctx.settings).last_day:%d %b %Y}, the latest stored, so the forecast starts there.")
         model, weights, backtest, intermittent, analog_info, bass_info = result.model, result.weights, result.backtest_mase, result.intermittent, [], None
         if intermittent:
             notes.append("Demand is intermittent (many periods without sales): the forecast is an average rate.")
@@ -283,7 +321,7 @@ def forecast_demand(inp: ForecastDemandInput, ctx: ToolContext) -> ForecastDeman
                         history_periods=len(history.y), intermittent=intermittent, peak=peak, analogs=analog_info, bass=bass_info, notes=notes)
     where = f" in {inp.country}" if inp.country else ""
     chart = _chart(ctx, inp.model_dump_json(), f"{target[:60]}{where} — {h} {word}s", history, points, level, peak)
-    return ForecastDemandOutput(summary=_summary(data, word), data=data, charts=[chart], source=_source(data))
+    return ForecastDemandOutput(summary=_summary(data, word), data=data, charts=[chart], source=_source(data, own if result is not None else None))
 
 
 def launch_periods(launch: date, freq: Frequency, h: int) -> pd.DatetimeIndex:
@@ -325,7 +363,9 @@ def _summary(d: ForecastData, word: str) -> str:
     return " ".join([text, *d.notes])
 
 
-def _source(d: ForecastData) -> str:
+def _source(d: ForecastData, own: OwnSales | None = None) -> str:
+    if own is not None:
+        return f"{own.label[0].upper()}{own.label[1:]}, net of refunds; caeser forecast engine (candidates weighted by rolling-origin backtest, conformal intervals)"
     base = "UCI Online Retail daily sales (2010-12-01 to 2011-12-09, net of returns)"
     if d.analogs:
         return base + "; analog products by description embedding (Chroma `sales_skus`), Bass diffusion fit"

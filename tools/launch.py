@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from engines.persona.population import AGE_BAND_LABELS, AGE_BANDS
 from tools.base import ToolContext, ToolError, ToolOutput
 from tools.launch_engines import Call, Fallback, Figure, Outcome, Section, first_of_month, run_calls
-from tools.launch_readout import Readout, build_readout
+from tools.launch_readout import AskedAudience, Readout, build_readout
 from tools.launch_search import LogCompletionsData, LogCompletionsInput, SearchDemandData, SearchDemandInput, log_completions, search_demand
 from tools.launch_plan import Recommendation, SegmentRank, forecast_rec, mean_lift, grid_recs, risk_recs, search_rec, segments_rec
 from tools.registry import register
@@ -176,7 +176,9 @@ def analyze_launch(inp: AnalyzeLaunchInput, ctx: ToolContext) -> AnalyzeLaunchOu
     if len(missing) == len(outcomes):
         raise ToolError("not_available", "No engine could answer for this launch: " + "; ".join(f"{m.tool}: {m.reason}" for m in missing))
     plan, ranked = _plan(inp, outcomes)
-    readout = build_readout(inp.product, inp.price, outcomes, plan, ranked, ctx.charts_dir)
+    bands = [f"age {label}" for label, _ in audience_bands(inp.audience)]
+    asked = AskedAudience(label=inp.audience.label(), bands=bands, gender=inp.audience.gender is not None)
+    readout = build_readout(inp.product, inp.price, outcomes, plan, ranked, ctx.charts_dir, asked)
     ctx.report(1.0, "readout ready")
     data = AnalyzeLaunchData(product=inp.product, sections=[o.section for o in outcomes.values()], plan=plan, segments=ranked, missing=missing, readout=readout)
     sources = "; ".join(f"{o.section.tool} → {o.section.result_id or 'not stored'}" for o in outcomes.values() if o.output is not None)

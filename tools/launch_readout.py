@@ -68,6 +68,14 @@ class Gap(BaseModel):
     fix: str
 
 
+class AskedAudience(BaseModel):
+    """The audience the question named, as the simulation can split it: by age band only."""
+
+    label: str  # "women 55+"
+    bands: list[str]  # persona segments it reaches, e.g. ["age 55–64", "age 65+"]
+    gender: bool  # the question named a gender, which the simulation's segments do not split
+
+
 class Readout(BaseModel):
     verdict: Literal["go", "go with changes", "hold"]
     verdict_text: str
@@ -79,8 +87,10 @@ class Readout(BaseModel):
     gaps: list[Gap]
 
 
-def build_readout(product: str, asked_price: float | None, o: dict[str, Outcome], plan: list[Recommendation], ranked: list[SegmentRank], charts: Path) -> Readout:
-    """The whole document from the engines' outcomes; `charts` is where the readout's own charts go."""
+def build_readout(product: str, asked_price: float | None, o: dict[str, Outcome], plan: list[Recommendation], ranked: list[SegmentRank], charts: Path,
+                  audience: AskedAudience | None = None) -> Readout:
+    """The whole document from the engines' outcomes; `charts` is where the readout's own charts go;
+    `audience` is the asked audience when it narrows the ages (its own key number)."""
     persona = o["persona"].output.data if o["persona"].output is not None else None
     best = next(s for s in persona.scenarios if s.label == persona.best) if persona else None
     risks = [r.text for r in plan if r.topic == "risks"]
@@ -88,7 +98,7 @@ def build_readout(product: str, asked_price: float | None, o: dict[str, Outcome]
     sections = [s for s in (_simulation(o, persona, best), _audience(o, ranked, charts, product), _forecast(o), _hype(o), _search(o)) if s is not None]
     missing = gaps(o)
     actions = _actions(persona, best, ranked, o) or list(dict.fromkeys(g.fix for g in missing if g.fix))  # nothing to act on yet: what would complete the readout
-    return Readout(verdict=verdict, verdict_text=why, key_numbers=_key_numbers(o, persona, best, asked_price, ranked), actions=actions[:3],
+    return Readout(verdict=verdict, verdict_text=why, key_numbers=_key_numbers(o, persona, best, asked_price, ranked, audience), actions=actions[:3],
                    main_risk=_main_risk(product, o, risks, best), hero=_hero(product, persona, best, asked_price, charts), sections=sections, gaps=missing)
 
 
@@ -117,11 +127,31 @@ def _verdict(persona: Any, best: ScenarioRow | None, asked_price: float | None, 
     return "go", f"Go: {reach}" + (f", and the asked {money(asked_price)} is the best price tested." if at is not None else ".")
 
 
-def _key_numbers(o: dict[str, Outcome], persona: Any, best: ScenarioRow | None, asked_price: float | None, ranked: list[SegmentRank]) -> list[KeyNumber]:
+def _audience_number(persona: Any, best: ScenarioRow, audience: AskedAudience) -> KeyNumber | None:
+    """The asked audience's buyers and adoption in the best scenario: its age bands' buyers
+    (share × units) over the bands' people (share × units / adoption, the simulation's own sizes)."""
+    bands = [s for s in persona.segments if s.segment in audience.bands]
+    if not bands or len(bands) == sum(s.segment.startswith("age ") for s in persona.segments):
+        return None
+    buyers = sum(s.share for s in bands) * best.units
+    people = sum(s.share * best.units / s.adoption for s in bands if s.adoption > 0)
+    if people <= 0:
+        return None
+    ages = ", ".join(s.segment.removeprefix("age ") for s in bands)
+    both = ", both genders: the simulation splits buyers by age only" if audience.gender else ""
+    return KeyNumber(label="Asked audience", value=f"{audience.label}: {count(buyers)} buyers, {pct(buyers / people)} of them{both}",
+                     basis=f"ages {ages} in the best scenario, against {pct(best.adoption)} of everyone")
+
+
+def _key_numbers(o: dict[str, Outcome], persona: Any, best: ScenarioRow | None, asked_price: float | None, ranked: list[SegmentRank],
+                 audience: AskedAudience | None = None) -> list[KeyNumber]:
     out: list[KeyNumber] = []
     if persona is not None and best is not None:
         where = f"{persona.weeks} weeks, {count(persona.population)} simulated buyers in {best.region}"
         out.append(KeyNumber(label="Expected buyers", value=count(best.units), range=span(best.units_low, best.units_high), basis=f"best scenario, {where}"))
+        asked = _audience_number(persona, best, audience) if audience is not None else None
+        if asked is not None:
+            out.append(asked)
         out.append(KeyNumber(label="Revenue", value=money(best.revenue), range=span(best.revenue_low, best.revenue_high, money), basis="same scenario, 5–95% across seeds"))
         at = _asked(persona, asked_price)
         if asked_price is None:  # the grid was built around an assumed price: say so, not "best" of prices nobody asked about

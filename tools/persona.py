@@ -19,12 +19,13 @@ from engines.affinity.audience import MIN_RESPONDENTS
 from engines.affinity.tags import CatalogItem, name_match
 from engines.affinity.taste import Segment, segment_affinity, segment_mask
 from engines.persona.archetypes import Archetype, archetypes
-from engines.persona.population import AGE_BAND_LABELS, AGE_BANDS, INCOME_QUARTILE_LABELS, stats_for
+from engines.persona.population import AGE_BAND_LABELS, AGE_BANDS, INCOME_QUARTILE_LABELS, mix_weights, stats_for
 from engines.persona.scenarios import BuyerFactory, Objective, Scenario, ScenarioRun, best_scenario, expand_grid, run_scenarios
 from engines.persona.simulate import Diffusion, purchase_fit
 from engines.persona.pricing import analog_reference
 from engines.persona.traits import PRICE_ELASTICITY, Buyers, subset
 from memory.affinity_sources import load_affinity_sources
+from memory.imports.own_customers import CustomerMix, customer_mix
 from memory.personas import export_archetypes, load_channel_table, load_price_analogs, store_archetypes
 from tools.affinity import survey_item_for
 from tools.base import Chart, ToolContext, ToolError, ToolOutput
@@ -39,6 +40,10 @@ MAX_POPULATION = 50_000_000
 WORK_BUDGET = 100_000_000
 MIN_SAMPLE, MAX_SAMPLE = 5_000, 1_000_000
 DEFAULT_REFERENCE = 50.0  # judgement: the reference price when nothing anchors the category's price level
+#: judgement: an asked price more than this many times above (or below) the analogs' median is in
+#: another price tier than the analogs (the shared catalog is a wholesale giftware shop and toys:
+#: a $45 scented candle's analogs sell at $2), so personas centre willingness to pay on the asked price.
+PRICE_TIER_RATIO = 4.0
 DEFAULT_HYPE = 50.0
 
 
@@ -340,10 +345,11 @@ PERSONA_SAMPLE = 3_000  # buyers clustered: HDBSCAN stays around a second
 AUDIENCE_DRAW = 60_000  # adults drawn before the audience filter
 
 
-def _audience_buyers(inp: BuildPersonasInput, ref_price: float, price: float, ctx: ToolContext) -> Buyers:
+def _audience_buyers(inp: BuildPersonasInput, ref_price: float, price: float, ctx: ToolContext, mix: CustomerMix | None = None) -> Buyers:
     """The audience's likely buyers: the region's adults drawn, filtered by age and gender, then
     PERSONA_SAMPLE of them drawn with probability ∝ purchase fit at `price` — so the product's price
-    and category change who the personas are, not only their buy chance."""
+    and category change who the personas are, not only their buy chance — times, when the owner
+    imported customers, the weight that gives the draw their age × sex mix (`mix_weights`)."""
     factory = BuyerFactory(ref_price, load_channel_table(ctx.settings.data_dir), _category_lift(ctx, inp.category, inp.product)[0])
     buyers = factory.build(inp.audience.region, AUDIENCE_DRAW, [inp.seed, 0])
     pop = buyers.population
@@ -359,6 +365,10 @@ def _audience_buyers(inp: BuildPersonasInput, ref_price: float, price: float, ct
         raise ToolError("invalid_argument", f"Too few adults match {inp.audience.label()} to build personas ({len(rows)} of {AUDIENCE_DRAW:,} drawn); "
                         "the population tables cover adults 18–85.", field="audience")
     fit = purchase_fit(subset(buyers, rows), price, None, Diffusion().base_logit).astype(float)
+    if mix is not None:  # the owner's customers' age × sex mix instead of the census one
+        fit = fit * mix_weights(subset(buyers, rows).population, mix.shares)
+        if not fit.sum():
+            raise ToolError("invalid_argument", f"None of {mix.label} fall in {inp.audience.label()}.", field="audience")
     rng = np.random.default_rng([inp.seed, 1])
     return subset(buyers, np.sort(rng.choice(rows, size=min(PERSONA_SAMPLE, len(rows)), replace=False, p=fit / fit.sum())))
 
@@ -369,7 +379,13 @@ stored for retrieval and exported as CSV, JSON and Parquet. Use for "give me 4 b
 """)
 def build_personas(inp: BuildPersonasInput, ctx: ToolContext) -> BuildPersonasOutput:
     ref_price, _ = _reference_price(ctx, inp.product, None)
-    buyers = _audience_buyers(inp, ref_price, inp.price or ref_price, ctx)
+    tier = ""
+    if inp.price and not ref_price / PRICE_TIER_RATIO <= inp.price <= ref_price * PRICE_TIER_RATIO:
+        tier = (f" Willingness to pay is centred on your ${inp.price:,.0f}: the closest priced products in the shared catalog "
+                f"(median ${ref_price:,.2f}) sell in another price tier.")
+        ref_price = inp.price
+    mix = customer_mix(ctx.settings, ctx.owner)
+    buyers = _audience_buyers(inp, ref_price, inp.price or ref_price, ctx, mix)
     found, labels = archetypes(buyers, inp.count)
     fit = purchase_fit(buyers, inp.price, None, Diffusion().base_logit) if inp.price else None
     personas = [_persona(a, None if fit is None else float(fit[labels == i].mean())) for i, a in enumerate(found)]
@@ -377,13 +393,17 @@ def build_personas(inp: BuildPersonasInput, ctx: ToolContext) -> BuildPersonasOu
     audience = f"people {audience}" if audience.startswith(("in ", "aged ", "under ")) else audience
     rows = [p.model_dump() | {"product": inp.product, "audience": audience} for p in personas]
     ids = store_archetypes(ctx.settings, ctx.owner, inp.product, audience, rows)
-    stem = f"personas-{hashlib.sha1(inp.model_dump_json().encode()).hexdigest()[:12]}"
+    stem = f"personas-{hashlib.sha1((inp.model_dump_json() + (mix.label if mix else '')).encode()).hexdigest()[:12]}"
     files = [str(p) for p in export_archetypes(ctx.exports_dir, stem, rows)]
-    fewer = f" HDBSCAN found {len(found)} dense groups, fewer than the {inp.count} asked for." if len(found) < inp.count else ""
+    wanted = f"the {inp.count} asked for" if "count" in inp.model_fields_set else f"the default {inp.count}"
+    fewer = f" HDBSCAN found {len(found)} dense groups, fewer than {wanted}." if len(found) < inp.count else ""
     lines = "; ".join(f"{p.name} ({p.share:.0%}{f', {p.buy_chance:.0%} fit at ${inp.price:,.0f}' if p.buy_chance is not None else ''})" for p in personas)
-    summary = f"{len(personas)} personas for {inp.product} among {audience}: {lines}.{fewer} Top persona: {personas[0].description}"
+    summary = f"{len(personas)} personas for {inp.product} among {audience}: {lines}.{fewer} Top persona: {personas[0].description}{tier}"
     data = BuildPersonasData(product=inp.product, audience=audience, personas=personas, sample=len(buyers), reference_price=ref_price, stored_ids=ids)
     source = f"caeser persona engine: HDBSCAN over the traits of {len(buyers):,} synthetic buyers ({stats_for(inp.audience.region).source})"
+    if mix is not None:
+        summary += f" Drawn to match the age and sex mix of {mix.label}."
+        source += f"; weighted to the age × sex mix of {mix.label}"
     return BuildPersonasOutput(summary=summary, data=data, files=files, source=source)
 
 

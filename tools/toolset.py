@@ -19,6 +19,7 @@ TOOL_MODULES: dict[str, str] = {
     "record_engagement": "tools.cadence",
     "analyze_launch": "tools.launch",
     "export_report": "tools.reports",
+    "manage_data": "tools.own_data",
     "schedule_report": "tools.schedules",
     "start_experiment": "tools.experiments",
     "experiment_results": "tools.experiments",

@@ -424,7 +424,31 @@ def export_report(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
     return args
 
 
-BUILDERS = {f.__name__: f for f in (hype_score, audience_affinity, compare_audiences, forecast_demand, simulate_launch, build_personas, suggest_queries, search_products, record_engagement, watch_hype, list_watches, analyze_launch, export_report)}
+DATA_KINDS = {"sales": "sales", "orders": "sales", "catalog": "catalog", "catalogue": "catalog", "products": "catalog", "customers": "customers",
+              "customer": "customers", "survey": "survey", "campaigns": "campaigns", "campaign": "campaigns"}
+
+
+def manage_data(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
+    """"forget our Q3 survey" → forget 'Q3 survey'; "import sales from /data/orders.csv as shopify"
+    → import; anything else ("what data have we imported?") lists."""
+    text = s.text.strip().rstrip("?.!")
+    forget = re.search(r"\b(?:forget|delete|remove|drop|erase|wipe|purge)\b\s+(?:(?:all\s+)?(?:of\s+)?(?:our|my|the|that)\s+)?(.+)", text, re.IGNORECASE)
+    if forget:
+        name = re.sub(r"\s+(?:(?:that|which)\s+)?(?:we|i|you)\s+(?:imported|uploaded|loaded|added|brought in)\b.*$", "", forget.group(1).strip(), flags=re.IGNORECASE)
+        name = re.sub(r"(?:\s+(?:import(?:ed)?|data(?:set)?|file|upload(?:ed)?|please|now))+$", "", name, flags=re.IGNORECASE)
+        return {"action": "forget", "name": name}
+    source = re.search(r"(\S+\.(?:csv|jsonl|ndjson|json|parquet|pq)\b|[a-z][a-z0-9+]*://\S+|/\S+)", text, re.IGNORECASE)
+    if re.search(r"\b(import|load|upload|ingest|bring in)\b", text, re.IGNORECASE) and source:
+        kind = next((DATA_KINDS[w.lower()] for w in re.findall(r"[a-z]+", text, re.IGNORECASE) if w.lower() in DATA_KINDS), None)
+        args: dict[str, Any] = {"action": "import", "source": source.group(1), "kind": kind}
+        fmt = re.search(r"\b(shopify|woocommerce|woo|parquet|jsonl|sql)\b", text, re.IGNORECASE)
+        if fmt:
+            args["format"] = {"woo": "woocommerce"}.get(fmt.group(1).lower(), fmt.group(1).lower())
+        return args
+    return {"action": "list"}
+
+
+BUILDERS = {f.__name__: f for f in (hype_score, audience_affinity, compare_audiences, forecast_demand, simulate_launch, build_personas, suggest_queries, search_products, record_engagement, watch_hype, list_watches, analyze_launch, export_report, manage_data)}
 BUILDERS |= EXPERIMENT_BUILDERS  # start_experiment, experiment_results, stop_experiment, shopper_analytics (agent/planner/experiment_args.py)
 
 # What each tool cannot run without, and how to ask for it.

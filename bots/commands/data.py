@@ -31,6 +31,8 @@ def _error(message: str) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
+    if args.own:
+        return run_list_own(args)
     data_dir = get_settings().data_dir
     print(f"data dir: {data_dir}")
     rows = [("dataset", "files", "status", "size", "licence")]
@@ -43,6 +45,42 @@ def run_list(args: argparse.Namespace) -> int:
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     for row in rows:
         print("  ".join(cell.ljust(w) for cell, w in zip(row[:4], widths)) + "  " + row[4])
+    return 0
+
+
+def run_list_own(args: argparse.Namespace) -> int:
+    """Your imports (`caeser import …`): kind, name, rows, dates, currencies, when."""
+    from memory.imports.store import datasets
+    from memory.owner import Owner
+
+    owner = Owner.cli()
+    mine = [d for d in datasets(get_settings(), owner) if d.owner == owner.key]
+    if not mine:
+        print(f"no imports for {owner.key}: bring data in with `caeser import sales|catalog|customers|survey|campaigns FILE`")
+        return 0
+    rows = [("kind", "name", "rows", "dates", "currencies", "updated")]
+    rows += [(d.kind, d.name, f"{d.rows:,}", f"{d.first_day}…{d.last_day}" if d.first_day else "-", ",".join(d.currencies) or "-", f"{d.updated_at:%Y-%m-%d %H:%M}")
+             for d in mine]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+    return 0
+
+
+def run_forget(args: argparse.Namespace) -> int:
+    """Delete one of your imports by name, with everything imported under it."""
+    from memory.imports.store import find_datasets, forget
+    from memory.owner import Owner
+
+    owner = Owner.cli()
+    found = find_datasets(get_settings(), owner, " ".join(args.name))
+    if args.kind:
+        found = [d for d in found if d.kind == args.kind]
+    if len(found) != 1:
+        names = ", ".join(f"{d.kind} '{d.name}'" for d in found) or "none"
+        return _error(f"{len(found)} of your imports match {' '.join(args.name)!r} ({names}); name exactly one (see `caeser data list --own`, --kind)")
+    forget(get_settings(), owner, [found[0].id])
+    print(f"forgot {found[0].kind} '{found[0].name}' ({found[0].rows:,} rows)")
     return 0
 
 
@@ -101,7 +139,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("data", help="list, verify and fetch the datasets in CAESER_DATA_DIR")
     sub = parser.add_subparsers(dest="data_command", required=True)
 
-    sub.add_parser("list", help="datasets, their files, presence, size and licence").set_defaults(func=run_list)
+    listing = sub.add_parser("list", help="datasets, their files, presence, size and licence")
+    listing.add_argument("--own", action="store_true", help="list your own imports (`caeser import …`) instead")
+    listing.set_defaults(func=run_list)
+
+    forget = sub.add_parser("forget", help="delete one of your imports by name (see `caeser data list --own`)")
+    forget.add_argument("name", nargs="+", help="the import's name, e.g. q3 survey")
+    forget.add_argument("--kind", choices=("sales", "catalog", "customers", "survey", "campaigns"), help="when two imports of different kinds share the name")
+    forget.set_defaults(func=run_forget)
 
     verify = sub.add_parser("verify", help="check files against the manifest (sha256, or totals for rebuilt tables)")
     verify.add_argument("names", nargs="*", metavar="NAME", help="datasets to verify (default: all)")

@@ -204,3 +204,18 @@ def movielens(ratings: pd.DataFrame, users: pd.DataFrame, movies: pd.DataFrame) 
     titles = movies["title"].astype(str).tolist()
     items = _items(titles, titles, ["movies"] * len(titles), [f"{t} (film)" for t in titles])
     return Survey("movielens", "MovieLens 100k (GroupLens; US users, research use only)", items, people, matrix, np.full(len(titles), 5.0))
+
+
+# --- an owner's imported survey (memory/imports) ------------------------------------------------
+
+def imported(name: str, title: str, people: pd.DataFrame, ratings: pd.DataFrame, domain: str) -> Survey:
+    """Any respondents × items × demographics table: `people` has region, age_min, age_max, gender;
+    every column of `ratings` is an item (numbers, NaN = unanswered), in `domain`. Loved =
+    the top of the item's observed scale (5 on a 1–5 scale), as for the Likert surveys above."""
+    values = ratings.to_numpy(float)
+    with np.errstate(all="ignore"):
+        top = np.nanmax(np.where(np.isnan(values), -np.inf, values), axis=0) if len(values) else np.zeros(values.shape[1])
+    labels = [str(c) for c in ratings.columns]
+    ages = list(zip(people["age_min"].astype(float), people["age_max"].astype(float), strict=True))
+    respondents = _respondents(people["region"].fillna(""), ages, people["gender"].fillna(""))
+    return Survey(name, title, _items(labels, labels, [domain] * len(labels)), respondents, values, top)

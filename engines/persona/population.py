@@ -144,3 +144,16 @@ def sample_population(stats: RegionStats, n: int, rng: np.random.Generator) -> P
     household = np.where(u_house < p_children, CHILDREN, np.where(u_house < p_children + stats.alone_share, ALONE, COUPLE)).astype(np.int8)
     return Population(age=age.astype(np.float32), age_band=band, female=u_sex < stats.female_share, income=income,
                       income_quartile=quartile, household=household, urban=u_urban < stats.urban_share)
+
+
+def mix_weights(population: Population, target: np.ndarray) -> np.ndarray:
+    """Importance weights that give `population` the (age band × sex) mix `target` (a 6 × 2 array of
+    shares, columns male, female): w_i = target[b_i, s_i] / observed[b_i, s_i], where observed is the
+    population's own share of that cell (0 weight for a cell the population does not hold). Used to
+    draw personas from a team's own customers' mix instead of the region's census mix."""
+    cell = population.age_band.astype(int) * 2 + population.female.astype(int)
+    observed = np.bincount(cell, minlength=len(AGE_BANDS) * 2) / max(len(cell), 1)
+    wanted = np.asarray(target, dtype=float).reshape(-1)
+    wanted = wanted / wanted.sum()
+    ratio = np.divide(wanted, observed, out=np.zeros_like(wanted), where=observed > 0)
+    return ratio[cell]

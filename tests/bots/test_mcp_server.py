@@ -41,8 +41,9 @@ SAMPLE_ARGS: dict[str, dict] = {
     "experiment_results": {},
     "stop_experiment": {},
     "shopper_analytics": {"segment_by": "activity"},
-    "schedule_report": {"action": "list"},
 }
+SAMPLE_ARGS["manage_data"] = {"action": "list"}
+SAMPLE_ARGS["schedule_report"] = {"action": "list"}
 
 # One schema violation per tool, and the argument the error must name.
 BAD_ARGS: dict[str, tuple[dict, str]] = {
@@ -63,8 +64,9 @@ BAD_ARGS: dict[str, tuple[dict, str]] = {
     "experiment_results": ({"experiment_id": 7}, "experiment_id"),
     "stop_experiment": ({"reason": ["x"]}, "reason"),
     "shopper_analytics": ({"since": "yesterday-ish"}, "since"),
-    "schedule_report": ({"action": "explode"}, "action"),
 }
+BAD_ARGS["manage_data"] = ({"action": "teleport"}, "action")
+BAD_ARGS["schedule_report"] = ({"action": "explode"}, "action")
 ERROR_CODES = {"not_available", "invalid_argument", "not_found", "upstream_error", "permission_denied", "internal"}
 
 

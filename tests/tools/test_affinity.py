@@ -49,6 +49,15 @@ def test_region_picks_the_sources_that_cover_it(real) -> None:
     assert {i.item for i in drinks.data.items} == {"Beer", "Spirits", "Wine"}
 
 
+@pytest.mark.realdata
+def test_a_region_no_survey_covers_is_answered_from_elsewhere_and_says_so(real) -> None:
+    """"What music do women under 35 in the UK love?": no UK respondents, so the same audience in
+    the surveys' own countries answers, with the region's absence the answer's first words."""
+    out = run_tool("audience_affinity", {"audience": {"region": "United Kingdom", "gender": "female", "age_max": 34}, "domain": "music"}, real)
+    assert out.summary.startswith("No respondents in United Kingdom in the local surveys, so this is women under 35 in Young People Survey")
+    assert "QLOO_API_KEY" in out.summary and out.data.audience == "women under 35" and out.data.items
+
+
 @pytest.mark.parametrize(("args", "code", "text"), [
     ({"domain": "knitting"}, "invalid_argument", "music"),
     ({"domain": "brands"}, "invalid_argument", "QLOO_API_KEY"),

@@ -94,3 +94,21 @@ def test_engines_out_of_time_are_one_gap() -> None:
     (gap,) = gaps(o)
     assert gap.engine == "Not in time" and gap.what == "the demand forecast, the launch simulation, catalog search: no answer within the 12 s time budget."
     assert "Ask again shortly" in gap.fix
+
+
+def test_the_asked_audience_gets_its_own_buyers_and_adoption(tmp_path: Path) -> None:
+    """"What about women 55+?" must not read like the under-35 answer: the audience's age bands
+    carry their own buyers (share × units) and adoption (over share × units / adoption people)."""
+    from tools.launch_readout import AskedAudience
+
+    o = _outcomes([_scenario(120, 120_000, adoption=0.01)])  # 1,000 buyers, 1% of 100,000
+    segments = [SimpleNamespace(segment="age 18–24", share=0.5, adoption=0.025), SimpleNamespace(segment="age 55–64", share=0.3, adoption=0.006),
+                SimpleNamespace(segment="age 65+", share=0.2, adoption=0.004), SimpleNamespace(segment="lowest income quartile", share=0.25, adoption=0.01)]
+    o["persona"].output.data.segments = segments
+    older = AskedAudience(label="women aged 55+", bands=["age 55–64", "age 65+"], gender=True)
+    number = {k.label: k for k in build_readout("X", 120.0, o, [], [], tmp_path, older).key_numbers}["Asked audience"]
+    # 500 buyers among 300/0.006 + 200/0.004 = 100,000 people
+    assert number.value == "women aged 55+: 500 buyers, 0.5% of them, both genders: the simulation splits buyers by age only"
+    assert number.basis == "ages 55–64, 65+ in the best scenario, against 1.0% of everyone"
+    everyone = AskedAudience(label="everyone", bands=["age 18–24", "age 55–64", "age 65+"], gender=False)
+    assert "Asked audience" not in {k.label for k in build_readout("X", 120.0, o, [], [], tmp_path, everyone).key_numbers}

@@ -109,3 +109,13 @@ def test_personas_for_an_empty_audience_are_refused(own: ToolContext) -> None:
     with pytest.raises(ToolError) as exc:
         run_tool("build_personas", {"product": "x", "audience": {"age_min": 95, "age_max": 99}}, own)
     assert "Too few adults" in exc.value.message
+
+
+@pytest.mark.realdata
+def test_a_price_in_another_tier_than_the_analogs_centres_willingness_to_pay_on_it(own: ToolContext, data_dir: Path) -> None:
+    """A $45 scented candle's shared-catalog analogs (wholesale giftware) sell at about $2: personas
+    'willing to pay $2' would be nonsense to its marketer, so the asked price anchors them, said aloud."""
+    own = ToolContext(settings=own.settings.model_copy(update={"data_dir": data_dir}))
+    out = run_tool("build_personas", {"product": "scented candle", "audience": {"region": "UK", "gender": "female"}, "price": 45}, own)
+    assert out.data.reference_price == 45 and "Willingness to pay is centred on your $45" in out.summary
+    assert "fewer than the default 5" in out.summary or len(out.data.personas) == 5

@@ -16,6 +16,7 @@ DESIGN_TOOLS = {
     "audience_affinity", "compare_audiences", "hype_score", "forecast_demand", "simulate_launch", "build_personas",
     "suggest_queries", "search_products", "record_engagement", "watch_hype", "list_watches", "analyze_launch", "export_report", "schedule_report",
 }
+DESIGN_TOOLS |= {"manage_data"}  # the owner's own data: list, forget, import (issue 23)
 DESIGN_TOOLS |= {"start_experiment", "experiment_results", "stop_experiment", "shopper_analytics"}  # second wave (experiments issue)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engines.persona.population import AGE_BANDS, CHILDREN, REGION_STATS, children_by_band, sample_population, stats_for
+from engines.persona.population import AGE_BANDS, CHILDREN, REGION_STATS, children_by_band, mix_weights, sample_population, stats_for
 
 
 def test_regions_fall_back_to_the_nearest_table() -> None:
@@ -42,3 +42,13 @@ def test_same_seed_same_people() -> None:
     a = sample_population(stats_for("Europe"), 1000, np.random.default_rng(3))
     b = sample_population(stats_for("Europe"), 1000, np.random.default_rng(3))
     assert np.array_equal(a.income, b.income) and np.array_equal(a.household, b.household)
+
+
+def test_mix_weights_give_the_population_the_target_age_and_sex_mix():
+    pop = sample_population(stats_for("Germany"), 50_000, np.random.default_rng(3))
+    target = np.zeros((len(AGE_BANDS), 2))
+    target[1, 1], target[2, 1], target[4, 0] = 0.5, 0.3, 0.2  # women 25–44 and men 55–64 only
+    w = mix_weights(pop, target)
+    cell = pop.age_band.astype(int) * 2 + pop.female.astype(int)
+    got = np.bincount(cell, weights=w, minlength=len(AGE_BANDS) * 2) / w.sum()
+    assert np.allclose(got, target.reshape(-1) / target.sum(), atol=1e-9)
