@@ -43,8 +43,8 @@ PROGRESS_WAIT_S = 5.0  # a worker waits this long for its notification to be sen
 # Storing a result for export_report is bookkeeping, not a change a user must confirm; writing export
 # files or persona documents (build_personas, analyze_launch which builds them, export_report) is.
 READ_ONLY_TOOLS = {"audience_affinity", "compare_audiences", "hype_score", "forecast_demand", "simulate_launch",
-                   "suggest_queries", "search_products", "list_watches"}
-DESTRUCTIVE_TOOLS = {"watch_hype"}  # update and remove change or delete what exists; the other writers only add
+                   "suggest_queries", "search_products", "list_watches", "experiment_results", "shopper_analytics"}
+DESTRUCTIVE_TOOLS = {"watch_hype", "stop_experiment"}  # update and remove change or delete what exists; the other writers only add
 
 
 def server_version() -> str:

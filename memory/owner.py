@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import true
 from sqlalchemy.sql.elements import ColumnElement
 
-OwnerKind = Literal["slack", "discord", "mcp", "cli", "system", "legacy"]
+OwnerKind = Literal["slack", "discord", "mcp", "cli", "api", "system", "legacy"]
 OWNER_MAX = 200  # the width of every `owner` column
 LEGACY_KEY = "legacy:unowned"  # rows written before tenancy: visible to admin scope only
 _ID_CHARS = re.compile(r"[^A-Za-z0-9_.@-]")
@@ -67,6 +67,11 @@ class Owner(BaseModel):
     @classmethod
     def cli(cls, user: str | None = None, *, admin: bool = False) -> "Owner":
         return cls(kind="cli", id=_fit(user or cli_user(), 120), admin=admin)
+
+    @classmethod
+    def api(cls, storefront: str) -> "Owner":
+        """A storefront of the HTTP API (bots/api), named by its key's label, never the key."""
+        return cls(kind="api", id=_fit(storefront, 120))
 
     @classmethod
     def system(cls) -> "Owner":

@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     alert_webhooks: str | None = Field(default=None, alias="CAESER_ALERT_WEBHOOKS", description="Comma-separated webhooks for hype alerts, `name=https://…` or a URL; users name them as `webhook:name`.")
     webhook_hosts: str | None = Field(default=None, alias="CAESER_WEBHOOK_HOSTS", description="Comma-separated hosts (`*.example.com` for subdomains) users may point https webhooks at.")
     webhook_private_nets: str | None = Field(default=None, alias="CAESER_WEBHOOK_PRIVATE_NETS", description="Comma-separated non-public networks webhooks may reach (e.g. an in-VPC receiver); default none.")
+    api_keys: SecretStr | None = Field(default=None, alias="CAESER_API_KEYS", description="Comma-separated storefront API keys, `KEY` or `KEY=TENANT` (bots/api/keys.py).")
     autobuild: bool = Field(default=True, alias="CAESER_AUTOBUILD", description="Build what a tool needs in the background on first use and when a server starts (0 = only `caeser build`).")
     web_tokens: SecretStr | None = Field(default=None, alias="CAESER_WEB_TOKENS", description="Dashboard sign-in: comma-separated `token=owner` pairs, e.g. `s3cret…=slack:T0123` (bots/web/auth.py).")
     web_url: str | None = Field(default=None, alias="CAESER_WEB_URL", description="Where the dashboard is reachable: the Slack Home tab links it.")

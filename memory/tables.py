@@ -173,6 +173,13 @@ class EngagementEvent(SQLModel, table=True):
     rank: int | None = None
     query: str | None = Field(default=None, max_length=500)
     created_at: datetime = Field(default_factory=utcnow, index=True)
+    # storefront events (bots/api): the sender's id makes a replayed event a no-op; variant and value feed experiments
+    event_id: str | None = Field(default=None, max_length=128)
+    variant: str | None = Field(default=None, max_length=64)
+    value: float | None = None  # revenue of a purchase, in the storefront's currency
+
+
+Index("uq_engagement_owner_event", EngagementEvent.owner, EngagementEvent.event_id, unique=True)  # NULL ids (chat events) never collide
 
 
 class CatalogProduct(SQLModel, table=True):
@@ -351,3 +358,56 @@ class ImportedRecord(SQLModel, table=True):
     dataset_id: int = Field(foreign_key="imported_datasets.id", primary_key=True)
     key: str = Field(primary_key=True, max_length=120)
     data: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+class ExperimentRow(SQLModel, table=True):
+    """An A/B test of suggestion or search ranking (experiments issue): its variants and plan.
+    `variants` is [{"name", "weight"}]; the first is the control."""
+
+    __tablename__ = "experiments"
+
+    id: str = Field(primary_key=True, max_length=40)
+    owner: str = Field(default=LEGACY_KEY, index=True, max_length=OWNER_MAX)
+    name: str = Field(max_length=200)
+    surface: str = Field(max_length=16)  # suggest | search
+    variants: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    traffic: float = 1.0  # share of users enrolled; the rest keep the usual ranking, unlogged
+    primary_metric: str = Field(max_length=32)
+    mde: float  # relative minimum detectable effect the sample size is planned for
+    alpha: float = 0.05
+    power: float = 0.8
+    baseline: float | None = None  # the primary metric's expected control value, when known in advance
+    status: str = Field(default="running", max_length=10, index=True)
+    started_at: datetime = Field(default_factory=utcnow)
+    stopped_at: datetime | None = None
+    stop_reason: str | None = Field(default=None, max_length=500)
+
+
+class ExperimentExposure(SQLModel, table=True):
+    """The first time a user was served a variant of an experiment; later servings add nothing."""
+
+    __tablename__ = "experiment_exposures"
+    __table_args__ = (UniqueConstraint("experiment_id", "user_id", name="uq_exposure_experiment_user"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    owner: str = Field(default=LEGACY_KEY, index=True, max_length=OWNER_MAX)
+    experiment_id: str = Field(index=True, max_length=40)
+    user_id: str = Field(max_length=128)
+    variant: str = Field(max_length=64)
+    first_at: datetime = Field(default_factory=utcnow)
+
+
+class ServedQuery(SQLModel, table=True):
+    """A query or prefix the storefront API answered, and how many results it had (experiments
+    issue): shopper analytics reads top and zero-result queries from it."""
+
+    __tablename__ = "served_queries"
+
+    id: int | None = Field(default=None, primary_key=True)
+    owner: str = Field(default=LEGACY_KEY, index=True, max_length=OWNER_MAX)
+    surface: str = Field(max_length=16)  # suggest | search
+    user_id: str | None = Field(default=None, max_length=128)
+    session_id: str | None = Field(default=None, max_length=128)
+    query: str = Field(max_length=500)
+    results: int
+    variant: str | None = Field(default=None, max_length=64)
+    created_at: datetime = Field(default_factory=utcnow, index=True)

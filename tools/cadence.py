@@ -20,7 +20,7 @@ from engines.cadence.suggest import suggester_for
 from engines.cadence.text import normalize_prefix, normalize_query
 from memory.cadence_store import IndexMeta, cadence_state, load_index
 from memory.catalog import get_product, get_products
-from memory.engagement import record_event, user_events
+from memory.engagement import Action, record_event, user_events
 from memory.tables import utcnow
 from tools.autobuild import ensure_step, progress_sentence
 from tools.base import ToolContext, ToolError, ToolOutput
@@ -31,7 +31,6 @@ from tools.own_catalog import own_catalog
 from tools.registry import register
 from tools.schemas import StrictInput
 
-Action = Literal["view", "click", "add_to_cart", "wishlist", "purchase"]
 STEP = "cadence"
 
 

@@ -96,8 +96,9 @@ def get_spec(name: str) -> ToolSpec:
     return spec
 
 
-def run_tool(name: str, raw: dict[str, Any] | BaseModel, ctx: ToolContext | None = None) -> ToolOutput:
-    """Validate, run, store. Raises ToolError (never anything else) on failure."""
+def run_tool(name: str, raw: dict[str, Any] | BaseModel, ctx: ToolContext | None = None, *, store: bool = True) -> ToolOutput:
+    """Validate, run, store. Raises ToolError (never anything else) on failure. `store=False` skips
+    keeping the output (the storefront API: a search per keystroke is nobody's follow-up)."""
     ctx = ctx or ToolContext()
     spec = get_spec(name)
     inp = validate_input(name, raw)
@@ -109,7 +110,7 @@ def run_tool(name: str, raw: dict[str, Any] | BaseModel, ctx: ToolContext | None
     except Exception as exc:  # a bug, not the user's fault: log the trace, show a sentence
         log.exception("tool %s failed", name)
         raise ToolError("internal", f"`{name}` failed unexpectedly ({type(exc).__name__}); the error was logged.", tool=name) from exc
-    if spec.store:
+    if spec.store and store:
         out.result_id = out.result_id or new_result_id(name)
         save_result(ctx.settings, owner=ctx.owner, result_id=out.result_id, tool=name, thread_id=ctx.thread_id, arguments=inp.model_dump(mode="json"), output=out.model_dump(mode="json"), summary=out.summary)
     return out

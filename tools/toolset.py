@@ -21,5 +21,9 @@ TOOL_MODULES: dict[str, str] = {
     "export_report": "tools.reports",
     "manage_data": "tools.own_data",
     "schedule_report": "tools.schedule_report",
+    "start_experiment": "tools.experiments",
+    "experiment_results": "tools.experiments",
+    "stop_experiment": "tools.experiments",
+    "shopper_analytics": "tools.shopper_analytics",
 }
 TOOL_NAMES: tuple[str, ...] = tuple(TOOL_MODULES)

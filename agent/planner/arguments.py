@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from itertools import product as cartesian
 from typing import Any
 
+from agent.planner.experiment_args import EXPERIMENT_BUILDERS
 from agent.planner.slots import FILLER, Slots, extract, residue, residue_runs
 from engines.geo import UnknownRegion, resolve_region
 
@@ -468,6 +469,7 @@ def schedule_report(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
 
 BUILDERS = {f.__name__: f for f in (hype_score, audience_affinity, compare_audiences, forecast_demand, simulate_launch, build_personas, suggest_queries, search_products, record_engagement, watch_hype, list_watches, analyze_launch, export_report, manage_data,
                                     schedule_report)}
+BUILDERS |= EXPERIMENT_BUILDERS  # start_experiment, experiment_results, stop_experiment, shopper_analytics (agent/planner/experiment_args.py)
 
 # What each tool cannot run without, and how to ask for it.
 REQUIRED: dict[str, list[tuple[str, str]]] = {

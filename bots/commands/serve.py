@@ -12,6 +12,7 @@ TARGETS = {
     "discord": "bots.discord.bot",
     "watcher": "bots.watcher",
     "web": "bots.web.app",
+    "api": "bots.api.server",
 }
 
 

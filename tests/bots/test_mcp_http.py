@@ -106,7 +106,7 @@ async def test_official_client_lists_every_tool_and_gets_answers(url: str, offli
     save_result(offline, owner=Owner.mcp(token_label(TOKEN)), result_id="hype_score-live1", tool="hype_score", thread_id=None, arguments={}, output={"summary": "ok", "source": "t"}, summary="ok")
     async with connected(url) as client:
         tools = (await client.list_tools()).tools
-        assert [t.name for t in tools] == list(load_tools()) and len(tools) == 15
+        assert [t.name for t in tools] == list(load_tools()) and len(tools) == 19  # 15 + start_experiment, experiment_results, stop_experiment, shopper_analytics
         suggested = await client.call_tool("suggest_queries", {"prefix": "wa", "k": 5})
         assert suggested.content[0].text and (suggested.is_error or suggested.structured_content["summary"])
         exported = await client.call_tool("export_report", {"result_id": "hype_score-live1", "format": "json"})

@@ -37,6 +37,10 @@ SAMPLE_ARGS: dict[str, dict] = {
     "record_engagement": {"user_id": "u1", "action": "click", "item_id": "85123A", "rank": 1},
     "analyze_launch": {"product": "trail shoe", "horizon": 8},
     "export_report": {"format": "json"},
+    "start_experiment": {"variants": ["plain", "personalised"], "traffic": 0.5},
+    "experiment_results": {},
+    "stop_experiment": {},
+    "shopper_analytics": {"segment_by": "activity"},
 }
 SAMPLE_ARGS["manage_data"] = {"action": "list"}
 SAMPLE_ARGS["schedule_report"] = {"action": "list"}
@@ -56,6 +60,10 @@ BAD_ARGS: dict[str, tuple[dict, str]] = {
     "record_engagement": ({"user_id": "u1", "action": "teleport", "item_id": "1"}, "action"),
     "analyze_launch": ({"product": "x", "price": -1}, "price"),
     "export_report": ({"format": "docx"}, "format"),
+    "start_experiment": ({"traffic": 2}, "traffic"),
+    "experiment_results": ({"experiment_id": 7}, "experiment_id"),
+    "stop_experiment": ({"reason": ["x"]}, "reason"),
+    "shopper_analytics": ({"since": "yesterday-ish"}, "since"),
 }
 BAD_ARGS["manage_data"] = ({"action": "teleport"}, "action")
 BAD_ARGS["schedule_report"] = ({"action": "explode"}, "action")

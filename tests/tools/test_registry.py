@@ -1,4 +1,4 @@
-"""The one registry: all 14 tools, typed validation errors, storage of results."""
+"""The one registry: every DESIGN.md tool, typed validation errors, storage of results."""
 from __future__ import annotations
 
 import subprocess
@@ -17,6 +17,7 @@ DESIGN_TOOLS = {
     "suggest_queries", "search_products", "record_engagement", "watch_hype", "list_watches", "analyze_launch", "export_report", "schedule_report",
 }
 DESIGN_TOOLS |= {"manage_data"}  # the owner's own data: list, forget, import (issue 23)
+DESIGN_TOOLS |= {"start_experiment", "experiment_results", "stop_experiment", "shopper_analytics"}  # second wave (experiments issue)
 
 
 def test_every_design_tool_is_registered_with_schemas_and_a_description() -> None:

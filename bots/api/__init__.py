@@ -1,0 +1,1 @@
+"""The storefront HTTP API (`caeser serve api`): suggestions, search and shopper events for shops."""
