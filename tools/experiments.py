@@ -243,4 +243,4 @@ def stop_experiment(inp: StopExperimentInput, ctx: ToolContext) -> ExperimentRes
         raise ToolError("invalid_argument", f"Experiment {row.id} was already stopped on {row.stopped_at:%Y-%m-%d}.", field="experiment_id")  # type: ignore[union-attr]
     stopped = stop_experiment_row(ctx.settings, ctx.owner, row.id, inp.reason or "stopped")
     assert stopped is not None
-    return readout(stopped, ctx, f"Stopped. Every shopper now gets {row.variants[0]['name']} {SURFACE_LABEL[row.surface]}. Final: ")
+    return readout(stopped, ctx, f"Stopped. Every shopper is back on the default {SURFACE_LABEL[row.surface]} (personalised from their engagement when the request names the user). Final: ")
