@@ -215,7 +215,10 @@ def search_products(inp: SearchProductsInput, ctx: ToolContext) -> SearchProduct
     elif data.results:
         summary = f"{len(data.results)} products for '{data.query}', best: " + "; ".join(f"{r.title} (id {r.item_id})" for r in data.results[:3]) + "."
     else:
-        summary = f"No products match '{data.query}' with these filters."
+        named = [f"category {f.category}"] if f.category is not None else []
+        named += [f"at least ${f.min_price:,.2f}"] if f.min_price is not None else []
+        named += [f"at most ${f.max_price:,.2f}"] if f.max_price is not None else []
+        summary = f"No products match '{data.query}'" + (f" with these filters ({', '.join(named)}): try without them." if named else " in the catalog.")
     if inp.user_id:
         summary += " Personalised from the user's engagement." if data.personalised else f" No engagement is recorded for user '{inp.user_id}', so results are not personalised."
     summary += f" {note}" if note else ""
