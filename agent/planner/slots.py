@@ -638,6 +638,7 @@ am im i'm i’m aimed targeted targeting getting gonna hotter winning currently 
 globally worldwide everywhere right think reckon guess wondering curious hoping maybe probably them ones
 only switch limit point fine has have had then post posting delete list even configured went off r u ur ya yeah yep nope
 shoppers folks consumers users something anything assume add picked harder faster better worse bigger stronger saying say says
+test measure gauge assess evaluate around surrounding regarding
 ppl abt bout w wrt re about positioning position opinion success successful work works working land landing perform fare received
 whos who's who whose which whichever kindly please hello hi hey dear compair nice cool great awesome thanks thx perfect sure alright okay ok side alarm change move update raise lower bump adjust edit
 fans fan also enjoy enjoys kind kinds sort type types good great well doing done much many let lets whats how's wat wats hw pls plz

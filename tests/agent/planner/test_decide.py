@@ -127,3 +127,8 @@ def test_what_people_search_after_a_quoted_prefix_is_autosuggest() -> None:
     prev = PreviousCall("search_products", {"query": "lego sets", "filters": {"max_price": 30.0}})
     d = decide('what do people search after "lego st"?', prev, None, NAMES)
     assert d.tool == "suggest_queries" and d.args["prefix"] == "lego st"
+
+
+def test_verbs_and_prepositions_around_a_hype_subject_are_not_the_subject() -> None:
+    for text, subject in [("test the hype of tesla", "tesla"), ("check the buzz around tesla", "tesla"), ("gauge sentiment on nike this month", "nike")]:
+        assert decide(text, None, None, NAMES).args["subject"] == subject, text
