@@ -230,10 +230,12 @@ def build_analog_index(ctx: ToolContext) -> str:
     """Load the sales table (first time) and embed product descriptions with enough history for analogs."""
     from memory.vectors import get_collection, upsert_texts
 
+    ctx.report(0.0, "loading the sales history")
     _ensure_sales(ctx)
     launched_after = sales.span(ctx.settings).first_day + timedelta(days=LAUNCH_MARGIN_DAYS)
     products = [p for p in sales.all_products(ctx.settings)
                 if p.description and p.first_day >= launched_after and (p.last_day - p.first_day).days >= 7 * MIN_HISTORY]
+    ctx.report(0.5, f"embedding {len(products):,} product descriptions for analogs")
     collection = get_collection(ctx.settings, ANALOG_COLLECTION)
     upsert_texts(collection, [p.stock_code for p in products], [p.description for p in products], [{"stock_code": p.stock_code} for p in products])
     return f"sales history loaded; {len(products)} product descriptions indexed for analogs"
