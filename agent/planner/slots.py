@@ -513,7 +513,7 @@ def extract_watch(s: Slots) -> None:
     above = r"(?:\b(?:above|over|exceeds?|crosses|hits?|passes|tops|reaches|goes over|goes above|gets above|past|more than|higher than|greater than|rises above|climbs above)|>=?)"
     below = r"(?:\b(?:below|under|drops? (?:below|under|to)|falls? (?:below|under|to)|dips? (?:below|under)|goes under|goes below|less than|lower than|sinks below)|<=?)"
     for direction, pattern in (("above", above), ("below", below)):
-        for m in _find(rf"{pattern}\s*(\d{{1,3}}(?:\.\d+)?)(?![\d.]|\s*(?:%|k\b|dollars|bucks|usd|eur|gbp|pounds|euros|days?|weeks?|wks?|months?|years?|yrs?|quarters?))", text):
+        for m in _find(rf"{pattern}\s*(\d{{1,3}}(?:\.\d+)?)(?!\d|\.\d|\s*(?:%|k\b|dollars|bucks|usd|eur|gbp|pounds|euros|days?|weeks?|wks?|months?|years?|yrs?|quarters?))", text):
             if s.threshold is not None or _is_age(text, m) or any(a <= m.start() < b for a, b in s.spans) or float(m.group(1)) > 100 or re.search(r"\bprice\s*$", text[: m.start()], re.IGNORECASE):
                 continue
             s.threshold, s.direction = float(m.group(1)), direction

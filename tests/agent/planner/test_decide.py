@@ -132,3 +132,8 @@ def test_what_people_search_after_a_quoted_prefix_is_autosuggest() -> None:
 def test_verbs_and_prepositions_around_a_hype_subject_are_not_the_subject() -> None:
     for text, subject in [("test the hype of tesla", "tesla"), ("check the buzz around tesla", "tesla"), ("gauge sentiment on nike this month", "nike")]:
         assert decide(text, None, None, NAMES).args["subject"] == subject, text
+
+
+def test_a_threshold_at_the_end_of_a_sentence_and_a_whenever_watch() -> None:
+    d = decide("Please notify the #beverage-brand channel whenever hype for Kelp & Kin drops below 30.", None, None, NAMES)
+    assert d.tool == "watch_hype" and (d.args["threshold"], d.args["direction"], d.args["channel"]) == (30.0, "below", "slack:#beverage-brand")
