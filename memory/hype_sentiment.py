@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import logging
 import threading
+import zipfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -97,6 +99,20 @@ def _data_key(settings: Settings) -> str:
     return files_fingerprint(training_files(settings))
 
 
+def sentiment_state(settings: Settings) -> Literal["built", "stale", "missing", "no_data"]:
+    """Whether the saved model was trained from the training files as they are now: a stat per file
+    and one small member of the model's .npz (cheap enough for every hype call)."""
+    if not all(f.is_file() for f in training_files(settings)):
+        return "no_data"
+    path = model_path(settings)
+    try:
+        with np.load(path) as saved:
+            key = str(saved["data_key"]) if "data_key" in saved.files else ""
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+        return "missing"
+    return "built" if key == _data_key(settings) else "stale"
+
+
 @contextmanager
 def _ticking(report: Report | None, expected_s: float, message: str, every_s: float = 1.0) -> Iterator[None]:
     """While the block runs, report progress from elapsed time against `expected_s` (capped at 95 %:
@@ -148,7 +164,7 @@ def classify_and_store(settings: Settings, model: SentimentModel, frame: pd.Data
 def method_sentence(model: SentimentModel | None) -> str:
     """Names the model that scored the posts, for the tool's `source`."""
     if model is None:
-        return "sentiment by the VADER lexicon (the trained sentiment model is not built yet: `caeser build`)"
+        return "sentiment by the VADER lexicon (the trained sentiment model is not built yet)"
     return f"sentiment by {MODEL_NAME} (word n-grams + VADER lexicon, trained on {model.trained_on})"
 
 

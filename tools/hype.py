@@ -22,16 +22,18 @@ from engines.hype.posts import normalise_subject
 from engines.hype.score import HISTORY_WINDOWS, MIN_POSTS, Component, HypeResult, score_subject, uses_own_history
 from memory.datadir import DataFileMissing
 from memory.db import session_scope
-from memory.hype_sentiment import rescore_all, score_unscored, train_and_save
+from memory.hype_sentiment import rescore_all, score_unscored, sentiment_state, train_and_save
 from memory.posts import SubjectInfo, airline_posts, fingerprint, known_subjects, link_by_text, latest_post_time, store_posts, subject_posts, sxsw_posts
 from memory.tables import HypeSnapshot
 from tools.base import Chart, ToolContext, ToolError, ToolOutput
+from tools.autobuild import ensure_step, progress_sentence
 from tools.builders import build_step
 from tools.formatting import period
 from tools.hype_chart import TimelinePoint, render_timeline
 from tools.registry import register
 from tools.schemas import RegionName, StrictInput
 
+HYPE_STEP = "hype: posts and sentiment model"  # the build step that trains the sentiment model
 STALE_DAYS = 2  # a window ending longer ago than this is flagged as old in answers and alerts
 MAX_DRIVERS = 3
 CLASSIFY_INLINE = 2000  # posts the tool classifies (and stores) per call, ≈ 0.5 s at the model's speed; the rest wait for `caeser build`
@@ -212,6 +214,7 @@ def compute_hype(ctx: ToolContext, inp: HypeScoreInput, days_in_row: int = 1) ->
         since = np.where(np.arange(len(both)) < len(frame), np.datetime64(latest - reach), np.datetime64(latest - (peer_reach or timedelta(days=-1))))
         needed |= both["created_at"].to_numpy() >= since
     scored, method = score_unscored(ctx.settings, both.loc[needed].copy(), store_limit=CLASSIFY_INLINE)
+    method += _build_note(ctx)
     both.loc[needed, ["sentiment", "label"]] = scored[["sentiment", "label"]].to_numpy()
     both["sentiment"] = both["sentiment"].astype(float)
     frame, peers_all = both.iloc[: len(frame)].reset_index(drop=True), both.iloc[len(frame):].reset_index(drop=True)
@@ -370,7 +373,14 @@ def side_by_side(d: HypeScoreData) -> str:
     return text
 
 
-@build_step("hype: posts and sentiment model", order=40)
+def _build_note(ctx: ToolContext) -> str:
+    """Start training the sentiment model in the background if it is missing or stale; how far it is."""
+    state, status = ensure_step(ctx.settings, HYPE_STEP)
+    sentence = "" if state in ("built", "no_data") else progress_sentence(ctx.settings, HYPE_STEP, status)
+    return f"; {sentence[0].lower()}{sentence[1:].rstrip('.')}" if sentence else ""
+
+
+@build_step(HYPE_STEP, order=40, label="the sentiment model", state=sentiment_state)
 def build_hype(ctx: ToolContext) -> str:
     """Import the shared posts, train the sentiment model (unless its training files are unchanged)
     and classify stored posts with it: all of them after a training, else those not yet scored.

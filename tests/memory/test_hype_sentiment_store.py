@@ -109,3 +109,16 @@ def test_training_and_rescoring_report_progress(settings, tmp_path, monkeypatch)
     steps: list[tuple[float, str]] = []
     assert hs.rescore_all(settings, subject_posts(settings, [subject.casefold()]), lambda f, m: steps.append((f, m))) == 6
     assert [m for _, m in steps] == ["classified 4 of 6 stored posts", "classified 6 of 6 stored posts"]
+
+
+def test_sentiment_state_follows_the_training_files(settings, tmp_path, monkeypatch):
+    """What the background build keys on: no files → no_data, no model → missing, changed files → stale."""
+    monkeypatch.setattr(hs, "train_sentiment", small_model)
+    settings = settings.model_copy(update={"data_dir": tmp_path / "data"})
+    assert hs.sentiment_state(settings) == "no_data"
+    _data_dir(tmp_path / "data")
+    assert hs.sentiment_state(settings) == "missing"
+    hs.train_and_save(settings)
+    assert hs.sentiment_state(settings) == "built"
+    (settings.data_dir / "sentiment" / "train_multi.csv").write_text("text,label,source\nok,neutral,x\nbad,negative,x\ngood,positive,x\n", encoding="utf-8")
+    assert hs.sentiment_state(settings) == "stale"
