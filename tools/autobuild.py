@@ -168,6 +168,13 @@ def ensure_step(settings: Settings, name: str) -> tuple[StepState, BuildStatus |
     return state, status
 
 
+def build_note(settings: Settings, name: str) -> str:
+    """What a tool adds to its answer about step `name`: starts it in the background when it is
+    missing or stale and says how far it is; "" when it is built or has no data to build from."""
+    state, status = ensure_step(settings, name)
+    return "" if state in ("built", "no_data") else progress_sentence(settings, name, status)
+
+
 def _duration(seconds: float) -> str:
     if seconds < 60:
         return "less than a minute"

@@ -22,7 +22,7 @@ from memory.cadence_store import IndexMeta, cadence_state, load_index
 from memory.catalog import get_product, get_products
 from memory.engagement import Action, record_event, user_events
 from memory.tables import utcnow
-from tools.autobuild import ensure_step, progress_sentence
+from tools.autobuild import build_note
 from tools.base import ToolContext, ToolError, ToolOutput
 from tools.builders import build_step
 from tools.cadence_index import popular_index
@@ -98,12 +98,6 @@ class SearchProductsOutput(ToolOutput):
     data: SearchData
 
 
-def build_note(ctx: ToolContext) -> str:
-    """Start the "cadence" step in the background if it is missing or stale; how far it is, or ""."""
-    state, status = ensure_step(ctx.settings, STEP)
-    return "" if state in ("built", "no_data") else progress_sentence(ctx.settings, STEP, status)
-
-
 def _index(ctx: ToolContext) -> tuple[PrefixIndex, IndexMeta, bool]:
     """The built index (a stale one too: it answers while the rebuild runs), else the popularity
     index of the logged queries; the flag says whether it is the built one."""
@@ -166,7 +160,7 @@ def suggest_queries(inp: SuggestQueriesInput, ctx: ToolContext) -> SuggestQuerie
     if pool:
         index, meta, built, note = own.index, IndexMeta(), True, ""
     else:
-        note = build_note(ctx)
+        note = build_note(ctx.settings, STEP)
         index, meta, built = _index(ctx)
         category = category_id(meta, inp.category) if built else None
         pool = suggester_for(index).suggest(prefix, k=index.k_max if not profile.empty else inp.k, category=category)
@@ -205,7 +199,7 @@ def search_products(inp: SearchProductsInput, ctx: ToolContext) -> SearchProduct
     f = inp.filters
     if f.min_price is not None and f.max_price is not None and f.min_price > f.max_price:
         raise ToolError("invalid_argument", f"filters.min_price ({f.min_price}) is above filters.max_price ({f.max_price}).", field="filters.min_price")
-    note = "" if own_catalog(ctx) else build_note(ctx)  # the owner's imported catalog needs no build
+    note = "" if own_catalog(ctx) else build_note(ctx.settings, STEP)  # the owner's imported catalog needs no build
     data, source = search_catalog(ctx, normalize_query(inp.query), inp.k, f.category, f.min_price, f.max_price, user_profile(ctx, inp.user_id, None))
     best = max((coverage(data.query, r.title) for r in data.results), default=0.0)
     data.coverage = round(best, 2)
@@ -231,7 +225,7 @@ suggestions and search results. Use for "user u42 bought item 123".
 """)
 def record_engagement(inp: RecordEngagementInput, ctx: ToolContext) -> RecordEngagementOutput:
     item_kind: Literal["product", "suggestion"]
-    note = build_note(ctx)
+    note = build_note(ctx.settings, STEP)
     if get_product(ctx.settings, inp.item_id) is not None or _in_catalog_files(ctx, inp.item_id):
         item_kind, item_id = "product", inp.item_id
     else:

@@ -26,7 +26,7 @@ from memory.hype_sentiment import rescore_all, score_unscored, sentiment_state, 
 from memory.posts import SubjectInfo, airline_posts, fingerprint, known_subjects, link_by_text, latest_post_time, store_posts, subject_posts, sxsw_posts
 from memory.tables import HypeSnapshot
 from tools.base import Chart, ToolContext, ToolError, ToolOutput
-from tools.autobuild import ensure_step, progress_sentence
+from tools.autobuild import build_note
 from tools.builders import build_step
 from tools.formatting import period
 from tools.hype_chart import TimelinePoint, render_timeline
@@ -374,9 +374,9 @@ def side_by_side(d: HypeScoreData) -> str:
 
 
 def _build_note(ctx: ToolContext) -> str:
-    """Start training the sentiment model in the background if it is missing or stale; how far it is."""
-    state, status = ensure_step(ctx.settings, HYPE_STEP)
-    sentence = "" if state in ("built", "no_data") else progress_sentence(ctx.settings, HYPE_STEP, status)
+    """Start training the sentiment model in the background if it is missing or stale; how far it
+    is, as a clause of the source line."""
+    sentence = build_note(ctx.settings, HYPE_STEP)
     return f"; {sentence[0].lower()}{sentence[1:].rstrip('.')}" if sentence else ""
 
 
