@@ -141,8 +141,7 @@ def train_and_save(settings: Settings, *, force: bool = False, report: Report | 
     (then nothing is done; `force` retrains anyway). `report(fraction, message)` hears the fit's
     progress, estimated from `SECONDS_PER_POST`."""
     path, key = model_path(settings), _data_key(settings)
-    saved = load_arrays(path) if path.exists() and not force else None
-    if saved is not None and str(saved.get("data_key", "")) == key and load_classifier(settings) is not None:
+    if not force and sentiment_state(settings) == "built" and load_classifier(settings) is not None:
         return TrainReport(trained=False, posts=0, sources=0, seconds=0.0, bytes=path.stat().st_size, path=str(path))
     posts = training_posts(settings)
     start = time.perf_counter()
