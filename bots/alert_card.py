@@ -17,7 +17,7 @@ from memory.settings import Settings
 from memory.tables import HypeAlert, HypeSnapshot
 
 if TYPE_CHECKING:
-    from tools.hype import HypeScoreData
+    from tools.hype.score import HypeScoreData
 
 SPARK = "▁▂▃▄▅▆▇█"
 CHART_DAYS = 14
@@ -54,7 +54,7 @@ def sparkline(counts: list[int]) -> str:
 
 def card_from(alert: HypeAlert, data: HypeScoreData | None) -> AlertCard:
     """The card of `alert`; with no snapshot (older rows) it carries the alert's own text only."""
-    from tools.hype import window_dates  # the scoring stack loads only when an alert is rendered
+    from tools.hype.score import window_dates  # the scoring stack loads only when an alert is rendered
 
     days = data.window_days if data else 7
     details = f"what's the hype on {alert.subject} over the last {days} days?"
@@ -72,7 +72,7 @@ def card_from(alert: HypeAlert, data: HypeScoreData | None) -> AlertCard:
 
 def alert_card(settings: Settings, alert: HypeAlert) -> AlertCard:
     """Load the snapshot the alert fired on and build its card."""
-    from tools.hype import HypeScoreData
+    from tools.hype.score import HypeScoreData
 
     snapshot = None
     if alert.snapshot_id is not None:

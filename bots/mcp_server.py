@@ -192,7 +192,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from bots.mcp_auth import AuthNotConfigured, build_auth
     from bots.mcp_http import HttpLimits, build_http_app, serve
-    from tools.autobuild import start_missing
+    from memory.build.runner import start_missing
 
     settings = get_settings()
     announce = lambda line: print(f"caeser serve mcp: {line}", file=sys.stderr)  # noqa: E731

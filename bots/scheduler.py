@@ -130,7 +130,7 @@ class Scheduler:
 
     def attachments(self, schedule: ReportSchedule, digest: Digest) -> list[Path]:
         """Each result as PDF and CSV (the export_report writers) plus its charts."""
-        from tools.reports import write_csv_tables, write_pdf_report  # the PDF backend loads only where an e-mail needs it
+        from tools.reports.export import write_csv_tables, write_pdf_report  # the PDF backend loads only where an e-mail needs it
 
         owner = owner_from_key(schedule.owner)
         out_dir = ToolContext(settings=self.settings, owner=owner).exports_dir

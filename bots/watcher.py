@@ -40,7 +40,7 @@ from memory.watches import WatchNotFound, claim_alerts, get_watches, mark_delive
 from tools.base import ToolContext, ToolError
 
 if TYPE_CHECKING:
-    from tools.hype import HypeScoreData
+    from tools.hype.score import HypeScoreData
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def default_scorer(ctx: ToolContext) -> Scorer:
-    from tools.hype import HypeScoreInput, compute_hype  # the scoring stack loads only where evaluation runs
+    from tools.hype.score import HypeScoreInput, compute_hype  # the scoring stack loads only where evaluation runs
 
     def score(watch: HypeWatch) -> HypeScoreData:
         data, _ = compute_hype(ctx, HypeScoreInput(subject=watch.display, window_days=watch.window_days), days_in_row=watch.days_in_row)
@@ -78,7 +78,7 @@ def readings(data: HypeScoreData) -> list[Reading]:
 def evaluate_all(settings: Settings, scorer: Scorer) -> int:
     """Evaluate every watch once; returns how many alerts were queued."""
     from memory.posts import fingerprint
-    from tools.hype import snapshot_row, window_dates  # see default_scorer
+    from tools.hype.score import snapshot_row, window_dates  # see default_scorer
 
     fired = 0
     for watch in get_watches(settings, Owner.system()):

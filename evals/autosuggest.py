@@ -3,7 +3,7 @@
 Protocol (DESIGN.md): the log in order; the first 90% is train, the last 10% test (or `--test F`).
 One prefix per test query of at least 3 characters: its length drawn uniformly in [2, len − 1] with
 the seed. "Seen" = the test query occurs in train.
-- *shipped*: the index built by the build's own weights (`tools.cadence_index.index_entries`, the
+- *shipped*: the index built by the build's own weights (`memory.build.cadence_index.index_entries`, the
   training queries as the retail log) answered through `engines.cadence.suggest.Suggester`, the
   function `suggest_queries` calls; the tiers it fills were chosen on the last 10% of train
   (`--validate` prints that comparison), never on the test part;
@@ -31,7 +31,7 @@ from engines.cadence.lm import LMConfig, TrainConfig, train_lm
 from engines.cadence.text import normalize_query
 from engines.cadence.vocab import CharVocab
 from memory.settings import get_settings
-from tools.cadence_index import index_entries
+from memory.build.cadence_index import index_entries
 
 K = 10
 

@@ -3,7 +3,7 @@
 Protocol: the distinct shipped queries (WANDS + ESCI retail, TREC 2005 web) in file order; the last
 10% of each log are held out — in no variant's index and no language model — and one seeded prefix
 per held-out query is typed (`sample_prefixes`). Three indexes are built with the build's own
-weights (`tools.cadence_index`) from the same training queries and the built catalog:
+weights (`memory.build.cadence_index`) from the same training queries and the built catalog:
 - popularity: the logged queries alone — what `suggest_queries` serves before the build is done;
 - default: + the catalog queries extracted from product phrases (build step "cadence");
 - neural: + the neural generator's queries (step "cadence-generator"), its LMs retrained here on the
@@ -21,7 +21,7 @@ from engines.cadence.index import PrefixIndex
 from evals.autosuggest import K, sample_prefixes, scores
 from memory.catalog import load_products
 from memory.settings import get_settings
-from tools.cadence_index import catalog_queries, index_entries, shipped_queries
+from memory.build.cadence_index import catalog_queries, index_entries, shipped_queries
 
 
 def split(queries: list[str]) -> tuple[list[str], list[str]]:
@@ -32,7 +32,7 @@ def split(queries: list[str]) -> tuple[list[str], list[str]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tools.cadence_build import GeneratorConfig, neural_queries
+    from memory.build.cadence import GeneratorConfig, neural_queries
 
     settings = get_settings()
     products = load_products(settings)

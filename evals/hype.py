@@ -88,7 +88,7 @@ def shipped_check(home: Path, subjects: int, days: int, rate: float) -> dict[str
     from memory.settings import Settings
     from memory.watches import upsert_watch
     from tools.base import ToolContext
-    from tools.hype import HypeScoreInput, hype_score
+    from tools.hype.score import HypeScoreInput, hype_score
 
     settings = Settings(CAESER_HOME=home, CAESER_DATA_DIR=home / "no-data", CAESER_DATABASE_URL=None, _env_file=None)
     ctx = ToolContext(settings=settings, owner=Owner.system())

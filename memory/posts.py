@@ -22,7 +22,7 @@ from sqlalchemy import Connection, String, bindparam, func, insert, select, type
 from engines.geo import ancestors
 from engines.hype.posts import POST_COLUMNS, alias_pattern, dedupe, match_aliases, match_by_similarity, normalise_subject, text_key
 from memory.bulk import insert_columns
-from memory.datadir import load_airline_tweets, load_sxsw_posts
+from memory.datadir import DataFileMissing, load_airline_tweets, load_sxsw_posts
 from memory.db import session_scope
 from memory.settings import Settings
 from memory.tables import PostRow, PostSubject
@@ -198,6 +198,23 @@ def store_posts(settings: Settings, frame: pd.DataFrame, *, source: str, read: i
                         "display": [name for _, name, _ in links], "how": [how for _, _, how in links]}
         linked = insert_columns(s.connection(), PostSubject.__table__, link_columns)
     return ImportReport(source=source, read=len(frame) if read is None else read, imported=len(ids), duplicate_ids=dup_ids, duplicate_texts=dup_texts, linked=linked, errors=list(errors))
+
+
+SHARED_SOURCES = frozenset({"airline_tweets", "sxsw_2011"})  # the posts that come with the data dir
+
+
+def ensure_shared_posts(settings: Settings) -> str:
+    """Import the shared airline and SXSW posts once (a no-op when already stored); what happened,
+    in sentences (a missing file is named, not raised: the other set still imports)."""
+    reports = []
+    for loader, source in ((airline_posts, "airline_tweets"), (sxsw_posts, "sxsw_2011")):  # = SHARED_SOURCES
+        try:
+            frame = loader(settings.data_dir)
+        except DataFileMissing as exc:
+            reports.append(str(exc))
+            continue
+        reports.append(store_posts(settings, frame, source=source).sentence())
+    return " ".join(reports)
 
 
 def _insert_posts(conn: Connection, source: str, columns: dict[str, list]) -> list[int]:

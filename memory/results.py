@@ -14,7 +14,7 @@ from memory.settings import Settings
 from memory.tables import StoredResult
 
 
-PART_THREAD_SUFFIX = "/launch"  # the thread of a launch readout's parts (tools/launch_engines.py): lists of readouts skip them
+PART_THREAD_SUFFIX = "/launch"  # the thread of a launch readout's parts (tools/launch/engines.py): lists of readouts skip them
 
 
 def new_result_id(tool: str) -> str:

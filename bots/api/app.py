@@ -37,7 +37,7 @@ from memory.owner import Owner
 from memory.served_queries import log_served
 from memory.settings import Settings
 from tools.base import ToolContext, ToolError
-from tools.experiment_serving import arm_for, log_serving
+from tools.experiments.serving import arm_for, log_serving
 from tools.registry import describe_validation_error, run_tool, validate_input
 
 STATUS = {"invalid_argument": 422, "not_found": 404, "not_available": 503, "permission_denied": 403, "upstream_error": 502, "internal": 500}

@@ -8,7 +8,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from bots.api.schemas import ErrorBody, EventIn, EventsBatch, EventsResult, Health, SearchResponse, SuggestResponse
-from tools.cadence import SearchProductsInput, SuggestQueriesInput
+from tools.cadence.suggest import SearchProductsInput, SuggestQueriesInput
 
 REF = "#/components/schemas/{model}"
 ERRORS = {"400": "Body is not JSON", "401": "Missing or unknown API key", "413": "Body over the size limit",

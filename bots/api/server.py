@@ -17,7 +17,7 @@ def run(args: argparse.Namespace) -> int:
     from bots.api.keys import KeyConfigError, configured_keys
     from bots.api.limits import ApiLimits
     from bots.mcp_http import serve
-    from tools.autobuild import start_missing
+    from memory.build.runner import start_missing
 
     settings = get_settings()
     announce = lambda line: print(f"caeser serve api: {line}", file=sys.stderr)  # noqa: E731

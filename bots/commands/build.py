@@ -2,7 +2,7 @@
 
 Tools build what they need in the background on first use, so this command is optional: it does the
 same work ahead of time, in front of you. Each step that runs over ~2 s shows a progress bar with
-its ETA. One build runs at a time across processes (`memory.buildstate`): if a background build holds
+its ETA. One build runs at a time across processes (`memory.build.state`): if a background build holds
 the lock, this one says so and waits for it.
 """
 from __future__ import annotations
@@ -14,10 +14,10 @@ import time
 
 from tqdm import tqdm
 
-from memory.buildstate import BuildLock, read_status
+from memory.build.state import BuildLock, read_status
 from memory.settings import get_settings
-from tools.autobuild import run_steps
-from tools.builders import BuildStep, ordered_steps
+from memory.build.runner import run_steps
+from memory.build.steps import BuildStep, ordered_steps
 
 SHOW_AFTER_S = 2.0  # a step quicker than this gets no bar, just its report line
 REFRESH_S = 0.5

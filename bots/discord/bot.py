@@ -96,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     guild = args.guild or (int(os.environ[GUILD_ENV]) if os.environ.get(GUILD_ENV, "").isdigit() else None)
     from agent.service import Agent  # the heavy import, only once we know we will run
-    from tools.autobuild import start_missing
+    from memory.build.runner import start_missing
 
     start_missing(settings, announce=log.info)
 

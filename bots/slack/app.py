@@ -75,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"caeser serve slack: {exc}", file=sys.stderr)
         return 2
     from agent.service import Agent  # the heavy import, only once we know we will run
-    from tools.autobuild import start_missing
+    from memory.build.runner import start_missing
 
     start_missing(settings, announce=log.info)
 

@@ -2,7 +2,7 @@
 
 Pages: the overview (watches, alerts, schedules, recent results), the results browser (filters by
 tool and day, pages of 20), a result (summary, charts, tables, downloads as PDF, CSV or JSON made
-by the export code, tools/reports.py). Every page reads through memory/dashboard.py and
+by the export code, tools/reports/export.py). Every page reads through memory/dashboard.py and
 memory/results.py with the signed-in owner, so no page can show another tenant's things; a
 request that is not signed in gets the sign-in page and never data (bots/web/auth.py). The app is
 read-only unless started with `--allow-changes`, which adds "Stop watching" to watches and
@@ -177,7 +177,7 @@ class Dashboard:
         stored = get_result(self.settings, request.path_params["result_id"], owner)
         if stored is None or fmt not in EXPORT_FORMATS:
             return PlainTextResponse("no such export", status_code=404)
-        from tools.reports import export_files  # the export code (and its PDF backend) loads on the first download
+        from tools.reports.export import export_files  # the export code (and its PDF backend) loads on the first download
 
         files = [Path(f) for f in export_files(stored, fmt, self.settings.exports_dir / owner.slug)]
         headers = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"}

@@ -2,7 +2,7 @@
 
 Kept apart from the routes so that a page's figures are plain functions of stored data: the
 sparkline is the trend's scores on the 0–100 scale (the same scale as the Slack Home tab's), a
-result's tables are its flat record lists (tools.reports.find_tables) with their plain columns,
+result's tables are its flat record lists (tools.reports.export.find_tables) with their plain columns,
 cells formatted by their meaning (tools.formatting.cell) as in the PDF export.
 """
 from __future__ import annotations
@@ -14,8 +14,8 @@ from pydantic import BaseModel
 from memory.dashboard import ResultCard
 from memory.tables import StoredResult
 from tools.formatting import cell, result_title
-from tools.report_pdf import CAPTIONS, scalar_columns
-from tools.reports import find_tables
+from tools.reports.pdf import CAPTIONS, scalar_columns
+from tools.reports.export import find_tables
 
 SPARK_W, SPARK_H = 120, 32
 TABLE_ROWS = 30

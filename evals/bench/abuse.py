@@ -262,7 +262,7 @@ def webhooks(_args: argparse.Namespace) -> list[Check]:
     from bots.delivery import Sender
     from memory.tables import HypeAlert
     from tools.base import ToolContext, ToolError
-    from tools.hype_watch import WatchHypeInput, watch_hype
+    from tools.hype.watch import WatchHypeInput, watch_hype
     from tools import webhooks as policy
 
     internal = {"loopback.bench.test": "127.0.0.1", "private.bench.test": "10.20.30.40", "metadata.bench.test": "169.254.169.254"}

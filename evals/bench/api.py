@@ -30,7 +30,7 @@ import numpy as np
 from memory.owner import Owner
 from memory.settings import Settings, get_settings
 from tools.base import ToolContext
-from tools.cadence_index import shipped_queries
+from memory.build.cadence_index import shipped_queries
 from tools.registry import run_tool
 
 KEY = "bench-" + uuid.uuid4().hex

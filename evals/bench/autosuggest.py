@@ -27,7 +27,7 @@ import numpy as np
 from engines.cadence.index import Entry, PrefixIndex
 from engines.cadence.personalize import Engagement, build_profile, rerank
 from memory.settings import get_settings
-from tools.cadence_index import shipped_queries
+from memory.build.cadence_index import shipped_queries
 
 TARGET_P99_MS = 1.0
 

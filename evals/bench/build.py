@@ -20,8 +20,8 @@ import time
 from pathlib import Path
 
 from memory.settings import Settings, get_settings
-from tools.autobuild import run_steps
-from tools.builders import BuildStep, ordered_steps
+from memory.build.runner import run_steps
+from memory.build.steps import BuildStep, ordered_steps
 
 TARGET_S = 300.0
 

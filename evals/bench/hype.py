@@ -27,7 +27,7 @@ from memory.datadir import load_airline_tweets
 from memory.posts import store_posts
 from memory.settings import Settings, get_settings
 from tools.base import ToolContext
-from tools.hype import HypeScoreInput, hype_score
+from tools.hype.score import HypeScoreInput, hype_score
 
 TARGET_TOTAL_S, TARGET_WARM_MS = 10.0, 50.0
 

@@ -25,7 +25,7 @@ from memory.tables import HypeAlert, HypeWatch
 from memory.watches import upsert_watch
 from tests.bots.slack.recorder import SlackRecorder
 from tools.base import ToolError
-from tools.hype import HypeScoreData, SentimentBreakdown
+from tools.hype.score import HypeScoreData, SentimentBreakdown
 from tests.httpstub import QuietHandler
 
 DISCORD_CHANNEL = "123456789012"

@@ -15,7 +15,7 @@ from memory.experiments import log_exposure
 from memory.owner import Owner
 from memory.settings import Settings
 from memory.tables import ExperimentRow
-from tools.experiment_serving import arm_for, forget_cache
+from tools.experiments.serving import arm_for, forget_cache
 
 
 async def test_start_read_after_restart_and_stop_over_mcp(settings: Settings) -> None:

@@ -29,8 +29,8 @@ from memory.settings import Settings
 from memory.tables import HypeAlert, HypeWatch
 from memory.watches import upsert_watch
 from tools.base import ToolContext, ToolError
-from tools.hype import HypeScoreData, SentimentBreakdown
-from tools.hype_watch import ListWatchesInput, list_watches
+from tools.hype.score import HypeScoreData, SentimentBreakdown
+from tools.hype.watch import ListWatchesInput, list_watches
 
 from tests.httpstub import LoopbackServer, QuietHandler
 

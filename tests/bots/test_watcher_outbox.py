@@ -24,7 +24,7 @@ from memory.tables import HypeWatch
 from memory.watches import upsert_watch
 from tests.bots.test_watcher import REPO, Recorder, Script, alert_settings, cleanup, sender_for, statuses  # noqa: F401 - fixtures
 from tools.base import ToolContext
-from tools.hype_watch import ListWatchesInput, WatchHypeInput, list_watches, watch_hype
+from tools.hype.watch import ListWatchesInput, WatchHypeInput, list_watches, watch_hype
 
 
 def make_watch(settings: Settings, channel: str) -> HypeWatch:

@@ -5,29 +5,29 @@ import engines.affinity.audience
 import engines.cadence.suggest
 import evals.affinity
 import evals.autosuggest
-import tools.affinity
-import tools.cadence
-import tools.cadence_build
-import tools.cadence_index
+import tools.affinity.audience
+import tools.cadence.suggest
+import memory.build.cadence
+import memory.build.cadence_index
 from engines.cadence.index import Entry, PrefixIndex
 
 
 def test_affinity_eval_and_tool_rank_through_local_affinity() -> None:
-    assert evals.affinity.local_affinity is tools.affinity.local_affinity is engines.affinity.audience.local_affinity
+    assert evals.affinity.local_affinity is tools.affinity.audience.local_affinity is engines.affinity.audience.local_affinity
 
 
 def test_autosuggest_eval_scores_the_suggester_suggest_queries_serves() -> None:
     index = PrefixIndex({"red dress": Entry(2.0)})
-    assert isinstance(tools.cadence.suggester_for(index), evals.autosuggest.Suggester)
+    assert isinstance(tools.cadence.suggest.suggester_for(index), evals.autosuggest.Suggester)
     assert evals.autosuggest.Suggester is engines.cadence.suggest.Suggester
-    assert evals.autosuggest.index_entries is tools.cadence_build.index_entries is tools.cadence_index.index_entries  # the build's weights
+    assert evals.autosuggest.index_entries is memory.build.cadence.index_entries is memory.build.cadence_index.index_entries  # the build's weights
 
 
 def test_persona_eval_runs_simulate_launchs_buyers_fit_and_adoption() -> None:
     import engines.persona.simulate
     import evals.personas
-    import tools.persona
+    import tools.persona.personas
 
-    assert evals.personas.BuyerFactory is tools.persona.BuyerFactory  # population and trait formulas, as the tool draws them
-    assert evals.personas.purchase_fit is tools.persona.purchase_fit is engines.persona.simulate.purchase_fit
+    assert evals.personas.BuyerFactory is tools.persona.personas.BuyerFactory  # population and trait formulas, as the tool draws them
+    assert evals.personas.purchase_fit is tools.persona.personas.purchase_fit is engines.persona.simulate.purchase_fit
     assert evals.personas.simulate_adoption is engines.persona.simulate.simulate_adoption  # what simulate_buyers runs per scenario

@@ -5,7 +5,7 @@ from memory.catalog import ProductRecord, get_products, load_products, read_cata
 
 @pytest.mark.realdata
 def test_real_catalog_has_unique_ids_and_query_like_phrases(data_dir):
-    from tools.cadence_index import summarize_catalog
+    from memory.build.cadence_index import summarize_catalog
 
     records = read_catalog(data_dir)
     assert len({r.item_id for r in records}) == len(records) > 30_000

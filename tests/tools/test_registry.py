@@ -66,7 +66,7 @@ def test_loading_the_tools_imports_no_pdf_backend_or_clustering() -> None:
     """Every chat process loads all tools; the PDF writer and sklearn.cluster are imported only by a
     PDF export and by persona clustering, so the others do not pay for them at start-up."""
     code = ("import sys; from tools.registry import load_tools; load_tools(); "
-            "loaded = [m for m in ('tools.report_pdf', 'matplotlib.backends.backend_pdf', 'sklearn.cluster') if m in sys.modules]; "
+            "loaded = [m for m in ('tools.reports.pdf', 'matplotlib.backends.backend_pdf', 'sklearn.cluster') if m in sys.modules]; "
             "assert not loaded, loaded")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[2])
 

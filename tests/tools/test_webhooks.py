@@ -6,7 +6,7 @@ import pytest
 
 from memory.settings import Settings
 from tools.base import ToolContext, ToolError
-from tools.hype_watch import WatchHypeInput, watch_hype
+from tools.hype.watch import WatchHypeInput, watch_hype
 from tools import webhooks
 from tools.webhooks import WebhookRefused, WebhookUnresolved, check_destination, configured_webhooks, forbidden, pinned_url
 

@@ -16,7 +16,7 @@ from memory.owner import Owner
 from memory.settings import Settings
 from tests.cadence_data import write_small_data
 from tools.base import ToolContext
-from tools.experiment_serving import forget_cache
+from tools.experiments.serving import forget_cache
 from tools.registry import run_tool
 
 KEY = "sk-test-" + "a" * 24

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bots.commands import build
-from memory.buildstate import BuildLock, BuildStatus, now, read_status, write_status
+from memory.build.state import BuildLock, BuildStatus, now, read_status, write_status
 from memory.settings import Settings
 from tests.bots.commands.runner import run_command
 from tests.cadence_data import write_small_data

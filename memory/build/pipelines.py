@@ -1,0 +1,44 @@
+"""Every step `caeser build` runs, registered in running order, each calling the pipeline that makes
+its output (`memory.build.hype`, `memory.build.forecast`, `memory.build.cadence`).
+
+The pipelines are imported inside the step functions: registering the steps and checking their state
+costs a server nothing (no torch, chromadb or scikit-learn).
+"""
+from __future__ import annotations
+
+from memory.build.steps import BuildContext, build_step
+from memory.cadence_store import cadence_state
+from memory.hype_sentiment import sentiment_state
+
+HYPE_STEP = "hype: posts and sentiment model"
+FORECAST_STEP = "forecast: sales history and analog index"
+CADENCE_STEP = "cadence"
+GENERATOR_STEP = "cadence-generator"
+
+
+@build_step(HYPE_STEP, order=40, label="the sentiment model", state=sentiment_state)
+def build_hype(ctx: BuildContext) -> str:
+    from memory.build.hype import run_build
+
+    return run_build(ctx.settings, ctx.report)
+
+
+@build_step(FORECAST_STEP, order=45)
+def build_forecast(ctx: BuildContext) -> str:
+    from memory.build.forecast import run_build
+
+    return run_build(ctx.settings, ctx.report)
+
+
+@build_step(CADENCE_STEP, order=60, label="the search and suggestion indexes", state=cadence_state)
+def build_cadence(ctx: BuildContext) -> str:
+    from memory.build.cadence import run_build
+
+    return run_build(ctx.settings, ctx.report)
+
+
+@build_step(GENERATOR_STEP, order=61, label="the neural query generator", default=False)
+def build_generator(ctx: BuildContext) -> str:
+    from memory.build.cadence import GeneratorConfig, run_generator
+
+    return run_generator(ctx.settings, GeneratorConfig(), ctx.report)

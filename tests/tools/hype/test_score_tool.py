@@ -1,0 +1,117 @@
+"""hype_score, watch_hype and list_watches through their typed inputs and outputs."""
+import uuid
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from engines.hype.posts import POST_COLUMNS
+from memory.posts import store_posts
+from tools.base import ToolError
+from tools.hype.score import HypeScoreInput, hype_score
+from tools.hype.watch import ListWatchesInput, WatchHypeInput, list_watches, watch_hype
+from tools.registry import run_tool
+
+END = datetime(2024, 5, 31)
+WORDS = "love great new drop wow hate slow meh launch price queue colour restock".split()
+
+
+def synthetic(source: str, subject: str, daily: list[int], seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    rows = []
+    for day, n in enumerate(daily):
+        for i in range(n):
+            t = END - timedelta(days=len(daily) - day) + timedelta(seconds=int(rng.integers(0, 86400)))
+            text = f"{subject} " + " ".join(rng.choice(WORDS, 6)) + f" #{day}x{i}"
+            rows.append({"source": source, "external_id": f"{subject}-{day}-{i}", "subject": subject, "text": text, "author": f"u{rng.integers(0, 400)}",
+                         "created_at": t, "region": "United States", "likes": int(rng.integers(0, 5)), "reposts": int(rng.integers(0, 3)), "replies": 0, "sentiment": None, "label": None})
+    return pd.DataFrame(rows, columns=list(POST_COLUMNS))
+
+
+@pytest.fixture
+def ctx(ctx, tmp_path):
+    """No shared datasets here: these tests use their own posts (the real-data test below uses them)."""
+    ctx.settings = ctx.settings.model_copy(update={"data_dir": tmp_path / "no-data"})
+    return ctx
+
+
+@pytest.fixture
+def subjects(settings):
+    src, tag = f"test-{uuid.uuid4().hex[:8]}", uuid.uuid4().hex[:6]
+    names = {"hot": f"Hotbrand{tag}", "flat1": f"Flatone{tag}", "flat2": f"Flattwo{tag}", "rare": f"Rarebrand{tag}"}
+    frames = [synthetic(src, names["hot"], [8] * 14 + [15, 25, 35, 50, 70, 90, 110], 1), synthetic(src, names["flat1"], [30] * 21, 2),
+              synthetic(src, names["flat2"], [28] * 21, 3), synthetic(src, names["rare"], [0] * 20 + [5], 4)]
+    store_posts(settings, pd.concat(frames, ignore_index=True), source=src, aliases={})
+    return names
+
+
+def test_hype_score_breakdown_window_chart_and_cache(ctx, subjects):
+    out = hype_score(HypeScoreInput(subject=subjects["hot"].upper()), ctx)
+    d = out.data
+    assert d.score is not None and d.score >= 70 and d.state == "🔥"
+    assert d.window_end.startswith("2024-05-30") and d.window_start.startswith("2024-05-23")
+    assert d.posts == sum([15, 25, 35, 50, 70, 90, 110]) and d.score_low <= d.score <= d.score_high and d.score_low >= 60
+    assert d.reference == "comparable subjects" and d.drivers and "velocity" in " ".join(d.drivers)  # two weeks of history: peers are the reference
+    assert "90% range" in out.summary and "days old" in out.summary  # 2024 posts: the window is flagged as old
+    assert len(d.metrics) >= 20 and {c.metric for c in d.components} >= {"velocity", "growth", "net_sentiment"}
+    assert sorted(d.peers) == sorted([subjects["flat1"], subjects["flat2"]])
+    assert len(d.top_posts) == 5 and d.timeline[-1].date == "2024-05-30"
+    assert Path(out.charts[0].path).stat().st_size > 1000 and f"90% range {d.score_low:.0f}–{d.score_high:.0f}" in out.charts[0].title
+    assert "in the 7 days 23–30 May 2024" in out.summary and "VADER" in out.source  # the data's own period, said plainly (issue 15 item 6)
+    again = hype_score(HypeScoreInput(subject=subjects["hot"]), ctx)
+    assert again.data == d and again.charts == out.charts
+    flat = hype_score(HypeScoreInput(subject=subjects["flat1"]), ctx).data
+    assert flat.score < d.score
+
+
+def test_too_few_posts_is_said_plainly(ctx, subjects):
+    out = hype_score(HypeScoreInput(subject=subjects["rare"]), ctx)
+    assert out.data.score is None and "only 5 posts" in out.summary and "at least 20" in out.summary
+
+
+def test_unknown_subject_and_bad_input(ctx, subjects):
+    with pytest.raises(ToolError) as err:
+        hype_score(HypeScoreInput(subject="Zzyzx Quantum Kettles"), ctx)
+    assert err.value.code == "not_found" and "nothing to score" in err.value.message and err.value.info.options  # the subjects we do have
+    with pytest.raises(ToolError, match="window_days"):
+        run_tool("hype_score", {"subject": subjects["hot"], "window_days": 0}, ctx)
+    with pytest.raises(ToolError, match="none in Japan"):
+        hype_score(HypeScoreInput(subject=subjects["hot"], region="Japan"), ctx)
+
+
+def test_watch_lifecycle(ctx, subjects):
+    made = watch_hype(WatchHypeInput(subject=subjects["hot"], threshold=70, channel="slack:#launches"), ctx)
+    assert made.data[0].channel == "slack:#launches" and "once per crossing" in made.summary
+    updated = watch_hype(WatchHypeInput(action="update", subject=subjects["hot"], threshold=80, channel="slack:#launches"), ctx)
+    assert updated.data[0].threshold == 80 and updated.data[0].watch_id == made.data[0].watch_id
+    listed = list_watches(ListWatchesInput(subject=subjects["hot"]), ctx)
+    assert [w.threshold for w in listed.data] == [80]
+    with pytest.raises(ToolError, match="threshold"):
+        watch_hype(WatchHypeInput(subject=subjects["flat1"], channel="slack:#x"), ctx)
+    with pytest.raises(ToolError, match="discord:<numeric channel id>"):
+        watch_hype(WatchHypeInput(subject=subjects["flat1"], threshold=50, channel="discord:general"), ctx)
+    with pytest.raises(ToolError, match="Where should I post the alert"):
+        watch_hype(WatchHypeInput(subject=subjects["flat1"], threshold=50), ctx)
+    waiting = watch_hype(WatchHypeInput(subject="Nobody Sells This", threshold=50, channel="slack:#x", days_in_row=2), ctx)
+    assert "no posts about Nobody Sells This yet" in waiting.summary and "caeser posts import" in waiting.summary and "2 days in a row" in waiting.summary
+    assert "waiting for first posts" in list_watches(ListWatchesInput(subject="Nobody Sells This"), ctx).summary
+    assert "Removed 1" in watch_hype(WatchHypeInput(action="remove", subject=subjects["hot"]), ctx).summary
+    assert list_watches(ListWatchesInput(subject=subjects["hot"]), ctx).data == []
+    with pytest.raises(ToolError, match="no watch"):
+        watch_hype(WatchHypeInput(action="remove", subject=subjects["hot"]), ctx)
+
+
+@pytest.mark.realdata
+@pytest.mark.slow
+def test_shared_brands(settings, data_dir):
+    from tools.base import ToolContext
+
+    ctx = ToolContext(settings=settings)
+    virgin = hype_score(HypeScoreInput(subject="Virgin America"), ctx).data
+    assert virgin.score is not None and virgin.window_end.startswith("2015-02-24") and "united" in [p.lower() for p in virgin.peers]
+    united = hype_score(HypeScoreInput(subject="united"), ctx).data
+    assert united.posts > 1000 and united.sentiment.negative_share > 0
+    google = hype_score(HypeScoreInput(subject="Google"), ctx)
+    assert google.data.score is None and "no timestamps" in google.summary and google.data.posts > 500

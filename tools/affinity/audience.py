@@ -1,0 +1,333 @@
+"""Affinity tools: what an audience likes, and how audiences differ.
+
+`audience_affinity` asks Qloo when `QLOO_API_KEY` is set and the domain is one Qloo ranks (artists,
+films, brands…), and the local taste model (`engines.affinity`) otherwise or whenever Qloo fails;
+`source` always says which answered and why. `compare_audiences` uses the local surveys, whose
+counts give every cell an interval. Formulas: `docs/affinity.md`.
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, Field
+
+from engines.affinity.audience import MIN_RESPONDENTS, SourceNote, coverage, known_domains, local_affinity, resolve_domain
+from engines.affinity.qloo import QlooClient, QlooError, QlooUnknownLocation
+from engines.affinity.tags import DEFAULT_THRESHOLD, CatalogItem, TagMatch, match_tags
+from engines.affinity.taste import Segment, segment_affinity, segment_mask
+from memory.affinity_sources import AffinitySources, load_affinity_sources
+from memory.imports.own_surveys import own_surveys
+from memory.artifacts import cached_arrays, fingerprint
+from tools.affinity.chart import heatmap
+from tools.affinity.qloo import QLOO_DOMAINS, qloo_affinity, qloo_client, run_sync
+from tools.base import Chart, ToolContext, ToolError, ToolOutput
+from tools.registry import register
+from tools.schemas import Audience, StrictInput
+
+DRINKS_TITLE = "FiveThirtyEight/WHO drinks by country (2010)"
+
+
+def _local_source(titles: list[str]) -> str:
+    return "local taste model (smoothed lift over survey respondents) on " + "; ".join(titles)
+
+
+class AudienceAffinityInput(StrictInput):
+    audience: Audience = Field(default_factory=Audience, description="Who to rank for; an empty audience is everyone.", examples=[{"region": "North America", "age_max": 34}])
+    domain: str | None = Field(default=None, description="What kind of things to rank: music, film, food, brands, hobbies, drinks…; unset = all.", examples=["music"])
+    seeds: list[str] = Field(default_factory=list, max_length=20, description="Tags or entities the answer should relate to, e.g. 'sneakers', 'cyberpunk'.", examples=[["sneakers"]])
+    take: int = Field(default=10, ge=1, le=50, description="How many items to return (1–50).", examples=[10])
+    match_floor: float = Field(default=DEFAULT_THRESHOLD, ge=0.2, le=1.0, description="Cosine under which a seed read by meaning matches no survey item.", examples=[0.45])
+
+
+class CompareAudiencesInput(StrictInput):
+    items: list[str] = Field(min_length=1, max_length=30, description="Tags or entities to compare across audiences.", examples=[["sneakers", "vinyl"]])
+    audiences: list[Audience] = Field(min_length=2, max_length=8, description="Two to eight audiences to compare, each like `audience_affinity`'s.", examples=[[{"age_max": 34}, {"age_min": 55}]])
+    match_floor: float = Field(default=DEFAULT_THRESHOLD, ge=0.2, le=1.0, description="Cosine under which an item read by meaning matches no survey item.", examples=[0.45])
+
+
+class AffinityItem(BaseModel):
+    item: str
+    domain: str
+    source: str = Field(description="Which dataset (or 'qloo') ranked it.")
+    affinity: float = Field(description="Local: share of the audience who love it (0–1). Qloo: query.affinity (0–1).")
+    affinity_low: float | None = None
+    affinity_high: float | None = None
+    lift: float | None = Field(default=None, description="Affinity over the population's (1 = like everyone).")
+    lift_low: float | None = None
+    lift_high: float | None = None
+    respondents: int | None = Field(default=None, description="Respondents (countries for drinks) behind the figure.")
+    popularity: float | None = Field(default=None, description="Qloo popularity percentile (0–1).")
+
+
+class AudienceAffinityData(BaseModel):
+    audience: str
+    domain: str | None
+    items: list[AffinityItem]
+    answered_by: list[str] = Field(default_factory=list, description="Sources that answered, with their basis.")
+    not_answered_by: list[str] = Field(default_factory=list, description="Sources that could not answer this audience, and why.")
+    seeds_matched: dict[str, str] = Field(default_factory=dict, description="Seed text → the item it was read as.")
+    seeds_read: list[str] = Field(default_factory=list, description="How each seed was read: by name, or by meaning with its cosine.")
+
+
+class AudienceAffinityOutput(ToolOutput):
+    data: AudienceAffinityData
+
+
+class CompareAudiencesData(BaseModel):
+    items: list[str]
+    audiences: list[str]
+    affinity: list[list[float | None]] = Field(description="items × audiences: share who love it.")
+    lift: list[list[float | None]] = Field(description="items × audiences: lift over everyone.")
+    differences: list[str] = Field(description="The biggest gaps, in words.")
+    items_matched: dict[str, str] = Field(default_factory=dict)
+
+
+class CompareAudiencesOutput(ToolOutput):
+    data: CompareAudiencesData
+
+
+def _segment(audience: Audience) -> Segment:
+    return Segment(audience.region, audience.age_min, audience.age_max, audience.gender)
+
+
+def _sources(ctx: ToolContext, domain: str | None = None) -> AffinitySources:
+    """The owner's imported surveys when they have any that hold `domain` (any domain when unset),
+    else the shared surveys: a team's own respondents answer before public samples do."""
+    own = own_surveys(ctx.settings, ctx.owner)
+    if own and (domain is None or resolve_domain(domain, known_domains(list(own.values()), False))):
+        return AffinitySources(own, None, ())
+    sources = load_affinity_sources(Path(ctx.settings.data_dir))
+    if not sources.surveys:
+        raise ToolError("not_available", "The local taste model has no survey data: " + " ".join(sources.missing))
+    return sources
+
+
+def _catalog(sources: AffinitySources) -> list[CatalogItem]:
+    return [CatalogItem(s.name, i, row.label, row.domain, row.text) for s in sources.surveys.values() for i, row in enumerate(s.items.itertuples())]
+
+
+_VECTORS: dict[tuple[str, str], np.ndarray] = {}  # (embedding model, text) → unit vector: item texts never change
+
+
+def _embed(ctx: ToolContext, texts: list[str]) -> np.ndarray:
+    from memory.embeddings import embed_texts  # heavy: only when a tag is not a name we hold
+
+    model = ctx.settings.embedding_model
+    new = [t for t in dict.fromkeys(texts) if (model, t) not in _VECTORS]
+    if new:
+        _VECTORS.update({(model, t): v for t, v in zip(new, embed_texts(ctx.settings, new), strict=True)})
+    return np.array([_VECTORS[(model, t)] for t in texts])
+
+
+def _remember_items(ctx: ToolContext, texts: list[str]) -> None:
+    """Put the survey items' vectors in the in-process cache, from a file under CAESER_HOME keyed
+    by the model and the texts: encoding the ~160 item texts costs seconds in every new process,
+    reading them back milliseconds."""
+    from memory.embeddings import embedding_model_info
+
+    model = ctx.settings.embedding_model
+    if all((model, t) in _VECTORS for t in texts):
+        return
+    info = embedding_model_info(ctx.settings)
+    path = ctx.settings.models_dir / f"affinity-items-{fingerprint(info.name, str(info.dim), info.path or '', *texts)}.npz"
+    vectors = cached_arrays(path, lambda: {"vectors": _embed(ctx, texts)}, required=("vectors",))["vectors"]
+    if len(vectors) == len(texts):
+        _VECTORS.update({(model, t): v for t, v in zip(texts, vectors)})
+
+
+def _match_any(tags: list[str], sources: AffinitySources, ctx: ToolContext, floor: float) -> tuple[list[TagMatch], dict[str, list[str]]]:
+    catalog = _catalog(sources)
+
+    def embed(texts: list[str]) -> np.ndarray:
+        _remember_items(ctx, sorted({it.text for it in catalog}))
+        return _embed(ctx, texts)
+
+    return match_tags(tags, catalog, embed, threshold=floor)
+
+
+def survey_item_for(text: str, ctx: ToolContext, floor: float = DEFAULT_THRESHOLD) -> TagMatch | None:
+    """The survey item a free text (a product) means, by name or by meaning ≥ `floor`, or None:
+    how the persona tools read a product as a category whose fans buy it more readily."""
+    matches, _ = _match_any([text], _sources(ctx), ctx, floor)
+    return matches[0] if matches else None
+
+
+def _match(tags: list[str], sources: AffinitySources, ctx: ToolContext, field: str, floor: float) -> list[TagMatch]:
+    """Tags → items; a tag that means nothing we hold is an error naming the closest items."""
+    matches, unmatched = _match_any(tags, sources, ctx, floor)
+    if unmatched:
+        closest = sorted({label for labels in unmatched.values() for label in labels})
+        raise ToolError("not_found", f"No good match for {', '.join(map(repr, unmatched))} in the local surveys (no item reaches cosine {floor:.2f}), so I won't answer about something else.",
+                        field=field, options=closest)
+    return matches
+
+
+def _reading(m: TagMatch) -> str:
+    return f"'{m.tag}' as {m.item.label} (cosine {m.score:.2f})" if m.how == "meaning" else f"'{m.tag}' as {m.item.label} (by name)"
+
+
+def _readings(matches: list[TagMatch]) -> str:
+    """Say how free text was read when it was matched by meaning, so a wrong reading is visible."""
+    read = [_reading(m) for m in matches if m.how == "meaning"]
+    return f" Read {', '.join(read)}." if read else ""
+
+
+def _rows_to_items(rows: pd.DataFrame, take: int) -> list[AffinityItem]:
+    def opt(value: object) -> float | None:
+        return None if value is None or pd.isna(value) else round(float(value), 4)
+
+    return [AffinityItem(item=r.label, domain=r.domain, source=r.source, affinity=round(float(r.affinity), 4), affinity_low=opt(r.affinity_low),
+                         affinity_high=opt(r.affinity_high), lift=opt(r.lift), lift_low=opt(r.lift_low), lift_high=opt(r.lift_high), respondents=int(r.respondents))
+            for r in rows.head(take).itertuples()]
+
+
+def _who(audience: Audience) -> str:
+    """A label that reads as a subject: "people in Pacific", "women aged 18–34", "everyone"."""
+    label = audience.label()
+    return f"people {label}" if label.startswith(("in ", "aged ", "under ")) else label
+
+
+def _notes_text(notes: list[SourceNote], answered: bool) -> list[str]:
+    return [f"{n.source}: {n.reason}" for n in notes if n.answered == answered]
+
+
+@register("audience_affinity", engine="affinity", input_model=AudienceAffinityInput, output_model=AudienceAffinityOutput, description="""
+What an audience (region, age band, gender) likes in a domain, ranked with affinity scores, lift over
+the population and an interval. Use for "what do under-35s in North America love?" or "how will X do with women 55+?".
+""")
+def audience_affinity(inp: AudienceAffinityInput, ctx: ToolContext) -> AudienceAffinityOutput:
+    qloo_note = ""
+    entity_type = QLOO_DOMAINS.get((inp.domain or "").strip().lower())
+    client = qloo_client(ctx.settings)
+    if client is not None and entity_type is not None:
+        try:
+            return _from_qloo(inp, client, entity_type)
+        except QlooUnknownLocation as exc:
+            raise ToolError("invalid_argument", f"{exc}; try a country or city name.", field="audience.region") from None
+        except QlooError as exc:
+            qloo_note = f" Qloo could not answer ({exc}); this is the local taste model's answer."
+    return _from_local(inp, ctx, qloo_note)
+
+
+def _from_qloo(inp: AudienceAffinityInput, client: QlooClient, entity_type: str) -> AudienceAffinityOutput:
+    entities, unresolved = run_sync(qloo_affinity(client, entity_type, inp.audience, inp.seeds, inp.take))
+    items = [AffinityItem(item=e.name, domain=entity_type, source="qloo", affinity=e.query.affinity or 0.0, popularity=e.popularity) for e in entities]
+    label = _who(inp.audience)
+    top = ", ".join(f"{i.item} ({i.affinity:.2f})" for i in items[:5]) or "nothing"
+    extra = f" Seeds Qloo has no tag or entity for (not used): {', '.join(unresolved)}." if unresolved else ""
+    data = AudienceAffinityData(audience=label, domain=inp.domain, items=items, answered_by=["qloo"])
+    return AudienceAffinityOutput(summary=f"Qloo's top {entity_type.replace('_', ' ')}s for {label}: {top}.{extra}", data=data, source="Qloo Insights API v2 (/v2/insights)")
+
+
+def _local_domain(inp: AudienceAffinityInput, sources: AffinitySources, qloo_note: str) -> str | None:
+    if inp.domain is None:
+        return None
+    known = known_domains(list(sources.surveys.values()), sources.drinks is not None)
+    domain = resolve_domain(inp.domain, known)
+    if domain is None and qloo_note:
+        raise ToolError("upstream_error", f"{qloo_note.strip().split(';')[0]}, and the local taste model has no {inp.domain!r} data.", field="domain", options=known)
+    if domain is None:
+        hint = " It needs Qloo: set QLOO_API_KEY." if inp.domain.strip().lower() in QLOO_DOMAINS else ""
+        raise ToolError("invalid_argument", f"Unknown domain {inp.domain!r} for the local taste model.{hint}", field="domain", options=known)
+    return domain
+
+
+def _phrase(item: AffinityItem) -> str:
+    """"Rock (34% love it, lift 0.98)"; drinks are shares of servings, not of people."""
+    share = "of servings" if item.source == "drinks" else "love it"
+    return f"{item.item} ({item.affinity:.0%} {share}, lift {item.lift:.2f})"
+
+
+def _from_local(inp: AudienceAffinityInput, ctx: ToolContext, qloo_note: str) -> AudienceAffinityOutput:
+    sources = _sources(ctx, inp.domain)
+    domain = _local_domain(inp, sources, qloo_note)
+    matches = _match(inp.seeds, sources, ctx, "seeds", inp.match_floor) if inp.seeds else []
+    seeds: dict[str, list[int]] = {}
+    for m in matches:
+        seeds.setdefault(m.item.survey, []).append(m.item.index)
+    rows, notes = local_affinity(list(sources.surveys.values()), _segment(inp.audience), domain, seeds, drinks=sources.drinks)
+    label = _who(inp.audience)
+    region_note = ""
+    if rows.empty and inp.audience.region:
+        # No survey has respondents in the asked region: the same age band and gender elsewhere is
+        # the closest evidence the local model holds. Said first in the answer, never silently.
+        anywhere = inp.audience.model_copy(update={"region": None})
+        rows, elsewhere = local_affinity(list(sources.surveys.values()), _segment(anywhere), domain, seeds, drinks=sources.drinks)
+        if not rows.empty:
+            used = "; ".join(coverage(sources.surveys[n.source]) for n in elsewhere if n.answered and n.source in sources.surveys)
+            region_note = (f"No respondents in {inp.audience.region} in the local surveys, so this is {_who(anywhere)} in {used or 'other countries'} "
+                           f"— not {inp.audience.region}; set QLOO_API_KEY for {inp.audience.region} data. ")
+            label, notes = _who(anywhere), elsewhere
+    if rows.empty:
+        why = "; ".join(_notes_text(notes, False)) or f"no local source holds the domain {domain!r}"
+        raise ToolError("not_found", f"No local source can answer for {label}{' in ' + domain if domain else ''}: {why}.", field="audience")
+    items = _rows_to_items(rows, inp.take)
+    distinctive = rows[rows["respondents"] > 0].sort_values("lift", ascending=False).head(3)
+    top = ", ".join(_phrase(i) for i in items[:5])
+    if matches:
+        label = f"{'people' if label == 'everyone' else label} who love {', '.join(m.item.label for m in matches)}"
+    summary = (f"{region_note}What {label} love{' in ' + domain if domain else ''}: {top}. Most distinctive: "
+               f"{', '.join(f'{r.label} (×{r.lift:.2f})' for r in distinctive.itertuples())}.")
+    skipped = _notes_text(notes, False)
+    if skipped:
+        summary += " Not answered by " + "; ".join(skipped) + "."
+    data = AudienceAffinityData(audience=label, domain=domain, items=items, answered_by=_notes_text(notes, True), not_answered_by=skipped,
+                                seeds_matched={m.tag: m.item.label for m in matches}, seeds_read=[_reading(m) for m in matches])
+    used = [sources.surveys[n.source].title if n.source in sources.surveys else DRINKS_TITLE for n in notes if n.answered]
+    return AudienceAffinityOutput(summary=summary + _readings(matches) + qloo_note, data=data, source=_local_source(used) + ("; Qloo unavailable" if qloo_note else ""))
+
+
+@register("compare_audiences", engine="affinity", input_model=CompareAudiencesInput, output_model=CompareAudiencesOutput, description="""
+How several audiences differ on a set of tags or entities: a matrix of affinities (heatmap) and the
+biggest differences in words. Use for "compare Gen Z and boomers on streetwear and vinyl".
+""")
+def compare_audiences(inp: CompareAudiencesInput, ctx: ToolContext) -> CompareAudiencesOutput:
+    labels = [_who(a) for a in inp.audiences]
+    duplicates = sorted({l for l in labels if labels.count(l) > 1})
+    if duplicates:
+        raise ToolError("invalid_argument", f"The audiences must differ; {', '.join(duplicates)} appears more than once.", field="audiences")
+    sources = _sources(ctx)
+    matches = list({m.item: m for m in _match(inp.items, sources, ctx, "items", inp.match_floor)}.values())  # one row per item
+    affinity = np.full((len(matches), len(inp.audiences)), np.nan)
+    lift = affinity.copy()
+    for j, audience in enumerate(inp.audiences):
+        answered = False
+        for survey_name in {m.item.survey for m in matches}:
+            survey = sources.surveys[survey_name]
+            mask = segment_mask(survey, _segment(audience))
+            if mask.sum() < MIN_RESPONDENTS:
+                continue
+            answered = True
+            table = segment_affinity(survey, mask)
+            for i, m in enumerate(matches):
+                if m.item.survey == survey_name:
+                    affinity[i, j], lift[i, j] = table.loc[m.item.index, ["affinity", "lift"]]
+        if not answered:
+            held = "; ".join(coverage(sources.surveys[s]) for s in sorted({m.item.survey for m in matches}))
+            raise ToolError("not_found", f"No survey holding these items has respondents who are {labels[j]} (audience {j + 1}). The surveys cover: {held}.", field=f"audiences.{j}")
+    rows = [m.item.label for m in matches]
+    differences = _differences(rows, labels, affinity, lift)
+    path = heatmap(lift, affinity, rows, labels, ctx.charts_dir / f"compare-{hashlib.sha1(repr((rows, labels)).encode()).hexdigest()[:12]}.png", "Who loves what (colour: lift, text: share)")
+    summary = f"Compared {len(rows)} items across {len(labels)} audiences. " + " ".join(differences) + _readings(matches)
+    data = CompareAudiencesData(items=rows, audiences=labels, affinity=_nullable(affinity), lift=_nullable(lift), differences=differences,
+                                items_matched={m.tag: m.item.label for m in matches})
+    return CompareAudiencesOutput(summary=summary, data=data, charts=[Chart(path=str(path), title="Affinity heatmap")],
+                                  source=_local_source(sorted({sources.surveys[m.item.survey].title for m in matches})))
+
+
+def _nullable(matrix: np.ndarray) -> list[list[float | None]]:
+    return [[None if np.isnan(v) else round(float(v), 4) for v in row] for row in matrix]
+
+
+def _differences(rows: list[str], cols: list[str], affinity: np.ndarray, lift: np.ndarray, top: int = 3) -> list[str]:
+    """The items with the widest gap in share between two audiences, as sentences."""
+    gaps = []
+    for i, item in enumerate(rows):
+        valid = np.flatnonzero(~np.isnan(affinity[i]))
+        if len(valid) >= 2:
+            hi, lo = valid[np.argmax(affinity[i, valid])], valid[np.argmin(affinity[i, valid])]
+            gaps.append((affinity[i, hi] - affinity[i, lo], f"{item}: {affinity[i, hi]:.0%} of {cols[hi]} love it vs {affinity[i, lo]:.0%} of {cols[lo]} (lift {lift[i, hi]:.2f} vs {lift[i, lo]:.2f})."))
+    return [text for _, text in sorted(gaps, key=lambda g: -g[0])[:top]] or ["No item is answered for two audiences, so nothing can be compared."]

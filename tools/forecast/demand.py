@@ -1,0 +1,348 @@
+"""Forecast tool: demand with intervals and a peak window, from history or from analog products.
+
+Resolution order: `sku` (exact, then case-insensitive; unknown = not_found with close matches),
+`product` (the best seller whose description contains every word; a name with no sales is treated
+as a new product), `category` (every product whose description contains the words, summed), and
+`description` alone for a new product. A known product with too little history falls back to
+analogs found by its own description. Analogs come from the `sales_skus` Chroma collection: the
+Online Retail products launched inside the data (first sale ≥ 4 weeks after it starts) with at
+least MIN_HISTORY weeks of sales, built by `caeser build` or on first use.
+
+The owner's own imported sales (`caeser import sales`, memory/imports) come first: a SKU or
+product name found there is forecast from that history alone, and the answer names the import.
+"""
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+from datetime import date
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, Field, model_validator
+
+from engines.forecast import new_product
+from engines.forecast.history import Frequency, Series, Shaped, period_start, to_periods
+from engines.forecast.peaks import simulate_peaks
+from engines.forecast.selection import EngineConfig, TooLittleHistory, forecast
+from memory import sales
+from memory.imports.own_sales import OwnSales, own_sales
+from tools.base import Chart, ToolContext, ToolError, ToolOutput
+from memory.build import forecast as forecast_build
+from tools.forecast.chart import render_forecast
+from tools.formatting import period
+from tools.registry import register
+from tools.schemas import StrictInput
+
+TOOL = "forecast_demand"
+ANALOGS = 8
+#: The farthest a forecast may reach, in periods of each frequency: two years. Beyond that
+#: nothing in one or two years of history supports the numbers.
+MAX_HORIZON: dict[Frequency, int] = {"D": 730, "W": 104, "M": 24}
+PERIOD_WORD = {"D": "day", "W": "week", "M": "month"}
+
+
+class ForecastDemandInput(StrictInput):
+    sku: str | None = Field(default=None, max_length=40, description="Stock code, e.g. '85123A'.", examples=["85123A"])
+    product: str | None = Field(default=None, max_length=200, description="Product name when the SKU is not known.", examples=["white hanging heart t-light holder"])
+    category: str | None = Field(default=None, max_length=200, description="A product category to forecast as a whole.", examples=["candles"])
+    description: str | None = Field(default=None, max_length=2000, description="A new product's description: forecast from analogs.", examples=["A ceramic mug with a hand-painted fox, 350 ml"])
+    horizon: int = Field(default=12, ge=1, le=730, description="Periods ahead (weeks by default); at most 2 years.", examples=[12])
+    frequency: Literal["D", "W", "M"] = Field(default="W", description="Period of the forecast: D(ay), W(eek) or M(onth).", examples=["W"])
+    country: str | None = Field(default=None, max_length=80, description="Only sales in this country, e.g. 'United Kingdom'; unset = all.", examples=["United Kingdom"])
+    hype: float | None = Field(default=None, ge=0, le=100, description="Hype score 0–100 tilting a new product's launch curve (50 = neutral).", examples=[65])
+    launch: date | None = Field(default=None, description="A new product's launch date: its forecast starts in that period (default: the current one). "
+                                                           "Products with sales history are forecast on from their last sale.", examples=["2026-03-01"])
+
+    @model_validator(mode="after")
+    def _something_to_forecast(self) -> "ForecastDemandInput":
+        if not (self.sku or self.product or self.category or self.description):
+            raise ValueError("name a sku, product, category or a new product's description")
+        if self.horizon > MAX_HORIZON[self.frequency]:
+            raise ValueError(f"horizon {self.horizon} {PERIOD_WORD[self.frequency]}s is beyond two years: it must be less than "
+                             f"or equal to {MAX_HORIZON[self.frequency]} for frequency {self.frequency}")
+        return self
+
+
+class ForecastPoint(BaseModel):
+    period: date
+    forecast: float
+    lower: float
+    upper: float
+
+
+class PeakInfo(BaseModel):
+    peak_period: date
+    window_start: date
+    window_end: date
+    time_to_peak: int = Field(description="Periods from now to the peak (1 = the next period).")
+    time_to_peak_range: tuple[int, int] = Field(description="10th–90th percentile over simulated paths.")
+    half_life: int | None = Field(description="Periods after the peak until demand halves; None = not within the horizon.")
+    half_life_range: tuple[int, int] | None = None
+
+
+class AnalogInfo(BaseModel):
+    stock_code: str
+    description: str
+    similarity: float
+    weight: float
+
+
+class ForecastData(BaseModel):
+    target: str
+    kind: Literal["sku", "product", "category", "new_product"]
+    frequency: Frequency
+    horizon: int
+    country: str | None
+    level: float
+    points: list[ForecastPoint]
+    total: float
+    model: str
+    weights: dict[str, float]
+    backtest_mase: float | None = Field(description="The model's mean absolute scaled error at inner rolling cut-offs; None for analogs.")
+    history_periods: int
+    intermittent: bool = False
+    peak: PeakInfo
+    analogs: list[AnalogInfo] = Field(default_factory=list)
+    bass: dict[str, float] | None = None
+    notes: list[str] = Field(default_factory=list)
+
+
+class ForecastDemandOutput(ToolOutput):
+    data: ForecastData
+
+
+def _resolve_own(inp: ForecastDemandInput, own: OwnSales | None) -> tuple[str, str, list[str], str] | None:
+    """The request resolved in the owner's imported sales: (kind, target, SKUs, description), or None."""
+    if own is None:
+        return None
+    if inp.sku and (hit := own.by_sku(inp.sku)):
+        return "sku", f"SKU {hit.sku} — {hit.title}", [hit.sku], hit.title
+    if inp.product and (hits := own.matching(inp.product)):
+        return "product", f"{hits[0].title} (SKU {hits[0].sku})", [hits[0].sku], hits[0].title
+    if inp.category and (hits := own.matching(inp.category)):
+        return "category", f"category '{inp.category}' ({len(hits)} of your products)", [h.sku for h in hits], inp.category
+    return None
+
+
+def _check_own_country(ctx: ToolContext, own: OwnSales | None, country: str | None) -> None:
+    """A country the owner's imported sales do not have is refused with theirs (not forecast from analogs)."""
+    if own is None or country is None:
+        return
+    known = own.countries(ctx.settings)
+    if country.strip().lower() not in {c.lower() for c in known}:
+        raise ToolError("not_found", f"{own.label[0].upper()}{own.label[1:]} has no sales in {country!r}.", field="country", options=known, tool=TOOL)
+
+
+def _ensure_sales(ctx: ToolContext) -> None:
+    from memory.datadir import DataFileMissing
+
+    try:
+        forecast_build.ensure_sales(ctx.settings)
+    except DataFileMissing as exc:
+        raise ToolError("not_available", f"No sales history to forecast from: {exc}.", tool=TOOL) from None
+
+
+def _check_country(ctx: ToolContext, country: str | None) -> None:
+    """A country the sales data does not know is refused with the known list (a typo would otherwise
+    read as "no sales")."""
+    if country is None:
+        return
+    known = sales.countries(ctx.settings)
+    if country.strip().lower() not in {c.lower() for c in known}:
+        close = difflib.get_close_matches(country.strip().title(), known, n=3, cutoff=0.6)
+        raise ToolError("not_found", f"No sales recorded in {country!r}.", field="country", options=list(dict.fromkeys(close + known)), tool=TOOL)
+
+
+def _resolve(inp: ForecastDemandInput, ctx: ToolContext) -> tuple[str, str, list[str], str]:
+    """(kind, readable target, stock codes, description) for the request; unknown names raise with close matches."""
+    settings = ctx.settings
+    if inp.sku:
+        found = sales.product(settings, inp.sku.strip())
+        if found is None:
+            raise ToolError("not_found", f"Unknown SKU {inp.sku!r}.", field="sku", options=sales.close_matches(settings, inp.sku.strip()), tool=TOOL)
+        return "sku", f"SKU {found.stock_code} — {found.description}", [found.stock_code], found.description
+    if inp.product:
+        hits = sales.products_matching(settings, inp.product, limit=1)
+        if hits:
+            return "product", f"{hits[0].description} (SKU {hits[0].stock_code})", [hits[0].stock_code], hits[0].description
+        # a name with no sales history is a product we have not sold yet: forecast it from analogs
+        return "new_product", f"{inp.product} (no sales history: new product)", [], " ".join(filter(None, [inp.product, inp.description]))
+    if inp.category:
+        hits = sales.products_matching(settings, inp.category)
+        if not hits:
+            raise ToolError("not_found", f"No product description contains {inp.category!r}, so there is no such category.", field="category",
+                            options=sales.close_matches(settings, inp.category), tool=TOOL)
+        return "category", f"category '{inp.category}' ({len(hits)} products)", [h.stock_code for h in hits], inp.category
+    return "new_product", f"new product: {inp.description[:80]}", [], inp.description or ""
+
+
+def _history(ctx: ToolContext, codes: list[str], freq: Frequency, country: str | None, own: OwnSales | None = None) -> Shaped:
+    """The codes' summed sales in complete periods, from their first sale on (leading zeros are not
+    history); from the owner's imported sales when `own` is given, else the sample sales."""
+    span = own.span if own else sales.span(ctx.settings)
+    daily = own.daily_totals(ctx.settings, codes, country) if own else sales.daily_totals(ctx.settings, codes, country)
+    if daily.empty:
+        empty = pd.DatetimeIndex([])
+        return Shaped(Series(np.zeros(0), empty, freq, country), 0, 0)
+    shaped = to_periods(pd.DatetimeIndex(pd.to_datetime(daily["day"])), daily["quantity"].to_numpy(float), freq, span.first_day, span.last_day, country or "United Kingdom")
+    first = int(np.argmax(shaped.series.y > 0)) if np.any(shaped.series.y > 0) else len(shaped.series.y)
+    s = shaped.series
+    return Shaped(Series(s.y[first:], s.ds[first:], freq, s.country), shaped.returns_clipped, int(np.sum(s.y[first:] == 0)))
+
+
+def _analogs(ctx: ToolContext, text: str, freq: Frequency, exclude: set[str]) -> list[tuple[new_product.Analog, str]]:
+    """The closest Online Retail products by description embedding, with their curves since first sale."""
+    from memory.vectors import EmbeddingModelChanged, get_collection, query_texts
+
+    try:
+        collection = get_collection(ctx.settings, forecast_build.ANALOG_COLLECTION)
+    except EmbeddingModelChanged as exc:
+        raise ToolError("not_available", f"The analog index is out of date: {exc}.", tool=TOOL) from None
+    if collection.count() == 0:
+        forecast_build.run_build(ctx.settings, ctx.report)
+    hits = query_texts(collection, text, ANALOGS + len(exclude))
+    out = []
+    for hit in hits:
+        code = str(hit.metadata.get("stock_code", hit.id))
+        if code in exclude:
+            continue
+        curve = _history(ctx, [code], freq, None).series.y
+        if len(curve) >= 3:
+            out.append((new_product.Analog(code, max(0.0, 1.0 - hit.distance), curve), hit.document or ""))
+    return out[:ANALOGS]
+
+
+def _chart(ctx: ToolContext, key: str, title: str, history: Series, points: list[ForecastPoint], level: float, peak: PeakInfo) -> Chart:
+    digest = hashlib.sha1(key.encode()).hexdigest()[:12]
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:40]
+    path = ctx.charts_dir / f"forecast-{slug}-{digest}.png"
+    render_forecast(path, title, ([d.date() for d in history.ds], history.y.tolist()), [p.period for p in points], [p.forecast for p in points],
+                    [p.lower for p in points], [p.upper for p in points], level, (peak.window_start, peak.window_end))
+    return Chart(path=str(path), title=title)
+
+
+def _peak_info(ds: pd.DatetimeIndex, yhat: np.ndarray, lower: np.ndarray, upper: np.ndarray, level: float) -> PeakInfo:
+    summary = simulate_peaks(yhat, lower, upper, level)
+    p = summary.point
+    return PeakInfo(peak_period=ds[p.peak_step - 1].date(), window_start=ds[p.window[0] - 1].date(), window_end=ds[p.window[1] - 1].date(),
+                    time_to_peak=p.peak_step, time_to_peak_range=summary.peak_step_range, half_life=p.half_life, half_life_range=summary.half_life_range)
+
+
+@register(TOOL, engine="forecast", input_model=ForecastDemandInput, output_model=ForecastDemandOutput, description="""
+Demand forecast with prediction intervals, peak window, time to peak and the model chosen (with its
+backtest error), by SKU, product, category, or for a new product from analogs. Use for "forecast SKU 85123A for 12 weeks".
+""")
+def forecast_demand(inp: ForecastDemandInput, ctx: ToolContext) -> ForecastDemandOutput:
+    own = own_sales(ctx.settings, ctx.owner)
+    resolved = _resolve_own(inp, own)
+    if resolved is None:
+        own = None
+        _ensure_sales(ctx)
+        _check_country(ctx, inp.country)
+        resolved = _resolve(inp, ctx)
+    else:
+        _check_own_country(ctx, own, inp.country)
+    kind, target, codes, text = resolved
+    freq, h, word = inp.frequency, inp.horizon, PERIOD_WORD[inp.frequency]
+    notes: list[str] = []
+    history = Series(np.zeros(0), pd.DatetimeIndex([]), freq, inp.country)
+    result = None
+    if codes:
+        shaped = _history(ctx, codes, freq, inp.country, own)
+        history = shaped.series
+        if shaped.returns_clipped:
+            notes.append(f"{counted(shaped.returns_clipped, word)} had more returns than sales; counted as 0 demand.")
+        if shaped.zero_periods:
+            notes.append(f"{counted(shaped.zero_periods, word)} without sales counted as 0, not missing.")
+        try:
+            result = forecast(history, h, EngineConfig())
+        except TooLittleHistory as exc:
+            notes.append(f"Too little history for {target}: {exc}; forecast from analog products instead.")
+            _ensure_sales(ctx)
+        except ValueError as exc:
+            raise ToolError("invalid_argument", f"Cannot forecast {target}: {exc}.", tool=TOOL) from None
+    if result is not None:
+        yhat, lower, upper, ds = result.yhat, result.lower, result.upper, result.ds
+        if own is not None:
+            notes.insert(0, f"From {own.label}: the forecast starts after its last day.")
+        else:
+            notes.insert(0, f"From sales up to {sales.span(ctx.settings).last_day:%d %b %Y}, the latest stored, so the forecast starts there.")
+        model, weights, backtest, intermittent, analog_info, bass_info = result.model, result.weights, result.backtest_mase, result.intermittent, [], None
+        if intermittent:
+            notes.append("Demand is intermittent (many periods without sales): the forecast is an average rate.")
+    else:
+        found = _analogs(ctx, text, freq, set(codes))
+        if not found:
+            raise ToolError("not_found", f"No analog products with sales found for {text!r}.", tool=TOOL)
+        try:
+            launch = new_product.combine([a for a, _ in found], h, inp.hype)
+        except ValueError as exc:
+            raise ToolError("invalid_argument", f"Cannot build a launch curve: {exc}.", tool=TOOL) from None
+        yhat, lower, upper = launch.yhat, launch.lower, launch.upper
+        ds = launch_periods(inp.launch or date.today(), freq, h)
+        notes.append(f"Dated from the launch ({ds[0]:%d %b %Y}): the analog products' launch curves (sold {_data_period(ctx)}) are shifted to it.")
+        model, weights, backtest, intermittent = "analog launch curves + Bass diffusion", launch.weights, None, False
+        analog_info = [AnalogInfo(stock_code=a.name, description=d, similarity=round(a.similarity, 3), weight=round(launch.weights.get(a.name, 0.0), 3)) for a, d in found]
+        bass_info = {"p": launch.bass.p, "q": launch.bass.q, "m": launch.bass.m} if launch.bass else None
+        if inp.hype is not None:
+            notes.append(f"Launch curve tilted by hype {inp.hype:.0f}/100 through the Bass parameters.")
+    level = EngineConfig().level
+    points = [ForecastPoint(period=d.date(), forecast=round(float(f), 2), lower=round(float(lo), 2), upper=round(float(hi), 2)) for d, f, lo, hi in zip(ds, yhat, lower, upper)]
+    peak = _peak_info(pd.DatetimeIndex(ds), np.asarray(yhat), np.asarray(lower), np.asarray(upper), level)
+    data = ForecastData(target=target, kind=kind, frequency=freq, horizon=h, country=inp.country, level=level, points=points, total=round(float(np.sum(yhat)), 1),
+                        model=model, weights={k: round(v, 3) for k, v in weights.items()}, backtest_mase=None if backtest is None else round(backtest, 3),
+                        history_periods=len(history.y), intermittent=intermittent, peak=peak, analogs=analog_info, bass=bass_info, notes=notes)
+    where = f" in {inp.country}" if inp.country else ""
+    chart = _chart(ctx, inp.model_dump_json(), f"{target[:60]}{where} — {h} {word}s", history, points, level, peak)
+    return ForecastDemandOutput(summary=_summary(data, word), data=data, charts=[chart], source=_source(data, own if result is not None else None))
+
+
+def launch_periods(launch: date, freq: Frequency, h: int) -> pd.DatetimeIndex:
+    """A new product's h forecast periods, the first being the first period that starts on or after
+    its launch: analog curves count periods since each analog's own first sale, so period k of the
+    forecast is k − 1 periods after the launch, whatever year the analogs sold in."""
+    start = period_start(pd.DatetimeIndex([pd.Timestamp(launch)]), freq)[0]
+    series = Series(np.zeros(1), pd.DatetimeIndex([start]), freq)
+    return series.future_dates(h) if start < pd.Timestamp(launch) else series.future_dates(h - 1).insert(0, start)
+
+
+def _data_period(ctx: ToolContext) -> str:
+    """The sales data's own period, as a reader says it: "Dec 2010–Dec 2011"."""
+    span = sales.span(ctx.settings)
+    return f"{span.first_day:%b %Y}–{span.last_day:%b %Y}"
+
+
+def counted(count: int, word: str) -> str:
+    """"1 week", "3 weeks"."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def peak_window(peak: PeakInfo) -> str:
+    """"9–16 Jan 2012", or one date when the window is one period ("9 Jan 2012"): always with its year."""
+    return period(peak.window_start, peak.window_end)
+
+
+def _summary(d: ForecastData, word: str) -> str:
+    peak = d.peak
+    lo, hi = peak.time_to_peak_range
+    on = "on" if word == "day" else f"in the {word} of"
+    when = f"peaking {on} {peak.peak_period:%d %b %Y} ({counted(peak.time_to_peak, word)} out, likely {lo}–{hi})"
+    halve = f"; demand halves {counted(peak.half_life, word)} after the peak" if peak.half_life else ""
+    err = f", backtest MASE {d.backtest_mase:.2f}" if d.backtest_mase is not None else ""
+    how = "intervals calibrated on backtest errors" if d.backtest_mase is not None else "intervals from the spread between analogs"
+    text = (f"{d.target}: about {d.total:,.0f} units over the next {d.horizon} {word}s{' in ' + d.country if d.country else ''}, {when}{halve}. "
+            f"Peak window {peak_window(peak)} (within 10% of the maximum). "
+            f"Model: {d.model}{err}; {d.level:.0%} {how}.")
+    return " ".join([text, *d.notes])
+
+
+def _source(d: ForecastData, own: OwnSales | None = None) -> str:
+    if own is not None:
+        return f"{own.label[0].upper()}{own.label[1:]}, net of refunds; caeser forecast engine (candidates weighted by rolling-origin backtest, conformal intervals)"
+    base = "UCI Online Retail daily sales (2010-12-01 to 2011-12-09, net of returns)"
+    if d.analogs:
+        return base + "; analog products by description embedding (Chroma `sales_skus`), Bass diffusion fit"
+    return base + "; caeser forecast engine (candidates weighted by rolling-origin backtest, conformal intervals)"
