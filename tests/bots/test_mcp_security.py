@@ -248,7 +248,7 @@ async def test_analyze_launch_over_mcp_answers_with_every_engine_that_answers_in
     import shutil
 
     from tools.registry import run_tool
-    from tests.tools.test_launch import REQUEST, SHARED
+    from tests.tools.launch.test_analyze import REQUEST, SHARED
 
     if not SHARED.is_dir():
         pytest.skip("the shared affinity surveys are not present")
