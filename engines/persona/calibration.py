@@ -25,6 +25,17 @@ accepted six offer campaigns (`AcceptedCmp1..5`, `Response`). The protocol (`eva
 Scored on the scoring half, segments with ≥ `MIN_SEGMENT` customers, by MAE weighted by the
 segment's scoring customers, against two baselines: the fitting half's global rate, and each
 segment's own rate on the fitting half.
+
+`fit_propensity` fits the shipped path's purchase propensity (`simulate.Propensity`) by simulated
+moments: synthetic buyers are grouped into the segments above, and the coefficients θ (intercept
+first) maximise the binomial log-likelihood of the fitting customers' acceptances per segment,
+    Σ_g A_g ln P_g(θ) + (N_g − A_g) ln(1 − P_g(θ)),   P_g(θ) = mean_{i ∈ g} σ(b_i + θ · x_i),
+A_g the acceptances of segment g's fitting customers over N_g = 6 n_g offers, b_i the rest of
+buyer i's purchase logit (affinity and price terms at the offer's price), x_i = (1, propensity
+features). WHY moments of segments, not each customer's own income: the synthetic population's
+incomes reach far beyond the customer file's (a US top quartile runs to millions), so a slope fitted
+customer by customer would be extrapolated; matched on segment rates, the fit sees the
+population the tool simulates. L-BFGS with the analytic gradient from θ = (−3, 0, …): deterministic.
 """
 from __future__ import annotations
 
@@ -32,6 +43,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.optimize import minimize
+from scipy.special import expit
 from sklearn.linear_model import LogisticRegression
 
 from engines.persona.simulate import Diffusion, simulate_adoption
@@ -165,3 +178,23 @@ def weighted_mae(rows: list[SegmentScore], field: str) -> float:
     n = np.array([r.n for r in rows], dtype=float)
     err = np.array([abs(getattr(r, field) - r.actual) for r in rows])
     return float((n * err).sum() / n.sum())
+
+
+def fit_propensity(base: np.ndarray, features: np.ndarray, groups: np.ndarray, accepted: np.ndarray, trials: np.ndarray) -> np.ndarray:
+    """θ (intercept, then one slope per column of `features`) maximising the segment likelihood of the
+    module docstring. `groups[i]` ∈ 0..G−1 is buyer i's segment; `accepted`, `trials`: (G,) counts."""
+    x = np.column_stack([np.ones(len(base)), np.asarray(features, dtype=float)])
+    base = np.asarray(base, dtype=float)
+    size = np.bincount(groups, minlength=len(trials)).astype(float)
+    a, n = np.asarray(accepted, dtype=float), np.asarray(trials, dtype=float)
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        p = expit(base + x @ theta)
+        rate = np.clip(np.bincount(groups, p, len(n)) / size, 1e-12, 1 - 1e-12)
+        slope = np.column_stack([np.bincount(groups, p * (1 - p) * x[:, j], len(n)) for j in range(x.shape[1])]) / size[:, None]
+        weight = a / rate - (n - a) / (1 - rate)
+        return -float(a @ np.log(rate) + (n - a) @ np.log(1 - rate)), -(weight @ slope)
+
+    start = np.zeros(x.shape[1])
+    start[0] = -3.0
+    return minimize(loss, start, jac=True, method="L-BFGS-B").x

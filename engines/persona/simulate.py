@@ -5,9 +5,12 @@ is the standard shape of new-product adoption. Here it is written per buyer, so 
 channel and peers act on each person's own traits, and the aggregate curve comes out Bass-like.
 
 Weekly hazard of buyer i in week t (only for buyers who have not bought yet; one unit each):
-    fit_i    = σ(α + logit(a_i) − s_i · ln(price / wtp_i)) · c_i
+    fit_i    = σ(α + π_i + logit(a_i) − s_i · ln(price / wtp_i)) · c_i
+    π_i      = β_r · ln r_i + β_k · k_i + β_a · (age_i − 40)/10 + β_rk · k_i · ln r_i
     h_it     = season_t · fit_i · ( p · (1 + H · novelty_i · hype/100 · d^t) + q · social_i · A_g(i)(t−1) )
-with a_i category affinity, s_i price sensitivity, wtp_i willingness to pay, c_i channel fit
+with π_i the household's purchase propensity (r_i = income / US median, k_i = 1 with children at
+home; coefficients `PROPENSITY`, fitted on real customers' acceptance of offers — `Propensity`),
+a_i category affinity, s_i price sensitivity, wtp_i willingness to pay, c_i channel fit
 (= mix_i[channel] / max_k mix_i[k]: 1 for the buyer's favourite channel, 1 for everyone when the
 launch is in every channel), A_g(t−1) the share of the buyer's peer segment (age band × income
 quartile) who had bought by the end of last week, season_t the retail month index, and the
@@ -34,6 +37,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engines.persona.population import CHILDREN, US_MEDIAN_INCOME, Population
 from engines.persona.traits import CHANNELS, N_SEGMENTS, Buyers
 
 CHUNK = 1_000_000
@@ -49,6 +53,41 @@ class Diffusion:
     imitation: float = 3.0
     hype_gain: float = 3.0
     hype_decay: float = 0.85
+
+
+#: The propensity's terms, in `propensity_features` column order.
+PROPENSITY_TERMS = ("income", "children", "age", "income_children")
+
+
+@dataclass(frozen=True)
+class Propensity:
+    """π_i = β · x_i over `PROPENSITY_TERMS`: x = (ln(income / US median), children at home, (age − 40)/10,
+    children × ln(income / US median)). 0 at a childless 40-year-old on the US median income.
+
+    WHY: real customers' acceptance of offers rises far more steeply with income, and falls more with
+    children at home, than willingness to pay ∝ income^½ alone gives (`docs/persona.md` §7). The
+    coefficients are fitted by `calibration.fit_propensity` — the form and the fit in `evals.personas`."""
+
+    income: float = 0.0
+    children: float = 0.0
+    age: float = 0.0
+    income_children: float = 0.0
+
+    def logit(self, population: Population) -> np.ndarray:
+        return propensity_features(population) @ np.array([getattr(self, t) for t in PROPENSITY_TERMS], dtype=np.float32)
+
+
+def propensity_features(population: Population) -> np.ndarray:
+    """(n, 4) float32 x_i of `Propensity`, columns in `PROPENSITY_TERMS` order."""
+    log_r = np.log(population.income / np.float32(US_MEDIAN_INCOME))
+    kids = (population.household == CHILDREN).astype(np.float32)
+    return np.column_stack([log_r, kids, (population.age - np.float32(40.0)) / np.float32(10.0), kids * log_r]).astype(np.float32)
+
+
+#: Shipped coefficients: `calibration.fit_propensity` on all 2,213 usable customers of
+#: `marketing_campaign.csv` against 200,000 US buyers (`evals.personas.shipped_propensity`, which
+#: `caeser eval personas` prints); the terms kept were chosen on validation splits of fitting halves.
+PROPENSITY = Propensity(income=0.818, children=-0.596, age=-0.049, income_children=-0.487)
 
 
 @dataclass(frozen=True)
@@ -75,15 +114,20 @@ def channel_index(channel: str | None) -> int | None:
     return CHANNELS.index({"social": "web", "marketplace": "web"}.get(channel, channel))
 
 
-def purchase_fit(buyers: Buyers, price: float, channel: int | None, base_logit: float) -> np.ndarray:
-    """fit_i = σ(α + logit(a_i) − s_i · ln(price / wtp_i)) · c_i, float32."""
-    a = buyers.affinity
-    logit = np.float32(base_logit) + np.log(a / (np.float32(1.0) - a)) - buyers.price_sensitivity * (np.float32(np.log(price)) - np.log(buyers.wtp))
-    fit = np.float32(1.0) / (np.float32(1.0) + np.exp(-logit))
+def purchase_fit(buyers: Buyers, price: float, channel: int | None, base_logit: float, propensity: Propensity = PROPENSITY) -> np.ndarray:
+    """fit_i = σ(α + π_i + logit(a_i) − s_i · ln(price / wtp_i)) · c_i, float32."""
+    fit = np.float32(1.0) / (np.float32(1.0) + np.exp(-purchase_logit(buyers, price, base_logit, propensity)))
     if channel is not None:
         mix = buyers.channel_mix
         fit *= mix[:, channel] / np.maximum(favourite_share(mix), np.float32(1e-12))
     return fit
+
+
+def purchase_logit(buyers: Buyers, price: float, base_logit: float, propensity: Propensity = PROPENSITY) -> np.ndarray:
+    """α + π_i + logit(a_i) − s_i · ln(price / wtp_i): fit_i before the logistic and the channel, float32."""
+    a = buyers.affinity
+    return (np.float32(base_logit) + propensity.logit(buyers.population) + np.log(a / (np.float32(1.0) - a))
+            - buyers.price_sensitivity * (np.float32(np.log(price)) - np.log(buyers.wtp)))
 
 
 def favourite_share(mix: np.ndarray) -> np.ndarray:

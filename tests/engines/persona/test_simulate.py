@@ -9,7 +9,9 @@ from hypothesis import strategies as st
 
 from engines.persona.population import sample_population, stats_for
 from engines.persona.seasonality import MONTHLY_INDEX, season_curve
-from engines.persona.simulate import Diffusion, channel_index, favourite_share, simulate_buyers, simulate_chunked, weekly_uniforms
+from engines.persona.population import CHILDREN
+from engines.persona.simulate import (PROPENSITY, Diffusion, Propensity, channel_index, favourite_share, purchase_fit, simulate_buyers, simulate_chunked,
+                                     weekly_uniforms)
 from engines.persona.traits import default_channel_table, sample_traits
 
 SEASON = season_curve(date(2026, 3, 2), 30)
@@ -89,3 +91,19 @@ def test_shared_uniforms_give_the_same_run_as_drawing_them() -> None:
     shared = simulate_buyers(BUYERS, price=80.0, channel="web", hype=60.0, season=SEASON, params=Diffusion(), entropy=[4, 1],
                              uniforms=weekly_uniforms([4, 1], len(BUYERS.wtp), len(SEASON)))
     assert np.array_equal(drawn.weekly, shared.weekly) and np.array_equal(drawn.by_segment, shared.by_segment)
+
+
+def test_propensity_shifts_the_purchase_logit_by_household() -> None:
+    """π_i = β · x_i: zero coefficients leave the price-and-affinity fit alone; the shipped ones favour
+    richer households and, at equal income, those without children (docs/persona.md §4)."""
+    plain = purchase_fit(BUYERS, 100.0, None, -2.5, Propensity())
+    a = BUYERS.affinity.astype(float)
+    expected = 1 / (1 + np.exp(-(-2.5 + np.log(a / (1 - a)) - BUYERS.price_sensitivity * (np.log(100.0) - np.log(BUYERS.wtp)))))
+    np.testing.assert_allclose(plain, expected, rtol=1e-4)
+    shift = np.log(purchase_fit(BUYERS, 100.0, None, -2.5) / (1 - purchase_fit(BUYERS, 100.0, None, -2.5))) - np.log(plain / (1 - plain))
+    pop = BUYERS.population
+    kids = pop.household == CHILDREN
+    np.testing.assert_allclose(shift, PROPENSITY.logit(pop), atol=2e-3)
+    rich, poor = pop.income > np.quantile(pop.income, 0.75), pop.income < np.quantile(pop.income, 0.25)
+    assert shift[rich & ~kids].mean() > shift[poor & ~kids].mean() + 1.0
+    assert shift[rich & kids].mean() < shift[rich & ~kids].mean()
