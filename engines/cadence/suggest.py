@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
+from collections.abc import Callable
 
 from engines.cadence.index import Entry, Hit, PrefixIndex
 from engines.cadence.text import split_last_word
@@ -65,8 +66,8 @@ def _tail_index(words: list[str], weights: list[float]) -> PrefixIndex:
 class Suggester:
     """Tiers 1–5 of the module docstring over one prefix index.
 
-    The n-gram and ending tables of tiers 2, 3 and 5 are built on first need (about a second for 100k texts): most
-    prefixes fill k from tier 1, so a one-shot process (`caeser chat --once`) rarely pays for them,
+    The n-gram and ending tables of tiers 2, 3 and 5 are built on first need (a few seconds for 100k
+    texts): most prefixes fill k from tier 1, so a one-shot process (`caeser chat --once`) rarely pays for them,
     and a server pays once, on the first prefix that needs them (or at start, by calling `warm()`)."""
 
     def __init__(self, index: PrefixIndex):
@@ -114,7 +115,7 @@ class Suggester:
             self._add_tails(prefix, partial, k, hits, add)
         return hits or self.index.search(prefix, k, category)
 
-    def _add_tails(self, prefix: str, partial: str, k: int, hits: list[Hit], add) -> None:
+    def _add_tails(self, prefix: str, partial: str, k: int, hits: list[Hit], add: Callable[[str, float], None]) -> None:
         """Tier 5: `prefix` with its last n characters replaced by a word ending that starts with them."""
         start = len(hits)
         for n in TAIL_CONTEXTS:
