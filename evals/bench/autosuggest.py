@@ -8,7 +8,11 @@ Entries are word sequences drawn from the vocabulary of the shipped query logs (
 with Zipf-distributed weights, 30% of them in one of 50 categories: what matters for timing is the
 number of entries, their lengths and how prefixes branch, not their meaning. Prefixes are cut from
 random entries at 1–12 characters, so short (heavy) and long (light) prefixes are both measured.
-The rerank uses a profile of 40 engaged items, as a well-engaged user would have.
+The rerank uses a profile of 40 engaged items, as a well-engaged user would have. The served path is
+`engines.cadence.suggest.Suggester` (what `suggest_queries` calls): the index, then its completion
+tiers whenever the index returns fewer than the pool asked for — timed on the same prefixes, with
+the personal rerank over a pool of 50 (the target), and on the one-edit prefixes, which mostly reach
+the completion tiers.
 Each call is timed twice: wall clock, and the thread's CPU time (`time.thread_time`), which leaves
 out the time the OS gave to other processes. On a shared, oversubscribed machine the wall-clock
 tail is the scheduler's (10–30 ms time slices of other jobs), not the index's; both are printed,
@@ -26,6 +30,7 @@ import numpy as np
 
 from engines.cadence.index import Entry, PrefixIndex
 from engines.cadence.personalize import Engagement, build_profile, rerank
+from engines.cadence.suggest import Suggester
 from memory.settings import get_settings
 from memory.build.cadence_index import shipped_queries
 
@@ -82,6 +87,9 @@ def main() -> int:
     index = PrefixIndex(entries)
     build_s = time.perf_counter() - t0
     rss_growth = resident_mib() - rss_before
+    t0 = time.perf_counter()
+    suggester = Suggester(index).warm()
+    tables_s = time.perf_counter() - t0
     gc.freeze()  # as the server does after loading: the static index leaves the GC's generations
 
     rng = random.Random(args.seed + 1)
@@ -94,16 +102,26 @@ def main() -> int:
         hits = index.search(p, index.k_max)
         rerank([(h.text, h.weight, h.category) for h in hits], profile)[: args.k]
 
+    def served_call(p: str) -> None:
+        hits = suggester.suggest(p, index.k_max)
+        rerank([(h.text, h.weight, h.category) for h in hits], profile)[: args.k]
+
+    edited = [p[:-2] + "z" + p[-1] for p in prefixes[:2000] if len(p) >= 4]
     plain = timed(lambda p: index.search(p, args.k), prefixes)
     personal = timed(personal_call, prefixes)
-    typo_t = timed(lambda p: index.search(p, args.k), [p[:-2] + "z" + p[-1] for p in prefixes[:2000] if len(p) >= 4])
+    typo_t = timed(lambda p: index.search(p, args.k), edited)
+    served_plain = timed(lambda p: suggester.suggest(p, args.k), prefixes)
+    served = timed(served_call, prefixes)
+    served_edited = timed(served_call, edited)
 
-    print(f"index: {len(index):,} entries, {index.heavy_nodes:,} precomputed heavy nodes, built in {build_s:.1f}s, resident memory +{rss_growth:.0f} MiB")
+    print(f"index: {len(index):,} entries, {index.heavy_nodes:,} precomputed heavy nodes, built in {build_s:.1f}s, resident memory +{rss_growth:.0f} MiB; Suggester tables {tables_s:.1f}s")
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-    for name, (wall, cpu) in {f"top-{args.k} exact prefix": plain, f"top-{args.k} + personal rerank": personal, "typo path (one edit)": typo_t}.items():
-        print(f"{name:<28} wall {pct(wall)} | cpu {pct(cpu)}  (n={len(wall):,})")
-    p99_cpu, p99_wall = (float(np.percentile(np.asarray(x) * 1e3, 99)) for x in (personal[1], personal[0]))
-    print(f"autosuggest engine p99 {p99_cpu:.3f} ms CPU ({p99_wall:.3f} ms wall) with rerank, target ≤ {TARGET_P99_MS} ms: {'met' if p99_cpu <= TARGET_P99_MS else 'missed'} (n={len(index):,} entries)")
+    rows = {f"top-{args.k} exact prefix": plain, f"top-{args.k} + personal rerank": personal, "typo path (one edit)": typo_t,
+            f"Suggester top-{args.k}": served_plain, "Suggester pool 50 + rerank": served, "Suggester + rerank, one-edit": served_edited}
+    for name, (wall, cpu) in rows.items():
+        print(f"{name:<30} wall {pct(wall)} | cpu {pct(cpu)}  (n={len(wall):,})")
+    p99_cpu, p99_wall = (float(np.percentile(np.asarray(x) * 1e3, 99)) for x in (served[1], served[0]))
+    print(f"autosuggest engine p99 {p99_cpu:.3f} ms CPU ({p99_wall:.3f} ms wall) served (Suggester pool 50 + rerank), target ≤ {TARGET_P99_MS} ms: {'met' if p99_cpu <= TARGET_P99_MS else 'missed'} (n={len(index):,} entries)")
     return 0
 
 
