@@ -14,6 +14,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import re
+import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
@@ -112,15 +113,23 @@ def parse_chroma_url(url: str) -> ChromaEndpoint:
     return ChromaEndpoint(host=parts.hostname, port=port, ssl=ssl)
 
 
+_CLIENT_LOCK = threading.Lock()
+
+
 def get_chroma_client(settings: Settings) -> ClientAPI:
-    """A server client when `chroma_url` is set, else the embedded store in the home directory."""
+    """A server client when `chroma_url` is set, else the embedded store in the home directory.
+
+    Made under a lock: Chroma shares one system per path between clients, and two threads creating
+    the first client at once (a launch readout runs its engines in threads) could see that system
+    before it had started ("'RustBindingsAPI' object has no attribute 'bindings'")."""
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
-    if settings.chroma_url:
-        endpoint = parse_chroma_url(settings.chroma_url)
-        return chromadb.HttpClient(host=endpoint.host, port=endpoint.port, ssl=endpoint.ssl, settings=chroma_settings)
-    path = settings.home / "chroma"
-    path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    with _CLIENT_LOCK:
+        if settings.chroma_url:
+            endpoint = parse_chroma_url(settings.chroma_url)
+            return chromadb.HttpClient(host=endpoint.host, port=endpoint.port, ssl=endpoint.ssl, settings=chroma_settings)
+        path = settings.home / "chroma"
+        path.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
 
 
 def validate_collection_name(name: str) -> str:

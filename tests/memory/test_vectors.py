@@ -133,3 +133,19 @@ def test_chroma_url_selects_the_http_client(settings: Settings, monkeypatch: pyt
     assert get_chroma_client(remote) == "http-client"
     assert {k: calls[0][k] for k in ("host", "port", "ssl")} == {"host": "chroma.example.com", "port": 8443, "ssl": True}
     assert not (settings.home / "chroma").exists()
+
+
+def test_first_clients_made_at_once_in_threads_all_work(own: Settings) -> None:
+    """A launch readout opens the store from several engine threads at once on a fresh home."""
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    SharedSystemClient.clear_system_cache()
+    start = Barrier(6)
+
+    def open_and_count(i: int) -> int:
+        start.wait()
+        return get_collection(own, f"race-{i}").count()
+
+    with ThreadPoolExecutor(6) as pool:
+        assert list(pool.map(open_and_count, range(6))) == [0] * 6

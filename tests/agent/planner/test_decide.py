@@ -51,6 +51,9 @@ def test_how_a_product_will_do_with_an_audience_is_a_launch_question() -> None:
     d = decide("How will Cyberpunk Sneakers do with under-35s in North America?", None, None, NAMES)
     assert d.tool == "analyze_launch"
     assert d.args["product"] == "Cyberpunk Sneakers" and d.args["audience"] == {"region": "North America", "age_max": 34}
+    d = decide("would a $45 scented candle sell to women 35-54 in the UK?", None, None, NAMES)
+    assert d.tool == "analyze_launch" and d.args["price"] == 45.0
+    assert d.args["audience"] == {"region": "United Kingdom", "age_min": 35, "age_max": 54, "gender": "female"}
 
 
 def test_filler_words_are_not_arguments() -> None:
