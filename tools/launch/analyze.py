@@ -17,7 +17,7 @@ from tools.base import ToolContext, ToolError, ToolOutput
 from tools.launch.engines import Call, Fallback, Figure, Outcome, Section, first_of_month, run_calls
 from tools.launch.readout import AskedAudience, Readout, build_readout
 from tools.launch.search import LogCompletionsData, LogCompletionsInput, SearchDemandData, SearchDemandInput, log_completions, search_demand
-from tools.launch.plan import Recommendation, SegmentRank, forecast_rec, mean_lift, grid_recs, risk_recs, search_rec, segments_rec
+from tools.launch.plan import Recommendation, SegmentRank, forecast_rec, mean_lift, grid_recs, risk_recs, search_rec, segments_rec, weak_reading
 from tools.registry import register
 from tools.schemas import Audience, RegionName, StrictInput
 
@@ -139,7 +139,7 @@ def key_figures(key: str, out: ToolOutput) -> dict[str, Figure]:
 
 def _plan(inp: AnalyzeLaunchInput, o: dict[str, Outcome]) -> tuple[list[Recommendation], list[SegmentRank]]:
     within = {f"age {label}" for label, _ in audience_bands(inp.audience)}
-    seg, ranked = segments_rec(o["persona"], {k.removeprefix("segment:"): v for k, v in o.items() if k.startswith("segment:")}, within)
+    seg, ranked = segments_rec(o["persona"], {k.removeprefix("segment:"): v for k, v in o.items() if k.startswith("segment:")}, within, weak_reading(o["affinity"]))
     recs = [seg, *grid_recs(o["persona"]), forecast_rec(o["forecast"]), search_rec(_tags(inp), o["search"], o["suggest"]),
             *risk_recs([v for k, v in o.items() if k == "hype" or k.startswith("comparable:")])]
     return [r for r in recs if r is not None], ranked

@@ -6,6 +6,7 @@ here: with an LLM configured the agent rewrites the narrative from these same fi
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -14,6 +15,8 @@ from engines.hype.score import MIN_POSTS
 from tools.forecast.demand import counted, peak_window
 from tools.launch.engines import Figure, Outcome, Section
 from tools.launch.search import LogCompletionsData, SearchDemandData
+
+WEAK_READING = 0.45  # the tools' default match floor: a name read below it is a weak reading
 
 
 NEGATIVE_RISK = 0.3  # share of negative posts worth a warning (on at least MIN_POSTS posts: two angry tweets are not a trend)
@@ -61,19 +64,34 @@ def mean_lift(data: Any) -> float | None:
     return round(sum(values) / len(values), 4) if values else None
 
 
-def segments_rec(persona: Outcome, segments: dict[str, Outcome], within: set[str] | None = None) -> tuple[Recommendation | None, list[SegmentRank]]:
+def weak_reading(affinity: Outcome) -> str:
+    """"“Cyberpunk” as Punk, “Sneakers” as Dance; cosine 0.34–0.40" when the product's words were read
+    as survey items below WEAK_READING, else ""."""
+    if affinity.output is None:
+        return ""
+    cosines = [float(c) for c in re.findall(r"cosine ([0-9.]+)", "; ".join(affinity.output.data.seeds_read))]
+    if not cosines or min(cosines) >= WEAK_READING:
+        return ""
+    pairs = ", ".join(f"“{k}” as {v}" for k, v in affinity.output.data.seeds_matched.items())
+    return f"{pairs}; cosine {min(cosines):.2f}–{max(cosines):.2f}"
+
+
+def segments_rec(persona: Outcome, segments: dict[str, Outcome], within: set[str] | None = None, weak: str = "") -> tuple[Recommendation | None, list[SegmentRank]]:
     """Persona segments (age bands) ranked by affinity × adoption; `segments` maps a band label
-    ("age 18–24") to its compare_audiences outcome; `within` keeps only the bands of the asked audience."""
+    ("age 18–24") to its compare_audiences outcome; `within` keeps only the bands of the asked audience.
+    With a weak reading of the product (`weak`, from `weak_reading`) the tastes measured are those of
+    whatever the words were read as ('scented' as Smoking), so segments rank by adoption alone."""
     if persona.output is None:
         return None, []
     adoption = {s.segment: s.adoption for s in persona.output.data.segments if s.segment.startswith("age ") and (within is None or s.segment in within)}
-    lifts = {k: v for k, o in segments.items() if o.output is not None and (v := mean_lift(o.output.data)) is not None}
+    lifts = {} if weak else {k: v for k, o in segments.items() if o.output is not None and (v := mean_lift(o.output.data)) is not None}
     ranked = rank_segments(lifts, adoption)
     top = ranked[:2]
     parts = [f"{r.segment} (adoption {r.adoption:.1%}" + (f", tag lift {r.affinity_lift:.2f})" if r.affinity_lift is not None else ")") for r in top]
     evidence = [ev(persona.section, f"adoption[{r.segment}]", r.adoption) for r in top]
     evidence += [ev(segments[r.segment].section, "mean_lift", r.affinity_lift) for r in top if r.affinity_lift is not None]
-    basis = "affinity × simulated adoption" if lifts else "simulated adoption (no affinity data for the tags)"
+    basis = ("affinity × simulated adoption" if lifts else f"simulated adoption (the product's name was read too weakly for affinity: {weak})" if weak
+             else "simulated adoption (no affinity data for the tags)")
     return Recommendation(topic="segments", text=f"Target {' and '.join(parts)} first — ranked by {basis}.", evidence=evidence), ranked
 
 

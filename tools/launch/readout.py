@@ -27,11 +27,10 @@ from tools.forecast.demand import counted
 from tools.formatting import count, day, money, month, number, pct, period, span
 from tools.launch.chart import render_hero, render_segments
 from tools.launch.engines import Outcome
-from tools.launch.plan import TIE, Recommendation, SegmentRank
+from tools.launch.plan import TIE, Recommendation, SegmentRank, weak_reading
 from tools.launch.search import LogCompletionsData, SearchDemandData
 
 HOLD_ADOPTION = 0.005  # fewer than 1 in 200 of the simulated market buying, even at the best scenario, is no launch
-WEAK_READING = 0.45  # the tools' default match floor: a name read below it is a weak reading
 CHANNEL_WORDS = {"store": "in stores", "web": "online", "catalogue": "by catalogue", "all channels": "in every channel"}
 ScenarioRow = Any  # tools.persona.personas.ScenarioResult (not imported: the readout must not load the persona engine)
 
@@ -237,24 +236,12 @@ def _main_risk(product: str, o: dict[str, Outcome], risks: list[str], best: Scen
     if hype is None or hype.data.posts == 0:
         return (f"No buzz to build on: no stored post mentions {product}, so hype could not be measured and awareness starts from zero — "
                 "budget for launch awareness before counting on the simulated demand.")
-    weak = _weak_reading(o)
+    weak = weak_reading(o["affinity"])
     if weak:
         return f"The product's name was read weakly ({weak}): the audience figures rest on that reading; give tags to sharpen it."
     if best is not None and best.units_high > 1.5 * max(best.units_low, 1):
         return f"Demand is uncertain: the best scenario's buyers range {span(best.units_low, best.units_high)} across seeds."
     return "No specific risk found in the posts, the surveys or the simulation."
-
-
-def _weak_reading(o: dict[str, Outcome]) -> str:
-    """"'Cyberpunk' as Punk, 'Sneakers' as Dance (cosine 0.34–0.40)" when the reading is below WEAK_READING."""
-    aff = o["affinity"].output
-    if aff is None:
-        return ""
-    cosines = [float(c) for c in re.findall(r"cosine ([0-9.]+)", "; ".join(aff.data.seeds_read))]
-    if not cosines or min(cosines) >= WEAK_READING:
-        return ""
-    pairs = ", ".join(f"“{k}” as {v}" for k, v in aff.data.seeds_matched.items())
-    return f"{pairs}; cosine {min(cosines):.2f}–{max(cosines):.2f}"
 
 
 def _hero(product: str, persona: Any, best: ScenarioRow | None, asked_price: float | None, charts: Path) -> Chart | None:

@@ -19,7 +19,7 @@ from memory.results import get_result
 from memory.settings import Settings
 from tools.base import ToolContext, ToolError, ToolOutput
 from tools.launch.engines import Outcome, Section
-from tools.launch.plan import rank_segments, segments_rec
+from tools.launch.plan import rank_segments, segments_rec, weak_reading
 from tools.registry import load_tools, run_tool
 
 REQUEST = {"product": "Cyberpunk Sneakers", "tags": ["Sci-fi", "Shopping"], "price": 120, "regions": ["North America", "Europe"], "horizon": 12}
@@ -135,6 +135,22 @@ def test_a_band_whose_tags_lift_more_ranks_higher_in_the_plan(adoption: float, l
     assert order.index("age 25–34") < order.index("age 18–24")
     if order[0] == "age 25–34":  # the recommendation names the better band first
         assert rec.text.startswith("Target age 25–34")
+
+
+def test_a_weak_reading_of_the_name_ranks_bands_by_adoption_alone() -> None:
+    """'scented' read as Smoking at cosine 0.32: the bands' taste for Smoking says nothing about
+    candles, so the plan ranks by simulated adoption and says why."""
+    persona = _outcome("persona", SimpleNamespace(segments=[SimpleNamespace(segment="age 18–24", adoption=0.01),
+                                                            SimpleNamespace(segment="age 35–44", adoption=0.02)]))
+    segments = {"age 18–24": _outcome("segment:age 18–24", SimpleNamespace(lift=[[3.0, 1.0]]))}
+    affinity = _outcome("affinity", SimpleNamespace(seeds_read=["'scented' as Smoking (cosine 0.32)"], seeds_matched={"scented": "Smoking"}))
+    weak = weak_reading(affinity)
+    assert weak == "“scented” as Smoking; cosine 0.32–0.32"
+    rec, ranked = segments_rec(persona, segments, None, weak)
+    assert [r.segment for r in ranked] == ["age 35–44", "age 18–24"] and all(r.affinity_lift is None for r in ranked)
+    assert "read too weakly for affinity" in rec.text
+    strong = _outcome("affinity", SimpleNamespace(seeds_read=["'rock' as Rock (by name)"], seeds_matched={"rock": "Rock"}))
+    assert weak_reading(strong) == "" and segments_rec(persona, segments, None, weak_reading(strong))[1][0].segment == "age 18–24"
 
 
 def _outcome(key: str, data: SimpleNamespace) -> Outcome:
