@@ -8,7 +8,7 @@ another tool ("watch it", "personas for that").
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import product as cartesian
 from typing import Any
 
@@ -86,9 +86,29 @@ def _names_a_subject(text: str) -> bool:
     return any(ch.isupper() for ch in text) or len(text.split()) > 1 or len(text) >= 4 and text.isalpha()
 
 
+#: "… at SXSW", "during CES 2024": a capitalised name after at/during is the event whose posts to
+#: score (hype_score's `source`); holidays and months are times, not events.
+EVENT = re.compile(r"\b(?:at|during)\s+(?:the\s+)?([A-Z][A-Za-z0-9&]+(?:\s+\d{4})?)(?![\w'’])")
+NOT_EVENTS = {"christmas", "xmas", "easter", "halloween", "thanksgiving", "valentines", "valentine", "black", "cyber", "prime", "new", "launch", "night", "noon",
+              "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
+              "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "the"}
+
+
+def _event(s: Slots) -> tuple[str, Slots] | None:
+    """The event named ("at SXSW") and the slots with its words consumed, so it is not the subject."""
+    m = EVENT.search(s.text)
+    if m is None or m.group(1).split()[0].lower() in NOT_EVENTS or any(a <= m.start(1) < b for a, b in s.spans):
+        return None
+    return m.group(1), replace(s, spans=[*s.spans, (m.start(), m.end())])
+
+
 def hype_score(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
-    """One subject, or several side by side ("who's hotter, Delta or United?" → subject + versus)."""
+    """One subject, or several side by side ("who's hotter, Delta or United?" → subject + versus),
+    and the event whose posts to score when one is named ("Apple at SXSW")."""
     args = dict(prev)
+    event = _event(s)
+    if event is not None:
+        args["source"], s = event
     runs = [s.quoted[0]] if s.quoted else residue_runs(s)
     if len(runs) >= 2 and COMPARATIVE.search(s.text):
         args["subject"], args["versus"] = runs[0], runs[1:4]

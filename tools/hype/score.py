@@ -42,6 +42,7 @@ class HypeScoreInput(StrictInput):
     subject: str = Field(min_length=1, max_length=200, description="Product, brand or topic, e.g. 'Stanley cups', 'Virgin America'.", examples=["Stanley cups"])
     window_days: int = Field(default=7, ge=1, le=365, description="How many days of posts to score, ending at the subject's latest post.", examples=[7])
     region: RegionName | None = Field(default=None, description="Only posts from this market, e.g. 'UK'; unset = everywhere.", examples=["North America"])
+    source: str | None = Field(default=None, min_length=1, max_length=80, description="Only posts from this event or stored batch: 'SXSW' matches the batch 'sxsw_2011'; an imported file's source name; unset = every source.", examples=["SXSW"])
     versus: list[Annotated[str, StringConstraints(min_length=1, max_length=200)]] = Field(default_factory=list, max_length=3, description="Other subjects scored the same way, side by side: 'who's hotter, Delta or United?' = subject 'Delta', versus ['United'].", examples=[["United"]])
 
 
@@ -184,6 +185,14 @@ def compute_hype(ctx: ToolContext, inp: HypeScoreInput, days_in_row: int = 1) ->
         raise ToolError("not_found", f"There are posts about {display}, but none in {inp.region}.", field="region")
     peer_keys = _peers(subjects, key)
     peers_all = subject_posts(ctx.settings, list(peer_keys), inp.region) if peer_keys else frame.iloc[0:0]
+    if inp.source:
+        sources = _matching_sources(inp.source, set(frame["source"]))
+        if not sources:
+            raise ToolError("not_found", f"No stored post about {display} comes from “{inp.source.strip()}”; its posts come from {', '.join(sorted(set(frame['source'])))}.",
+                            field="source", options=sorted(set(frame["source"])))
+        frame = frame.loc[frame["source"].isin(sources)].reset_index(drop=True)
+        peers_all = peers_all.loc[peers_all["source"].isin(sources)].reset_index(drop=True)
+        display = f"{display} at {inp.source.strip()}"
     both = pd.concat([frame, peers_all], ignore_index=True)
     latest = latest_post_time(frame)
     # Sentiment only where a scored window can reach: the subject's W, P and reference windows, for
@@ -234,6 +243,16 @@ def compute_hype(ctx: ToolContext, inp: HypeScoreInput, days_in_row: int = 1) ->
                          reason=None, components=result.components, metrics=describe(result.metrics), anomalies=detect(result.metrics, previous)), source
 
 
+def _matching_sources(asked: str, stored: set[str]) -> set[str]:
+    """The stored sources an asked event names: letters and digits compared, so 'SXSW' and
+    'sxsw 2011' both name the batch 'sxsw_2011'."""
+    def key(text: str) -> str:
+        return re.sub(r"[^a-z0-9]", "", text.lower())
+
+    want = key(asked)
+    return {s for s in stored if want and (want in key(s) or key(s) in want)}
+
+
 def drivers(result: HypeResult) -> list[str]:
     """The metrics that moved the score most (beyond chance), in words: value against what is usual."""
     moved = sorted((c for c in result.components if c.z is not None and abs(c.normalised - 0.5) >= 0.01), key=lambda c: -abs(c.points - 50 * c.weight))
@@ -255,12 +274,26 @@ def summarise(d: HypeScoreData) -> str:
     mood = f"sentiment {s.mean:+.2f} ({s.positive_share:.0%} positive, {s.negative_share:.0%} negative)"
     if d.score is None:
         where = f" from {period(d.window_start, d.window_end)}, the latest stored" if d.window_start else ""
-        return f"{d.subject}: no hype score — {d.reason}. {d.posts} posts{where}; {mood}."
+        return f"{d.subject}: no hype score — {d.reason}. {d.posts} posts{where}; {mood}{_voice(d)}.{_examples(d)}"
     move = "" if d.previous_score is None else f", {d.score - d.previous_score:+.0f} vs the previous {d.window_days} days"
     flags = (" Flags: " + "; ".join(a.message for a in d.anomalies) + ".") if d.anomalies else ""
     why = f"drivers: {'; '.join(d.drivers)}" if d.drivers else f"nothing beyond chance against its {d.reference}" if d.reference != "none" else "nothing to compare with yet, so neutral"
     return (f"{d.state} {d.subject} hype {d.score:.0f}/100 (90% range {d.score_low:.0f}–{d.score_high:.0f}){move}, from {d.posts} posts in the {d.window_days} days "
             f"{window_dates(d)}; {mood}; {why}.{flags}")
+
+
+def _voice(d: HypeScoreData) -> str:
+    """"; 62% share of voice among Google, iPad, Android…" — an undated batch's one relative measure."""
+    share = next((m.value for m in d.metrics if m.name == "share_of_voice"), None)
+    if share is None or not d.peers:
+        return ""
+    return f"; {share:.0%} share of voice among it and {', '.join(d.peers[:3])}{'…' if len(d.peers) > 3 else ''}"
+
+
+def _examples(d: HypeScoreData, n: int = 2, width: int = 110) -> str:
+    """What people said: the most engaged posts (the strongest sentiment first among equals)."""
+    quotes = [f"“{p.text.strip()[:width]}{'…' if len(p.text.strip()) > width else ''}” ({p.label})" for p in d.top_posts[:n]]
+    return f" For example: {'; '.join(quotes)}." if quotes else ""
 
 
 def window_dates(d: HypeScoreData) -> str:
@@ -320,8 +353,12 @@ def hype_score(inp: HypeScoreInput, ctx: ToolContext) -> HypeScoreOutput:
 
 
 def _score_one(ctx: ToolContext, inp: HypeScoreInput) -> tuple[HypeScoreData, str, str]:
-    """One subject's score, from the snapshot store when nothing it depends on has changed."""
+    """One subject's score, from the snapshot store when nothing it depends on has changed. A score
+    of one source's posts is not the subject's score: it is neither read from nor kept in the store."""
     fp = fingerprint(ctx.settings)
+    if inp.source:
+        data, source = compute_hype(ctx, inp)
+        return data, source, fingerprint(ctx.settings)
     cached = _cached(ctx, inp, fp)
     if cached is not None:
         return HypeScoreData.model_validate(cached.result), cached.result.get("_source", ""), fp

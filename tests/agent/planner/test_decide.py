@@ -140,3 +140,10 @@ def test_verbs_and_prepositions_around_a_hype_subject_are_not_the_subject() -> N
 def test_a_threshold_at_the_end_of_a_sentence_and_a_whenever_watch() -> None:
     d = decide("Please notify the #beverage-brand channel whenever hype for Kelp & Kin drops below 30.", None, None, NAMES)
     assert d.tool == "watch_hype" and (d.args["threshold"], d.args["direction"], d.args["channel"]) == (30.0, "below", "slack:#beverage-brand")
+
+
+def test_an_event_after_at_is_the_posts_source_not_the_subject() -> None:
+    d = decide("how do people feel about the iPad at SXSW?", None, None, NAMES)
+    assert d.tool == "hype_score" and d.args == {"subject": "iPad", "source": "SXSW"}
+    assert decide("what are people saying about Apple at SXSW?", None, None, NAMES).args == {"subject": "Apple", "source": "SXSW"}
+    assert decide("hype on Nike at Christmas", None, None, NAMES).args == {"subject": "Nike"}  # a holiday is a time, not an event

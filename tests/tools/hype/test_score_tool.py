@@ -115,3 +115,24 @@ def test_shared_brands(settings, data_dir):
     assert united.posts > 1000 and united.sentiment.negative_share > 0
     google = hype_score(HypeScoreInput(subject="Google"), ctx)
     assert google.data.score is None and "no timestamps" in google.summary and google.data.posts > 500
+
+
+def test_source_scores_one_events_posts_and_names_the_sources_it_has(ctx, settings):
+    """"Apple at SXSW": the event's undated batch alone (sentiment, share of voice, examples), not the
+    subject's other posts; an event the subject has no posts from is refused with the ones it has."""
+    tag = uuid.uuid4().hex[:6]
+    brand, rival = f"Fruitco{tag}", f"Rivalco{tag}"
+    event, feed = f"expo_{tag}_2011", f"feed-{tag}"
+    undated = synthetic(event, brand, [30], 5).assign(created_at=pd.NaT)
+    other = synthetic(event, rival, [20], 6).assign(created_at=pd.NaT)
+    store_posts(settings, pd.concat([undated, other], ignore_index=True), source=event, aliases={})
+    store_posts(settings, synthetic(feed, brand, [25] * 7, 7), source=feed, aliases={})
+    out = run_tool("hype_score", {"subject": brand, "source": f"EXPO {tag}"}, ctx)
+    d = out.data
+    assert d.posts == 30 and d.score is None and d.subject == f"{brand} at EXPO {tag}"
+    assert "60% share of voice" in out.summary and "For example: “" in out.summary and event in out.source and feed not in out.source
+    whole = run_tool("hype_score", {"subject": brand}, ctx).data
+    assert whole.score is not None  # the dated feed still scores, and the filtered call stored no snapshot in its place
+    with pytest.raises(ToolError) as err:
+        run_tool("hype_score", {"subject": brand, "source": "CES"}, ctx)
+    assert err.value.info.field == "source" and sorted(err.value.info.options) == sorted([event, feed])
