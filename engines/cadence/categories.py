@@ -8,7 +8,8 @@ even for catalogs whose own trees are missing, inconsistent or too deep (CADENCE
    noise (-1). Deterministic: it has no random step.
 3. Noise is handled by assigning each noise point to the cluster whose centroid is nearest
    (Euclidean in the projected space), so every product gets a category to condition on.
-4. Each cluster is named by its two most distinctive words, ranked by class-based TF-IDF:
+4. Each cluster is named by its two most distinctive words (function words excluded: "dice of"
+   names nothing), ranked by class-based TF-IDF:
    w(t, c) = tf(t, c) · log(1 + A / f(t)), tf = count of t in c's texts, f(t) = count of t over all
    clusters, A = mean number of words per cluster.
 Agreement with a real category tree is reported as NMI and ARI (scikit-learn).
@@ -23,6 +24,8 @@ from pydantic import BaseModel
 from sklearn.cluster import HDBSCAN
 from sklearn.decomposition import PCA
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+from engines.cadence.text import FUNCTION_WORDS
 
 
 class Clustering(BaseModel):
@@ -54,7 +57,7 @@ def name_clusters(texts: Sequence[str], labels: Sequence[int], words: int = 2) -
     """Cluster id → its `words` most distinctive words by class-based TF-IDF (module docstring)."""
     per: dict[int, Counter[str]] = {}
     for text, c in zip(texts, labels):
-        per.setdefault(c, Counter()).update(text.split())
+        per.setdefault(c, Counter()).update(w for w in text.split() if w not in FUNCTION_WORDS)
     total: Counter[str] = Counter()
     for counts in per.values():
         total.update(counts)

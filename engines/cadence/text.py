@@ -8,6 +8,9 @@ import unicodedata
 import numpy as np
 
 _SPACES = re.compile(r"\s+")
+#: Words that carry no query intent whatever their frequency in a catalog: a generated query or a
+#: category name ending in "the" or "of" ("lego star wars the", "dice of") reads as broken.
+FUNCTION_WORDS = frozenset("a an the and or of for with in on to by at from as & + is are this that its your our my".split())
 
 
 def normalize_query(text: str) -> str:
@@ -50,13 +53,14 @@ def summarize_title(title: str, df: dict[str, int], n_docs: int, max_words: int 
     """A query-like phrase from a cleaned title by extractive summarisation on token self-information.
 
     Each token t gets I(t) = −log p(t), p(t) = df(t) / n_docs (its share of titles). Tokens with
-    df < min_df (model numbers, SKUs: nobody types them) and tokens with p > max_share (function words
-    and boilerplate such as "for", "with", "buy") carry no query intent and are dropped; of the rest,
-    the `max_words` most informative are kept in their original order. Pure numbers are dropped."""
+    df < min_df (model numbers, SKUs: nobody types them), tokens with p > max_share (boilerplate such
+    as "buy") and FUNCTION_WORDS, however rare in this catalog, carry no query intent and are dropped;
+    of the rest, the `max_words` most informative are kept in their original order. Pure numbers are
+    dropped."""
     seen: set[str] = set()
     kept = []
     for pos, t in enumerate(title.split()):
-        if t in seen or _DIGITS.match(t):
+        if t in seen or t in FUNCTION_WORDS or _DIGITS.match(t):
             continue
         seen.add(t)
         p = df.get(t, 0) / max(n_docs, 1)
