@@ -184,6 +184,21 @@ def _category_lift(ctx: ToolContext, category: str | None, product: str) -> tupl
     return lift, f"category affinity scaled by the lift of {reading} in {survey.title} per age band and gender ({lift.min():.2f}–{lift.max():.2f})"
 
 
+def _anchor_warning(inp: SimulateLaunchInput, ref_price: float, prices: list[float]) -> str:
+    """The sentence a reader needs when the buyer counts rest on a weak price anchor: the default
+    reference, or analogs in another price tier than every simulated price (PRICE_TIER_RATIO)."""
+    if inp.reference_price:
+        return ""
+    if ref_price == DEFAULT_REFERENCE:
+        return (f" Prices are judged against a default ${DEFAULT_REFERENCE:,.0f} reference (no priced analog of {inp.product!r} in the catalog): "
+                "give reference_price, your category's typical price, for a sharper read.")
+    if all(not ref_price / PRICE_TIER_RATIO <= p <= ref_price * PRICE_TIER_RATIO for p in prices):
+        side = "below" if ref_price < min(prices) else "above"
+        return (f" Prices are judged against ${ref_price:,.2f}, the median of the closest catalog products, far {side} the prices simulated: "
+                "if your category sells at another level, give reference_price.")
+    return ""
+
+
 def _reference_price(ctx: ToolContext, product: str, given: float | None) -> tuple[float, str]:
     """The price that sets willingness to pay, with the sentence that says where it came from: the
     one given, else the median of the product's priced analogs (`pricing.analog_reference`), else
@@ -283,6 +298,7 @@ def simulate_launch(inp: SimulateLaunchInput, ctx: ToolContext) -> SimulateLaunc
     if len(runs) > 1:
         worst = results[order[-1]]
         summary += f" Weakest: {worst.label} ({worst.units:,.0f} buyers, ${worst.revenue:,.0f})."
+    summary += _anchor_warning(inp, ref_price, [s.price for s in scenarios])
     assumptions = notes + [ref_note, f"price sensitivity: the median buyer's elasticity is {PRICE_ELASTICITY:.2f}, fitted on UCI Online Retail orders",
                            f"purchase propensity rises with household income ({PROPENSITY.income:+.2f} on the logit per log unit of income, "
                            f"{PROPENSITY.income + PROPENSITY.income_children:+.2f} with children) and is {PROPENSITY.children:+.2f} with children at home, "

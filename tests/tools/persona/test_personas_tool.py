@@ -119,3 +119,19 @@ def test_a_price_in_another_tier_than_the_analogs_centres_willingness_to_pay_on_
     out = run_tool("build_personas", {"product": "scented candle", "audience": {"region": "UK", "gender": "female"}, "price": 45}, own)
     assert out.data.reference_price == 45 and "Willingness to pay is centred on your $45" in out.summary
     assert "fewer than the default 5" in out.summary or len(out.data.personas) == 5
+
+
+def test_a_weak_price_anchor_is_said_in_the_answer(ctx: ToolContext) -> None:
+    """The buyer counts rest on the reference price: a default one is named in the summary, and a
+    reference given by the user needs no warning."""
+    args = {"product": "quantum toaster", **SMALL, "scenarios": [{"price": 129}]}
+    out = run_tool("simulate_launch", args, ctx)
+    assert out.data.reference_price == 50 and "default $50 reference" in out.summary
+    assert "reference" not in run_tool("simulate_launch", args | {"reference_price": 120}, ctx).summary.split("Why:")[1]
+
+
+@pytest.mark.realdata
+def test_analogs_in_another_price_tier_are_said_in_the_answer(ctx: ToolContext, data_dir: Path) -> None:
+    ctx = ToolContext(settings=ctx.settings.model_copy(update={"data_dir": data_dir}))
+    out = run_tool("simulate_launch", {"product": "scented candle", **SMALL, "scenarios": [{"price": 45}]}, ctx)
+    assert out.data.reference_price < 45 / 4 and "far below the prices simulated" in out.summary
