@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import threading
 from dataclasses import dataclass
 from datetime import date
 
@@ -27,6 +28,9 @@ from memory.settings import Settings
 from memory.tables import SalesDay, SalesLoad, SalesProduct
 
 ONLINE_RETAIL = "online_retail"
+
+
+_LOAD_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -81,13 +85,19 @@ def ensure_loaded(settings: Settings) -> int:
         return 0
     from memory.datadir import load_online_retail_daily
 
-    try:
-        return load_frame(settings, load_online_retail_daily(settings.data_dir), ONLINE_RETAIL)
-    except IntegrityError:
-        # another process loaded it first; the whole load is one transaction, so nothing is half-written
+    # One loader per process: a launch readout's forecast call that overran its budget keeps loading
+    # in its thread, and the next turn's call must wait for that load, not queue a second 310k-row
+    # insert behind it on SQLite's write lock until the busy timeout gives up.
+    with _LOAD_LOCK:
         if is_loaded(settings):
             return 0
-        raise
+        try:
+            return load_frame(settings, load_online_retail_daily(settings.data_dir), ONLINE_RETAIL)
+        except IntegrityError:
+            # another process loaded it first; the whole load is one transaction, so nothing is half-written
+            if is_loaded(settings):
+                return 0
+            raise
 
 
 def span(settings: Settings, source: str = ONLINE_RETAIL) -> SalesSpan:

@@ -74,6 +74,16 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
+def _named(name: str, steps: list[BuildStep]) -> BuildStep | None:
+    """The step called `name`, or the one whose name starts with it as a word: "hype" for "hype:
+    posts and sentiment model", "forecast" — but "cadence" stays the index, not "cadence-generator"."""
+    exact = next((s for s in steps if s.name == name), None)
+    if exact is not None:
+        return exact
+    matches = [s for s in steps if s.name.split(":")[0].strip() == name.strip()]
+    return matches[0] if len(matches) == 1 else None
+
+
 def run(args: argparse.Namespace) -> int:
     settings = get_settings()
     settings.ensure_home()
@@ -83,11 +93,12 @@ def run(args: argparse.Namespace) -> int:
             state = s.state(settings) if s.state is not None else "-"
             print(f"{s.name:<45} {'default' if s.default else 'optional':<9} {state:<8} {s.title}")
         return 0
-    unknown = sorted(set(args.only) - {s.name for s in every})
+    chosen = {name: _named(name, every) for name in args.only}
+    unknown = sorted(name for name, step in chosen.items() if step is None)
     if unknown:
         print(f"caeser build: unknown step(s) {', '.join(unknown)}; steps: {', '.join(s.name for s in every)}", file=sys.stderr)
         return 2
-    steps = [s for s in every if (s.name in args.only if args.only else s.default or args.all)]
+    steps = [s for s in every if (s in chosen.values() if args.only else s.default or args.all)]
     if not steps:
         print("nothing to build")
         return 0

@@ -36,3 +36,33 @@ def test_day_columns_match_row_by_row_reading():
                  "revenue": float(r.revenue), "invoices": int(r.invoices), "customers": 0} for r in frame.itertuples(index=False)]
     assert rows == expected
     assert all(type(row[k]) is type(want[k]) for row, want in zip(rows, expected) for k in want)
+
+
+def test_threads_that_need_the_sales_table_at_once_load_it_once(settings, monkeypatch):
+    """A readout's overrunning forecast thread and the next turn both find the table missing: the
+    second waits for the first load instead of inserting 310k rows again behind SQLite's write lock."""
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    import memory.datadir
+
+    if sales.is_loaded(settings):  # a shared Postgres may already hold it
+        return
+    reads = []
+
+    def slow_read(data_dir):
+        reads.append(threading.get_ident())
+        time.sleep(0.3)
+        return _frame("TLOCK" + uuid.uuid4().hex[:6].upper())
+
+    monkeypatch.setattr(memory.datadir, "load_online_retail_daily", slow_read)
+    start = threading.Barrier(4)
+
+    def load(_):
+        start.wait()
+        return sales.ensure_loaded(settings)
+
+    with ThreadPoolExecutor(4) as pool:
+        loaded = sorted(pool.map(load, range(4)))
+    assert loaded == [0, 0, 0, 22] and len(reads) == 1

@@ -9,6 +9,7 @@ import pytest
 
 from bots.commands import build
 from memory.build.state import BuildLock, BuildStatus, now, read_status, write_status
+from memory.build.steps import ordered_steps
 from memory.settings import Settings
 from tests.bots.commands.runner import run_command
 from tests.cadence_data import write_small_data
@@ -28,6 +29,14 @@ def test_list_and_unknown_steps(small: Settings, capsys: pytest.CaptureFixture[s
     assert rows["cadence"][1:3] == ["default", "missing"] and rows["cadence-generator"][1] == "optional"
     rc, _, err = run_command(build, "build", ("--only", "nope"), capsys)
     assert rc == 2 and "unknown step(s) nope" in err and "cadence-generator" in err
+
+
+def test_a_step_is_named_by_its_first_word() -> None:
+    """`--only hype` is the hype step; "cadence" stays the index step, not the generator."""
+    steps = ordered_steps()
+    assert build._named("hype", steps).name == "hype: posts and sentiment model"
+    assert build._named("cadence", steps).name == "cadence" and build._named("cadence-generator", steps).name == "cadence-generator"
+    assert build._named("hyp", steps) is None
 
 
 def test_waits_for_a_running_build_then_builds(small: Settings, capsys: pytest.CaptureFixture[str]) -> None:
