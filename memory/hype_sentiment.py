@@ -41,8 +41,9 @@ MODEL_FILE = "hype_sentiment_v4.npz"  # v4: v3's word n-grams + lexicon, average
 SEED = 0
 AIRLINE_SOURCE = "airline_tweets"
 WORDPIECE_TABLE = "embeddings.word_embeddings.weight"
-#: Training seconds per post on one idle core (155k posts: ~60 s for the regression's fit, ~60 s
-#: for the CNN's), for the progress bar's ETA while the fit, which reports nothing itself, runs.
+#: Training seconds per post (155k posts: ~60 s of one idle core for the regression's fit and about
+#: as much for the CNN's, side by side on two cores, one after the other on one), for the progress
+#: bar's ETA while the fit, which reports nothing itself, runs.
 SECONDS_PER_POST = 8e-4
 CLASSIFY_CHUNK = 10_000
 Report = Callable[[float, str], None]
