@@ -30,8 +30,10 @@ def cnn(wordpieces) -> WordpieceCNN:
     return train_cnn(TEXTS, Y, np.ones(len(TEXTS)), wordpieces, seed=0, epochs=100, dim=8, hidden=16, learning_rate=0.02)
 
 
-def test_it_learns_the_training_posts(cnn):
+def test_it_learns_the_training_posts_and_a_seed_fixes_the_result(cnn, wordpieces):
     assert (cnn.predict_proba(TEXTS).argmax(axis=1) == Y).mean() > 0.9
+    again = train_cnn(TEXTS, Y, np.ones(len(TEXTS)), wordpieces, seed=0, epochs=100, dim=8, hidden=16, learning_rate=0.02)
+    assert np.array_equal(again.conv, cnn.conv) and np.array_equal(again.table, cnn.table)
 
 
 def test_numpy_scoring_is_the_torch_forward_pass(cnn):
