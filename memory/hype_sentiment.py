@@ -4,6 +4,9 @@ Training data (`training_posts`): the multi-domain labelled posts of `sentiment/
 (general Twitter, Reddit, everyday tweets, finance news, tech brands, SMS, blogs) plus every
 deduplicated airline post, each row tagged with its source for `source_weights`.
 `evals/sentiment.py` trains its own copy without the airline test split to measure it.
+The wordpiece CNN part is trained from MiniLM's packaged wordpiece table and tokenizer
+(`minilm_wordpieces`: the `minilm` extra's files, nothing downloaded); without the package the
+model is the linear part alone and says so.
 
 The model is an `.npz` of arrays under `settings.models_dir`, written atomically, loaded once per
 process and reloaded when the file changes; a file that does not load (another layout, a truncated
@@ -26,18 +29,22 @@ import pandas as pd
 from pydantic import BaseModel
 
 from engines.hype.sentiment import MODEL_NAME, SentimentModel, lexicon_prediction, train_sentiment
+from engines.hype.wordpiece_cnn import Wordpieces
 from memory.artifacts import files_fingerprint, load_arrays, save_arrays
 from memory.datadir import AIRLINE_TWEETS, SENTIMENT_TRAIN, load_airline_tweets, load_labelled_sentiment
+from memory.embeddings import _packaged_minilm
 from memory.posts import save_sentiment
 from memory.settings import Settings
 
 logger = logging.getLogger(__name__)
-MODEL_FILE = "hype_sentiment_v3.npz"  # v3: multi-domain, word n-grams + lexicon, no embeddings
+MODEL_FILE = "hype_sentiment_v4.npz"  # v4: v3's word n-grams + lexicon, averaged with a wordpiece CNN
 SEED = 0
 AIRLINE_SOURCE = "airline_tweets"
-#: Training seconds per post on one idle core (155k posts: ~60 s, most of it the regression's fit),
-#: for the progress bar's ETA while the fit, which reports nothing itself, runs.
-SECONDS_PER_POST = 4e-4
+WORDPIECE_TABLE = "embeddings.word_embeddings.weight"
+#: Training seconds per post (155k posts: ~60 s of one idle core for the regression's fit and about
+#: as much for the CNN's, side by side on two cores, one after the other on one), for the progress
+#: bar's ETA while the fit, which reports nothing itself, runs.
+SECONDS_PER_POST = 8e-4
 CLASSIFY_CHUNK = 10_000
 Report = Callable[[float, str], None]
 _CACHE: dict[Path, tuple[float, SentimentModel]] = {}
@@ -75,6 +82,16 @@ def training_posts(settings: Settings) -> pd.DataFrame:
     airline = load_airline_tweets(settings.data_dir)
     airline = pd.DataFrame({"text": airline["text"].astype(str), "label": airline["airline_sentiment"], "source": AIRLINE_SOURCE})
     return pd.concat([multi[["text", "label", "source"]], airline], ignore_index=True)
+
+
+def minilm_wordpieces() -> Wordpieces | None:
+    """MiniLM's input wordpiece table and tokenizer from the packaged model, or None without the package."""
+    path = _packaged_minilm()
+    if path is None:
+        return None
+    from safetensors.numpy import load_file
+
+    return Wordpieces((path / "tokenizer.json").read_text(encoding="utf-8"), load_file(str(path / "model.safetensors"))[WORDPIECE_TABLE])
 
 
 def load_classifier(settings: Settings) -> SentimentModel | None:
@@ -146,7 +163,7 @@ def train_and_save(settings: Settings, *, force: bool = False, report: Report | 
     posts = training_posts(settings)
     start = time.perf_counter()
     with _ticking(report, SECONDS_PER_POST * len(posts), f"training the sentiment model on {len(posts):,} posts"):
-        model = train_sentiment(posts["text"].tolist(), posts["label"].tolist(), posts["source"].tolist(), seed=SEED)
+        model = train_sentiment(posts["text"].tolist(), posts["label"].tolist(), posts["source"].tolist(), seed=SEED, wordpieces=minilm_wordpieces())
     seconds = time.perf_counter() - start
     save_arrays(path, {**model.to_arrays(), "data_key": np.array(key)})
     return TrainReport(trained=True, posts=len(posts), sources=int(posts["source"].nunique()), seconds=round(seconds, 1), bytes=path.stat().st_size, path=str(path))
@@ -164,7 +181,7 @@ def method_sentence(model: SentimentModel | None) -> str:
     """Names the model that scored the posts, for the tool's `source`."""
     if model is None:
         return "sentiment by the VADER lexicon (the trained sentiment model is not built yet)"
-    return f"sentiment by {MODEL_NAME} (word n-grams + VADER lexicon, trained on {model.trained_on})"
+    return f"sentiment by {MODEL_NAME} ({model.describe()}, trained on {model.trained_on})"
 
 
 def score_unscored(settings: Settings, frame: pd.DataFrame, *, store_limit: int | None = None) -> tuple[pd.DataFrame, str]:

@@ -17,6 +17,22 @@ from memory.posts import fingerprint, store_posts, subject_posts
 TEXTS = {"positive": ["love it", "great crew", "amazing seats", "thanks so much"], "negative": ["lost my bag", "worst delay", "rude agent", "terrible food"],
          "neutral": ["what time", "gate number", "flight to boston", "check in where"]}
 small_model = partial(train_sentiment, word_bits=10)
+MINILM_WORDPIECES = hs.minilm_wordpieces
+
+
+@pytest.fixture(autouse=True)
+def _linear_only(monkeypatch):
+    """These tests train many small models: the linear part alone (test_wordpiece_cnn covers the CNN)."""
+    monkeypatch.setattr(hs, "minilm_wordpieces", lambda: None)
+
+
+def test_minilm_wordpieces_come_from_the_packaged_model():
+    from memory.embeddings import _packaged_minilm
+
+    if _packaged_minilm() is None:
+        pytest.skip("the minilm extra is not installed")
+    pieces = MINILM_WORDPIECES()
+    assert pieces.vectors.shape == (30522, 384) and '"WordPiece"' in pieces.tokenizer_json
 
 
 def _store(settings, subject: str) -> None:
