@@ -109,10 +109,10 @@ def hype_score(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
     event = _event(s)
     if event is not None:
         args["source"], s = event
-    runs = [s.quoted[0]] if s.quoted else residue_runs(s)
+    runs = [s.quoted[0]] if s.quoted else residue_runs(s, {"stack", "stacks", "up", "compare", "compares", "against", "w"})
     if len(runs) >= 2 and COMPARATIVE.search(s.text):
         args["subject"], args["versus"] = runs[0], runs[1:4]
-    elif len(runs) == 1 and args.get("subject") and re.match(r"\s*(?:and\s+)?(?:compared (?:to|with)|vs\.?|versus|against|next to)\b", s.text, re.IGNORECASE):
+    elif len(runs) == 1 and args.get("subject") and re.search(r"^\s*(?:and\s+)?(?:compared (?:to|with)|vs\.?|versus|against|next to)\b|\b(?:compared?|stacks?\s+up)\s+(?:to|with|w/|against)\s", s.text, re.IGNORECASE):
         args["versus"] = [*args.get("versus", []), runs[0]][:3]  # "compared to labubu?" adds a rival
     else:
         _set_subject(args, "subject", _subject(s), ctx)
@@ -256,9 +256,12 @@ def simulate_launch(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
         values = list(dict.fromkeys(sc[key] for sc in previous if sc.get(key) is not None))
         return values or [None]
 
+    if not previous and ctx and ctx.tool == "build_personas":  # "simulate it at $25" after personas: their price and market
+        asked = ctx.args.get("price")
+        previous = [{"price": asked, "region": (ctx.args.get("audience") or {}).get("region")}] if asked else [{"region": (ctx.args.get("audience") or {}).get("region")}]
     prices = s.prices or kept("price")
-    if s.prices and previous and re.match(r"\s*(?:and\s+)?(?:vs\.?|versus|or|against|compared (?:to|with))\b", s.text, re.IGNORECASE):
-        prices = list(dict.fromkeys([*kept("price"), *s.prices]))  # "vs €45?" adds a price to compare
+    if s.prices and previous and re.search(r"^\s*(?:and\s+)?(?:vs\.?|versus|or|against|compared (?:to|with))\b|\b(?:both|each|side by side)\b", s.text, re.IGNORECASE):
+        prices = list(dict.fromkeys([*(p for p in kept("price") if p is not None), *s.prices]))  # "vs €45?", "simulate both": adds a price to compare
     regions = s.regions or ([None] if "region" in s.cancel else kept("region"))
     starts = [d.isoformat() for d in s.starts] or kept("start")
     channels = s.channels or kept("channel")
@@ -405,7 +408,8 @@ def record_engagement(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
 
 def watch_hype(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
     args = dict(prev)
-    changing = bool(re.search(r"\b(change|move|update|raise|lower|bump|adjust|edit|set)\b.{0,40}\b(alert|watch|threshold|it)\b", s.text, re.IGNORECASE))
+    changing = bool(re.search(r"\b(change|move|update|raise|lower|bump|adjust|edit)\b.{0,40}\b(alert|watch|threshold|it)\b"
+                              r"|\bset\s+(the|that|this|my|our|its|it)\b.{0,20}\b(alert|watch|threshold|to)\b", s.text, re.IGNORECASE))  # "set an alert" creates one
     earlier = prev and prev.get("action") != "remove" and ctx and ctx.tool == "watch_hype" and ctx.ok and ctx.args.get("threshold") is not None
     args["action"] = "remove" if s.remove else ("update" if earlier or changing else "create")
     _set_subject(args, "subject", _subject(s, {"it", "goes", "gets", "if", "when", "once", "above", "below", "know", "eye", "keep", "stop", "remove", "delete", "cancel", "unwatch", "channel", "slack", "discord",

@@ -80,6 +80,8 @@ def slot_evidence(slots: Slots, scores: IntentScores) -> IntentScores:
 
 
 CONVERSATIONAL = ("help", "greeting", "decline")
+#: a follow-up that sets the last subject against another one
+RIVAL = re.compile(r"\b(compared?|stacks?\s+up)\s+(to|with|w/|against)\s|^\s*(and\s+)?(vs\.?|versus|against)\s", re.IGNORECASE)
 
 
 def choose_tool(text: str, slots: Slots, scores: IntentScores, previous: PreviousCall | None, tool_names: set[str]) -> tuple[str, bool]:
@@ -93,6 +95,8 @@ def choose_tool(text: str, slots: Slots, scores: IntentScores, previous: Previou
         if best == "followup":
             best = next(intent for intent, _ in scores.ranked if intent != "followup")
         return best, False
+    if previous.tool == "hype_score" and len(slots.audiences) < 2 and RIVAL.search(text):
+        return "hype_score", True  # "how does that compare w/ american?" after a hype score adds a rival
     shaped = is_followup_shaped(text, slots)
     if best in tool_names and best != previous.tool and scores.confidence >= STRONG and (best in scores.cued or not shaped):
         return best, False

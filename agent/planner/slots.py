@@ -625,7 +625,7 @@ forecast forecasts forcast forecasting fcst predict prediction projection projec
 peak peaks season seasonal seasonality week weeks wk wks month months day days year years quarter next coming ahead out horizon periods period
 simulate simulation simmulate sim simulations scenario scenarios what-if whatif model launch launching launches launched release releasing drop dropping price priced pricing
 persona personas personaes archetype archetypes profile profiles buyer buyers customer customers segment segments audience audiences
-suggest suggests suggestion suggestions autosuggest autocomplete autocompletes typeahead completion completions complete search box bar query queries prefix typed typing types
+suggest suggests suggestion suggestions autosuggest autocomplete autocompletes typeahead completion completions complete search box query queries prefix typed typing types
 product products item items sku skus listing listings catalog catalogue results result
 watch watching watches alert alerts alerting notify notification ping monitor monitoring track tracking threshold me
 report export exports download pdf csv json file
@@ -642,6 +642,7 @@ test measure gauge assess evaluate around surrounding regarding
 ppl abt bout w wrt re about positioning position opinion success successful work works working land landing perform fare received
 whos who's who whose which whichever kindly please hello hi hey dear compair nice cool great awesome thanks thx perfect sure alright okay ok side alarm change move update raise lower bump adjust edit
 fans fan also enjoy enjoys kind kinds sort type types good great well doing done much many let lets whats how's wat wats hw pls plz
+we're were we've we'd thinking planning considering weighing idea ideas bad smart wise move bet call both either
 """.split())
 
 

@@ -131,6 +131,8 @@ def _resolve(ctx: ToolContext, subject: str) -> tuple[str, dict[str, SubjectInfo
     if key not in subjects and SHARED_SOURCES - {source for info in subjects.values() for source in info.sources}:
         ensure_shared_posts(ctx.settings)
         subjects = known_subjects(ctx.settings)
+    if key not in subjects:
+        key = _without_generic_words(key, subjects)
     if key not in subjects and link_by_text(ctx.settings, subject.strip()):
         subjects = known_subjects(ctx.settings)
     if key not in subjects:
@@ -138,6 +140,22 @@ def _resolve(ctx: ToolContext, subject: str) -> tuple[str, dict[str, SubjectInfo
         raise ToolError("not_found", f"No stored post mentions “{subject.strip()}”, so there is nothing to score. Import posts about it (`caeser posts import FILE --subject '{subject.strip()}'`), or pick a subject we have posts for.",
                         field="subject", options=options)
     return key, subjects
+
+
+#: words a marketer adds to a brand that the posts' subject names leave out: "United Airlines" is United
+GENERIC_WORDS = frozenset("the airlines airline airways air inc corp corporation co company brand brands group plc ltd llc".split())
+
+
+def _without_generic_words(key: str, subjects: dict[str, SubjectInfo]) -> str:
+    """The known subject left when leading and trailing generic words are dropped, else `key`:
+    "united airlines" → "united", while "us airways", itself a subject, never gets here."""
+    words = key.split()
+    while words and words[-1] in GENERIC_WORDS:
+        words.pop()
+    while words and words[0] in GENERIC_WORDS:
+        words.pop(0)
+    short = " ".join(words)
+    return short if short and short in subjects else key
 
 
 def _peers(subjects: dict[str, SubjectInfo], key: str) -> dict[str, str]:

@@ -147,3 +147,25 @@ def test_an_event_after_at_is_the_posts_source_not_the_subject() -> None:
     assert d.tool == "hype_score" and d.args == {"subject": "iPad", "source": "SXSW"}
     assert decide("what are people saying about Apple at SXSW?", None, None, NAMES).args == {"subject": "Apple", "source": "SXSW"}
     assert decide("hype on Nike at Christmas", None, None, NAMES).args == {"subject": "Nike"}  # a holiday is a time, not an event
+
+
+def test_talk_around_a_launch_is_not_the_product() -> None:
+    """Found by talking to the product: "we're thinking" and "both" were read as product names."""
+    d = decide("we're thinking of launching a vegan protein bar at $3.50 in the UK in January - is that a good idea?", None, None, NAMES)
+    assert d.tool == "analyze_launch" and d.args["product"] == "vegan protein bar" and d.args["price"] == 3.5
+    prev = PreviousCall("build_personas", {"product": "yoga mat", "audience": {"region": "North America"}, "count": 4, "price": 35.0})
+    d = decide("what if we priced it at $25 instead — simulate both", prev, None, NAMES)
+    assert d.tool == "simulate_launch" and d.args["product"] == "yoga mat"
+    assert [(s["price"], s["region"]) for s in d.args["scenarios"]] == [(35.0, "North America"), (25.0, "North America")]
+
+
+def test_comparing_with_another_subject_after_a_hype_score_adds_a_rival() -> None:
+    prev = PreviousCall("hype_score", {"subject": "united airlines", "window_days": 30})
+    d = decide("and how does that compare w/ american?", prev, None, NAMES)
+    assert d.tool == "hype_score" and d.args == {"subject": "united airlines", "window_days": 30, "versus": ["american"]}
+    assert decide("how does it stack up against Delta", prev, None, NAMES).args["versus"] == ["Delta"]
+
+
+def test_set_an_alert_creates_one_and_set_the_alert_changes_it() -> None:
+    assert decide("can u set an alert for me in #social if united drops under 30", None, None, NAMES).args["action"] == "create"
+    assert decide("set the alert for united to 40", None, None, NAMES).args["action"] == "update"

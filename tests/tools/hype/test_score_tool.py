@@ -136,3 +136,10 @@ def test_source_scores_one_events_posts_and_names_the_sources_it_has(ctx, settin
     with pytest.raises(ToolError) as err:
         run_tool("hype_score", {"subject": brand, "source": "CES"}, ctx)
     assert err.value.info.field == "source" and sorted(err.value.info.options) == sorted([event, feed])
+
+
+def test_a_brand_with_a_generic_word_added_is_the_stored_subject(ctx, subjects):
+    """"Hotbrand Airlines" is the subject Hotbrand, not the few posts that happen to spell it out."""
+    plain = run_tool("hype_score", {"subject": subjects["hot"]}, ctx).data
+    added = run_tool("hype_score", {"subject": f"the {subjects['hot']} Airlines Inc"}, ctx).data
+    assert added.posts == plain.posts and added.score == plain.score
