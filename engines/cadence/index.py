@@ -127,9 +127,14 @@ class PrefixIndex:
         """How many prefixes have their top-k precomputed."""
         return len(self._all.top)
 
+    def weight(self, text: str) -> float | None:
+        """The weight of `text` if it is indexed (one bisect), else None."""
+        texts = self._all.texts
+        i = bisect_left(texts, text)
+        return float(self._all.weights[i]) if i < len(texts) and texts[i] == text else None
+
     def contains(self, text: str) -> bool:
-        lo, hi = self._all.span(text)
-        return hi > lo and self._all.texts[lo] == text
+        return self.weight(text) is not None
 
     @property
     def categories(self) -> list[int]:
@@ -158,11 +163,15 @@ class PrefixIndex:
         k = min(k, self.k_max)
         hits = [self._hit(int(i)) for i in self._lookup(prefix, k, category)]
         if typos and not hits and len(prefix) >= self.typo_min_len:
-            extra = {int(i) for v in self._one_edit_variants(prefix) if self._starts_some(v) for i in self._lookup(v, k, category)}
+            extra = {int(i) for v in self.one_edit_prefixes(prefix) for i in self._lookup(v, k, category)}
             hits = sorted((self._hit(i, typo=True) for i in extra), key=lambda h: (-h.weight, h.text))[:k]
         return hits
 
-    def _starts_some(self, prefix: str) -> bool:
+    def one_edit_prefixes(self, prefix: str) -> list[str]:
+        """The strings one edit from `prefix` that start at least one entry (the typo fallback's lookups)."""
+        return [v for v in self._one_edit_variants(prefix) if self.starts_some(v)]
+
+    def starts_some(self, prefix: str) -> bool:
         """Whether any entry starts with `prefix` (one bisect, cheaper than a full span)."""
         texts = self._all.texts
         lo = bisect_left(texts, prefix)
@@ -173,7 +182,7 @@ class PrefixIndex:
         lo, hi = 0, len(prefix)
         while lo < hi:
             mid = (lo + hi + 1) // 2
-            if self._starts_some(prefix[:mid]):
+            if self.starts_some(prefix[:mid]):
                 lo = mid
             else:
                 hi = mid - 1

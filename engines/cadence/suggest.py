@@ -10,15 +10,24 @@ suggestion list is filled in tiers, each only while fewer than k suggestions are
    generated queries);
 2. the typed words kept, the partial last word completed by the words that follow the previous two
    words, then the previous word, in indexed texts, by the summed index weight of those n-grams;
+   a typed word before the partial one that is unknown and one edit from known words is replaced
+   by the heaviest of them, and tiers 2–3 run on that reading first ("ninteno swi" → "nintendo
+   switch"), then on the typed one with weights × `TYPED_READING_SCALE` (so that the personal
+   rerank, which orders by weight, keeps it below the corrected one);
 3. the partial last word completed by all indexed words, by summed index weight (MPC+last-word);
 4. one-edit typo matches of the index, only when nothing above matched;
-5. the partial last word's ending completed from the endings of indexed words: its last 5, then 4,
-   then 3 characters looked up among the word endings (every proper suffix of an indexed word) that
-   start with them, by summed index weight. A word no indexed word starts with ("www.nevadaappea",
+4b. when no indexed word starts with the partial word (4+ characters): its one-edit corrections that
+   some do ("controllr" → "controller"), completed as in tiers 2–3, weights × the typo penalty;
+5. only when no indexed word starts with the partial word and no correction was found: its ending
+   completed from the endings of indexed words — its last 5, then 4, then 3 characters looked up
+   among the word endings (proper suffixes shared by 2+ distinct indexed words) that start with
+   them, by summed index weight. A word no indexed word starts with ("www.nevadaappea",
    "plecostomu") still gets "…appeal.com", "…mus": on the AOL validation part this tier lifted
-   unseen-prefix success@10 from 0.124 to 0.188 (docs/cadence.md). It comes after the typo tier
-   although before it scored a little higher there (MRR@10 0.223 vs 0.220): the eval's prefixes hold
-   no typos, and a typed "xbox controllr" should get "xbox controller", not an invented ending.
+   unseen-prefix success@10 from 0.124 to 0.188 (docs/cadence.md). Unrestricted, it invented words
+   for typos ("xbox controllr" → "xbox controllroom", from "ballroom") and after known completions
+   ("plecostomu" → "plecostomuniclalamaddrastra"); these conditions cost 0.021 of that gain on
+   validation (0.167), the corrections of tiers 2 and 4b a further 0.008 (0.159; the eval's
+   prefixes are cut from logged queries, so a correction can only miss there).
 
 A completion's weight is its n-gram weight × `CONTEXT_SCALE` (tier 2) or × `WORD_SCALE` (tier 3),
 small enough to sort below indexed texts in the personal rerank (judgements, not fitted); tier 5's
@@ -37,8 +46,11 @@ from engines.cadence.text import split_last_word
 CONTEXT_SCALE = 0.01
 WORD_SCALE = 0.005
 TAIL_SCALE = 0.001
-TAIL_CONTEXTS = (5, 4, 3)  # characters of the partial word an ending must start with, longest first
+TAIL_CONTEXTS = (5, 4, 3)
+TAIL_MIN_WORDS = 2  # distinct words an ending must end to be offered  # characters of the partial word an ending must start with, longest first
 NO_TYPOS = 10**9
+TYPED_READING_SCALE = 0.01
+CORRECT_MIN_LEN = 4  # a shorter partial word is one edit from too many words to guess which
 
 
 def _ngram_index(texts: list[str], weights: list[float], orders: tuple[int, ...]) -> PrefixIndex:
@@ -53,14 +65,18 @@ def _ngram_index(texts: list[str], weights: list[float], orders: tuple[int, ...]
 
 
 def _tail_index(words: list[str], weights: list[float]) -> PrefixIndex:
-    """Every proper suffix of each word longer than the shortest tail context, weighted by the summed
-    weight of the words ending with it (the 1-gram weights: summed index weight of their texts)."""
+    """Every proper suffix of each word longer than the shortest tail context that ends at least
+    `TAIL_MIN_WORDS` distinct words, weighted by the summed weight of those words (their 1-gram
+    weights: summed index weight of their texts). An ending of one word only ("…uniclalamaddrastra")
+    is that word's own spelling, not a pattern to complete a new word with."""
     counts: Counter[str] = Counter()
+    words_with: Counter[str] = Counter()
     shortest = min(TAIL_CONTEXTS)
     for word, weight in zip(words, weights, strict=True):
         for i in range(1, len(word) - shortest):
             counts[word[i:]] += weight
-    return PrefixIndex({t: Entry(w, "log") for t, w in counts.items()}, typo_min_len=NO_TYPOS)
+            words_with[word[i:]] += 1
+    return PrefixIndex({t: Entry(w, "log") for t, w in counts.items() if words_with[t] >= TAIL_MIN_WORDS}, typo_min_len=NO_TYPOS)
 
 
 class Suggester:
@@ -100,20 +116,57 @@ class Suggester:
                 seen.add(text)
         if category is None and len(hits) < k:
             head, partial = split_last_word(prefix)
-            before = head.split()
-            for n in (2, 1):
-                if len(before) >= n:
-                    context = " ".join(before[-n:]) + " "
-                    for h in self.contexts.search(context + partial, k):
-                        add(head + h.text[len(context):], h.weight * CONTEXT_SCALE)
-            if partial:
-                for h in self.words.search(partial, k):
-                    add(head + h.text, h.weight * WORD_SCALE)
+            fixed = self._corrected_head(head)  # "ninteno swi" → "nintendo switch"
+            readings = [(fixed, 1.0), (head, TYPED_READING_SCALE)] if fixed != head else [(head, 1.0)]
+            for words, scale in readings:  # the typed reading holds a word nobody indexed: second, weights lowered
+                self._complete(words, partial, k, add, CONTEXT_SCALE * scale, WORD_SCALE * scale)
             if not hits:
                 hits.extend(self.index.search(prefix, k))  # tier 4
                 seen.update(h.text for h in hits)
-            self._add_tails(prefix, partial, k, hits, add)
+            if len(hits) < k and not self.words.starts_some(partial) and not self._add_corrections(fixed, partial, k, add):
+                self._add_tails(prefix, partial, k, hits, add)
         return hits or self.index.search(prefix, k, category)
+
+    def _complete(self, head: str, partial: str, k: int, add: Callable[[str, float], None], context_scale: float, word_scale: float) -> None:
+        """Tiers 2–3: the partial word completed after the previous two words, then the previous word
+        (n-gram weight × `context_scale`), then by any word (× `word_scale`)."""
+        before = head.split()
+        for n in (2, 1):
+            if len(before) >= n:
+                context = " ".join(before[-n:]) + " "
+                for h in self.contexts.search(context + partial, k):
+                    add(head + h.text[len(context):], h.weight * context_scale)
+        if partial:
+            for h in self.words.search(partial, k):
+                add(head + h.text, h.weight * word_scale)
+
+    def _corrected_head(self, head: str) -> str:
+        """The typed words before the partial one, each unknown word of `CORRECT_MIN_LEN`+ characters
+        that is one edit from known ones replaced by the heaviest of them ("ninteno " → "nintendo "),
+        so that tiers 2–3 complete in a context the index holds."""
+        fixed = []
+        for word in head.split():
+            if len(word) >= CORRECT_MIN_LEN and not self.words.contains(word):
+                longer = [h.text for h in self.words.search(word, 10) if len(h.text) == len(word) + 1]  # "wireles" → "wireless"
+                known = {v: w for v in self.words.one_edit_prefixes(word) + longer if (w := self.words.weight(v)) is not None}
+                word = max(known, key=lambda v: (known[v], v)) if known else word
+            fixed.append(word)
+        return " ".join(fixed) + " " if fixed else head
+
+    def _add_corrections(self, head: str, partial: str, k: int, add: Callable[[str, float], None]) -> bool:
+        """Tier 4b: a partial word no indexed word starts with, one edit away from one that some do
+        ("controllr" → "controller"), completed as in tiers 2–3 (weights × the index's typo penalty).
+        The corrections that keep the most typed characters come first (an insertion, then a
+        substitution or transposition, then a deletion), then the heavier word; the best one is
+        completed. Whether one was found."""
+        if len(partial) < CORRECT_MIN_LEN:
+            return False
+        best = {v: self.words.search(v, 1, typos=False)[0].weight for v in self.words.one_edit_prefixes(partial)}
+        if not best:
+            return False
+        penalty = self.index.typo_penalty
+        self._complete(head, min(best, key=lambda v: (-len(v), -best[v], v)), k, add, CONTEXT_SCALE * penalty, WORD_SCALE * penalty)
+        return True
 
     def _add_tails(self, prefix: str, partial: str, k: int, hits: list[Hit], add: Callable[[str, float], None]) -> None:
         """Tier 5: `prefix` with its last n characters replaced by a word ending that starts with them."""

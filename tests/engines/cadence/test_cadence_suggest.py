@@ -21,21 +21,43 @@ def test_indexed_texts_come_first_then_context_then_word_completions() -> None:
 def test_typos_only_when_nothing_else_matches_and_category_filters_skip_completions() -> None:
     s = Suggester(PrefixIndex({"wooden train": Entry(3.0, "log", 1)}))
     assert [h.text for h in s.suggest("my wood", 5)] == ["my wooden"]
-    assert [h.typo for h in s.suggest("woodne", 5)] == [True]
+    got = s.suggest("woodne", 5)  # the indexed text one edit away, then the word corrected (tier 4b)
+    assert [(h.text, h.typo) for h in got] == [("wooden train", True), ("wooden", False)]
     assert s.suggest("my wood", 5, category=1) == []
 
 
 def test_a_word_no_indexed_word_starts_with_is_completed_from_word_endings() -> None:
-    s = Suggester(index({"www.nevadaappeal.com": 3.0, "www.drillinginfo.com": 2.0, "drill press": 1.0}))
+    s = Suggester(index({"www.nevadaappeal.com": 3.0, "www.drillinginfo.com": 2.0, "www.pogo.com": 1.0, "drill press": 1.0}))
     got = s.suggest("www.sunoco.c", 5)
-    assert got[0].text == "www.sunoco.com" and got[0].source == "completed"  # the ending ".com" after ".c"
+    assert got[0].text == "www.sunoco.com" and got[0].source == "completed"  # the ending "o.com" of two words after "o.c"
     assert [h.weight for h in got] == sorted((h.weight for h in got), reverse=True)  # the rerank keeps the tier's order
     assert all(h.text != "www.sunoco.c" for h in got)  # an ending equal to the typed characters is not a suggestion
     assert [h.text for h in s.suggest("drill", 5)][0] == "drill press"  # indexed texts still come first
 
 
-def test_a_typo_match_comes_before_invented_endings() -> None:
-    s = Suggester(index({"xbox controller": 3.0, "control room": 2.0}))
+def test_a_typo_is_corrected_to_a_known_word_not_completed_into_an_invented_one() -> None:
+    s = Suggester(index({"xbox controller": 3.0, "ballroom dance": 2.0}))
     got = s.suggest("xbox controllr", 5)
-    assert got[0].text == "xbox controller" and got[0].typo
-    assert all(h.source == "completed" for h in got[1:]) and all(h.weight < got[0].weight for h in got[1:])
+    assert got[0].text == "xbox controller" and got[0].typo  # tier 4: the indexed text one edit away
+    assert not any("controllroom" in h.text for h in got)  # the ending of "ballroom" after "llr"
+    got = s.suggest("my xbox controllr", 5)  # no indexed text is one edit away: the word is corrected (tier 4b)
+    assert [h.text for h in got] == ["my xbox controller"] and got[0].source == "completed"
+
+
+def test_an_unknown_word_no_known_word_is_one_edit_from_still_completes_from_word_endings() -> None:
+    s = Suggester(index({"hypostomus catfish": 2.0, "chaetostomus": 1.0, "xbox controller": 3.0, "ballroom dance": 2.0, "mushroom": 1.0}))
+    assert [h.text for h in s.suggest("plecostomu", 5)] == ["plecostomus"]  # "stomus" ends two words
+    assert [h.text for h in s.suggest("xbox controllroo", 5)] == ["xbox controllroom"]  # no correction is one edit away
+    assert [h.text for h in s.suggest("hypostomu", 5)] == ["hypostomus catfish", "hypostomus"]  # known: nothing invented beside it
+
+
+def test_an_ending_of_a_single_word_is_not_offered() -> None:
+    s = Suggester(index({"hypostomus catfish": 2.0}))
+    assert s.suggest("plecostomu", 5) == []
+
+
+def test_an_unknown_earlier_word_is_corrected_before_the_partial_one_is_completed() -> None:
+    s = Suggester(index({"nintendo switch": 2.0, "swimming pool": 5.0, "wireless mouse": 3.0}))
+    assert [h.text for h in s.suggest("ninteno swi", 5)][0] == "nintendo switch"  # the corrected context first
+    assert [h.text for h in s.suggest("wireles mou", 5)][0] == "wireless mouse"  # a letter missing at the end
+    assert [h.text for h in s.suggest("nintendo swi", 5)] == ["nintendo switch", "nintendo swimming"]  # known words are kept
