@@ -184,6 +184,23 @@ def _category_lift(ctx: ToolContext, category: str | None, product: str) -> tupl
     return lift, f"category affinity scaled by the lift of {reading} in {survey.title} per age band and gender ({lift.min():.2f}–{lift.max():.2f})"
 
 
+def _borrowed_tables(regions: list[str | None]) -> str:
+    """Markets simulated with a wider region's population tables ("United Kingdom" with Europe's),
+    said aloud; two markets sharing one table would otherwise look like a real comparison."""
+    tables = {r: stats_for(r).name for r in dict.fromkeys(r for r in regions if r)}
+    borrowed: dict[str, list[str]] = {}
+    for region, table in tables.items():
+        if table != region:
+            borrowed.setdefault(table, []).append(region)
+    if not borrowed:
+        return ""
+    parts = [f"{' and '.join(names)} with {table}'s population tables (no country tables of {'its' if len(names) == 1 else 'their'} own)"
+             for table, names in borrowed.items()]
+    shared = len(set(tables.values())) < len(tables)
+    tail = ": markets that share a table differ here only by season and channel, not by who lives there." if shared else "."
+    return f" Simulated {'; '.join(parts)}{tail}"
+
+
 def _anchor_warning(inp: SimulateLaunchInput, ref_price: float, prices: list[float]) -> str:
     """The sentence a reader needs when the buyer counts rest on a weak price anchor: the default
     reference, or analogs in another price tier than every simulated price (PRICE_TIER_RATIO)."""
@@ -298,7 +315,7 @@ def simulate_launch(inp: SimulateLaunchInput, ctx: ToolContext) -> SimulateLaunc
     if len(runs) > 1:
         worst = results[order[-1]]
         summary += f" Weakest: {worst.label} ({worst.units:,.0f} buyers, ${worst.revenue:,.0f})."
-    summary += _anchor_warning(inp, ref_price, [s.price for s in scenarios])
+    summary += _anchor_warning(inp, ref_price, [s.price for s in scenarios]) + _borrowed_tables([s.region for s in scenarios])
     assumptions = notes + [ref_note, f"price sensitivity: the median buyer's elasticity is {PRICE_ELASTICITY:.2f}, fitted on UCI Online Retail orders",
                            f"purchase propensity rises with household income ({PROPENSITY.income:+.2f} on the logit per log unit of income, "
                            f"{PROPENSITY.income + PROPENSITY.income_children:+.2f} with children) and is {PROPENSITY.children:+.2f} with children at home, "

@@ -135,3 +135,11 @@ def test_analogs_in_another_price_tier_are_said_in_the_answer(ctx: ToolContext, 
     ctx = ToolContext(settings=ctx.settings.model_copy(update={"data_dir": data_dir}))
     out = run_tool("simulate_launch", {"product": "scented candle", **SMALL, "scenarios": [{"price": 45}]}, ctx)
     assert out.data.reference_price < 45 / 4 and "far below the prices simulated" in out.summary
+
+
+def test_markets_without_their_own_tables_are_said_to_share_a_wider_ones(ctx: ToolContext) -> None:
+    """UK vs Germany both use Europe's population tables: the answer must not pass the tie off as a finding."""
+    out = run_tool("simulate_launch", {"product": "mug", **SMALL, "scenarios": [{"price": 12, "region": "UK"}, {"price": 12, "region": "Germany"}]}, ctx)
+    assert "United Kingdom and Germany with Europe's population tables" in out.summary and "differ here only by season and channel" in out.summary
+    alone = run_tool("simulate_launch", {"product": "mug", **SMALL, "scenarios": [{"price": 12, "region": "United States"}]}, ctx)
+    assert "population tables" not in alone.summary
