@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 
 from engines.affinity.audience import MIN_RESPONDENTS, SourceNote, coverage, known_domains, local_affinity, resolve_domain
 from engines.affinity.qloo import QlooClient, QlooError, QlooUnknownLocation
+from engines.affinity.surveys import Survey
 from engines.affinity.tags import DEFAULT_THRESHOLD, CatalogItem, TagMatch, match_tags
 from engines.affinity.taste import Segment, segment_affinity, segment_mask
 from memory.affinity_sources import AffinitySources, load_affinity_sources
@@ -83,6 +84,7 @@ class CompareAudiencesData(BaseModel):
     lift: list[list[float | None]] = Field(description="items × audiences: lift over everyone.")
     differences: list[str] = Field(description="The biggest gaps, in words.")
     items_matched: dict[str, str] = Field(default_factory=dict)
+    respondents: list[int] = Field(default_factory=list, description="Survey respondents behind each audience's figures.")
 
 
 class CompareAudiencesOutput(ToolOutput):
@@ -293,6 +295,8 @@ def compare_audiences(inp: CompareAudiencesInput, ctx: ToolContext) -> CompareAu
     matches = list({m.item: m for m in _match(inp.items, sources, ctx, "items", inp.match_floor)}.values())  # one row per item
     affinity = np.full((len(matches), len(inp.audiences)), np.nan)
     lift = affinity.copy()
+    respondents = [0] * len(inp.audiences)
+    narrower: list[str] = []
     for j, audience in enumerate(inp.audiences):
         answered = False
         for survey_name in {m.item.survey for m in matches}:
@@ -301,6 +305,8 @@ def compare_audiences(inp: CompareAudiencesInput, ctx: ToolContext) -> CompareAu
             if mask.sum() < MIN_RESPONDENTS:
                 continue
             answered = True
+            respondents[j] += int(mask.sum())
+            narrower += _ages_covered(labels[j], audience, survey, mask)
             table = segment_affinity(survey, mask)
             for i, m in enumerate(matches):
                 if m.item.survey == survey_name:
@@ -311,11 +317,23 @@ def compare_audiences(inp: CompareAudiencesInput, ctx: ToolContext) -> CompareAu
     rows = [m.item.label for m in matches]
     differences = _differences(rows, labels, affinity, lift)
     path = heatmap(lift, affinity, rows, labels, ctx.charts_dir / f"compare-{hashlib.sha1(repr((rows, labels)).encode()).hexdigest()[:12]}.png", "Who loves what (colour: lift, text: share)")
-    summary = f"Compared {len(rows)} items across {len(labels)} audiences. " + " ".join(differences) + _readings(matches)
+    covered = f" Only part of an audience answered: {'; '.join(narrower)}." if narrower else ""
+    summary = f"Compared {len(rows)} items across {len(labels)} audiences. " + " ".join(differences) + covered + _readings(matches)
     data = CompareAudiencesData(items=rows, audiences=labels, affinity=_nullable(affinity), lift=_nullable(lift), differences=differences,
-                                items_matched={m.tag: m.item.label for m in matches})
+                                items_matched={m.tag: m.item.label for m in matches}, respondents=respondents)
     return CompareAudiencesOutput(summary=summary, data=data, charts=[Chart(path=str(path), title="Affinity heatmap")],
                                   source=_local_source(sorted({sources.surveys[m.item.survey].title for m in matches})))
+
+
+def _ages_covered(label: str, audience: Audience, survey: Survey, mask: np.ndarray) -> list[str]:
+    """"people aged 30–45: only ages 30–30 (41 respondents) in Young People Survey" when the survey's
+    respondents cover less of the asked ages than a reader would assume from the label."""
+    people = survey.respondents.loc[mask]
+    low, high = int(people["age_min"].min()), int(people["age_max"].max())
+    asked_low, asked_high = audience.age_min or low, audience.age_max or high
+    if low <= asked_low and high >= asked_high:
+        return []
+    return [f"{label}: only ages {max(low, asked_low)}–{min(high, asked_high)} ({int(mask.sum())} respondents) in {survey.title}"]
 
 
 def _nullable(matrix: np.ndarray) -> list[list[float | None]]:

@@ -160,3 +160,12 @@ def test_free_text_is_matched_by_meaning_and_the_reading_is_said(real) -> None:
     out = run_tool("compare_audiences", {"items": ["horror films", "rock"], "audiences": [{"age_max": 19}, {"age_min": 25}]}, real)
     assert out.data.items_matched == {"horror films": "Horror", "rock": "Rock"}
     assert "Read 'horror films' as Horror" in out.summary
+
+
+@pytest.mark.realdata
+def test_an_audience_the_survey_covers_only_in_part_is_said_with_its_respondents(real) -> None:
+    """Millennials (30–45) in a survey of 15–30-year-olds are its 30-year-olds alone: the answer says so."""
+    out = run_tool("compare_audiences", {"items": ["rock"], "audiences": [{"age_min": 18, "age_max": 29}, {"age_min": 30, "age_max": 45}]}, real)
+    few = out.data.respondents[1]
+    assert 0 < few < out.data.respondents[0] and f"people aged 30–45: only ages 30–30 ({few} respondents)" in out.summary
+    assert "Only part" not in run_tool("compare_audiences", {"items": ["rock"], "audiences": [{"gender": "male"}, {"gender": "female"}]}, real).summary
