@@ -27,9 +27,15 @@ Three estimators, all over a `Survey` (respondent × item ratings with demograph
    Given a person's revealed answers x_R, the hidden items' conditional distribution is
        m_H = μ_H + Σ_HR (Σ_RR + λI)⁻¹ (x_R − μ_R)
        v_H = diag(Σ_HH) − diag(Σ_HR (Σ_RR + λI)⁻¹ Σ_RH)
-   and the score of item j is P(x_j ≥ t_j − ½) = 1 − Φ((t_j − ½ − m_j) / √v_j), the probability of a
-   "loved" answer (t_j = the item's loved threshold; ½ is the continuity correction of an integer
-   scale). λ (ridge) and s (shrinkage) are tuned by cross-validation on training respondents only.
+   and the score of item j is P(x_j ≥ c_j) = 1 − Φ((c_j − m_j) / √v_j), the probability of a
+   "loved" answer. On the *latent* scale (shipped) x is not the answer itself but its normal score
+   (`NormalScores`: a Likert answer is the slice of a standard normal its item's answers occupy,
+   replaced by that slice's mean), c_j is the boundary below the loved slice and a loved seed is
+   revealed as the loved slice's mean; so skewed items (everyone rates Music 5) are not treated as
+   symmetric bells. On the *ratings* scale x is the answer and c_j = t_j − ½ (t_j = the loved
+   threshold, ½ the continuity correction of an integer scale). The scale, λ (ridge), s (shrinkage)
+   and m (prior) are chosen by cross-validation on training respondents only (`caeser eval affinity
+   --validate`).
 """
 from __future__ import annotations
 
@@ -38,6 +44,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy.stats import beta as beta_dist
+from scipy.special import ndtr, ndtri
 from scipy.stats import norm
 
 from engines.affinity.surveys import Survey
@@ -105,19 +112,76 @@ def segment_affinity(survey: Survey, mask: np.ndarray, *, prior_strength: float 
 @dataclass(frozen=True)
 class TasteParams:
     """Defaults = the grid point 3-fold cross-validation picks on the Young People Survey's training
-    respondents (`caeser eval affinity --tune`: ridge 0.03–1, shrink 0–0.1, prior 10–30; validation
-    NDCG@10 0.676 here vs 0.671 at the old 1.0/0.1/10), never on its held-out 30%."""
+    respondents, averaged over the eval's seeded splits (`caeser eval affinity --validate`; figures in
+    `docs/affinity.md`), never on the held-out respondents."""
 
     prior_strength: float = 30.0  # pseudo-respondents pulling a segment mean to the population mean
     ridge: float = 0.03  # λ added to Σ_RR
-    shrink: float = 0.1  # s: weight of diag(S) in Σ̂
+    shrink: float = 0.0  # s: weight of diag(S) in Σ̂
+    scale: str = "latent"  # "latent" (normal scores, `NormalScores`) or "ratings" (the answers as given)
+
+
+def _pdf(z: np.ndarray) -> np.ndarray:
+    """Standard normal density, 0 at ±∞."""
+    return np.exp(-0.5 * np.square(z)) / np.sqrt(2 * np.pi)
+
+
+@dataclass(frozen=True)
+class NormalScores:
+    """Each item's answers mapped onto a standard normal: the answers of training respondents split
+    the normal into consecutive slices by their cumulative shares (value v occupies the slice between
+    Φ⁻¹(share of answers below v) and Φ⁻¹(share of answers up to v), shares clipped into
+    [½/N, 1 − ½/N]), and an answer becomes its slice's mean E[Z | slice] = (φ(a) − φ(b)) / (Φ(b) − Φ(a)).
+    `threshold[j]` is the boundary below item j's loved answers (a seed the person loves is revealed as
+    its loved answer's score, the mean of the slice above that boundary on a scale whose top is loved).
+    `within[j]` = 1 − Var(score) is the variance left inside the slices, added back to a predicted
+    score's variance so that P(Z ≥ threshold) is the loved share when nothing is revealed (a yes/no
+    item's two slice means vary far less than Z itself)."""
+
+    values: tuple[np.ndarray, ...]  # per item, the distinct answers seen, ascending
+    scores: tuple[np.ndarray, ...]  # per item, each answer's slice mean
+    threshold: np.ndarray
+    within: np.ndarray
+
+    @classmethod
+    def fit(cls, ratings: np.ndarray, loved_at: np.ndarray) -> "NormalScores":
+        values, scores, threshold, within = [], [], np.zeros(len(loved_at)), np.zeros(len(loved_at))
+        for j, column in enumerate(ratings.T):
+            answers = np.sort(column[~np.isnan(column)])
+            n = max(len(answers), 1)
+            seen = np.unique(answers) if len(answers) else loved_at[j:j + 1]
+            cuts = np.append(seen, loved_at[j])
+            edges = ndtri(np.clip(np.searchsorted(answers, cuts, side="left") / n, 0.5 / n, 1 - 0.5 / n))  # Φ⁻¹(share below)
+            lower, upper = np.append(-np.inf, edges[1:-1]), np.append(edges[1:-1], np.inf)
+            width = ndtr(upper) - ndtr(lower)
+            values.append(seen)
+            scores.append((_pdf(lower) - _pdf(upper)) / width)
+            threshold[j] = edges[-1]
+            within[j] = 1.0 - float(np.sum(width * scores[-1] ** 2))
+        return cls(tuple(values), tuple(scores), threshold, within)
+
+    def transform(self, ratings: np.ndarray, items: np.ndarray) -> np.ndarray:
+        """Answers (respondents × `items`) → normal scores; NaN stays NaN, an answer between two seen
+        values is interpolated."""
+        out = np.full(ratings.shape, np.nan)
+        for k, j in enumerate(items):
+            ok = ~np.isnan(ratings[:, k])
+            out[ok, k] = np.interp(ratings[ok, k], self.values[j], self.scores[j])
+        return out
 
 
 class GaussianTaste:
-    """Formula 3, fitted on a training set of respondents with integer segment codes."""
+    """Formula 3, fitted on a training set of respondents with integer segment codes; answers go in
+    and out on their own scale, the model works on `params.scale`."""
 
     def __init__(self, ratings: np.ndarray, segments: np.ndarray, loved_at: np.ndarray, params: TasteParams = TasteParams()):
-        self.params, self.loved_at = params, loved_at
+        if params.scale not in ("latent", "ratings"):
+            raise ValueError(f"unknown scale {params.scale!r}")
+        self.params = params
+        self.normal = NormalScores.fit(ratings, loved_at) if params.scale == "latent" else None
+        self.cut = self.normal.threshold if self.normal else loved_at - 0.5  # x ≥ cut is loved
+        self.within = self.normal.within if self.normal else np.zeros(len(loved_at))
+        ratings = self._scaled(ratings, np.arange(len(loved_at)))
         answered = ~np.isnan(ratings)
         self.mean = np.where(answered, ratings, 0.0).sum(0) / np.maximum(answered.sum(0), 1)
         filled = np.where(answered, ratings, self.mean)
@@ -131,19 +195,23 @@ class GaussianTaste:
         cov = np.cov(centred, rowvar=False)
         self.cov = (1 - params.shrink) * cov + params.shrink * np.diag(np.diag(cov))
 
+    def _scaled(self, ratings: np.ndarray, items: np.ndarray) -> np.ndarray:
+        return self.normal.transform(ratings, items) if self.normal else ratings
+
     def mean_for(self, segment: int) -> np.ndarray:
         """The segment's shrunk mean; an unseen segment gets the population mean."""
         return self.segment_mean.get(segment, self.mean)
 
     def score(self, segment: int, revealed: np.ndarray, values: np.ndarray, targets: np.ndarray) -> np.ndarray:
-        """P(loved) for each target item given the revealed items' values."""
+        """P(loved) for each target item given the revealed items' answers."""
+        values = self._scaled(np.asarray(values, float)[None, :], revealed)[0]
         mu = self.mean_for(segment)
         s_rr = self.cov[np.ix_(revealed, revealed)] + self.params.ridge * np.eye(len(revealed))
         s_hr = self.cov[np.ix_(targets, revealed)]
         solved = np.linalg.solve(s_rr, np.column_stack([values - mu[revealed], s_hr.T]))
         m = mu[targets] + s_hr @ solved[:, 0]
         v = np.diag(self.cov)[targets] - np.einsum("ij,ji->i", s_hr, solved[:, 1:])
-        return 1.0 - norm.cdf((self.loved_at[targets] - 0.5 - m) / np.sqrt(np.maximum(v, 1e-3)))
+        return norm.sf((self.cut[targets] - m) / np.sqrt(np.maximum(v, 1e-3) + self.within[targets]))
 
 
 def segment_codes(survey: Survey, age_bands: list[tuple[float, float]], use_region: bool) -> np.ndarray:

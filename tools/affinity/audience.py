@@ -269,10 +269,15 @@ def _from_local(inp: AudienceAffinityInput, ctx: ToolContext, qloo_note: str) ->
     items = _rows_to_items(rows, inp.take)
     distinctive = rows[rows["respondents"] > 0].sort_values("lift", ascending=False).head(3)
     top = ", ".join(_phrase(i) for i in items[:5])
-    if matches:
-        label = f"{'people' if label == 'everyone' else label} who love {', '.join(m.item.label for m in matches)}"
+    answering = {n.source for n in notes if n.answered}
+    used = [m for m in matches if m.item.survey in answering]  # a seed only steers the survey that asks it
+    if used:
+        label = f"{'people' if label == 'everyone' else label} who love {', '.join(m.item.label for m in used)}"
+    unused = [m for m in matches if m.item.survey not in answering]
+    unused_note = (f" Not used: {', '.join(m.item.label for m in unused)} — only asked in a survey with too few of these people, "
+                   "so this ranking does not know who loves it." if unused else "")
     summary = (f"{region_note}What {label} love{' in ' + domain if domain else ''}: {top}. Most distinctive: "
-               f"{', '.join(f'{r.label} (×{r.lift:.2f})' for r in distinctive.itertuples())}.")
+               f"{', '.join(f'{r.label} (×{r.lift:.2f})' for r in distinctive.itertuples())}.{unused_note}")
     skipped = _notes_text(notes, False)
     if skipped:
         summary += " Not answered by " + "; ".join(skipped) + "."

@@ -4,11 +4,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.stats import norm
 
 from engines.affinity.audience import local_affinity, resolve_domain
 from engines.affinity.surveys import Survey, parse_age_bucket
 from engines.affinity.tags import CatalogItem, match_tags
-from engines.affinity.taste import GaussianTaste, Segment, TasteParams, seeded_affinity, segment_affinity, segment_mask
+from engines.affinity.taste import GaussianTaste, NormalScores, Segment, TasteParams, seeded_affinity, segment_affinity, segment_mask
 
 
 def toy_survey() -> Survey:
@@ -73,6 +74,47 @@ def test_gaussian_taste_uses_revealed_answers() -> None:
     likes_a = model.score(0, np.array([0]), np.array([5.0]), np.array([1, 2]))
     hates_a = model.score(0, np.array([0]), np.array([2.0]), np.array([1, 2]))
     assert likes_a[0] > hates_a[0] and likes_a[1] < hates_a[1]
+
+
+def test_normal_scores_are_slice_means_with_the_loved_boundary_at_the_loved_share() -> None:
+    ratings = np.array([[1.0], [3], [3], [5], [5], [5], [5], [5], [np.nan], [3]])
+    scores = NormalScores.fit(ratings, np.array([5.0]))
+    assert list(scores.values[0]) == [1, 3, 5] and np.all(np.diff(scores.scores[0]) > 0)
+    assert np.sum(scores.scores[0] * np.array([1, 3, 5])) / 9 == pytest.approx(0.0, abs=1e-12)  # slice means average to 0
+    assert norm.sf(scores.threshold[0]) == pytest.approx(5 / 9)  # P(Z above the boundary) = share who love it
+    assert scores.scores[0][-1] == pytest.approx(norm.pdf(scores.threshold[0]) / norm.sf(scores.threshold[0]))  # E[Z | loved]
+    out = scores.transform(np.array([[np.nan], [3.0], [4.0]]), np.array([0]))
+    assert np.isnan(out[0, 0]) and out[1, 0] == scores.scores[0][1] and scores.scores[0][1] < out[2, 0] < scores.scores[0][2]
+
+
+def test_both_scales_rank_what_fans_of_a_seed_love_and_an_unknown_scale_is_refused() -> None:
+    survey = toy_survey()
+    for scale in ("latent", "ratings"):
+        table = seeded_affinity(survey, np.ones(80, bool), [0], TasteParams(ridge=0.1, shrink=0.0, scale=scale))
+        assert table["affinity"].idxmax() == 1 and table.loc[1, "affinity"] > 0.3 > table.loc[2, "affinity"]
+    with pytest.raises(ValueError, match="unknown scale"):
+        GaussianTaste(survey.ratings, np.zeros(80, int), survey.loved_at, TasteParams(scale="logit"))
+
+
+def test_latent_scale_keeps_p_loved_at_the_loved_share_when_a_seed_says_little() -> None:
+    """A 5 on an item nearly everyone loves says little about a rarely loved one: the latent scale
+    then answers about the rare item's loved share, while a bell fitted to the 1-or-5 answers themselves
+    puts almost nothing above 4.5 (one reason the latent scale ships); a 5 on a rare item says much on both."""
+    rng = np.random.default_rng(1)
+    n = 400
+    taste = rng.normal(size=n)
+    common = np.where(taste > -1.5, 5.0, 1.0)  # 93% love it
+    rare = np.where(taste > 1.0, 5.0, 1.0)  # 16% love it
+    target = np.where(taste + 0.3 * rng.normal(size=n) > 1.0, 5.0, 1.0)
+    ratings = np.column_stack([common, rare, target])
+    loved = (target == 5).mean()
+
+    def p_target(scale: str, seed: int) -> float:
+        model = GaussianTaste(ratings, np.zeros(n, int), np.full(3, 5.0), TasteParams(ridge=0.01, shrink=0.0, scale=scale))
+        return float(model.score(0, np.array([seed]), np.array([5.0]), np.array([2]))[0])
+
+    assert p_target("latent", 0) == pytest.approx(loved, abs=0.02) and p_target("ratings", 0) < loved / 5
+    assert p_target("latent", 1) > 0.4 and p_target("ratings", 1) > 0.4
 
 
 def test_local_affinity_names_the_sources_that_cannot_answer() -> None:

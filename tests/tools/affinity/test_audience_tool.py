@@ -41,6 +41,14 @@ def test_seeds_rank_what_their_fans_also_love(real) -> None:
 
 
 @pytest.mark.realdata
+def test_a_seed_only_a_non_answering_survey_asks_is_said_not_used(real) -> None:
+    """Dancing is a Young People Survey item (Slovakia): US women are ranked by the US surveys,
+    which cannot know who loves dancing, so the answer must not claim to be about dancing fans."""
+    out = run_tool("audience_affinity", {"audience": {"region": "United States", "gender": "female"}, "seeds": ["dancing"]}, real)
+    assert "who love" not in out.data.audience and "Not used: Dancing" in out.summary
+
+
+@pytest.mark.realdata
 def test_region_picks_the_sources_that_cover_it(real) -> None:
     out = run_tool("audience_affinity", {"audience": {"region": "Pacific"}}, real)
     assert {i.source for i in out.data.items} <= {"food_world_cup", "star_wars", "steak", "thanksgiving", "drinks"}
