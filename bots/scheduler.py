@@ -31,8 +31,19 @@ from bots.mailer import build_email, send_email
 from engines.destinations import Destination, parse_destination
 from memory.owner import Owner, owner_from_key
 from memory.results import get_result
-from memory.schedules import (ScheduleNotFound, claim_runs, enqueue_due, get_schedule, mark_destination_sent, mark_failed, mark_retry, mark_sent, previous_run,
-                              renew_run_lease, save_digest)
+from memory.schedules import (
+    ScheduleNotFound,
+    claim_runs,
+    enqueue_due,
+    get_schedule,
+    mark_destination_sent,
+    mark_failed,
+    mark_retry,
+    mark_sent,
+    previous_run,
+    renew_run_lease,
+    save_digest,
+)
 from memory.settings import Settings
 from memory.tables import ReportSchedule, ScheduleRun, utcnow
 from tools.base import ToolContext, ToolError, ToolOutput

@@ -31,8 +31,8 @@ from pathlib import Path
 
 import numpy as np
 
-from engines.affinity.surveys import Survey
 from engines.affinity.audience import local_affinity
+from engines.affinity.surveys import Survey
 from engines.affinity.taste import GaussianTaste, Segment, TasteParams, population_share, segment_affinity, segment_codes, segment_mask
 from memory.affinity_sources import load_affinity_sources
 from memory.settings import get_settings

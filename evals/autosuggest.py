@@ -26,12 +26,12 @@ import torch
 
 from engines.cadence.completion import MPC, EngineSuggester, MPCLastWord, fit_alpha, reciprocal_rank
 from engines.cadence.index import PrefixIndex
-from engines.cadence.suggest import Suggester
 from engines.cadence.lm import LMConfig, TrainConfig, train_lm
+from engines.cadence.suggest import Suggester
 from engines.cadence.text import normalize_query
 from engines.cadence.vocab import CharVocab
-from memory.settings import get_settings
 from memory.build.cadence_index import index_entries
+from memory.settings import get_settings
 
 K = 10
 

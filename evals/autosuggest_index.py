@@ -19,9 +19,9 @@ import numpy as np
 
 from engines.cadence.index import PrefixIndex
 from evals.autosuggest import K, sample_prefixes, scores
+from memory.build.cadence_index import catalog_queries, index_entries, shipped_queries
 from memory.catalog import load_products
 from memory.settings import get_settings
-from memory.build.cadence_index import catalog_queries, index_entries, shipped_queries
 
 
 def split(queries: list[str]) -> tuple[list[str], list[str]]:

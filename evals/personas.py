@@ -33,8 +33,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from engines.persona.calibration import (CAMPAIGNS, MIN_SEGMENT, OFFER, SegmentScore, calibrate, customer_traits, fit_propensity, segment_keys,
-                                         weighted_mae)
+from engines.persona.calibration import CAMPAIGNS, MIN_SEGMENT, OFFER, SegmentScore, calibrate, customer_traits, fit_propensity, segment_keys, weighted_mae
 from engines.persona.population import CHILDREN
 from engines.persona.scenarios import BuyerFactory
 from engines.persona.simulate import PROPENSITY, PROPENSITY_TERMS, Propensity, propensity_features, purchase_fit, purchase_logit, simulate_adoption

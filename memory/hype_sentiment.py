@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import logging
 import threading
-import zipfile
 import time
+import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path

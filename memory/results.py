@@ -13,7 +13,6 @@ from memory.owner import Owner, visible_to
 from memory.settings import Settings
 from memory.tables import StoredResult
 
-
 PART_THREAD_SUFFIX = "/launch"  # the thread of a launch readout's parts (tools/launch/engines.py): lists of readouts skip them
 
 

@@ -6,8 +6,8 @@ from datetime import datetime, timedelta, timezone
 from pydantic import BaseModel, Field, field_validator
 
 from memory.engagement import Action, ItemKind
-from tools.cadence.suggest import SuggestionsData
 from tools.cadence.search import SearchData
+from tools.cadence.suggest import SuggestionsData
 from tools.schemas import StrictInput
 
 MAX_BATCH = 1000

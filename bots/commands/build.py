@@ -14,10 +14,10 @@ import time
 
 from tqdm import tqdm
 
-from memory.build.state import BuildLock, read_status
-from memory.settings import get_settings
 from memory.build.runner import run_steps
+from memory.build.state import BuildLock, read_status
 from memory.build.steps import BuildStep, ordered_steps
+from memory.settings import get_settings
 
 SHOW_AFTER_S = 2.0  # a step quicker than this gets no bar, just its report line
 REFRESH_S = 0.5

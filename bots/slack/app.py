@@ -18,8 +18,8 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
-from bots.permissions import Permissions, PermissionsError
 from bots.deps import Asker, Deps
+from bots.permissions import Permissions, PermissionsError
 from bots.slack.dedupe import EventDeduper
 from bots.slack.listeners import register_listeners
 from bots.slack.server import EVENTS_PATH, SlackFrontDoor, server

@@ -14,8 +14,8 @@ from pydantic import BaseModel
 from memory.dashboard import ResultCard
 from memory.tables import StoredResult
 from tools.formatting import cell, result_title
-from tools.reports.pdf import CAPTIONS, scalar_columns
 from tools.reports.export import find_tables
+from tools.reports.pdf import CAPTIONS, scalar_columns
 
 SPARK_W, SPARK_H = 120, 32
 TABLE_ROWS = 30

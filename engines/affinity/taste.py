@@ -43,8 +43,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.stats import beta as beta_dist
 from scipy.special import ndtr, ndtri
+from scipy.stats import beta as beta_dist
 from scipy.stats import norm
 
 from engines.affinity.surveys import Survey

@@ -27,19 +27,20 @@ from __future__ import annotations
 
 import html
 import re
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 
+import mmh3
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel
-import mmh3
 from scipy import sparse
 
 from engines.hype.lexicon import FEATURES, compound, lexicon_features, tokens
-from engines.hype.wordpiece_cnn import EPOCHS as CNN_EPOCHS, WordpieceCNN, Wordpieces, train_cnn
+from engines.hype.wordpiece_cnn import EPOCHS as CNN_EPOCHS
+from engines.hype.wordpiece_cnn import WordpieceCNN, Wordpieces, train_cnn
 
 LABELS: tuple[str, str, str] = ("negative", "neutral", "positive")
 MODEL_NAME = "caeser-sentiment-v4"

@@ -150,9 +150,9 @@ def train_cnn(normalised: Sequence[str], y: np.ndarray, weights: np.ndarray, wor
     rate over `epochs` passes, batches of posts of similar length (sorted within blocks of 50
     batches, the batches then shuffled)."""
     import torch
+    from tokenizers import Tokenizer
     from torch import nn
     from torch.nn import functional as F
-    from tokenizers import Tokenizer
 
     tokenizer = Tokenizer.from_str(wordpieces.tokenizer_json)
     tokenizer.no_padding()

@@ -261,9 +261,9 @@ def slack(args: argparse.Namespace) -> list[Check]:
 def webhooks(_args: argparse.Namespace) -> list[Check]:
     from bots.delivery import Sender
     from memory.tables import HypeAlert
+    from tools import webhooks as policy
     from tools.base import ToolContext, ToolError
     from tools.hype.watch import WatchHypeInput, watch_hype
-    from tools import webhooks as policy
 
     internal = {"loopback.bench.test": "127.0.0.1", "private.bench.test": "10.20.30.40", "metadata.bench.test": "169.254.169.254"}
     lookups: Counter[str] = Counter()

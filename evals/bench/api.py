@@ -27,10 +27,10 @@ from pathlib import Path
 import httpx
 import numpy as np
 
+from memory.build.cadence_index import shipped_queries
 from memory.owner import Owner
 from memory.settings import Settings, get_settings
 from tools.base import ToolContext
-from memory.build.cadence_index import shipped_queries
 from tools.registry import run_tool
 
 KEY = "bench-" + uuid.uuid4().hex

@@ -31,8 +31,8 @@ import numpy as np
 from engines.cadence.index import Entry, PrefixIndex
 from engines.cadence.personalize import Engagement, build_profile, rerank
 from engines.cadence.suggest import Suggester
-from memory.settings import get_settings
 from memory.build.cadence_index import shipped_queries
+from memory.settings import get_settings
 
 TARGET_P99_MS = 1.0
 

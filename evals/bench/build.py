@@ -19,9 +19,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from memory.settings import Settings, get_settings
 from memory.build.runner import run_steps
 from memory.build.steps import BuildStep, ordered_steps
+from memory.settings import Settings, get_settings
 
 TARGET_S = 300.0
 

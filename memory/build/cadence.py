@@ -40,11 +40,11 @@ from threadpoolctl import threadpool_limits
 from engines.cadence.categories import agreement, name_clusters, pseudo_categories
 from engines.cadence.search import BM25
 from memory.artifacts import fingerprint
+from memory.build.cadence_index import catalog_queries, index_entries, shipped_queries, summarize_catalog
 from memory.cadence_store import IndexMeta, cadence_dir, inputs_fingerprint, read_meta, save_index
 from memory.catalog import ProductRecord, load_products, read_catalog, save_products
 from memory.embeddings import embed_texts
 from memory.settings import Settings
-from memory.build.cadence_index import catalog_queries, index_entries, shipped_queries, summarize_catalog
 
 CATALOG_WEIGHT = 0.7
 EMBED_CHUNK = 512  # titles per embedding call: one progress report each
@@ -235,7 +235,7 @@ def category_respect(generated: dict[str, tuple[float, int]], phrases: list[str]
 def _trained_lm(settings: Settings, name: str, texts: list[str], categories: list[int] | None, n_categories: int, vocab, cfg: GeneratorConfig, report: Report):
     """The LM saved under `name` when it was trained on exactly these texts with this config, else a new one (saved)."""
     from engines.cadence.lm import LMConfig, TrainConfig, train_lm
-    from memory.cadence_store import load_lm, lm_fingerprint, save_lm
+    from memory.cadence_store import lm_fingerprint, load_lm, save_lm
 
     path = cadence_dir(settings) / f"{name}.safetensors"
     key = fingerprint(cfg.model_dump_json(), vocab.model_dump_json(), json.dumps(texts), json.dumps(categories))

@@ -27,8 +27,8 @@ from pydantic import SecretStr
 
 import memory.build.pipelines  # noqa: F401  (registers the steps)
 from memory.build.state import BuildLock, BuildStatus, build_dir, is_running, now, read_durations, read_status, record_duration, write_status
-from memory.settings import Settings
 from memory.build.steps import BUILD_STEPS, BuildContext, BuildStep, StepState, ordered_steps
+from memory.settings import Settings
 
 LOCK_FD_ENV = "CAESER_BUILD_LOCK_FD"
 FAILED_RETRY_S = 600.0

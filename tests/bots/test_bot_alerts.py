@@ -24,9 +24,9 @@ from memory.settings import Settings
 from memory.tables import HypeAlert, HypeWatch
 from memory.watches import upsert_watch
 from tests.bots.slack.recorder import SlackRecorder
+from tests.httpstub import QuietHandler
 from tools.base import ToolError
 from tools.hype.score import HypeScoreData, SentimentBreakdown
-from tests.httpstub import QuietHandler
 
 DISCORD_CHANNEL = "123456789012"
 

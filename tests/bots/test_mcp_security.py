@@ -247,8 +247,8 @@ async def test_analyze_launch_over_mcp_answers_with_every_engine_that_answers_in
     answer exactly as in-process (it used to die there with NoEventLoopError)."""
     import shutil
 
-    from tools.registry import run_tool
     from tests.tools.launch.test_analyze import REQUEST, SHARED
+    from tools.registry import run_tool
 
     if not SHARED.is_dir():
         pytest.skip("the shared affinity surveys are not present")

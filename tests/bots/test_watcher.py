@@ -28,11 +28,10 @@ from memory.owner import DEFAULT_OWNER
 from memory.settings import Settings
 from memory.tables import HypeAlert, HypeWatch
 from memory.watches import upsert_watch
+from tests.httpstub import LoopbackServer, QuietHandler
 from tools.base import ToolContext, ToolError
 from tools.hype.score import HypeScoreData, SentimentBreakdown
 from tools.hype.watch import ListWatchesInput, list_watches
-
-from tests.httpstub import LoopbackServer, QuietHandler
 
 
 class Recorder(LoopbackServer):

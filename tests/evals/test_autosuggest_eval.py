@@ -35,9 +35,9 @@ def test_run_prints_table_and_one_headline(tmp_path, capsys):
 
 
 def test_index_mode_scores_the_shipped_index_parts_on_held_out_queries(settings, tmp_path, capsys, monkeypatch):
+    from memory.build.cadence_index import summarize_catalog
     from memory.catalog import read_catalog, save_products
     from tests.cadence_data import write_small_data
-    from memory.build.cadence_index import summarize_catalog
 
     small = settings.model_copy(update={"data_dir": write_small_data(tmp_path / "data")})
     monkeypatch.setattr("evals.autosuggest_index.get_settings", lambda: small)

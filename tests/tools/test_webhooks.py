@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from memory.settings import Settings
+from tools import webhooks
 from tools.base import ToolContext, ToolError
 from tools.hype.watch import WatchHypeInput, watch_hype
-from tools import webhooks
 from tools.webhooks import WebhookRefused, WebhookUnresolved, check_destination, configured_webhooks, forbidden, pinned_url
 
 PUBLIC = "93.184.216.34"

@@ -20,8 +20,8 @@ from engines.affinity.surveys import Survey
 from engines.affinity.tags import DEFAULT_THRESHOLD, CatalogItem, TagMatch, match_tags
 from engines.affinity.taste import Segment, segment_affinity, segment_mask
 from memory.affinity_sources import AffinitySources, load_affinity_sources
-from memory.imports.own_surveys import own_surveys
 from memory.artifacts import cached_arrays, fingerprint
+from memory.imports.own_surveys import own_surveys
 from tools.affinity.chart import heatmap
 from tools.affinity.qloo import QLOO_DOMAINS, qloo_affinity, qloo_client, run_sync
 from tools.base import Chart, ToolContext, ToolError, ToolOutput

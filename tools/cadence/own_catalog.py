@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 from engines.cadence.index import PrefixIndex
 from engines.cadence.suggest import Suggester
+from memory.build.cadence_index import catalog_queries, index_entries, summarize_catalog
 from memory.imports import store
 from memory.tables import CatalogProduct
 from tools.base import ToolContext
-from memory.build.cadence_index import catalog_queries, index_entries, summarize_catalog
 from tools.cadence.search import Catalog
 
 

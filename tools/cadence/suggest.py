@@ -18,18 +18,19 @@ from engines.cadence.index import PrefixIndex
 from engines.cadence.personalize import Engagement, Profile, build_profile, rerank
 from engines.cadence.suggest import suggester_for
 from engines.cadence.text import normalize_prefix, normalize_query
+from memory.build.cadence_index import popular_index
+from memory.build.pipelines import CADENCE_STEP
+from memory.build.runner import build_note
 from memory.cadence_store import IndexMeta, cadence_state, load_index
 from memory.catalog import get_product, get_products
 from memory.engagement import Action, record_event, user_events
 from memory.tables import utcnow
-from memory.build.pipelines import CADENCE_STEP
-from memory.build.runner import build_note
 from tools.base import ToolContext, ToolError, ToolOutput
-from memory.build.cadence_index import popular_index
-from tools.cadence.search import SearchData, catalog, neighbours, search_catalog
 from tools.cadence.own_catalog import own_catalog
+from tools.cadence.search import SearchData, catalog, neighbours, search_catalog
 from tools.registry import register
 from tools.schemas import StrictInput
+
 
 class SuggestQueriesInput(StrictInput):
     prefix: str = Field(min_length=1, max_length=200, description="What the user has typed so far.", examples=["wat"])

@@ -28,9 +28,9 @@ from engines.forecast.history import Frequency, Series, Shaped, period_start, to
 from engines.forecast.peaks import simulate_peaks
 from engines.forecast.selection import EngineConfig, TooLittleHistory, forecast
 from memory import sales
+from memory.build import forecast as forecast_build
 from memory.imports.own_sales import OwnSales, own_sales
 from tools.base import Chart, ToolContext, ToolError, ToolOutput
-from memory.build import forecast as forecast_build
 from tools.forecast.chart import render_forecast
 from tools.formatting import period
 from tools.registry import register

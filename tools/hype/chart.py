@@ -2,9 +2,8 @@
 window shaded. One PNG per (subject, window, data state), so a repeated request reuses the file."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from pydantic import BaseModel
 

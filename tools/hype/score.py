@@ -20,13 +20,13 @@ from engines.hype.anomalies import Anomaly, detect
 from engines.hype.metrics import DEFINITIONS, Metric, compute_metrics, describe
 from engines.hype.posts import normalise_subject
 from engines.hype.score import HISTORY_WINDOWS, MIN_POSTS, Component, HypeResult, score_subject, uses_own_history
-from memory.db import session_scope
-from memory.hype_sentiment import score_unscored
-from memory.posts import SHARED_SOURCES, SubjectInfo, ensure_shared_posts, fingerprint, known_subjects, link_by_text, latest_post_time, subject_posts
-from memory.tables import HypeSnapshot
-from tools.base import Chart, ToolContext, ToolError, ToolOutput
 from memory.build.pipelines import HYPE_STEP
 from memory.build.runner import build_note
+from memory.db import session_scope
+from memory.hype_sentiment import score_unscored
+from memory.posts import SHARED_SOURCES, SubjectInfo, ensure_shared_posts, fingerprint, known_subjects, latest_post_time, link_by_text, subject_posts
+from memory.tables import HypeSnapshot
+from tools.base import Chart, ToolContext, ToolError, ToolOutput
 from tools.formatting import period
 from tools.hype.chart import TimelinePoint, render_timeline
 from tools.registry import register

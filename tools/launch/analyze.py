@@ -15,9 +15,9 @@ from pydantic import BaseModel, Field
 from engines.persona.population import AGE_BAND_LABELS, AGE_BANDS
 from tools.base import ToolContext, ToolError, ToolOutput
 from tools.launch.engines import Call, Fallback, Figure, Outcome, Section, first_of_month, run_calls
+from tools.launch.plan import Recommendation, SegmentRank, forecast_rec, grid_recs, mean_lift, risk_recs, search_rec, segments_rec, weak_reading
 from tools.launch.readout import AskedAudience, Readout, build_readout
 from tools.launch.search import LogCompletionsData, LogCompletionsInput, SearchDemandData, SearchDemandInput, log_completions, search_demand
-from tools.launch.plan import Recommendation, SegmentRank, forecast_rec, mean_lift, grid_recs, risk_recs, search_rec, segments_rec, weak_reading
 from tools.registry import register
 from tools.schemas import Audience, RegionName, StrictInput
 

@@ -19,8 +19,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
-from memory.results import PART_THREAD_SUFFIX, new_result_id, save_result
 from memory.build.runner import ensure_step
+from memory.results import PART_THREAD_SUFFIX, new_result_id, save_result
 from tools.base import ToolContext, ToolError, ToolOutput
 from tools.registry import describe_validation_error, run_tool, validate_input
 

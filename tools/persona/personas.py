@@ -20,9 +20,9 @@ from engines.affinity.tags import CatalogItem, name_match
 from engines.affinity.taste import Segment, segment_affinity, segment_mask
 from engines.persona.archetypes import Archetype, archetypes
 from engines.persona.population import AGE_BAND_LABELS, AGE_BANDS, INCOME_QUARTILE_LABELS, mix_weights, stats_for
+from engines.persona.pricing import analog_reference
 from engines.persona.scenarios import BuyerFactory, Objective, Scenario, ScenarioRun, best_scenario, expand_grid, run_scenarios
 from engines.persona.simulate import PROPENSITY, Diffusion, purchase_fit
-from engines.persona.pricing import analog_reference
 from engines.persona.traits import PRICE_ELASTICITY, Buyers, subset
 from memory.affinity_sources import load_affinity_sources
 from memory.imports.own_customers import CustomerMix, customer_mix

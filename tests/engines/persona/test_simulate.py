@@ -7,11 +7,9 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engines.persona.population import sample_population, stats_for
+from engines.persona.population import CHILDREN, sample_population, stats_for
 from engines.persona.seasonality import MONTHLY_INDEX, season_curve
-from engines.persona.population import CHILDREN
-from engines.persona.simulate import (PROPENSITY, Diffusion, Propensity, channel_index, favourite_share, purchase_fit, simulate_buyers, simulate_chunked,
-                                     weekly_uniforms)
+from engines.persona.simulate import PROPENSITY, Diffusion, Propensity, channel_index, favourite_share, purchase_fit, simulate_buyers, simulate_chunked, weekly_uniforms
 from engines.persona.traits import default_channel_table, sample_traits
 
 SEASON = season_curve(date(2026, 3, 2), 30)

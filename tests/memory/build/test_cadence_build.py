@@ -10,15 +10,15 @@ from pathlib import Path
 
 import pytest
 
+from memory.build import cadence as cadence_build
+from memory.build.runner import progress_sentence, run_steps, start_background
 from memory.build.state import is_running, read_status
+from memory.build.steps import BUILD_STEPS
 from memory.cadence_store import cadence_state, inputs_fingerprint, load_index, read_meta
 from memory.settings import Settings
 from memory.vectors import get_chroma_client
 from tests.cadence_data import write_small_data
-from memory.build import cadence as cadence_build
-from memory.build.runner import progress_sentence, run_steps, start_background
 from tools.base import ToolContext
-from memory.build.steps import BUILD_STEPS
 from tools.registry import load_tools, run_tool
 
 

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from memory.build.runner import _eta, progress_sentence, run_steps, start_background
 from memory.build.state import BuildLock, BuildStatus, now, read_durations, read_status, write_status
+from memory.build.steps import BUILD_STEPS, BuildContext, BuildStep
 from memory.settings import Settings
 from tests.cadence_data import write_small_data
-from memory.build.runner import _eta, progress_sentence, run_steps, start_background
 from tools.base import ToolContext
-from memory.build.steps import BUILD_STEPS, BuildContext, BuildStep
 from tools.registry import run_tool
 
 

@@ -15,6 +15,7 @@ from tools.affinity import qloo as affinity_qloo
 from tools.base import ToolError
 from tools.registry import run_tool
 
+
 @pytest.fixture
 def real(ctx, data_dir: Path):
     """The tool context, for tests that read the shared surveys (skipped without them)."""

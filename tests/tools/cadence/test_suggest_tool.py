@@ -2,13 +2,13 @@
 import pytest
 
 from engines.cadence.index import Entry
+from memory.build.cadence import embed_catalog
 from memory.cadence_store import IndexMeta, save_index
 from memory.catalog import ProductRecord, save_products
 from tests.cadence_data import write_small_data
 from tools.base import ToolContext, ToolError
-from tools.cadence.suggest import user_profile
-from memory.build.cadence import embed_catalog
 from tools.cadence.search import reset_catalog_cache
+from tools.cadence.suggest import user_profile
 from tools.registry import run_tool
 
 PRODUCTS = [

@@ -88,10 +88,10 @@ def test_returns_are_not_negative_demand(rctx):
 @pytest.fixture
 def small_analog_index(rctx, monkeypatch):
     """Index a few dozen best sellers only, so the embedding stays quick."""
+    from datetime import date
+
     import memory.build.forecast as fb
     from memory import sales
-
-    from datetime import date
 
     launched = [p for p in sales.all_products(rctx.settings) if p.first_day >= date(2011, 1, 1)]
     top = sorted(launched, key=lambda p: -p.total_quantity)[:40]
