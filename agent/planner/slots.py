@@ -181,6 +181,13 @@ def extract_regions(s: Slots) -> None:
     s.region = s.regions[0] if s.regions else None
 
 
+def _decade(m: re.Match) -> tuple[int, int]:
+    """"20s" → 20–29; "early 20s" → 20–23, "mid 20s" → 24–26, "late 20s" → 27–29."""
+    base = int(m.group(2) or m.group(3)) * 10
+    part = (m.group(1) or "").lower()
+    return {"early": (base, base + 3), "mid": (base + 4, base + 6), "late": (base + 7, base + 9)}.get(part, (base, base + 9))
+
+
 def _age_band(s: Slots, today: date) -> list[tuple[int, int | None, int | None]]:
     bands: list[tuple[int, int | None, int | None]] = []
     text = s.text
@@ -188,7 +195,7 @@ def _age_band(s: Slots, today: date) -> list[tuple[int, int | None, int | None]]
         (r"\b(?:aged?\s+)?(\d{2})\s*(?:-|–|—|to)\s*(\d{2})s?(?:\s*(?:yo|year[- ]olds?|years? old|y/o))?\b", lambda m: (int(m.group(1)), int(m.group(2)))),
         (r"\b(\d{2})\s*\+(?=\W|$)|\b(\d{2})\s*(?:and|&)\s*(?:over|up|older)\b|\b(?:over|above|older than)[- ](\d{2})s?\b|\b(\d{2})s? and up\b", lambda m: (int(next(g for g in m.groups() if g)), None)),
         (r"\b(?:under|below|younger than|sub)[- ]?(\d{2})s?\b", lambda m: (None, int(m.group(1)) - 1)),
-        (r"\b(?:in (?:their|his|her) )?(\d)0s\b|\b(\d)0-?somethings?\b", lambda m: (int(m.group(1) or m.group(2)) * 10, int(m.group(1) or m.group(2)) * 10 + 9)),
+        (r"\b(?:in (?:their|his|her) )?(?:(early|mid|late)[- ])?(\d)0s\b|\b(\d)0-?somethings?\b", _decade),
     ]
     for pattern, build in patterns:
         for m in _find(pattern, text):
@@ -327,7 +334,8 @@ def extract_time(s: Slots, today: date) -> None:
         word = m.group(1).lower()
         if word == "may" and not re.search(r"\b(in|vs\.?|versus|or|and|starting|from|launch(?:ing)?|early|late|mid)\s+may\b|\bmay\s+(vs\.?|or|20\d\d)\b", text, re.IGNORECASE):
             continue  # "may" is usually the verb
-        if word in ("mar", "jan", "jun", "jul", "aug", "oct", "nov", "dec", "sep", "feb", "apr", "sept") and not re.search(rf"\b(in|vs\.?|or|and|from|starting|launch)\s+{word}\b", text, re.IGNORECASE):
+        if word in ("mar", "jan", "jun", "jul", "aug", "oct", "nov", "dec", "sep", "feb", "apr", "sept") and not re.search(
+                rf"\b(in|vs\.?|or|and|from|starting|launch)\s+{word}\b|\b{word}\.?\s+(vs\.?|versus|or|and)\s", text, re.IGNORECASE):  # "Sept vs Nov"
             continue
         month = MONTHS.get(word) or MONTH_ABBR.get(word[:3])
         if month is None:

@@ -169,3 +169,11 @@ def test_comparing_with_another_subject_after_a_hype_score_adds_a_rival() -> Non
 def test_set_an_alert_creates_one_and_set_the_alert_changes_it() -> None:
     assert decide("can u set an alert for me in #social if united drops under 30", None, None, NAMES).args["action"] == "create"
     assert decide("set the alert for united to 40", None, None, NAMES).args["action"] == "update"
+
+
+def test_more_phrasings_found_by_talking_to_the_product() -> None:
+    d = decide("run a launch sim for our $89 wireless earbuds in the US, Sept vs Nov", None, None, NAMES)
+    assert d.args["product"] == "wireless earbuds" and [s["start"][5:7] for s in d.args["scenarios"]] == ["09", "11"]
+    d = decide("which audience likes horror films more, teens or people in their late 20s?", None, None, NAMES)
+    assert d.args == {"audiences": [{"age_min": 13, "age_max": 19}, {"age_min": 27, "age_max": 29}], "items": ["horror films"]}
+    assert decide("and compared to Southwest?", PreviousCall("hype_score", {"subject": "Delta"}), None, NAMES).args == {"subject": "Delta", "versus": ["Southwest"]}
