@@ -66,9 +66,15 @@ def local_affinity(surveys: list[Survey], segment: Segment, domain: str | None, 
     formula 2 of `taste` (`params`), without by formula 1 (`prior_strength`). This is the local model's
     one front door: `audience_affinity` and `caeser eval affinity` both rank through it."""
     tables, notes = [], []
+    seeded = any(seeds.values())
     for survey in surveys:
         keep = np.ones(len(survey.items), dtype=bool) if domain is None else (survey.items["domain"] == domain).to_numpy()
         if not keep.any():
+            continue
+        if seeded and not seeds.get(survey.name):
+            # its respondents were never asked about the seeds: its shares would answer "what does
+            # everyone love", listed as what the seeds' fans love (hip hop fans "love" mashed potatoes)
+            notes.append(SourceNote(survey.name, False, "no item matching the seeds, so nothing about their fans"))
             continue
         mask = segment_mask(survey, segment)
         if mask.sum() < min_respondents:
@@ -84,7 +90,7 @@ def local_affinity(surveys: list[Survey], segment: Segment, domain: str | None, 
         table = table[keep[table.index]]
         tables.append(table.assign(source=survey.name))
         notes.append(SourceNote(survey.name, True, reason))
-    if drinks is not None and domain in (None, DRINKS):
+    if drinks is not None and domain in (None, DRINKS) and not seeded:
         tables_drinks, note = _drinks(drinks, segment)
         notes.append(note)
         if tables_drinks is not None:

@@ -196,6 +196,17 @@ def _notes_text(notes: list[SourceNote], answered: bool) -> list[str]:
     return [f"{n.source}: {n.reason}" for n in notes if n.answered == answered]
 
 
+def _skipped_sentence(notes: list[SourceNote], sources: AffinitySources) -> str:
+    """" Not answered by A and B (none of their items matches the seeds)." — sources that share a
+    reason are named once together, by their titles."""
+    by_reason: dict[str, list[str]] = {}
+    for n in notes:
+        if not n.answered:
+            by_reason.setdefault(n.reason, []).append(sources.surveys[n.source].title if n.source in sources.surveys else DRINKS_TITLE)
+    parts = [f"{' and '.join(titles) if len(titles) < 3 else ', '.join(titles[:-1]) + ' and ' + titles[-1]} ({reason})" for reason, titles in by_reason.items()]
+    return f" Not answered by {'; '.join(parts)}." if parts else ""
+
+
 @register("audience_affinity", engine="affinity", input_model=AudienceAffinityInput, output_model=AudienceAffinityOutput, description="""
 What an audience (region, age band, gender) likes in a domain, ranked with affinity scores, lift over
 the population and an interval. Use for "what do under-35s in North America love?" or "how will X do with women 55+?".
@@ -260,7 +271,9 @@ def _from_local(inp: AudienceAffinityInput, ctx: ToolContext, qloo_note: str) ->
         rows, elsewhere = local_affinity(list(sources.surveys.values()), _segment(anywhere), domain, seeds, drinks=sources.drinks)
         if not rows.empty:
             used = "; ".join(coverage(sources.surveys[n.source]) for n in elsewhere if n.answered and n.source in sources.surveys)
-            region_note = (f"No respondents in {inp.audience.region} in the local surveys, so this is {_who(anywhere)} in {used or 'other countries'} "
+            where = f"No survey that asks about {', '.join(sorted({m.item.label for m in matches}))} has respondents in {inp.audience.region}" if matches \
+                else f"No respondents in {inp.audience.region} in the local surveys"
+            region_note = (f"{where}, so this is {_who(anywhere)} in {used or 'other countries'} "
                            f"— not {inp.audience.region}; set QLOO_API_KEY for {inp.audience.region} data. ")
             label, notes = _who(anywhere), elsewhere
     if rows.empty:
@@ -279,8 +292,7 @@ def _from_local(inp: AudienceAffinityInput, ctx: ToolContext, qloo_note: str) ->
     summary = (f"{region_note}What {label} love{' in ' + domain if domain else ''}: {top}. Most distinctive: "
                f"{', '.join(f'{r.label} (×{r.lift:.2f})' for r in distinctive.itertuples())}.{unused_note}")
     skipped = _notes_text(notes, False)
-    if skipped:
-        summary += " Not answered by " + "; ".join(skipped) + "."
+    summary += _skipped_sentence(notes, sources)
     data = AudienceAffinityData(audience=label, domain=domain, items=items, answered_by=_notes_text(notes, True), not_answered_by=skipped,
                                 seeds_matched={m.tag: m.item.label for m in matches}, seeds_read=[_reading(m) for m in matches])
     used = [sources.surveys[n.source].title if n.source in sources.surveys else DRINKS_TITLE for n in notes if n.answered]

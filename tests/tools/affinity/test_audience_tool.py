@@ -42,11 +42,20 @@ def test_seeds_rank_what_their_fans_also_love(real) -> None:
 
 
 @pytest.mark.realdata
-def test_a_seed_only_a_non_answering_survey_asks_is_said_not_used(real) -> None:
-    """Dancing is a Young People Survey item (Slovakia): US women are ranked by the US surveys,
-    which cannot know who loves dancing, so the answer must not claim to be about dancing fans."""
+def test_a_seed_only_a_non_answering_survey_asks_answers_from_the_survey_that_asked(real) -> None:
+    """Dancing is a Young People Survey item (Slovakia): the US surveys cannot know who loves dancing,
+    so they do not answer for dancing fans (their shares would be everyone's); the answer comes from
+    the survey that asked, and says it is not the US."""
     out = run_tool("audience_affinity", {"audience": {"region": "United States", "gender": "female"}, "seeds": ["dancing"]}, real)
-    assert "who love" not in out.data.audience and "Not used: Dancing" in out.summary
+    assert out.summary.startswith("No survey that asks about Dancing has respondents in United States") and "not United States" in out.summary
+    assert {i.source for i in out.data.items} == {"young_people"} and "no item matching the seeds" in out.summary
+
+
+@pytest.mark.realdata
+def test_fans_of_a_seed_are_ranked_only_by_surveys_that_asked_about_it(real) -> None:
+    """Hip hop fans do not "love mashed potatoes": the food survey never asked who loves hip hop."""
+    out = run_tool("audience_affinity", {"seeds": ["hip hop"]}, real)
+    assert {i.source for i in out.data.items} == {"young_people"}
 
 
 @pytest.mark.realdata
