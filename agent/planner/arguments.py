@@ -110,7 +110,7 @@ def hype_score(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
     if event is not None:
         args["source"], s = event
     runs = [s.quoted[0]] if s.quoted else residue_runs(s, {"stack", "stacks", "up", "compare", "compares", "compared", "comparing", "against", "w"})
-    if len(runs) >= 2 and COMPARATIVE.search(s.text):
+    if len(runs) >= 2 and (COMPARATIVE.search(s.text) or re.search(r"\b(compare|comparing|side by side)\b", s.text, re.IGNORECASE)):
         args["subject"], args["versus"] = runs[0], runs[1:4]
     elif len(runs) == 1 and args.get("subject") and re.search(r"^\s*(?:and\s+)?(?:compared (?:to|with)|vs\.?|versus|against|next to)\b|\b(?:compared?|stacks?\s+up)\s+(?:to|with|w/|against)\s", s.text, re.IGNORECASE):
         args["versus"] = [*args.get("versus", []), runs[0]][:3]  # "compared to labubu?" adds a rival

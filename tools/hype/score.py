@@ -56,6 +56,7 @@ class Rival(BaseModel):
     posts: int
     state: str
     reason: str | None = None
+    sentiment: float | None = Field(default=None, description="Mean sentiment of its posts (−1…1): what compares when neither has a score.")
 
 
 class SentimentBreakdown(BaseModel):
@@ -395,11 +396,17 @@ def _rival(ctx: ToolContext, inp: HypeScoreInput) -> Rival:
         d, _, _ = _score_one(ctx, inp)
     except ToolError as exc:
         return Rival(subject=inp.subject, score=None, score_low=None, score_high=None, posts=0, state="", reason=exc.message.split(",")[0])
-    return Rival(subject=d.subject, score=d.score, score_low=d.score_low, score_high=d.score_high, posts=d.posts, state=d.state, reason=d.reason)
+    return Rival(subject=d.subject, score=d.score, score_low=d.score_low, score_high=d.score_high, posts=d.posts, state=d.state, reason=d.reason,
+                 sentiment=d.sentiment.mean if d.posts else None)
 
 
 def side_by_side(d: HypeScoreData) -> str:
     """"Delta 58 (52–63) vs United 41 (37–46): Delta leads beyond the ranges" — overlapping ranges are a tie."""
+    if d.score is None and all(r.score is None for r in d.versus) and d.posts and any(r.sentiment is not None for r in d.versus):
+        # nothing scored (undated posts, too few): the sentiment of what there is still compares
+        sides = [f"{d.subject} {d.sentiment.mean:+.2f} ({d.posts} posts)"] + [f"{r.subject} {r.sentiment:+.2f} ({r.posts} posts)" if r.sentiment is not None
+                                                                          else f"{r.subject}: no posts ({r.reason or 'none stored'})" for r in d.versus]
+        return "Side by side, no hype scores, mean sentiment: " + " vs ".join(sides) + "."
     rows = [(d.subject, d.score, d.score_low, d.score_high, d.posts, d.reason)] + [(r.subject, r.score, r.score_low, r.score_high, r.posts, r.reason) for r in d.versus]
     parts = [f"{name} {score:.0f} ({low:.0f}–{high:.0f}, {posts} posts)" if score is not None else f"{name}: no score ({reason or 'no posts'})" for name, score, low, high, posts, reason in rows]
     scored = [r for r in rows if r[1] is not None]

@@ -177,3 +177,8 @@ def test_more_phrasings_found_by_talking_to_the_product() -> None:
     d = decide("which audience likes horror films more, teens or people in their late 20s?", None, None, NAMES)
     assert d.args == {"audiences": [{"age_min": 13, "age_max": 19}, {"age_min": 27, "age_max": 29}], "items": ["horror films"]}
     assert decide("and compared to Southwest?", PreviousCall("hype_score", {"subject": "Delta"}), None, NAMES).args == {"subject": "Delta", "versus": ["Southwest"]}
+
+
+def test_compare_the_hype_of_two_subjects_scores_both() -> None:
+    d = decide("compare the hype of Apple and Google at SXSW", None, None, NAMES)
+    assert d.tool == "hype_score" and d.args == {"source": "SXSW", "subject": "Apple", "versus": ["Google"]}

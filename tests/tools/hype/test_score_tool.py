@@ -131,6 +131,8 @@ def test_source_scores_one_events_posts_and_names_the_sources_it_has(ctx, settin
     d = out.data
     assert d.posts == 30 and d.score is None and d.subject == f"{brand} at EXPO {tag}"
     assert "60% share of voice" in out.summary and "For example: “" in out.summary and event in out.source and feed not in out.source
+    both = run_tool("hype_score", {"subject": brand, "source": f"EXPO {tag}", "versus": [rival]}, ctx)
+    assert f"Side by side, no hype scores, mean sentiment: {brand} at EXPO {tag} " in both.summary and f"{rival} at EXPO {tag}" in both.summary
     whole = run_tool("hype_score", {"subject": brand}, ctx).data
     assert whole.score is not None  # the dated feed still scores, and the filtered call stored no snapshot in its place
     with pytest.raises(ToolError) as err:
