@@ -15,6 +15,9 @@ from memory.settings import Settings
 from memory.tables import CatalogProduct
 
 log = logging.getLogger(__name__)
+#: the currency each shared source prices in (Amazon UK lists pounds; Online Retail is a UK shop);
+#: Flipkart's rows carry no price
+SOURCE_CURRENCY = {"amazon_uk": "GBP", "online_retail": "GBP"}
 
 
 class ProductRecord(BaseModel):
@@ -53,8 +56,17 @@ def _amazon(data_dir: Path) -> list[ProductRecord]:
 
 
 def _online_retail(data_dir: Path) -> list[ProductRecord]:
-    retail = load_online_retail_daily(data_dir)[["stock_code", "description"]].dropna().drop_duplicates("stock_code")
-    return [ProductRecord(item_id=f"or:{code}", source="online_retail", title=desc.strip()) for code, desc in retail.itertuples(index=False) if desc.strip()]
+    """Each stock code's description and its price: revenue over units across the days it sold
+    (returns left out), the average unit price it was sold at, in pounds."""
+    daily = load_online_retail_daily(data_dir)
+    if "revenue" in daily:
+        sold = daily.loc[(daily["quantity"] > 0) & (daily["revenue"] > 0)].groupby("stock_code")[["revenue", "quantity"]].sum()
+        price = (sold["revenue"] / sold["quantity"]).round(2)
+    else:  # a sales file without revenue (an optional column) prices nothing
+        price = pd.Series(dtype=float)
+    retail = daily[["stock_code", "description"]].dropna().drop_duplicates("stock_code")
+    return [ProductRecord(item_id=f"or:{code}", source="online_retail", title=desc.strip(), price=float(price[code]) if code in price.index else None)
+            for code, desc in retail.itertuples(index=False) if desc.strip()]
 
 
 def save_products(settings: Settings, records: list[ProductRecord], phrases: list[str], categories: list[int]) -> int:

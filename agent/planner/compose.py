@@ -70,6 +70,15 @@ def render_result(tool: str, payload: dict[str, Any]) -> str:
 MAX_ROWS = 10
 
 
+SYMBOLS = {"GBP": "£", "USD": "$", "EUR": "€"}
+
+
+def money(amount: float, currency: str | None) -> str:
+    """"£12.95" in the price's own currency; a bare number where the source does not say which."""
+    symbol = SYMBOLS.get(currency or "", "")
+    return f"{symbol}{amount:,.2f}" if symbol or not currency else f"{amount:,.2f} {currency}"
+
+
 def numbered_rows(data: Any) -> str:
     """Search hits and suggestions as a numbered list with their ids: "the first one" and
     record_engagement refer to these numbers and ids."""
@@ -78,7 +87,7 @@ def numbered_rows(data: Any) -> str:
     lines = []
     for i, row in enumerate((data.get("results") or [])[:MAX_ROWS], 1):
         if isinstance(row, dict) and row.get("item_id"):
-            price = f" — ${row['price']:,.2f}" if isinstance(row.get("price"), (int, float)) else ""
+            price = f" — {money(row['price'], row.get('currency'))}" if isinstance(row.get("price"), (int, float)) else ""
             lines.append(f"{i}. {row.get('title', '')}{price} (id {row['item_id']})")
     for i, row in enumerate((data.get("suggestions") or [])[:MAX_ROWS], 1):
         if isinstance(row, dict) and row.get("text"):

@@ -651,6 +651,7 @@ ppl abt bout w wrt re about positioning position opinion success successful work
 whos who's who whose which whichever kindly please hello hi hey dear compair nice cool great awesome thanks thx perfect sure alright okay ok side alarm change move update raise lower bump adjust edit
 fans fan also enjoy enjoys kind kinds sort type types good great well doing done much many let lets whats how's wat wats hw pls plz
 we're were we've we'd thinking planning considering weighing idea ideas bad smart wise move bet call both either
+poppin popping happening goin sup whole entire
 """.split())
 
 

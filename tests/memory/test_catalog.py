@@ -29,3 +29,17 @@ def test_a_missing_catalog_file_drops_only_its_source(tmp_path):
     data = write_small_data(tmp_path / "data", n_products=30)
     (data / "catalog" / "amazon_uk_toys.csv").unlink()
     assert {r.source for r in read_catalog(data)} == {"flipkart", "online_retail"}
+
+
+def test_online_retail_products_carry_their_average_unit_price(tmp_path):
+    """Revenue over units sold, returns left out: "lunch bags under £5" can find the shop's lunch bags."""
+    import pandas as pd
+
+    from tests.cadence_data import write_small_data
+
+    data = write_small_data(tmp_path / "data", n_products=30)
+    daily = pd.DataFrame({"date": ["2011-01-03", "2011-01-04", "2011-01-05"], "stock_code": ["LB1"] * 3, "description": ["LUNCH BAG RED"] * 3,
+                          "country": ["United Kingdom"] * 3, "quantity": [10, 30, -5], "revenue": [16.5, 49.5, -8.25], "invoices": [1, 2, 1], "customers": [1, 2, 1]})
+    daily.to_csv(data / "sales" / "online_retail_daily.csv.gz", index=False)
+    (bag,) = [r for r in read_catalog(data) if r.source == "online_retail"]
+    assert bag.item_id == "or:LB1" and bag.price == 1.65

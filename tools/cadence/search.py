@@ -16,7 +16,7 @@ from engines.cadence.personalize import Profile, rescore
 from engines.cadence.search import BM25, rrf
 from memory.artifacts import files_fingerprint
 from memory.cadence_store import CADENCE_INPUTS, read_meta
-from memory.catalog import load_products, read_catalog
+from memory.catalog import SOURCE_CURRENCY, load_products, read_catalog
 from memory.tables import CatalogProduct
 from tools.base import ToolContext, ToolError
 
@@ -29,6 +29,7 @@ class ProductHit(BaseModel):
     source: str
     category_path: str
     price: float | None
+    currency: str | None = Field(default=None, description="ISO code of the price; None where the source does not say (an imported catalog).")
     score: float
     lexical_rank: int | None
     vector_rank: int | None
@@ -158,7 +159,7 @@ def search_catalog(ctx: ToolContext, query: str, k: int, category: str | None, m
     for j in sorted(range(len(fused)), key=lambda j: -scores[j])[:k]:
         d, score = fused[j][0], scores[j]
         p = cat.products[d]
-        results.append(ProductHit(item_id=p.item_id, title=p.title, source=p.source, category_path=p.category_path, price=p.price, score=round(score, 6), lexical_rank=lex_rank.get(d), vector_rank=vec_rank.get(d)))
+        results.append(ProductHit(item_id=p.item_id, title=p.title, source=p.source, category_path=p.category_path, price=p.price, currency=SOURCE_CURRENCY.get(p.source), score=round(score, 6), lexical_rank=lex_rank.get(d), vector_rank=vec_rank.get(d)))
     data = SearchData(query=query, results=results, personalised=not profile.empty)
     if own:
         return data, f"{own.label[0].upper()}{own.label[1:]}: BM25 over the titles (imported products are not embedded)"

@@ -42,8 +42,8 @@ class SuggestQueriesInput(StrictInput):
 
 class SearchFilters(StrictInput):
     category: str | None = Field(default=None, max_length=200, description="Only products in this catalog category.", examples=["toys"])
-    min_price: float | None = Field(default=None, ge=0, description="Lowest price.", examples=[5], le=1_000_000)
-    max_price: float | None = Field(default=None, ge=0, description="Highest price.", examples=[50], le=1_000_000)
+    min_price: float | None = Field(default=None, ge=0, description="Lowest price, in the catalog's own currency (pounds for the shared catalog).", examples=[5], le=1_000_000)
+    max_price: float | None = Field(default=None, ge=0, description="Highest price, in the catalog's own currency (pounds for the shared catalog).", examples=[50], le=1_000_000)
 
 
 class SearchProductsInput(StrictInput):
@@ -208,8 +208,8 @@ def search_products(inp: SearchProductsInput, ctx: ToolContext) -> SearchProduct
         summary = f"{len(data.results)} products for '{data.query}', best: " + "; ".join(f"{r.title} (id {r.item_id})" for r in data.results[:3]) + "."
     else:
         named = [f"category {f.category}"] if f.category is not None else []
-        named += [f"at least ${f.min_price:,.2f}"] if f.min_price is not None else []
-        named += [f"at most ${f.max_price:,.2f}"] if f.max_price is not None else []
+        named += [f"at least {f.min_price:,.2f}"] if f.min_price is not None else []  # in the catalog's own currency (£ for the shared one)
+        named += [f"at most {f.max_price:,.2f}"] if f.max_price is not None else []
         summary = f"No products match '{data.query}'" + (f" with these filters ({', '.join(named)}): try without them." if named else " in the catalog.")
     if inp.user_id:
         summary += " Personalised from the user's engagement." if data.personalised else f" No engagement is recorded for user '{inp.user_id}', so results are not personalised."

@@ -182,3 +182,11 @@ def test_more_phrasings_found_by_talking_to_the_product() -> None:
 def test_compare_the_hype_of_two_subjects_scores_both() -> None:
     d = decide("compare the hype of Apple and Google at SXSW", None, None, NAMES)
     assert d.tool == "hype_score" and d.args == {"source": "SXSW", "subject": "Apple", "versus": ["Google"]}
+
+
+def test_search_prices_are_shown_in_their_own_currency() -> None:
+    from agent.planner.compose import money, numbered_rows
+
+    rows = numbered_rows({"results": [{"item_id": "or:1", "title": "LUNCH BAG", "price": 1.65, "currency": "GBP"}, {"item_id": "own:2", "title": "Mug", "price": 9.0}]})
+    assert rows.splitlines() == ["1. LUNCH BAG — £1.65 (id or:1)", "2. Mug — 9.00 (id own:2)"]
+    assert money(3.0, "CHF") == "3.00 CHF"
