@@ -201,6 +201,11 @@ def _borrowed_tables(regions: list[str | None]) -> str:
     return f" Simulated {'; '.join(parts)}{tail}"
 
 
+def _same_tier(price: float, ref_price: float) -> bool:
+    """Whether a price lies within PRICE_TIER_RATIO of the reference, either way."""
+    return ref_price / PRICE_TIER_RATIO <= price <= ref_price * PRICE_TIER_RATIO
+
+
 def _anchor_warning(inp: SimulateLaunchInput, ref_price: float, prices: list[float]) -> str:
     """The sentence a reader needs when the buyer counts rest on a weak price anchor: the default
     reference, or analogs in another price tier than every simulated price (PRICE_TIER_RATIO)."""
@@ -209,7 +214,7 @@ def _anchor_warning(inp: SimulateLaunchInput, ref_price: float, prices: list[flo
     if ref_price == DEFAULT_REFERENCE:
         return (f" Prices are judged against a default ${DEFAULT_REFERENCE:,.0f} reference (no priced analog of {inp.product!r} in the catalog): "
                 "give reference_price, your category's typical price, for a sharper read.")
-    if all(not ref_price / PRICE_TIER_RATIO <= p <= ref_price * PRICE_TIER_RATIO for p in prices):
+    if not any(_same_tier(p, ref_price) for p in prices):
         side = "below" if ref_price < min(prices) else "above"
         return (f" Prices are judged against ${ref_price:,.2f}, the median of the closest catalog products, far {side} the prices simulated: "
                 "if your category sells at another level, give reference_price.")
@@ -416,7 +421,7 @@ stored for retrieval and exported as CSV, JSON and Parquet. Use for "give me 4 b
 def build_personas(inp: BuildPersonasInput, ctx: ToolContext) -> BuildPersonasOutput:
     ref_price, _ = _reference_price(ctx, inp.product, None)
     tier = ""
-    if inp.price and not ref_price / PRICE_TIER_RATIO <= inp.price <= ref_price * PRICE_TIER_RATIO:
+    if inp.price and not _same_tier(inp.price, ref_price):
         tier = (f" Willingness to pay is centred on your ${inp.price:,.0f}: the closest priced products in the shared catalog "
                 f"(median ${ref_price:,.2f}) sell in another price tier.")
         ref_price = inp.price
