@@ -117,7 +117,20 @@ class HypeWatch(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
-class HypeAlert(SQLModel, table=True):
+class OutboxColumns(SQLModel):
+    """The columns `memory.outbox` leases rows by, shared by every outbox table (alerts, report runs):
+    `status` pending → done or failed, the attempts made, when the next one is due, who holds the
+    lease until when, and why the last attempt failed."""
+
+    status: str = Field(default="pending", max_length=10, index=True)
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=utcnow, index=True)
+    lease_owner: str | None = Field(default=None, max_length=64)
+    lease_until: datetime | None = None
+    last_error: str | None = Field(default=None, sa_type=Text)
+
+
+class HypeAlert(OutboxColumns, table=True):
     """The outbox: one row per crossing, written in the same transaction as its snapshot.
     (watch_id, crossing) is unique, so a crossing can never be queued twice; `alert_key` is the
     idempotency key sent to the receiver. A worker claims a row by setting `lease_owner` and
@@ -136,12 +149,6 @@ class HypeAlert(SQLModel, table=True):
     channel: str = Field(max_length=300)
     score: float
     text: str = Field(sa_column=Column(Text, nullable=False))
-    status: str = Field(default="pending", max_length=10, index=True)
-    attempts: int = 0
-    next_attempt_at: datetime = Field(default_factory=utcnow, index=True)
-    lease_owner: str | None = Field(default=None, max_length=64)
-    lease_until: datetime | None = None
-    last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     created_at: datetime = Field(default_factory=utcnow)
     delivered_at: datetime | None = None
 
@@ -265,7 +272,7 @@ class ReportSchedule(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
-class ScheduleRun(SQLModel, table=True):
+class ScheduleRun(OutboxColumns, table=True):
     """The run outbox: one row per (schedule, due time), unique, so a due time is run once across
     restarts and processes. `run_key` is the idempotency key receivers see. The first attempt
     stores the re-run results and the digest (`result_ids`, `digest`) so a retry re-sends the same
@@ -280,12 +287,6 @@ class ScheduleRun(SQLModel, table=True):
     schedule_id: int = Field(index=True)
     due_at: datetime
     run_key: str = Field(max_length=40, unique=True)
-    status: str = Field(default="pending", max_length=10, index=True)
-    attempts: int = 0
-    next_attempt_at: datetime = Field(default_factory=utcnow, index=True)
-    lease_owner: str | None = Field(default=None, max_length=64)
-    lease_until: datetime | None = None
-    last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     result_ids: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     digest: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))  # bots/digest.py's Digest, kept for retries
     delivered: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
