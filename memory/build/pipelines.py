@@ -6,14 +6,22 @@ costs a server nothing (no torch, chromadb or scikit-learn).
 """
 from __future__ import annotations
 
-from memory.build.steps import BuildContext, build_step
+from memory.build.steps import BuildContext, StepState, build_step
 from memory.cadence_store import cadence_state
-from memory.hype_sentiment import sentiment_state
+from memory.settings import Settings
 
 HYPE_STEP = "hype: posts and sentiment model"
 FORECAST_STEP = "forecast: sales history and analog index"
 CADENCE_STEP = "cadence"
 GENERATOR_STEP = "cadence-generator"
+
+
+def sentiment_state(settings: Settings) -> StepState:
+    """`memory.hype_sentiment.sentiment_state`, imported when asked: that module loads pandas and the
+    posts store, which a server or a suggest call that only lists the steps should not pay for."""
+    from memory.hype_sentiment import sentiment_state as state
+
+    return state(settings)
 
 
 @build_step(HYPE_STEP, order=40, label="the sentiment model", state=sentiment_state)
