@@ -53,6 +53,17 @@ REGIONS: tuple[Region, ...] = (
     Region("Pacific", "us_region", "United States", ("pacific", "west coast", "pacific northwest")),
 )
 
+#: countries that sales data names but REGIONS does not hold (they have no population tables), by
+#: the market they belong to: what "sales in Europe" sums
+OTHER_COUNTRY_MARKETS: dict[str, str] = {
+    **dict.fromkeys(("sweden", "switzerland", "belgium", "norway", "portugal", "finland", "channel islands", "denmark", "cyprus", "austria", "poland",
+                     "greece", "iceland", "malta", "lithuania", "european community", "czech republic", "luxembourg", "hungary", "romania"), "Europe"),
+    **dict.fromkeys(("singapore", "hong kong", "taiwan", "new zealand", "thailand", "malaysia", "indonesia", "philippines", "vietnam"), "Asia Pacific"),
+    **dict.fromkeys(("israel", "uae", "united arab emirates", "lebanon", "rsa", "south africa", "bahrain", "saudi arabia", "qatar", "egypt", "nigeria",
+                     "kenya", "turkey"), "Middle East & Africa"),
+    **dict.fromkeys(("argentina", "chile", "colombia", "peru"), "Latin America"),
+}
+
 _BY_NAME = {r.name.lower(): r for r in REGIONS}
 _ALIASES: dict[str, Region] = {}
 for _r in REGIONS:
@@ -96,3 +107,17 @@ def ancestors(name: str) -> list[str]:
         chain.append(region.name)
         region = _BY_NAME.get(region.parent.lower()) if region.parent else None
     return chain
+
+
+def market_of(country: str) -> str | None:
+    """The market (North America, Europe…) a country name belongs to, or None when unknown."""
+    region = _ALIASES.get(_norm(country))
+    if region is None:
+        return OTHER_COUNTRY_MARKETS.get(_norm(country))
+    return next((name for name in ancestors(region.name) if _BY_NAME[name.lower()].kind == "market"), None)
+
+
+def is_market(text: str) -> bool:
+    """Whether the text names a market (several countries), not a country."""
+    region = _ALIASES.get(_norm(text))
+    return region is not None and region.kind == "market"

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel
 from sqlalchemy import Connection, String, bindparam, func, insert, select, type_coerce, update
+from sqlalchemy.exc import IntegrityError
 
 from engines.geo import ancestors
 from engines.hype.posts import POST_COLUMNS, alias_pattern, dedupe, match_aliases, match_by_similarity, normalise_subject, text_key
@@ -213,7 +214,13 @@ def ensure_shared_posts(settings: Settings) -> str:
         except DataFileMissing as exc:
             reports.append(str(exc))
             continue
-        reports.append(store_posts(settings, frame, source=source).sentence())
+        try:
+            report = store_posts(settings, frame, source=source)
+        except IntegrityError:
+            # another process (a second bot, an eval beside the chat) imported the same posts between
+            # our duplicate check and our insert; its rows are committed now, so a second pass keeps none
+            report = store_posts(settings, frame, source=source)
+        reports.append(report.sentence())
     return " ".join(reports)
 
 

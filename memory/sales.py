@@ -109,11 +109,11 @@ def span(settings: Settings, source: str = ONLINE_RETAIL) -> SalesSpan:
         return SalesSpan(load.first_day, load.last_day)
 
 
-def daily_totals(settings: Settings, stock_codes: list[str], country: str | None = None) -> pd.DataFrame:
-    """Net quantity per day summed over the given codes (and one country, if given): columns day, quantity."""
+def daily_totals(settings: Settings, stock_codes: list[str], countries: list[str] | None = None) -> pd.DataFrame:
+    """Net quantity per day summed over the given codes (and countries, if given): columns day, quantity."""
     stmt = select(SalesDay.day, func.sum(SalesDay.quantity)).where(SalesDay.stock_code.in_(stock_codes))
-    if country:
-        stmt = stmt.where(func.lower(SalesDay.country) == country.strip().lower())
+    if countries:
+        stmt = stmt.where(func.lower(SalesDay.country).in_([c.strip().lower() for c in countries]))
     stmt = stmt.group_by(SalesDay.day).order_by(SalesDay.day)
     with Session(get_engine(settings)) as session:
         rows = session.exec(stmt).all()

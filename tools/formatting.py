@@ -104,3 +104,8 @@ def _as_date(d: date | datetime | str) -> date:
     if isinstance(d, str):
         d = datetime.fromisoformat(d)
     return d.date() if isinstance(d, datetime) else d
+
+
+def counted(count: int, word: str) -> str:
+    """"1 week", "3 weeks", "1 product"."""
+    return f"{count} {word}{'' if count == 1 else 's'}"

@@ -33,6 +33,8 @@ class PreviousCall:
     args: dict[str, Any]
     listed: list[Listed] = field(default_factory=list)
     ok: bool = True  # whether the call answered (a failed "create" leaves nothing to update)
+    audiences: list[dict] = field(default_factory=list)  # the thread's audiences, oldest first: what "the two" compares
+    shown_items: list[str] = field(default_factory=list)  # the items the last affinity answer ranked: what to compare them on
 
     def subject(self) -> str | None:
         """The thing the previous call was about, whatever the tool called it."""
@@ -102,6 +104,20 @@ def _event(s: Slots) -> tuple[str, Slots] | None:
     return m.group(1), replace(s, spans=[*s.spans, (m.start(), m.end())])
 
 
+#: words of a hype follow-up that are never its subject ("compared to last month", "make a chart of it")
+HYPE_STOP = {"stack", "stacks", "up", "compare", "compares", "compared", "comparing", "against", "w", "chart", "charts", "graph", "plot", "visual", "visualise", "visualize",
+             "draw", "make", "talking", "most", "least", "number", "numbers", "figure", "assumptions", "behind", "result", "score", "scores",
+             "posts", "post", "tweets", "mentions", "comments", "complaints", "negative", "positive", "negatively", "positively", "examples", "some", "few"}
+#: a turn that points back at the last subject ("who's talking about them the most negatively?")
+REFERS_BACK = re.compile(r"\b(that|them|they|their|it|its|this|those|these)\b", re.IGNORECASE)
+
+
+def _names_a_subject_here(runs: list[str]) -> bool:
+    """Whether a turn that points back still names a new subject: a capitalised name or several
+    words, not one lower-case word ("negatively", "compared")."""
+    return any(any(ch.isupper() for ch in r) or len(r.split()) > 1 for r in runs)
+
+
 def hype_score(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
     """One subject, or several side by side ("who's hotter, Delta or United?" → subject + versus),
     and the event whose posts to score when one is named ("Apple at SXSW")."""
@@ -109,13 +125,13 @@ def hype_score(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
     event = _event(s)
     if event is not None:
         args["source"], s = event
-    runs = [s.quoted[0]] if s.quoted else residue_runs(s, {"stack", "stacks", "up", "compare", "compares", "compared", "comparing", "against", "w"})
+    runs = [s.quoted[0]] if s.quoted else residue_runs(s, HYPE_STOP)
     if len(runs) >= 2 and (COMPARATIVE.search(s.text) or re.search(r"\b(compare|comparing|side by side)\b", s.text, re.IGNORECASE)):
         args["subject"], args["versus"] = runs[0], runs[1:4]
     elif len(runs) == 1 and args.get("subject") and re.search(r"^\s*(?:and\s+)?(?:compared (?:to|with)|vs\.?|versus|against|next to)\b|\b(?:compared?|stacks?\s+up)\s+(?:to|with|w/|against)\s", s.text, re.IGNORECASE):
         args["versus"] = [*args.get("versus", []), runs[0]][:3]  # "compared to labubu?" adds a rival
-    else:
-        _set_subject(args, "subject", _subject(s), ctx)
+    elif not (args.get("subject") and REFERS_BACK.search(s.text) and not _names_a_subject_here(runs)):
+        _set_subject(args, "subject", _subject(s, HYPE_STOP), ctx)
         if runs:
             args.pop("versus", None)  # a new subject on its own ends the comparison
     if s.window_days:
@@ -132,7 +148,8 @@ def audience_affinity(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
     args["audience"] = _audience(s, prev.get("audience"))
     if s.domain:
         args["domain"] = s.domain
-    stop = {"audience", "under", "over", "aged", "people", "folks", "crowd", "demo", "demographic", "younger", "older", "do", "fare", "land", "perform", "eat", "drink", "listen", "watch", "wear", "buy", "enjoy", "into"}
+    stop = {"audience", "under", "over", "aged", "age", "ages", "people", "folks", "crowd", "demo", "demographic", "younger", "older", "do", "fare", "land", "perform", "eat", "drink", "listen",
+            "watch", "wear", "buy", "enjoy", "into", "resonate", "resonates", "popular", "top", "best", "favourite", "favorite", "favourites", "favorites"} | GENERIC_DOMAIN_WORDS
     generic = s.domain_span is not None and s.text[s.domain_span[0]:s.domain_span[1]].lower().removesuffix("wise").rstrip("-") in GENERIC_DOMAIN_WORDS
     seeds = s.quoted[:5] if s.quoted else residue_runs(s, stop, keep_domain=not generic)[:5]
     if seeds:
@@ -159,11 +176,19 @@ GENERIC_DOMAIN_WORDS = {"music", "genres", "genre", "bands", "artists", "songs",
                         "brands", "brand", "labels", "fashion", "clothing", "apparel", "style", "spending", "shopping", "spend"}
 
 
+#: "what's different between the two?", "how do they compare": the audiences the thread already asked about
+EARLIER_AUDIENCES = re.compile(r"\b(the two|both|them|they|those|these|each other)\b", re.IGNORECASE)
+
+
 def compare_audiences(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
+    """Audiences named in the turn, else (after affinity answers) the thread's last two; items named,
+    else the ones the last affinity answer ranked."""
     args = dict(prev)
     audiences = [dict(a) for a in prev.get("audiences", [])]
     segments = _segment_audiences(s)
     found = segments if len(segments) >= 2 else s.audiences or ([_audience(s, None)] if (s.region or s.age_min or s.age_max or s.gender) else [])
+    if not prev and ctx and len(found) < 2 and len(ctx.audiences) >= 2 and EARLIER_AUDIENCES.search(s.text):
+        found = [*ctx.audiences[-2:], *(a for a in found if a not in ctx.audiences[-2:])]
     if prev and found:
         audiences.extend(a for a in found if a not in audiences)  # "add millennials"
     elif found:
@@ -175,6 +200,8 @@ def compare_audiences(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
         args["items"] = [*prev["items"], *(i for i in items if i not in prev["items"])][:12]  # "and country music too"
     elif items:
         args["items"] = items
+    elif not args.get("items") and ctx and ctx.shown_items:
+        args["items"] = ctx.shown_items[:8]
     return args
 
 
@@ -210,7 +237,8 @@ def _is_place(text: str) -> bool:
 
 # Words around items that are not items: "how millennials feel about star wars" compares on "star wars" only.
 ITEM_FILLER = FILLER | {"feel", "feels", "felt", "think", "thinks", "view", "views", "see", "sees", "rate", "rates", "opinion", "opinions", "attitudes",
-                        "toward", "towards", "vibe", "split", "stack", "up", "react", "respond", "each", "other", "things", "stuff", "groups", "ages"}
+                        "toward", "towards", "vibe", "split", "stack", "up", "react", "respond", "each", "other", "things", "stuff", "groups", "ages",
+                        "two", "three", "both", "them", "they", "those", "these", "different", "put", "show", "lay", "place", "chart", "table"}
 
 
 def forecast_demand(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
@@ -243,6 +271,8 @@ def forecast_demand(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
         args["country"] = s.region
     if s.hype_level is not None:
         args["hype"] = s.hype_level
+    if s.starts and re.search(r"\b(launch\w*|releas\w*|drop(ping|s)?|go(es|ing)? on sale|new)\b", s.text, re.IGNORECASE):
+        args["launch"] = s.starts[0].isoformat()  # "a new energy drink launching next spring": its forecast starts then
     return args
 
 
@@ -333,7 +363,12 @@ def suggest_queries(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
 
 
 def search_products(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
+    """A query; or, after a search, a row it showed ("the second one, what is it?"): searched by its
+    title alone, so the answer is that product with its price and id."""
     args = dict(prev)
+    pointed = _listed_item(s, ctx.listed) if ctx and ctx.tool == "search_products" and s.position is not None else None
+    if pointed is not None:
+        return {"query": pointed[0].label, "k": 1}
     query = s.quoted[0] if s.quoted else residue(s, {"search", "find", "show", "browse", "got", "under", "cheaper", "sets"} - {"sets"})
     if query:
         args["query"] = query

@@ -50,15 +50,38 @@ def last_listing(messages: Sequence[BaseMessage]) -> list[Listed]:
     return []
 
 
+def thread_audiences(messages: Sequence[BaseMessage]) -> list[dict]:
+    """The distinct audiences the thread's affinity calls asked about, oldest first."""
+    found: list[dict] = []
+    for message in messages[:-1]:
+        for call in message.tool_calls if isinstance(message, AIMessage) else []:
+            asked = {"audience_affinity": [call["args"].get("audience")], "compare_audiences": call["args"].get("audiences") or []}.get(call["name"], [])
+            for audience in asked:
+                if isinstance(audience, dict) and audience:
+                    found = [a for a in found if a != audience] + [dict(audience)]
+    return found
+
+
+def last_affinity_items(messages: Sequence[BaseMessage]) -> list[str]:
+    """The items the newest audience_affinity answer ranked, best first."""
+    called = {c["id"]: c["name"] for m in messages if isinstance(m, AIMessage) for c in m.tool_calls}
+    for message in reversed(messages[:-1]):
+        if isinstance(message, ToolMessage) and (message.name or called.get(message.tool_call_id)) == "audience_affinity":
+            rows = (tool_payload(message).get("data") or {}).get("items") or []
+            return [str(r["item"]) for r in rows if isinstance(r, dict) and r.get("item")]
+    return []
+
+
 def previous_call(messages: Sequence[BaseMessage]) -> PreviousCall | None:
-    """The newest tool call in the thread (before the current user turn), with the last listing."""
+    """The newest tool call in the thread (before the current user turn), with the last listing,
+    the thread's audiences and the items its last affinity answer ranked."""
     for index in range(len(messages) - 2, -1, -1):
         message = messages[index]
         if isinstance(message, AIMessage) and message.tool_calls:
             call = message.tool_calls[-1]
             answered = [m for m in messages[index + 1:] if isinstance(m, ToolMessage) and m.tool_call_id == call["id"]]
             ok = bool(answered) and answered[0].status != "error"
-            return PreviousCall(call["name"], dict(call["args"]), last_listing(messages), ok)
+            return PreviousCall(call["name"], dict(call["args"]), last_listing(messages), ok, thread_audiences(messages), last_affinity_items(messages))
     return None
 
 

@@ -395,6 +395,10 @@ def _periods(days: int, frequency: str) -> int:
 def extract_money(s: Slots) -> None:
     text = s.text
     price = r"(?:([$£€])\s?(\d[\d,]*(?:\.\d+)?)(k)?|(\d[\d,]*(?:\.\d+)?)(k)?\s?(usd|gbp|eur|dollars|bucks|pounds|quid|euros)\b)"
+    for m in _find(r"(?:-\s?[$£€]\s?|[$£€]\s?-\s?)(\d[\d,]*(?:\.\d+)?)", text):
+        s.prices.append(-float(m.group(1).replace(",", "")))  # "$-20": kept, so the tool says what is wrong with it
+        s.price_at.append(m.start())
+        s.consume(m)
     for m in _find(rf"\bbetween\s*{price}\s*(?:and|-|–|to)\s*{price}", text):
         s.min_price, s.max_price = _money_value(m, 1), _money_value(m, 7)
         s.consume(m)
@@ -652,6 +656,7 @@ whos who's who whose which whichever kindly please hello hi hey dear compair nic
 fans fan also enjoy enjoys kind kinds sort type types good great well doing done much many let lets whats how's wat wats hw pls plz
 we're were we've we'd thinking planning considering weighing idea ideas bad smart wise move bet call both either
 poppin popping happening goin sup whole entire
+sell sells selling sold team premium target targeting
 """.split())
 
 

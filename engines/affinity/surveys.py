@@ -98,6 +98,10 @@ def _items(ids: list[str], labels: list[str], domains: list[str], texts: list[st
 
 # --- Young People Survey (Slovakia, ages 15–30) ------------------------------------------------------
 
+#: items that ask how much someone likes a whole domain, not a choice within it ("Music: I enjoy
+#: listening to music"): answers say them apart, as the audience's interest in the domain at all
+GENERAL_INTEREST_ITEMS = {"Music", "Movies"}
+
 YPS_DOMAINS: dict[str, tuple[str, str]] = {  # domain -> first and last column of its block
     "music": ("Music", "Opera"),
     "film": ("Movies", "Action"),

@@ -92,6 +92,20 @@ class _Ranges:
         lo = bisect_left(self.texts, prefix)
         return lo, bisect_left(self.texts, prefix + _TOP, lo)
 
+    def topk_outside(self, prefix: str, k: int, excluded: list[str]) -> np.ndarray:
+        """The top-k texts starting with `prefix` but with none of `excluded` (longer prefixes)."""
+        lo, hi = self.span(prefix)
+        cuts = sorted(self.span(e) for e in excluded)
+        ranges, start = [], lo
+        for a, b in cuts:
+            if a > start:
+                ranges.append((start, min(a, hi)))
+            start = max(start, b)
+        if start < hi:
+            ranges.append((start, hi))
+        found = np.concatenate([self._ranked(a, b, k) for a, b in ranges if b > a] or [np.empty(0, dtype=np.int64)])
+        return found[np.argsort(-self.weights[found], kind="stable")][:k].astype(np.int64)
+
     def topk(self, prefix: str, k: int) -> np.ndarray:
         cached = self.top.get(prefix)
         if cached is not None:
@@ -148,6 +162,17 @@ class PrefixIndex:
             return np.empty(0, dtype=np.int64)
         ranges, ids = sub
         return ids[ranges.topk(prefix, k)]
+
+    def search_outside(self, prefix: str, k: int, excluded: list[str], category: int | None = None) -> list[Hit]:
+        """The top-k entries starting with `prefix` and with none of the `excluded` prefixes
+        (weight-descending): what else completes a prefix one brand's texts crowd ("lap" but not "lapguard ")."""
+        if category is None:
+            found = self._all.topk_outside(prefix, k, excluded)
+        elif (sub := self._by_category.get(category)) is not None:
+            found = sub[1][sub[0].topk_outside(prefix, k, excluded)]
+        else:
+            found = np.empty(0, dtype=np.int64)
+        return [self._hit(int(i)) for i in found]
 
     def _hit(self, i: int, typo: bool = False) -> Hit:
         weight = float(self._all.weights[i]) * (self.typo_penalty if typo else 1.0)

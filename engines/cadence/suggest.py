@@ -39,6 +39,7 @@ from __future__ import annotations
 import functools
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 
 from engines.cadence.index import Entry, Hit, PrefixIndex
 from engines.cadence.text import split_last_word
@@ -50,6 +51,9 @@ TAIL_CONTEXTS = (5, 4, 3)
 TAIL_MIN_WORDS = 2  # distinct words an ending must end to be offered  # characters of the partial word an ending must start with, longest first
 NO_TYPOS = 10**9
 TYPED_READING_SCALE = 0.01
+PER_WORD = 3  # tier-1 suggestions completing the typed word the same way, before the others (a judgement)
+PER_PHRASE = 2  # … of which with the same next word too
+OVERFLOW_SCALE = 0.01  # the weight of a suggestion past PER_WORD: after the others, in its order
 CORRECT_MIN_LEN = 4  # a shorter partial word is one edit from too many words to guess which
 
 
@@ -107,7 +111,7 @@ class Suggester:
         return self
 
     def suggest(self, prefix: str, k: int = 10, category: int | None = None) -> list[Hit]:
-        hits = self.index.search(prefix, k, category, typos=False)
+        hits = self._diverse(prefix, k, category)
         seen = {h.text for h in hits}
 
         def add(text: str, weight: float) -> None:
@@ -126,6 +130,19 @@ class Suggester:
             if len(hits) < k and not self.words.starts_some(partial) and not self._add_corrections(fixed, partial, k, add):
                 self._add_tails(prefix, partial, k, hits, add)
         return hits or self.index.search(prefix, k, category)
+
+    def _diverse(self, prefix: str, k: int, category: int | None) -> list[Hit]:
+        """Tier 1: the k heaviest texts starting with the prefix, at most `PER_WORD` of them completing
+        the typed word the same way before the others (`diversify`); the others are looked up outside
+        the crowding words' ranges, so "lap" finds "laptop …" below 30 "lapguard …" texts."""
+        hits = self.index.search(prefix, k, category, typos=False)
+        at = _word_at(prefix)
+        counts = Counter(" ".join(h.text.split()[:at + 1]) + " " for h in hits)
+        crowding = [w for w, n in counts.items() if n > PER_WORD]
+        if crowding:
+            seen = {h.text for h in hits}
+            hits += [h for h in self.index.search_outside(prefix, 2 * k, crowding, category) if h.text not in seen]
+        return diversify(sorted(hits, key=lambda h: -h.weight), prefix, k)
 
     def _complete(self, head: str, partial: str, k: int, add: Callable[[str, float], None], context_scale: float, word_scale: float) -> None:
         """Tiers 2–3: the partial word completed after the previous two words, then the previous word
@@ -181,6 +198,35 @@ class Suggester:
 
     def suggest_many(self, prefixes: list[str], k: int = 10) -> list[list[str]]:
         return [[h.text for h in self.suggest(p, k)] for p in prefixes]
+
+
+def _word_at(prefix: str) -> int:
+    """The index of the word being typed: the last word, or the next one after a space."""
+    return len(prefix.split()) - (0 if prefix.endswith(" ") or not prefix.strip() else 1)
+
+
+def diversify(hits: list[Hit], prefix: str, k: int) -> list[Hit]:
+    """Tier 1's k best, at most `PER_WORD` of them completing the typed word the same way and
+    `PER_PHRASE` of them with the same next word too: the rest keep their order but sort after the
+    others (weight × `OVERFLOW_SCALE`). WHY: one brand with many catalog titles ("lapguard hp …",
+    22 products) filled all ten slots for "lap", hiding "laptop", and a phrase with its extensions
+    ("laptop case", "laptop case macbook", "laptop case macbook inch") says one thing three times;
+    CADENCE diversifies its generated queries by category for the same reason. `hits` are weight-sorted."""
+    at = _word_at(prefix)
+    kept: list[Hit] = []
+    later: list[Hit] = []
+    per_word: Counter[str] = Counter()
+    per_phrase: Counter[str] = Counter()
+    for hit in hits:
+        words = hit.text.split()
+        word, phrase = " ".join(words[:at + 1]), " ".join(words[:at + 2])
+        if per_word[word] < PER_WORD and per_phrase[phrase] < PER_PHRASE:
+            per_word[word] += 1
+            per_phrase[phrase] += 1
+            kept.append(hit)
+        else:
+            later.append(replace(hit, weight=hit.weight * OVERFLOW_SCALE))
+    return (kept + later)[:k]
 
 
 @functools.lru_cache(maxsize=4)

@@ -39,8 +39,8 @@ class OwnSales:
         plural = "s" if len(self.names) > 1 else ""
         return f"your sales import{plural} {names} ({self.span.first_day:%d %b %Y}–{self.span.last_day:%d %b %Y})"
 
-    def daily_totals(self, settings: Settings, skus: list[str], country: str | None = None) -> pd.DataFrame:
-        return store.daily_units(settings, self.ids, skus, country)
+    def daily_totals(self, settings: Settings, skus: list[str], countries: list[str] | None = None) -> pd.DataFrame:
+        return store.daily_units(settings, self.ids, skus, countries)
 
     def countries(self, settings: Settings) -> list[str]:
         return [c for c in store.sales_countries(settings, self.ids) if c]

@@ -224,12 +224,12 @@ def records(settings: Settings, dataset_ids: list[int]) -> list[tuple[int, str, 
         return [(d, k, v) for d, k, v in conn.execute(select(table.c.dataset_id, table.c.key, table.c.data).where(table.c.dataset_id.in_(dataset_ids)).order_by(table.c.dataset_id, table.c.key)).all()]
 
 
-def daily_units(settings: Settings, dataset_ids: list[int], skus: list[str], country: str | None = None) -> pd.DataFrame:
-    """Net units per day summed over SKUs (and one country, if given) of the given sales imports: columns day, quantity."""
+def daily_units(settings: Settings, dataset_ids: list[int], skus: list[str], countries: list[str] | None = None) -> pd.DataFrame:
+    """Net units per day summed over SKUs (and countries, if given) of the given sales imports: columns day, quantity."""
     t = ImportedSalesDay.__table__
     stmt = select(t.c.day, func.sum(t.c.units)).where(t.c.dataset_id.in_(dataset_ids), t.c.sku.in_(skus))
-    if country:
-        stmt = stmt.where(func.lower(t.c.country) == country.strip().lower())
+    if countries:
+        stmt = stmt.where(func.lower(t.c.country).in_([c.strip().lower() for c in countries]))
     with get_engine(settings).connect() as conn:
         rows = conn.execute(stmt.group_by(t.c.day).order_by(t.c.day)).all()
     return pd.DataFrame(rows, columns=["day", "quantity"])

@@ -21,7 +21,7 @@ def test_load_query_and_lookup(settings):
     assert sales.span(settings, source).last_day.isoformat() == "2011-01-16"
     totals = sales.daily_totals(settings, [f"{prefix}A", f"{prefix}B"])
     assert len(totals) == 14 and totals["quantity"].iloc[0] == 3 - 4  # returns net out
-    assert sales.daily_totals(settings, [f"{prefix}A"], country="france")["quantity"].sum() == 7
+    assert sales.daily_totals(settings, [f"{prefix}A"], countries=["france"])["quantity"].sum() == 7
     assert sales.product(settings, f"{prefix.lower()}a").stock_code == f"{prefix}A"  # case-insensitive
     assert [p.stock_code for p in sales.products_matching(settings, f"{prefix} lunch bags", source=source)] == [f"{prefix}A", f"{prefix}B"]  # best seller first; plural matches
     assert any(m.startswith(f"{prefix}A") for m in sales.close_matches(settings, f"{prefix}X", source=source))

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 
 from engines.affinity.audience import MIN_RESPONDENTS, SourceNote, coverage, known_domains, local_affinity, resolve_domain
 from engines.affinity.qloo import QlooClient, QlooError, QlooUnknownLocation
-from engines.affinity.surveys import Survey
+from engines.affinity.surveys import GENERAL_INTEREST_ITEMS, Survey
 from engines.affinity.tags import DEFAULT_THRESHOLD, CatalogItem, TagMatch, match_tags
 from engines.affinity.taste import Segment, segment_affinity, segment_mask
 from memory.affinity_sources import AffinitySources, load_affinity_sources
@@ -280,8 +280,10 @@ def _from_local(inp: AudienceAffinityInput, ctx: ToolContext, qloo_note: str) ->
         why = "; ".join(_notes_text(notes, False)) or f"no local source holds the domain {domain!r}"
         raise ToolError("not_found", f"No local source can answer for {label}{' in ' + domain if domain else ''}: {why}.", field="audience")
     items = _rows_to_items(rows, inp.take)
-    distinctive = rows[rows["respondents"] > 0].sort_values("lift", ascending=False).head(3)
-    top = ", ".join(_phrase(i) for i in items[:5])
+    general = [i for i in items if i.item in GENERAL_INTEREST_ITEMS and domain]  # "Music" in music: said as interest in the domain
+    choices = rows[(rows["respondents"] > 0) & ~rows["label"].isin([i.item for i in general])]
+    distinctive = choices.sort_values("lift", ascending=False).head(3)
+    top = ", ".join([_phrase(i) for i in items if i not in general][:5])
     answering = {n.source for n in notes if n.answered}
     used = [m for m in matches if m.item.survey in answering]  # a seed only steers the survey that asks it
     if used:
@@ -289,7 +291,8 @@ def _from_local(inp: AudienceAffinityInput, ctx: ToolContext, qloo_note: str) ->
     unused = [m for m in matches if m.item.survey not in answering]
     unused_note = (f" Not used: {', '.join(m.item.label for m in unused)} — only asked in a survey with too few of these people, "
                    "so this ranking does not know who loves it." if unused else "")
-    summary = (f"{region_note}What {label} love{' in ' + domain if domain else ''}: {top}. Most distinctive: "
+    at_all = f" ({general[0].affinity:.0%} love {domain} at all)" if general else ""
+    summary = (f"{region_note}What {label} love{' in ' + domain + at_all if domain else ''}: {top}. Most distinctive: "
                f"{', '.join(f'{r.label} (×{r.lift:.2f})' for r in distinctive.itertuples())}.{unused_note}")
     skipped = _notes_text(notes, False)
     summary += _skipped_sentence(notes, sources)
@@ -310,36 +313,51 @@ def compare_audiences(inp: CompareAudiencesInput, ctx: ToolContext) -> CompareAu
         raise ToolError("invalid_argument", f"The audiences must differ; {', '.join(duplicates)} appears more than once.", field="audiences")
     sources = _sources(ctx)
     matches = list({m.item: m for m in _match(inp.items, sources, ctx, "items", inp.match_floor)}.values())  # one row per item
-    affinity = np.full((len(matches), len(inp.audiences)), np.nan)
+    audiences, region_note = inp.audiences, ""
+    regions = {a.region for a in audiences}
+    if len(regions) == 1 and None not in regions and not any(_answers(sources, matches, a) for a in audiences):
+        # The region is not what is compared and no survey holding the items has anyone there: the
+        # same comparison elsewhere is the closest evidence, said first, as audience_affinity does.
+        region = regions.pop()
+        audiences = [a.model_copy(update={"region": None}) for a in audiences]
+        labels = [_who(a) for a in audiences]
+        held = "; ".join(coverage(sources.surveys[s]) for s in sorted({m.item.survey for m in matches}))
+        region_note = f"No survey holding these items has respondents in {region}, so this compares them in {held} — not {region}; set QLOO_API_KEY for {region} data. "
+    affinity = np.full((len(matches), len(audiences)), np.nan)
     lift = affinity.copy()
-    respondents = [0] * len(inp.audiences)
+    respondents = [0] * len(audiences)
     narrower: list[str] = []
-    for j, audience in enumerate(inp.audiences):
-        answered = False
-        for survey_name in {m.item.survey for m in matches}:
-            survey = sources.surveys[survey_name]
-            mask = segment_mask(survey, _segment(audience))
-            if mask.sum() < MIN_RESPONDENTS:
-                continue
-            answered = True
+    for j, audience in enumerate(audiences):
+        answering = _answers(sources, matches, audience)
+        if not answering:
+            held = "; ".join(coverage(sources.surveys[s]) for s in sorted({m.item.survey for m in matches}))
+            raise ToolError("not_found", f"No survey holding these items has respondents who are {labels[j]} (audience {j + 1}). The surveys cover: {held}.", field=f"audiences.{j}")
+        for survey, mask in answering:
             respondents[j] += int(mask.sum())
             narrower += _ages_covered(labels[j], audience, survey, mask)
             table = segment_affinity(survey, mask)
             for i, m in enumerate(matches):
-                if m.item.survey == survey_name:
+                if m.item.survey == survey.name:
                     affinity[i, j], lift[i, j] = table.loc[m.item.index, ["affinity", "lift"]]
-        if not answered:
-            held = "; ".join(coverage(sources.surveys[s]) for s in sorted({m.item.survey for m in matches}))
-            raise ToolError("not_found", f"No survey holding these items has respondents who are {labels[j]} (audience {j + 1}). The surveys cover: {held}.", field=f"audiences.{j}")
     rows = [m.item.label for m in matches]
     differences = _differences(rows, labels, affinity, lift)
     path = heatmap(lift, affinity, rows, labels, ctx.charts_dir / f"compare-{hashlib.sha1(repr((rows, labels)).encode()).hexdigest()[:12]}.png", "Who loves what (colour: lift, text: share)")
     covered = f" Only part of an audience answered: {'; '.join(narrower)}." if narrower else ""
-    summary = f"Compared {len(rows)} items across {len(labels)} audiences. " + " ".join(differences) + covered + _readings(matches)
+    summary = f"{region_note}Compared {len(rows)} items across {len(labels)} audiences. " + " ".join(differences) + covered + _readings(matches)
     data = CompareAudiencesData(items=rows, audiences=labels, affinity=_nullable(affinity), lift=_nullable(lift), differences=differences,
                                 items_matched={m.tag: m.item.label for m in matches}, respondents=respondents)
     return CompareAudiencesOutput(summary=summary, data=data, charts=[Chart(path=str(path), title="Affinity heatmap")],
                                   source=_local_source(sorted({sources.surveys[m.item.survey].title for m in matches})))
+
+
+def _answers(sources: AffinitySources, matches: list[TagMatch], audience: Audience) -> list[tuple[Survey, np.ndarray]]:
+    """The surveys holding the matched items that have enough respondents in the audience, with who they are."""
+    found = []
+    for name in sorted({m.item.survey for m in matches}):
+        mask = segment_mask(sources.surveys[name], _segment(audience))
+        if mask.sum() >= MIN_RESPONDENTS:
+            found.append((sources.surveys[name], mask))
+    return found
 
 
 def _ages_covered(label: str, audience: Audience, survey: Survey, mask: np.ndarray) -> list[str]:

@@ -28,6 +28,7 @@ from memory.tables import utcnow
 from tools.base import ToolContext, ToolError, ToolOutput
 from tools.cadence.own_catalog import own_catalog
 from tools.cadence.search import SearchData, catalog, neighbours, search_catalog
+from tools.formatting import counted
 from tools.registry import register
 from tools.schemas import StrictInput
 
@@ -205,7 +206,7 @@ def search_products(inp: SearchProductsInput, ctx: ToolContext) -> SearchProduct
         summary = (f"No good match for '{data.query}' in the catalog: no product title has even {MATCH_FLOOR:.0%} of its words (best {best:.0%}). "
                    "Closest, not the same thing: " + "; ".join(f"{r.title} (id {r.item_id})" for r in data.results[:3]) + ".")
     elif data.results:
-        summary = f"{len(data.results)} products for '{data.query}', best: " + "; ".join(f"{r.title} (id {r.item_id})" for r in data.results[:3]) + "."
+        summary = f"{counted(len(data.results), 'product')} for '{data.query}', best: " + "; ".join(f"{r.title} (id {r.item_id})" for r in data.results[:3]) + "."
     else:
         named = [f"category {f.category}"] if f.category is not None else []
         named += [f"at least {f.min_price:,.2f}"] if f.min_price is not None else []  # in the catalog's own currency (£ for the shared one)

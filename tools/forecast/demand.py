@@ -27,17 +27,22 @@ from engines.forecast import new_product
 from engines.forecast.history import Frequency, Series, Shaped, period_start, to_periods
 from engines.forecast.peaks import simulate_peaks
 from engines.forecast.selection import EngineConfig, TooLittleHistory, forecast
+from engines.geo import is_market, market_of, resolve_region
 from memory import sales
 from memory.build import forecast as forecast_build
 from memory.imports.own_sales import OwnSales, own_sales
 from tools.base import Chart, ToolContext, ToolError, ToolOutput
 from tools.forecast.chart import render_forecast
-from tools.formatting import period
+from tools.formatting import counted, period
 from tools.registry import register
 from tools.schemas import StrictInput
 
 TOOL = "forecast_demand"
 ANALOGS = 8
+#: cosine under which the best analog is not like the product: measured with MiniLM on the sample
+#: catalog, real analogs score 0.51–0.62 (a fox mug → mugs, a kids umbrella → umbrellas) and unrelated
+#: ones 0.27–0.42 (an energy drink → hot water bottles, earbuds → earrings); the floor audience_affinity uses too
+ANALOG_FLOOR = 0.45
 #: The farthest a forecast may reach, in periods of each frequency: two years. Beyond that
 #: nothing in one or two years of history supports the numbers.
 MAX_HORIZON: dict[Frequency, int] = {"D": 730, "W": 104, "M": 24}
@@ -53,6 +58,7 @@ class ForecastDemandInput(StrictInput):
     frequency: Literal["D", "W", "M"] = Field(default="W", description="Period of the forecast: D(ay), W(eek) or M(onth).", examples=["W"])
     country: str | None = Field(default=None, max_length=80, description="Only sales in this country, e.g. 'United Kingdom'; unset = all.", examples=["United Kingdom"])
     hype: float | None = Field(default=None, ge=0, le=100, description="Hype score 0–100 tilting a new product's launch curve (50 = neutral).", examples=[65])
+    analog_floor: float = Field(default=ANALOG_FLOOR, ge=0.0, le=1.0, description="Cosine under which the closest product sold is too unlike a new product to forecast it from.", examples=[0.45])
     launch: date | None = Field(default=None, description="A new product's launch date: its forecast starts in that period (default: the current one). "
                                                            "Products with sales history are forecast on from their last sale.", examples=["2026-03-01"])
 
@@ -107,6 +113,7 @@ class ForecastData(BaseModel):
     peak: PeakInfo
     analogs: list[AnalogInfo] = Field(default_factory=list)
     bass: dict[str, float] | None = None
+    year_before: float | None = Field(default=None, description="Units sold in the same periods one year before the forecast's (52 weeks, 12 months or 364 days); None when the history does not cover them.")
     notes: list[str] = Field(default_factory=list)
 
 
@@ -127,13 +134,24 @@ def _resolve_own(inp: ForecastDemandInput, own: OwnSales | None) -> tuple[str, s
     return None
 
 
-def _check_own_country(ctx: ToolContext, own: OwnSales | None, country: str | None) -> None:
-    """A country the owner's imported sales do not have is refused with theirs (not forecast from analogs)."""
-    if own is None or country is None:
-        return
-    known = own.countries(ctx.settings)
-    if country.strip().lower() not in {c.lower() for c in known}:
-        raise ToolError("not_found", f"{own.label[0].upper()}{own.label[1:]} has no sales in {country!r}.", field="country", options=known, tool=TOOL)
+def _countries(known: list[str], country: str | None, whose: str) -> list[str] | None:
+    """The sales countries a request covers: all (None), the one named, or every known country of a
+    market ("Europe"). Anything else is refused with the known list, since a typo would otherwise read
+    as "no sales"; `whose` names the data ("The sample sales", "Your sales import 'q3'")."""
+    if country is None:
+        return None
+    wanted = country.strip().lower()
+    exact = [c for c in known if c.lower() == wanted]
+    if exact:
+        return exact
+    if is_market(country):
+        market = resolve_region(country).name
+        inside = [c for c in known if market_of(c) == market]
+        if inside:
+            return inside
+        raise ToolError("not_found", f"{whose} has no sales in any country of {market}.", field="country", options=known, tool=TOOL)
+    close = difflib.get_close_matches(country.strip().title(), known, n=3, cutoff=0.6)
+    raise ToolError("not_found", f"{whose} has no sales recorded in {country!r}.", field="country", options=list(dict.fromkeys(close + known)), tool=TOOL)
 
 
 def _ensure_sales(ctx: ToolContext) -> None:
@@ -143,17 +161,6 @@ def _ensure_sales(ctx: ToolContext) -> None:
         forecast_build.ensure_sales(ctx.settings)
     except DataFileMissing as exc:
         raise ToolError("not_available", f"No sales history to forecast from: {exc}.", tool=TOOL) from None
-
-
-def _check_country(ctx: ToolContext, country: str | None) -> None:
-    """A country the sales data does not know is refused with the known list (a typo would otherwise
-    read as "no sales")."""
-    if country is None:
-        return
-    known = sales.countries(ctx.settings)
-    if country.strip().lower() not in {c.lower() for c in known}:
-        close = difflib.get_close_matches(country.strip().title(), known, n=3, cutoff=0.6)
-        raise ToolError("not_found", f"No sales recorded in {country!r}.", field="country", options=list(dict.fromkeys(close + known)), tool=TOOL)
 
 
 def _resolve(inp: ForecastDemandInput, ctx: ToolContext) -> tuple[str, str, list[str], str]:
@@ -179,11 +186,13 @@ def _resolve(inp: ForecastDemandInput, ctx: ToolContext) -> tuple[str, str, list
     return "new_product", f"new product: {inp.description[:80]}", [], inp.description or ""
 
 
-def _history(ctx: ToolContext, codes: list[str], freq: Frequency, country: str | None, own: OwnSales | None = None) -> Shaped:
+def _history(ctx: ToolContext, codes: list[str], freq: Frequency, countries: list[str] | None, own: OwnSales | None = None) -> Shaped:
     """The codes' summed sales in complete periods, from their first sale on (leading zeros are not
-    history); from the owner's imported sales when `own` is given, else the sample sales."""
+    history); from the owner's imported sales when `own` is given, else the sample sales. A market's
+    holidays are its biggest country's (the first of `countries`)."""
     span = own.span if own else sales.span(ctx.settings)
-    daily = own.daily_totals(ctx.settings, codes, country) if own else sales.daily_totals(ctx.settings, codes, country)
+    daily = own.daily_totals(ctx.settings, codes, countries) if own else sales.daily_totals(ctx.settings, codes, countries)
+    country = countries[0] if countries else None
     if daily.empty:
         empty = pd.DatetimeIndex([])
         return Shaped(Series(np.zeros(0), empty, freq, country), 0, 0)
@@ -241,17 +250,17 @@ def forecast_demand(inp: ForecastDemandInput, ctx: ToolContext) -> ForecastDeman
     if resolved is None:
         own = None
         _ensure_sales(ctx)
-        _check_country(ctx, inp.country)
+        countries = _countries(sales.countries(ctx.settings), inp.country, "The sample sales")
         resolved = _resolve(inp, ctx)
     else:
-        _check_own_country(ctx, own, inp.country)
+        countries = _countries(own.countries(ctx.settings), inp.country, f"{own.label[0].upper()}{own.label[1:]}")
     kind, target, codes, text = resolved
     freq, h, word = inp.frequency, inp.horizon, PERIOD_WORD[inp.frequency]
     notes: list[str] = []
     history = Series(np.zeros(0), pd.DatetimeIndex([]), freq, inp.country)
     result = None
     if codes:
-        shaped = _history(ctx, codes, freq, inp.country, own)
+        shaped = _history(ctx, codes, freq, countries, own)
         history = shaped.series
         if shaped.returns_clipped:
             notes.append(f"{counted(shaped.returns_clipped, word)} had more returns than sales; counted as 0 demand.")
@@ -277,6 +286,11 @@ def forecast_demand(inp: ForecastDemandInput, ctx: ToolContext) -> ForecastDeman
         found = _analogs(ctx, text, freq, set(codes))
         if not found:
             raise ToolError("not_found", f"No analog products with sales found for {text!r}.", tool=TOOL)
+        if found[0][0].similarity < inp.analog_floor:
+            closest = ", ".join(f"{d} (cosine {a.similarity:.2f})" for a, d in found[:3])
+            raise ToolError("not_found", f"Nothing in the sales data is like {text!r}: the closest products sold are {closest}, under the {inp.analog_floor:.2f} "
+                            "a real analog reaches, so their sales would not forecast it. Import sales of comparable products (`caeser data import`), "
+                            "or ask for a launch simulation, which needs no analogs.", field="analog_floor", tool=TOOL)
         try:
             launch = new_product.combine([a for a, _ in found], h, inp.hype)
         except ValueError as exc:
@@ -289,12 +303,15 @@ def forecast_demand(inp: ForecastDemandInput, ctx: ToolContext) -> ForecastDeman
         bass_info = {"p": launch.bass.p, "q": launch.bass.q, "m": launch.bass.m} if launch.bass else None
         if inp.hype is not None:
             notes.append(f"Launch curve tilted by hype {inp.hype:.0f}/100 through the Bass parameters.")
+    if result is not None and countries and len(countries) > 1:
+        notes.append(f"{inp.country} is the sum of {len(countries)} countries with sales: {', '.join(countries[:6])}{'…' if len(countries) > 6 else ''}.")
     level = EngineConfig().level
     points = [ForecastPoint(period=d.date(), forecast=round(float(f), 2), lower=round(float(lo), 2), upper=round(float(hi), 2)) for d, f, lo, hi in zip(ds, yhat, lower, upper)]
     peak = _peak_info(pd.DatetimeIndex(ds), np.asarray(yhat), np.asarray(lower), np.asarray(upper), level)
     data = ForecastData(target=target, kind=kind, frequency=freq, horizon=h, country=inp.country, level=level, points=points, total=round(float(np.sum(yhat)), 1),
                         model=model, weights={k: round(v, 3) for k, v in weights.items()}, backtest_mase=None if backtest is None else round(backtest, 3),
-                        history_periods=len(history.y), intermittent=intermittent, peak=peak, analogs=analog_info, bass=bass_info, notes=notes)
+                        history_periods=len(history.y), intermittent=intermittent, peak=peak, analogs=analog_info, bass=bass_info, notes=notes,
+                        year_before=None if result is None else year_before(history, pd.DatetimeIndex(ds)))
     where = f" in {inp.country}" if inp.country else ""
     chart = _chart(ctx, inp.model_dump_json(), f"{target[:60]}{where} — {h} {word}s", history, points, level, peak)
     return ForecastDemandOutput(summary=_summary(data, word), data=data, charts=[chart], source=_source(data, own if result is not None else None))
@@ -315,14 +332,22 @@ def _data_period(ctx: ToolContext) -> str:
     return f"{span.first_day:%b %Y}–{span.last_day:%b %Y}"
 
 
-def counted(count: int, word: str) -> str:
-    """"1 week", "3 weeks"."""
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
 def peak_window(peak: PeakInfo) -> str:
     """"9–16 Jan 2012", or one date when the window is one period ("9 Jan 2012"): always with its year."""
     return period(peak.window_start, peak.window_end)
+
+
+YEAR_BACK: dict[str, pd.DateOffset] = {"W": pd.DateOffset(weeks=52), "M": pd.DateOffset(months=12), "D": pd.DateOffset(days=364)}  # same weekday a year back
+
+
+def year_before(history: Series, periods: pd.DatetimeIndex) -> float | None:
+    """Units sold in the forecast's periods one year earlier (`YEAR_BACK`), when the history holds
+    every one of them: what a marketer sets a forecast against ("vs the same weeks last year")."""
+    if len(history.y) == 0:
+        return None
+    back = pd.DatetimeIndex(periods) - YEAR_BACK[history.freq]
+    sold = pd.Series(history.y, index=history.ds)
+    return float(sold.loc[back].sum()) if back.isin(history.ds).all() else None
 
 
 def _summary(d: ForecastData, word: str) -> str:
@@ -336,7 +361,10 @@ def _summary(d: ForecastData, word: str) -> str:
     text = (f"{d.target}: about {d.total:,.0f} units over the next {d.horizon} {word}s{' in ' + d.country if d.country else ''}, {when}{halve}. "
             f"Peak window {peak_window(peak)} (within 10% of the maximum). "
             f"Model: {d.model}{err}; {d.level:.0%} {how}.")
-    return " ".join([text, *d.notes])
+    if d.year_before:
+        text += f" The same {word}s a year earlier sold {d.year_before:,.0f} units ({d.total / d.year_before - 1:+.0%})."
+    analogs = f"Analogs: {', '.join(f'{a.description} (cosine {a.similarity:.2f})' for a in d.analogs[:3])}{'…' if len(d.analogs) > 3 else ''}." if d.analogs else ""
+    return " ".join(filter(None, [text, analogs, *d.notes]))
 
 
 def _source(d: ForecastData, own: OwnSales | None = None) -> str:

@@ -298,7 +298,7 @@ def summarise(d: HypeScoreData) -> str:
     flags = (" Flags: " + "; ".join(a.message for a in d.anomalies) + ".") if d.anomalies else ""
     why = f"drivers: {'; '.join(d.drivers)}" if d.drivers else f"nothing beyond chance against its {d.reference}" if d.reference != "none" else "nothing to compare with yet, so neutral"
     return (f"{d.state} {d.subject} hype {d.score:.0f}/100 (90% range {d.score_low:.0f}–{d.score_high:.0f}){move}, from {d.posts} posts in the {d.window_days} days "
-            f"{window_dates(d)}; {mood}; {why}.{flags}")
+            f"{window_dates(d)}; {mood}; {why}.{flags}{_examples(d)}")
 
 
 def _voice(d: HypeScoreData) -> str:
@@ -309,9 +309,11 @@ def _voice(d: HypeScoreData) -> str:
     return f"; {share:.0%} share of voice among it and {', '.join(d.peers[:3])}{'…' if len(d.peers) > 3 else ''}"
 
 
-def _examples(d: HypeScoreData, n: int = 2, width: int = 110) -> str:
-    """What people said: the most engaged posts (the strongest sentiment first among equals)."""
-    quotes = [f"“{p.text.strip()[:width]}{'…' if len(p.text.strip()) > width else ''}” ({p.label})" for p in d.top_posts[:n]]
+def _examples(d: HypeScoreData, width: int = 110) -> str:
+    """What people said: the most engaged negative and positive post (the strongest sentiment first
+    among equals), else the two most engaged — what a reader asks next after a sentiment figure."""
+    picks = [p for p in (next((p for p in d.top_posts if p.label == label), None) for label in ("negative", "positive")) if p is not None] or d.top_posts[:2]
+    quotes = [f"“{p.text.strip()[:width]}{'…' if len(p.text.strip()) > width else ''}” ({p.label})" for p in picks]
     return f" For example: {'; '.join(quotes)}." if quotes else ""
 
 
@@ -407,8 +409,9 @@ def side_by_side(d: HypeScoreData) -> str:
         sides = [f"{d.subject} {d.sentiment.mean:+.2f} ({d.posts} posts)"] + [f"{r.subject} {r.sentiment:+.2f} ({r.posts} posts)" if r.sentiment is not None
                                                                           else f"{r.subject}: no posts ({r.reason or 'none stored'})" for r in d.versus]
         return "Side by side, no hype scores, mean sentiment: " + " vs ".join(sides) + "."
-    rows = [(d.subject, d.score, d.score_low, d.score_high, d.posts, d.reason)] + [(r.subject, r.score, r.score_low, r.score_high, r.posts, r.reason) for r in d.versus]
-    parts = [f"{name} {score:.0f} ({low:.0f}–{high:.0f}, {posts} posts)" if score is not None else f"{name}: no score ({reason or 'no posts'})" for name, score, low, high, posts, reason in rows]
+    rows = [(d.subject, d.score, d.score_low, d.score_high, d.posts, d.reason, d.sentiment.mean)] + [(r.subject, r.score, r.score_low, r.score_high, r.posts, r.reason, r.sentiment) for r in d.versus]
+    parts = [f"{name} {score:.0f} ({low:.0f}–{high:.0f}, {posts} posts{'' if mood is None else f', sentiment {mood:+.2f}'})" if score is not None else f"{name}: no score ({reason or 'no posts'})"
+             for name, score, low, high, posts, reason, mood in rows]
     scored = [r for r in rows if r[1] is not None]
     text = "Side by side: " + " vs ".join(parts) + "."
     if len(scored) >= 2:

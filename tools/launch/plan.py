@@ -12,7 +12,8 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from engines.hype.score import MIN_POSTS
-from tools.forecast.demand import counted, peak_window
+from tools.forecast.demand import peak_window
+from tools.formatting import counted
 from tools.launch.engines import Figure, Outcome, Section
 from tools.launch.search import LogCompletionsData, SearchDemandData
 
@@ -150,8 +151,11 @@ def search_rec(tags: list[str], search: Outcome, suggest: Outcome) -> Recommenda
     evidence: list[Evidence] = []
     if suggest.output is not None:
         d = suggest.output.data
+        words = {w.lower() for t in tags for w in t.split()}
         for text, figure, value in ([(c.text, f"completion[{c.text}].count", c.count) for c in d.completions[:5]] if isinstance(d, LogCompletionsData)
                                     else [(s.text, f"suggestion[{s.text}].score", s.score) for s in d.suggestions[:5]]):
+            if not words & set(text.lower().split()):
+                continue  # a typo-tolerant completion of the first word ("matcha" → "match attax") is not what people type for it
             terms.append(text)
             evidence.append(ev(suggest.section, figure, value))
     cover = ""

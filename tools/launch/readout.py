@@ -23,8 +23,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from tools.base import Chart
-from tools.forecast.demand import counted
-from tools.formatting import count, day, money, month, number, pct, period, span
+from tools.formatting import count, counted, day, money, month, number, pct, period, span
 from tools.launch.chart import render_hero, render_segments
 from tools.launch.engines import Outcome
 from tools.launch.plan import TIE, Recommendation, SegmentRank, weak_reading

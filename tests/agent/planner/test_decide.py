@@ -190,3 +190,48 @@ def test_search_prices_are_shown_in_their_own_currency() -> None:
     rows = numbered_rows({"results": [{"item_id": "or:1", "title": "LUNCH BAG", "price": 1.65, "currency": "GBP"}, {"item_id": "own:2", "title": "Mug", "price": 9.0}]})
     assert rows.splitlines() == ["1. LUNCH BAG — £1.65 (id or:1)", "2. Mug — 9.00 (id own:2)"]
     assert money(3.0, "CHF") == "3.00 CHF"
+
+
+def test_a_hype_follow_up_that_points_back_keeps_its_subject() -> None:
+    prev = PreviousCall("hype_score", {"subject": "delta", "window_days": 7})
+    d = decide("is that good or bad compared to last month?", prev, None, NAMES)
+    assert d.tool == "hype_score" and d.args["subject"] == "delta" and d.args["window_days"] == 30
+    for turn in ("who's talking about them the most negatively?", "ok and make a chart of it", "show me some of the negative posts"):
+        d = decide(turn, prev, None, NAMES)
+        assert d.tool == "hype_score" and d.args["subject"] == "delta", turn
+    assert decide("and what about Southwest?", prev, None, NAMES).args["subject"] == "Southwest"  # a named one still replaces it
+
+
+def test_domain_words_and_audience_words_are_not_affinity_seeds() -> None:
+    d = decide("I need to know which music genres resonate with men aged 25-34 in the US", None, None, NAMES)
+    assert d.tool == "audience_affinity" and d.args["domain"] == "music" and "seeds" not in d.args
+    prev = PreviousCall("audience_affinity", d.args)
+    d = decide("how about women same age?", prev, None, NAMES)
+    assert d.args["audience"]["gender"] == "female" and d.args["audience"]["age_min"] == 25 and "seeds" not in d.args
+
+
+def test_the_two_compares_the_threads_audiences_on_what_was_shown() -> None:
+    men = {"region": "United States", "age_min": 25, "age_max": 34, "gender": "male"}
+    women = {**men, "gender": "female"}
+    prev = PreviousCall("audience_affinity", {"audience": women, "domain": "music"}, audiences=[men, women], shown_items=["Pop", "Rock", "Latino"])
+    d = decide("what's different between the two", prev, None, NAMES)
+    assert d.tool == "compare_audiences" and d.args == {"audiences": [men, women], "items": ["Pop", "Rock", "Latino"]}
+
+
+def test_asking_for_the_assumptions_reruns_the_last_answer() -> None:
+    prev = PreviousCall("forecast_demand", {"product": "regency cakestand", "horizon": 8})
+    for turn in ("what are the assumptions behind that number?", "how did you calculate that", "what's that based on?", "compare that with the same period last year", "and yoy?"):
+        d = decide(turn, prev, None, NAMES)
+        assert d.tool == "forecast_demand" and d.args == prev.args, turn
+
+
+def test_a_new_product_launching_in_a_season_is_forecast_from_then() -> None:
+    from datetime import date
+
+    d = decide("Estimate the demand for a new energy drink launching next spring in Europe", None, None, NAMES, today=date(2026, 12, 4))
+    assert d.tool == "forecast_demand" and d.args["product"] == "energy drink" and d.args["country"] == "Europe" and d.args["launch"].startswith("2027-03")
+
+
+def test_which_audience_to_target_is_a_launch_readout_of_the_product_sold() -> None:
+    d = decide("Good morning! Our team sells premium yoga mats (~$89). Which audience should we target in Europe?", None, None, NAMES)
+    assert d.tool == "analyze_launch" and d.args["product"] == "yoga mats" and d.args["price"] == 89.0 and d.args["audience"] == {"region": "Europe"}

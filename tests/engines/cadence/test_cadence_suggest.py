@@ -61,3 +61,18 @@ def test_an_unknown_earlier_word_is_corrected_before_the_partial_one_is_complete
     assert [h.text for h in s.suggest("ninteno swi", 5)][0] == "nintendo switch"  # the corrected context first
     assert [h.text for h in s.suggest("wireles mou", 5)][0] == "wireless mouse"  # a letter missing at the end
     assert [h.text for h in s.suggest("nintendo swi", 5)] == ["nintendo switch", "nintendo swimming"]  # known words are kept
+
+
+def test_one_word_with_many_texts_does_not_fill_every_slot() -> None:
+    crowd = {f"lapguard {brand} battery {i}": 0.9 - i * 0.001 for i, brand in enumerate(["hp", "sony", "acer", "dell", "asus", "lenovo"] * 6)}
+    s = Suggester(index({**crowd, "laptop case": 0.5, "laptop stand": 0.4, "lapel pin": 0.3}))
+    got = [h.text for h in s.suggest("lap", 10)]
+    assert sum(t.startswith("lapguard") for t in got[:6]) == 3  # at most three before the others
+    assert {"laptop case", "laptop stand"} <= set(got[:6])  # found though 36 heavier texts crowd the prefix
+    assert got.index("laptop case") < got.index("laptop stand") and len(got) == 10  # the crowd fills the rest, after
+    assert all(a.weight >= b.weight for a, b in zip(s.suggest("lap", 10), s.suggest("lap", 10)[1:]))  # a weight rerank keeps the order
+
+
+def test_a_phrase_and_its_extensions_take_two_slots() -> None:
+    s = Suggester(index({"lapguard hp": 0.9, "lapguard hp pavilion": 0.8, "lapguard hp pavilion cell": 0.7, "lapguard sony": 0.6}))
+    assert [h.text for h in s.suggest("lap", 4)] == ["lapguard hp", "lapguard hp pavilion", "lapguard sony", "lapguard hp pavilion cell"]

@@ -76,6 +76,20 @@ def test_a_region_no_survey_covers_is_answered_from_elsewhere_and_says_so(real) 
     assert "QLOO_API_KEY" in out.summary and out.data.audience == "women under 35" and out.data.items
 
 
+@pytest.mark.realdata
+def test_the_domains_own_item_is_said_as_interest_in_it_not_ranked_as_a_choice(real) -> None:
+    out = run_tool("audience_affinity", {"audience": {"gender": "male", "age_min": 25}, "domain": "music"}, real)
+    assert "love music at all)" in out.summary and ": Music (" not in out.summary and "Music" in {i.item for i in out.data.items}
+
+
+@pytest.mark.realdata
+def test_a_shared_region_no_survey_covers_is_compared_elsewhere_and_says_so(real) -> None:
+    us = {"region": "United States", "age_min": 25, "age_max": 34}
+    out = run_tool("compare_audiences", {"items": ["pop", "rock"], "audiences": [{**us, "gender": "male"}, {**us, "gender": "female"}]}, real)
+    assert out.summary.startswith("No survey holding these items has respondents in United States, so this compares them in Young People Survey")
+    assert out.data.audiences == ["men aged 25–34", "women aged 25–34"] and all(v is not None for row in out.data.affinity for v in row)
+
+
 @pytest.mark.parametrize(("args", "code", "text"), [
     ({"domain": "knitting"}, "invalid_argument", "music"),
     ({"domain": "brands"}, "invalid_argument", "QLOO_API_KEY"),

@@ -34,6 +34,7 @@ def test_sku_forecast_has_numbers_intervals_peak_model_and_chart(rctx):
     assert d.peak.window_start <= d.peak.peak_period <= d.peak.window_end
     assert Path(out.charts[0].path).stat().st_size > 5000
     assert "85123A" in out.summary and "MASE" in out.summary
+    assert d.year_before and f"The same weeks a year earlier sold {d.year_before:,.0f} units" in out.summary  # 2010-12-06 on: in the history
 
 
 def test_category_and_monthly(rctx):
@@ -105,10 +106,17 @@ def test_too_little_history_falls_back_to_analogs(rctx, small_analog_index):
     from memory.tables import SalesProduct
 
     young = _first(rctx, SalesProduct.first_day >= date(2011, 11, 1), SalesProduct.total_quantity > 100)
-    out = run_tool("forecast_demand", {"sku": young.stock_code, "horizon": 6}, rctx)
+    out = run_tool("forecast_demand", {"sku": young.stock_code, "horizon": 6, "analog_floor": 0.0}, rctx)  # only 40 products indexed: analogs are weak
     d = out.data
     assert d.analogs and d.backtest_mase is None and any("Too little history" in n for n in d.notes)
     assert young.stock_code not in {a.stock_code for a in d.analogs}
+    assert "Analogs: " in out.summary and "(cosine " in out.summary  # the reader sees what it was forecast from
+
+
+def test_a_new_product_unlike_anything_sold_is_refused_with_the_closest(rctx, small_analog_index):
+    with pytest.raises(ToolError) as err:
+        run_tool("forecast_demand", {"product": "vegan protein bar", "horizon": 6}, rctx)
+    assert err.value.code == "not_found" and "Nothing in the sales data is like 'vegan protein bar'" in str(err.value) and "cosine" in str(err.value)
 
 
 def test_new_product_from_description_with_hype(rctx, small_analog_index):
@@ -140,10 +148,24 @@ def test_launch_periods_start_on_or_after_the_launch() -> None:
 def test_counts_and_one_period_peak_windows_read_naturally() -> None:
     from datetime import date
 
-    from tools.forecast.demand import PeakInfo, counted, peak_window
+    from tools.forecast.demand import PeakInfo, peak_window
+    from tools.formatting import counted
 
     assert counted(1, "week") == "1 week" and counted(3, "week") == "3 weeks"
     one = PeakInfo.model_construct(window_start=date(2012, 1, 9), window_end=date(2012, 1, 9))
     assert peak_window(one) == "9 Jan 2012"
     assert peak_window(PeakInfo.model_construct(window_start=date(2012, 1, 9), window_end=date(2012, 1, 23))) == "9–23 Jan 2012"
     assert peak_window(PeakInfo.model_construct(window_start=date(2026, 12, 28), window_end=date(2027, 1, 4))) == "28 Dec 2026–4 Jan 2027"
+
+
+def test_a_market_is_the_sum_of_its_countries_with_sales(rctx):
+    from memory import sales
+
+    eu = run_tool("forecast_demand", {"sku": "85123A", "horizon": 4, "country": "Europe"}, rctx)
+    note = next(n for n in eu.data.notes if n.startswith("Europe is the sum of"))
+    assert "United Kingdom" in note and "EIRE" in note and "Australia" not in note
+    uk = sales.daily_totals(rctx.settings, ["85123A"], ["United Kingdom"])["quantity"].sum()
+    both = sales.daily_totals(rctx.settings, ["85123A"], ["United Kingdom", "EIRE"])["quantity"].sum()
+    assert both > uk > 0
+    with pytest.raises(ToolError, match="no sales recorded in 'Atlantis'"):
+        run_tool("forecast_demand", {"sku": "85123A", "country": "Atlantis"}, rctx)

@@ -112,3 +112,13 @@ def test_the_asked_audience_gets_its_own_buyers_and_adoption(tmp_path: Path) -> 
     assert number.basis == "ages 55–64, 65+ in the best scenario, against 1.0% of everyone"
     everyone = AskedAudience(label="everyone", bands=["age 18–24", "age 55–64", "age 65+"], gender=False)
     assert "Asked audience" not in {k.label for k in build_readout("X", 120.0, o, [], [], tmp_path, everyone).key_numbers}
+
+
+def test_search_terms_leave_out_completions_that_are_not_the_products_words() -> None:
+    from tools.cadence.suggest import Suggestion, SuggestionsData
+    from tools.launch.plan import search_rec
+
+    typed = SuggestionsData(prefix="matcha", personalised=False, suggestions=[Suggestion(text="match attax", score=0.9, source="log", typo=True),
+                                                                             Suggestion(text="matcha latte", score=0.5, source="log")])
+    rec = search_rec(["matcha", "kit"], _missing("search", "cadence", "not built"), _ok("suggest", typed, "cadence"))
+    assert rec is not None and "matcha latte" in rec.text and "match attax" not in rec.text
