@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from engines.affinity import surveys
+from engines.affinity import surveys, taste
 from memory import datadir
 
 
@@ -80,3 +80,17 @@ def load_affinity_sources(data_dir: Path) -> AffinitySources:
     if not missing:
         _LOADED[data_dir] = sources
     return sources
+
+
+_CO_LOVE: dict[tuple[int, int, float], tuple[surveys.Survey, taste.CoLove]] = {}
+
+
+def co_love(survey: surveys.Survey, params: taste.TasteParams) -> taste.CoLove:
+    """Formula 4 of `engines.affinity.taste` for `survey`, fitted once per survey object and process.
+    WHY: the fit (a logistic regression over every respondent's simulated requests) takes seconds and
+    depends only on the survey, which is read once per process, not on the request's audience. The
+    survey is kept with its fit so that its id cannot be reused by another object."""
+    key = (id(survey), params.requests, params.l2)
+    if key not in _CO_LOVE or _CO_LOVE[key][0] is not survey:
+        _CO_LOVE[key] = (survey, taste.CoLove.fit(survey, params))
+    return _CO_LOVE[key][1]

@@ -7,6 +7,7 @@ reason, instead of an average over people who are not in the audience.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,7 +15,8 @@ import pandas as pd
 
 from engines.affinity.drinks import countries_in, drinks_affinity
 from engines.affinity.surveys import Survey
-from engines.affinity.taste import DEFAULT_PRIOR_STRENGTH, Segment, TasteParams, seeded_affinity, segment_affinity, segment_mask
+from engines.affinity.taste import (DEFAULT_PRIOR_STRENGTH, MAX_CO_LOVE_ITEMS, CoLove, Segment, TasteParams, seeded_affinity, segment_affinity,
+                                    segment_mask)
 
 MIN_RESPONDENTS = 10
 DRINKS = "drinks"
@@ -60,11 +62,14 @@ def coverage(survey: Survey) -> str:
 
 def local_affinity(surveys: list[Survey], segment: Segment, domain: str | None, seeds: dict[str, list[int]], *,
                    drinks: pd.DataFrame | None = None, prior_strength: float = DEFAULT_PRIOR_STRENGTH,
-                   min_respondents: int = MIN_RESPONDENTS, params: TasteParams = TasteParams()) -> tuple[pd.DataFrame, list[SourceNote]]:
+                   min_respondents: int = MIN_RESPONDENTS, params: TasteParams = TasteParams(),
+                   co_love: Callable[[Survey, TasteParams], CoLove] = CoLove.fit) -> tuple[pd.DataFrame, list[SourceNote]]:
     """Ranked rows (best affinity first) from every source that can answer, and a note per source.
     `seeds` maps a survey name to the item columns its seed tags matched: with seeds a survey ranks by
-    formula 2 of `taste` (`params`), without by formula 1 (`prior_strength`). This is the local model's
-    one front door: `audience_affinity` and `caeser eval affinity` both rank through it."""
+    formula 2 of `taste` (`params`), without by formula 1 (`prior_strength`). `co_love` gives a survey's
+    formula 4 (default: fitted here, seconds; callers pass `memory.affinity_sources.co_love`, fitted
+    once per survey and process). This is the local model's one front door: `audience_affinity` and
+    `caeser eval affinity` both rank through it."""
     tables, notes = [], []
     seeded = any(seeds.values())
     for survey in surveys:
@@ -82,7 +87,8 @@ def local_affinity(surveys: list[Survey], segment: Segment, domain: str | None, 
             continue
         seed_items = seeds.get(survey.name, [])
         if seed_items:
-            table = seeded_affinity(survey, mask, seed_items, params)
+            blends = params.blend < 1 and len(survey.items) <= MAX_CO_LOVE_ITEMS
+            table = seeded_affinity(survey, mask, seed_items, params, co_love(survey, params) if blends else None)
             fans = int((mask & survey.loved[:, seed_items].any(axis=1)).sum())
             reason = f"{int(mask.sum())} respondents, {fans} of whom love a seed item"
         else:

@@ -35,12 +35,12 @@ def test_validation_never_sees_held_out_respondents() -> None:
 
 @pytest.mark.realdata
 def test_shipped_ranking_beats_popularity_and_segment_on_young_people(data_dir: Path) -> None:
-    """On the mean of the eval's five seeded splits (one split decided the old check by luck). Issue 17
-    asks for 1.10× popularity: the mean is 1.0998× (docs/affinity.md), so this guards 1.09× until then."""
+    """On the mean of the eval's five seeded splits (one split decided the old check by luck): issue 17's
+    1.10× popularity (1.105× with the co-love blend, docs/affinity.md; 1.0998× without it)."""
     survey = load_affinity_sources(data_dir).surveys["young_people"]
     scores, n, runs = affinity_eval.evaluate_splits(survey, affinity_eval.SPECS["young_people"], seeds=list(range(5)), test_fraction=0.3)
     assert n >= 250 and len(runs) == 5
-    assert scores["shipped"] >= 1.09 * scores["popularity"]
+    assert scores["shipped"] >= 1.10 * scores["popularity"]
     assert scores["shipped"] > scores["segment"] >= scores["popularity"]
     assert all(split["shipped"] > split["segment"] for split, _ in runs)
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from engines.affinity.taste import Segment, segment_affinity, segment_mask
-from memory.affinity_sources import load_affinity_sources, load_movielens
+from engines.affinity.taste import Segment, TasteParams, segment_affinity, segment_mask
+from memory.affinity_sources import co_love, load_affinity_sources, load_movielens
 from memory.datadir import DataFileMissing
 
 
@@ -47,3 +47,11 @@ def test_real_surveys_have_their_items_and_demographics(data_dir: Path) -> None:
     assert food.ratings.shape == (1373, 40) and set(food.respondents["region"].dropna()) >= {"Pacific", "New England"}
     assert sources.surveys["star_wars"].items["label"].iloc[3] == "Star Wars: Episode IV A New Hope"
     assert sources.surveys["thanksgiving"].respondents["age_max"].max() == 120
+
+
+def test_co_love_is_fitted_once_per_survey_object(tmp_path: Path) -> None:
+    write_movielens(tmp_path)
+    survey = load_movielens(tmp_path)
+    params = TasteParams(requests=2)
+    assert co_love(survey, params) is co_love(survey, params)
+    assert co_love(survey.select_respondents(np.arange(3)), params) is not co_love(survey, params)

@@ -19,7 +19,7 @@ from engines.affinity.qloo import QlooClient, QlooError, QlooUnknownLocation
 from engines.affinity.surveys import GENERAL_INTEREST_ITEMS, Survey
 from engines.affinity.tags import DEFAULT_THRESHOLD, CatalogItem, TagMatch, match_tags
 from engines.affinity.taste import Segment, segment_affinity, segment_mask
-from memory.affinity_sources import AffinitySources, load_affinity_sources
+from memory.affinity_sources import AffinitySources, co_love, load_affinity_sources
 from memory.artifacts import cached_arrays, fingerprint
 from memory.imports.own_surveys import own_surveys
 from tools.affinity.chart import heatmap
@@ -261,14 +261,14 @@ def _from_local(inp: AudienceAffinityInput, ctx: ToolContext, qloo_note: str) ->
     seeds: dict[str, list[int]] = {}
     for m in matches:
         seeds.setdefault(m.item.survey, []).append(m.item.index)
-    rows, notes = local_affinity(list(sources.surveys.values()), _segment(inp.audience), domain, seeds, drinks=sources.drinks)
+    rows, notes = local_affinity(list(sources.surveys.values()), _segment(inp.audience), domain, seeds, drinks=sources.drinks, co_love=co_love)
     label = _who(inp.audience)
     region_note = ""
     if rows.empty and inp.audience.region:
         # No survey has respondents in the asked region: the same age band and gender elsewhere is
         # the closest evidence the local model holds. Said first in the answer, never silently.
         anywhere = inp.audience.model_copy(update={"region": None})
-        rows, elsewhere = local_affinity(list(sources.surveys.values()), _segment(anywhere), domain, seeds, drinks=sources.drinks)
+        rows, elsewhere = local_affinity(list(sources.surveys.values()), _segment(anywhere), domain, seeds, drinks=sources.drinks, co_love=co_love)
         if not rows.empty:
             used = "; ".join(coverage(sources.surveys[n.source]) for n in elsewhere if n.answered and n.source in sources.surveys)
             where = f"No survey that asks about {', '.join(sorted({m.item.label for m in matches}))} has respondents in {inp.audience.region}" if matches \

@@ -6,10 +6,11 @@ import pandas as pd
 import pytest
 from scipy.stats import norm
 
+from engines.affinity import audience
 from engines.affinity.audience import local_affinity, resolve_domain
 from engines.affinity.surveys import Survey, parse_age_bucket
 from engines.affinity.tags import CatalogItem, match_tags
-from engines.affinity.taste import GaussianTaste, NormalScores, Segment, TasteParams, seeded_affinity, segment_affinity, segment_mask
+from engines.affinity.taste import CoLove, GaussianTaste, NormalScores, Segment, TasteParams, blended, seeded_affinity, segment_affinity, segment_mask
 
 
 def toy_survey() -> Survey:
@@ -65,6 +66,41 @@ def test_local_affinity_ranks_seeded_requests_through_seeded_affinity() -> None:
     rows, notes = local_affinity([toy_survey()], Segment(), None, {"toy": [0]})
     assert rows.iloc[0]["label"] == "Beta" and "Alpha" not in set(rows["label"])
     assert "40 of whom love a seed item" in notes[0].reason
+
+
+def test_co_love_learns_what_fans_of_a_seed_love_and_blends_with_formula_3_in_logits() -> None:
+    survey = toy_survey()
+    model = CoLove.fit(survey, TasteParams(requests=5))
+    assert model.weights.shape == (4, 4) and np.array_equal(model.weights, CoLove.fit(survey, TasteParams(requests=5)).weights)  # seeded
+    beta, gamma = model.logit(np.array([0]), np.array([1, 2]))
+    assert beta > 0 > gamma  # Alpha's fans love Beta, not Gamma
+    gaussian = np.array([0.2, 0.5])
+    assert np.array_equal(blended(gaussian, np.array([beta, gamma]), TasteParams(blend=1.0)), gaussian)
+    assert np.array_equal(blended(gaussian, None, TasteParams(blend=0.7)), gaussian)
+    mixed = blended(gaussian, np.array([beta, gamma]), TasteParams(blend=0.5))
+    assert blended(gaussian, np.array([beta, gamma]) + 3.0, TasteParams(blend=0.5)) == pytest.approx(mixed)  # formula 4's level is not used
+    assert np.mean(np.log(mixed / (1 - mixed))) == pytest.approx(np.mean(np.log(gaussian / (1 - gaussian))))  # formula 3's level is kept
+    assert mixed[0] > gaussian[0] and mixed[1] < gaussian[1]  # the order moves towards formula 4's
+
+
+def test_local_affinity_fits_co_love_only_for_a_seeded_survey_it_blends() -> None:
+    fitted: list[str] = []
+
+    def fit(survey: Survey, params: TasteParams) -> CoLove:
+        fitted.append(survey.name)
+        return CoLove.fit(survey, params)
+    rows, _ = local_affinity([toy_survey()], Segment(), None, {"toy": [0]}, co_love=fit)
+    assert rows.iloc[0]["label"] == "Beta" and fitted == ["toy"]
+    local_affinity([toy_survey()], Segment(), None, {}, co_love=fit)  # no seeds: formula 1
+    local_affinity([toy_survey()], Segment(), None, {"toy": [0]}, params=TasteParams(blend=1.0), co_love=fit)
+    assert fitted == ["toy"]
+
+
+def test_a_survey_with_too_many_items_ranks_by_formula_3_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(audience, "MAX_CO_LOVE_ITEMS", 3)
+    fit = lambda survey, params: pytest.fail("fitted formula 4 for a survey over the item limit")  # noqa: E731
+    rows, _ = local_affinity([toy_survey()], Segment(), None, {"toy": [0]}, co_love=fit)
+    assert rows.iloc[0]["label"] == "Beta"
 
 
 def test_gaussian_taste_uses_revealed_answers() -> None:
