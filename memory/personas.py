@@ -42,6 +42,9 @@ def load_channel_table(data_dir: Path) -> ChannelTable:
 #: Pounds per PPP US dollar for the UK (OECD purchasing-power parities, 2011, the Online Retail and
 #: Amazon UK samples' years): the analogs' GBP prices are compared with PPP-dollar incomes.
 GBP_PER_PPP_USD = 0.70
+#: units of each currency a request may use per PPP US dollar (OECD 2011: UK as above, euro area 0.80):
+#: a reference price in pounds or euros is the analogs' dollars times this
+PER_PPP_USD: dict[str, float] = {"USD": 1.0, "GBP": GBP_PER_PPP_USD, "EUR": 0.80}
 _ANALOGS: dict[Path, Analogs | None] = {}
 
 

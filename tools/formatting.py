@@ -20,9 +20,14 @@ TOOL_TITLES = {"forecast_demand": "Demand forecast", "compare_audiences": "Audie
                "analyze_launch": "Launch readout"}
 
 
-def money(x: float) -> str:
-    """Whole dollars with thousands separators ("$128,384"); cents only under $100 ("$9.99")."""
-    return f"${x:,.0f}" if abs(x) >= 100 else f"${x:,.2f}".replace(".00", "")
+#: the currencies prices are asked and shown in
+CURRENCY_SYMBOLS = {"USD": "$", "GBP": "£", "EUR": "€"}
+
+
+def money(x: float, currency: str = "USD") -> str:
+    """Whole units with thousands separators ("$128,384", "£9.99"); cents only under 100."""
+    sign = CURRENCY_SYMBOLS.get(currency, "$")
+    return f"{sign}{x:,.0f}" if abs(x) >= 100 else f"{sign}{x:,.2f}".replace(".00", "")
 
 
 def pct(x: float) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 from agent.planner.experiment_args import EXPERIMENT_BUILDERS
 from agent.planner.slots import FILLER, Slots, extract, residue, residue_runs
 from engines.geo import UnknownRegion, resolve_region
+from tools.formatting import CURRENCY_SYMBOLS
 
 SUBJECT_KEYS = ("subject", "product", "query", "sku", "prefix")
 
@@ -301,7 +302,7 @@ def simulate_launch(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
         combos = [(p, r, st, ch) for p, r in zip(s.prices, s.regions) for st in starts for ch in channels]
     for price, region, start, channel in combos:
         scenario = {k: v for k, v in {"price": price, "region": region, "start": start, "channel": channel}.items() if v is not None}
-        scenario["label"] = " · ".join(_scenario_label(k, v) for k, v in scenario.items()) or "base"
+        scenario["label"] = " · ".join(_scenario_label(k, v, s.currency) for k, v in scenario.items()) or "base"
         scenarios.append(scenario)
     args["scenarios"] = scenarios[:48]
     if s.population:
@@ -320,9 +321,9 @@ def _paired(s: Slots) -> bool:
     return all(a != b for a, b in zip(kinds, kinds[1:]))
 
 
-def _scenario_label(key: str, value: Any) -> str:
+def _scenario_label(key: str, value: Any, currency: str | None = None) -> str:
     if key == "price":
-        return f"{value:g}"
+        return f"{CURRENCY_SYMBOLS.get(currency or 'USD', '$')}{value:g}"
     if key == "start":
         return str(value)[:7]
     return str(value)
@@ -561,9 +562,14 @@ def missing_arguments(tool: str, args: dict[str, Any]) -> list[tuple[str, str]]:
     return missing
 
 
+PRICED_TOOLS = {"simulate_launch", "build_personas", "analyze_launch"}
+
+
 def build_arguments(tool: str, slots: Slots, previous: PreviousCall | None) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     same_tool = previous is not None and previous.tool == tool
     prev_args = dict(previous.args) if same_tool and previous else {}
     args = BUILDERS[tool](slots, prev_args, previous)
+    if tool in PRICED_TOOLS and slots.currency and slots.prices:
+        args["currency"] = slots.currency  # "£15 instead of £12": the prices, the revenue and the anchor in pounds
     args = {k: v for k, v in args.items() if v not in (None, "", [], {})}
     return args, missing_arguments(tool, args)

@@ -491,9 +491,7 @@ def extract_ids(s: Slots) -> None:
 
 
 def extract_quotes_and_prefix(s: Slots) -> None:
-    for m in _find(r"[\"“'‘]([^\"”'’]{1,200})[\"”'’]", s.text):
-        if m.start() > 0 and s.text[m.start() - 1].isalnum():
-            continue  # an apostrophe inside a word ("what's")
+    for m in _find(r"(?<![^\W_])[\"“'‘]([^\"”'’]{1,200})[\"”'’]", s.text):  # not an apostrophe inside a word ("I'm", "what's")
         s.quoted.append(m.group(1))
         s.consume(m)
     if s.quoted:
@@ -621,6 +619,8 @@ def extract(text: str, today: date | None = None) -> Slots:
     extract_engagement(s)
     extract_category(s)
     extract_export(s)
+    for m in _find(r"\b(a\s+)?(good|bad|smart|wise|sensible|great|terrible|dumb)\s+(idea|move|bet|call|plan)\b", text):
+        s.consume(m)  # "is that a smart move?" judges the plan; "smart" alone names products ("smart ring")
     return s
 
 
@@ -654,7 +654,7 @@ test measure gauge assess evaluate around surrounding regarding
 ppl abt bout w wrt re about positioning position opinion success successful work works working land landing perform fare received
 whos who's who whose which whichever kindly please hello hi hey dear compair nice cool great awesome thanks thx perfect sure alright okay ok side alarm change move update raise lower bump adjust edit
 fans fan also enjoy enjoys kind kinds sort type types good great well doing done much many let lets whats how's wat wats hw pls plz
-we're were we've we'd thinking planning considering weighing idea ideas bad smart wise move bet call both either
+we're were we've we'd thinking planning considering weighing idea ideas bad move bet call both either
 poppin popping happening goin sup whole entire
 sell sells selling sold team premium target targeting
 """.split())

@@ -75,14 +75,14 @@ class ScenarioRun:
         return float(lo), float(hi)
 
 
-def expand_grid(prices: list[float], regions: list[str | None], starts: list[date], channels: list[str | None], hype: float) -> list[Scenario]:
-    """Every combination price × region × start × channel, labelled by what varies."""
+def expand_grid(prices: list[float], regions: list[str | None], starts: list[date], channels: list[str | None], hype: float, price_sign: str = "$") -> list[Scenario]:
+    """Every combination price × region × start × channel, labelled by what varies (prices with `price_sign`)."""
     scenarios = []
     for price in prices:
         for region in regions:
             for start in starts:
                 for channel in channels:
-                    parts = [f"${price:,.0f}" if len(prices) > 1 else "", (region or "Global") if len(regions) > 1 else "",
+                    parts = [f"{price_sign}{price:,.0f}" if len(prices) > 1 else "", (region or "Global") if len(regions) > 1 else "",
                              start.strftime("%b %Y") if len(starts) > 1 else "", (channel or "all channels") if len(channels) > 1 else ""]
                     label = " · ".join(p for p in parts if p) or "base"
                     scenarios.append(Scenario(label, price, region, start, channel, hype))
@@ -122,8 +122,8 @@ class Verdict:
     reason: str
 
 
-def best_scenario(runs: list[ScenarioRun], objective: Objective) -> Verdict:
-    """The scenario with the highest mean objective, and why, in words."""
+def best_scenario(runs: list[ScenarioRun], objective: Objective, price_sign: str = "$") -> Verdict:
+    """The scenario with the highest mean objective, and why, in words (money with `price_sign`)."""
     values = np.array([r.revenue if objective == "revenue" else r.units for r in runs])
     order = np.argsort(-values.mean(1), kind="stable")
     best = int(order[0])
@@ -134,7 +134,7 @@ def best_scenario(runs: list[ScenarioRun], objective: Objective) -> Verdict:
     b, r = runs[best], runs[second]
     ahead = int((lead > 0).sum())
     word = "revenue" if objective == "revenue" else "units"
-    pieces = [f"{b.scenario.label} leads {r.scenario.label} by {_fmt(lead.mean(), objective)} {word} "
+    pieces = [f"{b.scenario.label} leads {r.scenario.label} by {_fmt(lead.mean(), objective, price_sign)} {word} "
               f"(ahead in {ahead} of {len(lead)} seeds, same buyers and draws)"]
     if b.scenario.price != r.scenario.price:
         pieces.append(f"at {b.scenario.price / r.scenario.price:.2f}× the price it sells {b.units.mean() / max(r.units.mean(), 1e-9):.2f}× the units")
@@ -151,6 +151,6 @@ def _season(start: date) -> float:
     return float(season_curve(start, 8).mean())
 
 
-def _fmt(value: float, objective: Objective) -> str:
-    return f"${value:,.0f}" if objective == "revenue" else f"{value:,.0f}"
+def _fmt(value: float, objective: Objective, price_sign: str) -> str:
+    return f"{price_sign}{value:,.0f}" if objective == "revenue" else f"{value:,.0f}"
 

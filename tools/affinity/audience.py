@@ -31,8 +31,11 @@ from tools.schemas import Audience, StrictInput
 DRINKS_TITLE = "FiveThirtyEight/WHO drinks by country (2010)"
 
 
-def _local_source(titles: list[str]) -> str:
-    return "local taste model (smoothed lift over survey respondents) on " + "; ".join(titles)
+def _local_source(titles: list[str], seeded: bool = False) -> str:
+    """The method behind the figures: with seeds, `engines.affinity.taste`'s seeded affinity (formula 3,
+    Gaussian taste, blended with formula 4, co-love); without, the segment's smoothed share and lift (formula 1)."""
+    how = "Gaussian taste blended with co-love, given the seeds" if seeded else "smoothed share and lift over survey respondents"
+    return f"local taste model ({how}) on " + "; ".join(titles)
 
 
 class AudienceAffinityInput(StrictInput):
@@ -299,7 +302,7 @@ def _from_local(inp: AudienceAffinityInput, ctx: ToolContext, qloo_note: str) ->
     data = AudienceAffinityData(audience=label, domain=domain, items=items, answered_by=_notes_text(notes, True), not_answered_by=skipped,
                                 seeds_matched={m.tag: m.item.label for m in matches}, seeds_read=[_reading(m) for m in matches])
     used = [sources.surveys[n.source].title if n.source in sources.surveys else DRINKS_TITLE for n in notes if n.answered]
-    return AudienceAffinityOutput(summary=summary + _readings(matches) + qloo_note, data=data, source=_local_source(used) + ("; Qloo unavailable" if qloo_note else ""))
+    return AudienceAffinityOutput(summary=summary + _readings(matches) + qloo_note, data=data, source=_local_source(used, seeded=any(seeds.values())) + ("; Qloo unavailable" if qloo_note else ""))
 
 
 @register("compare_audiences", engine="affinity", input_model=CompareAudiencesInput, output_model=CompareAudiencesOutput, description="""

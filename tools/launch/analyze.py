@@ -14,10 +14,36 @@ from pydantic import BaseModel, Field
 
 from engines.persona.population import AGE_BAND_LABELS, AGE_BANDS
 from tools.base import ToolContext, ToolError, ToolOutput
-from tools.launch.engines import Call, Fallback, Figure, Outcome, Section, first_of_month, run_calls
-from tools.launch.plan import Recommendation, SegmentRank, forecast_rec, grid_recs, mean_lift, risk_recs, search_rec, segments_rec, weak_reading
+from tools.launch.engines import (
+    Call,
+    Fallback,
+    Figure,
+    Outcome,
+    Section,
+    first_of_month,
+    run_calls,
+)
+from tools.launch.plan import (
+    Recommendation,
+    SegmentRank,
+    forecast_rec,
+    grid_recs,
+    mean_lift,
+    risk_recs,
+    search_rec,
+    segments_rec,
+    weak_reading,
+)
 from tools.launch.readout import AskedAudience, Readout, build_readout
-from tools.launch.search import LogCompletionsData, LogCompletionsInput, SearchDemandData, SearchDemandInput, log_completions, search_demand
+from tools.launch.search import (
+    LogCompletionsData,
+    LogCompletionsInput,
+    SearchDemandData,
+    SearchDemandInput,
+    log_completions,
+    search_demand,
+)
+from tools.persona.personas import CURRENCY_FIELD, Currency
 from tools.registry import register
 from tools.schemas import Audience, RegionName, StrictInput
 
@@ -38,7 +64,8 @@ class AnalyzeLaunchInput(StrictInput):
     product: str = Field(min_length=1, max_length=200, description="The product being launched.", examples=["trail running shoe"])
     description: str | None = Field(default=None, max_length=2000, description="What the product is, in a sentence or two.", examples=["A light waterproof trail shoe"])
     tags: list[str] = Field(default_factory=list, max_length=20, description="Tags or entities that describe it (for affinity and hype).", examples=[["running", "outdoors"]])
-    price: float | None = Field(default=None, gt=0, le=1_000_000, description="Planned price (PPP US dollars).", examples=[129])
+    price: float | None = Field(default=None, gt=0, le=1_000_000, description="Planned price (in `currency`).", examples=[129])
+    currency: Currency = CURRENCY_FIELD
     audience: Audience = Field(default_factory=Audience, description="Target audience; empty = everyone.", examples=[{"region": "North America", "age_max": 34}])
     regions: list[RegionName] = Field(default_factory=list, max_length=10, description="Markets to compare.", examples=[["Europe", "North America"]])
     horizon: int = Field(default=12, ge=1, le=104, description="Weeks to plan for.", examples=[12])
@@ -99,7 +126,7 @@ def plan_calls(inp: AnalyzeLaunchInput, today: date) -> list[Call]:
         Call("hype", "hype", "hype_score", lambda _: {"subject": inp.product, "window_days": 30}),
         Call("forecast", "forecast", "forecast_demand", lambda look: {"description": text, "horizon": inp.horizon, "hype": _hype_arg(look), "launch": grid["starts"][0]}),
         Call("persona", "persona", "simulate_launch", lambda _: {"product": inp.product, "description": inp.description, "grid": grid, "weeks": min(inp.horizon, 52),
-                                                                  "seeds": 3, "reference_price": price, "category": tags[0]}),
+                                                                  "seeds": 3, "reference_price": price, "category": tags[0], "currency": inp.currency}),
         Call("search", "cadence", "search_products", lambda _: {"query": text[:500], "k": 10},
              Fallback("search_demand", SearchDemandInput, search_demand, lambda _: {"terms": words[:20]}), build_step="cadence"),
         Call("suggest", "cadence", "suggest_queries", lambda _: {"prefix": prefix, "k": 10},

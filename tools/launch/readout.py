@@ -119,10 +119,10 @@ def _verdict(persona: Any, best: ScenarioRow | None, asked_price: float | None, 
     at = _asked(persona, asked_price)
     if at is not None and best.price != at.price and best.revenue > at.revenue * (1 + TIE):
         gain = best.revenue / at.revenue - 1
-        return "go with changes", f"Go with changes: {reach}, but {money(best.price)} earns {pct(gain)} more than the asked {money(at.price)}."
+        return "go with changes", f"Go with changes: {reach}, but {money(best.price, persona.currency)} earns {pct(gain)} more than the asked {money(at.price, persona.currency)}."
     if risks:
         return "go with changes", f"Go with changes: {reach}, but one risk needs handling first — {risks[0]}"
-    return "go", f"Go: {reach}" + (f", and the asked {money(asked_price)} is the best price tested." if at is not None else ".")
+    return "go", f"Go: {reach}" + (f", and the asked {money(asked_price, persona.currency)} is the best price tested." if at is not None else ".")
 
 
 def _audience_number(persona: Any, best: ScenarioRow, audience: AskedAudience) -> KeyNumber | None:
@@ -150,13 +150,13 @@ def _key_numbers(o: dict[str, Outcome], persona: Any, best: ScenarioRow | None, 
         asked = _audience_number(persona, best, audience) if audience is not None else None
         if asked is not None:
             out.append(asked)
-        out.append(KeyNumber(label="Revenue", value=money(best.revenue), range=span(best.revenue_low, best.revenue_high, money), basis="same scenario, 5–95% across seeds"))
+        out.append(KeyNumber(label="Revenue", value=money(best.revenue, persona.currency), range=span(best.revenue_low, best.revenue_high, lambda x: money(x, persona.currency)), basis="same scenario, 5–95% across seeds"))
         at = _asked(persona, asked_price)
         if asked_price is None:  # the grid was built around an assumed price: say so, not "best" of prices nobody asked about
-            versus = f"of {', '.join(money(x) for x in sorted({s.price for s in persona.scenarios}))} tested; no price was given, so a typical {money(persona.reference_price)} was assumed"
+            versus = f"of {', '.join(money(x, persona.currency) for x in sorted({s.price for s in persona.scenarios}))} tested; no price was given, so a typical {money(persona.reference_price, persona.currency)} was assumed"
         else:
-            versus = f"{pct(best.revenue / at.revenue - 1)} more revenue than {money(at.price)}" if at is not None and at.price != best.price else "the best price tested"
-        out.append(KeyNumber(label="Best price", value=money(best.price), basis=versus))
+            versus = f"{pct(best.revenue / at.revenue - 1)} more revenue than {money(at.price, persona.currency)}" if at is not None and at.price != best.price else "the best price tested"
+        out.append(KeyNumber(label="Best price", value=money(best.price, persona.currency), basis=versus))
         out.append(KeyNumber(label="Channel and timing", value=f"{best.channel.capitalize()}, {month(best.start)}", basis=_runner_up(persona, best)))
     out.append(_hype_number(o))
     if ranked:
@@ -194,7 +194,7 @@ def _window(d: Any) -> str:
 def _actions(persona: Any, best: ScenarioRow | None, ranked: list[SegmentRank], o: dict[str, Outcome]) -> list[str]:
     actions = []
     if best is not None:
-        actions.append(f"Launch at {money(best.price)} {CHANNEL_WORDS.get(best.channel, 'through ' + best.channel)} from {month(best.start)} in {best.region}: "
+        actions.append(f"Launch at {money(best.price, persona.currency)} {CHANNEL_WORDS.get(best.channel, 'through ' + best.channel)} from {month(best.start)} in {best.region}: "
                        f"the best of {len(persona.scenarios)} simulated scenarios.")
     measured = [r for r in ranked if r.affinity_lift is not None] or ranked
     if measured:
@@ -265,9 +265,9 @@ def _simulation(o: dict[str, Outcome], persona: Any, best: ScenarioRow | None) -
     axes = " × ".join(name for attr, name in (("price", "price"), ("region", "region"), ("channel", "channel"), ("start", "launch month"))
                       if len({getattr(s, attr) for s in persona.scenarios}) > 1) or "one scenario"
     sentences = [f"Of {len(persona.scenarios)} what-if scenarios ({axes}), {best.label} sells most: {count(best.units)} buyers "
-                 f"({span(best.units_low, best.units_high)}) and {money(best.revenue)} over {persona.weeks} weeks.",
+                 f"({span(best.units_low, best.units_high)}) and {money(best.revenue, persona.currency)} over {persona.weeks} weeks.",
                  f"Buyers are synthetic people drawn from {best.region}'s published population figures; each buys at most once, when the price is under "
-                 f"their willingness to pay (set by a reference price of {money(persona.reference_price)})."]
+                 f"their willingness to pay (set by a reference price of {money(persona.reference_price, persona.currency)})."]
     if best.peak_week >= persona.weeks:
         sentences.append(f"Weekly adoption is still rising in week {persona.weeks}: the launch has not peaked within the horizon.")
     else:
@@ -275,7 +275,7 @@ def _simulation(o: dict[str, Outcome], persona: Any, best: ScenarioRow | None) -
     return ReadoutSection(key="simulation", title="What-if simulation: price, channel and timing", chart=out.charts[0] if out.charts else None,
                           caption="Each panel is one scenario's new buyers per week with its 5–95% range across seeds; the dashed line repeats the best scenario for comparison.",
                           sentences=sentences, columns=["Scenario", "Buyers", "Range", "Revenue", "Adoption"],
-                          rows=[TableRow(cells=[s.label, count(s.units), span(s.units_low, s.units_high), money(s.revenue), pct(s.adoption)]) for s in top],
+                          rows=[TableRow(cells=[s.label, count(s.units), span(s.units_low, s.units_high), money(s.revenue, persona.currency), pct(s.adoption)]) for s in top],
                           sources=["persona"])
 
 

@@ -26,9 +26,10 @@ from engines.persona.simulate import PROPENSITY, Diffusion, purchase_fit
 from engines.persona.traits import PRICE_ELASTICITY, Buyers, subset
 from memory.affinity_sources import load_affinity_sources
 from memory.imports.own_customers import CustomerMix, customer_mix
-from memory.personas import export_archetypes, load_channel_table, load_price_analogs, store_archetypes
+from memory.personas import PER_PPP_USD, export_archetypes, load_channel_table, load_price_analogs, store_archetypes
 from tools.affinity.audience import survey_item_for
 from tools.base import Chart, ToolContext, ToolError, ToolOutput
+from tools.formatting import CURRENCY_SYMBOLS, money
 from tools.persona.chart import render_adoption
 from tools.registry import register
 from tools.schemas import Audience, RegionName, StrictInput
@@ -39,7 +40,11 @@ MAX_POPULATION = 50_000_000
 #: is this over (scenarios × seeds × weeks), between MIN_SAMPLE and MAX_SAMPLE (and the population).
 WORK_BUDGET = 100_000_000
 MIN_SAMPLE, MAX_SAMPLE = 5_000, 1_000_000
-DEFAULT_REFERENCE = 50.0  # judgement: the reference price when nothing anchors the category's price level
+DEFAULT_REFERENCE = 50.0  # judgement: the reference price (in the asked currency) when nothing anchors the category's price level
+Currency = Literal["USD", "GBP", "EUR"]
+#: prices are only compared with each other (and with the analogs' reference, converted into the asked
+#: currency by `memory.personas.PER_PPP_USD`), so a request may price in any of these
+CURRENCY_FIELD = Field(default="USD", description="Currency of every price given and shown (USD, GBP or EUR); the analogs' reference price is converted into it.", examples=["GBP"])
 #: judgement: an asked price more than this many times above (or below) the analogs' median is in
 #: another price tier than the analogs (the shared catalog is a wholesale giftware shop and toys:
 #: a $45 scented candle's analogs sell at $2), so personas centre willingness to pay on the asked price.
@@ -55,7 +60,7 @@ def _population(value: int) -> int:
 
 class LaunchScenario(StrictInput):
     label: str | None = Field(default=None, max_length=80, description="A name for the scenario; unset = made from its settings.", examples=["Europe at $129"])
-    price: float | None = Field(default=None, gt=0, le=1_000_000, description="Price in US dollars at purchasing-power parity (compared with each buyer's willingness to pay).", examples=[129])
+    price: float | None = Field(default=None, gt=0, le=1_000_000, description="Price in the request's currency (compared with each buyer's willingness to pay).", examples=[129])
     region: RegionName | None = Field(default=None, description="Market launched in; unset = everywhere.", examples=["Europe"])
     start: date | None = Field(default=None, description="Launch date (first day of the month when only a month is given).", examples=["2026-03-01"])
     channel: Channel | None = Field(default=None, description="Main sales channel.", examples=["web"])
@@ -65,7 +70,7 @@ class LaunchScenario(StrictInput):
 class ScenarioGrid(StrictInput):
     """Every combination of the lists (price × region × start × channel); an empty list = the default."""
 
-    prices: list[Annotated[float, Field(gt=0, le=1_000_000)]] = Field(default_factory=list, max_length=8, description="Prices to try (PPP US dollars).", examples=[[99, 129]])
+    prices: list[Annotated[float, Field(gt=0, le=1_000_000)]] = Field(default_factory=list, max_length=8, description="Prices to try (the request's currency).", examples=[[99, 129]])
     regions: list[RegionName] = Field(default_factory=list, max_length=8, description="Markets to try.", examples=[["Europe", "North America"]])
     starts: list[date] = Field(default_factory=list, max_length=6, description="Launch dates to try.", examples=[["2026-03-01", "2026-05-01"]])
     channels: list[Channel] = Field(default_factory=list, max_length=5, description="Sales channels to try.", examples=[["web", "store"]])
@@ -83,6 +88,7 @@ class SimulateLaunchInput(StrictInput):
     reference_price: float | None = Field(default=None, gt=0, le=1_000_000, description="The category's typical price, which sets willingness to pay; unset = the median price of analog products (or $50 when none is close).", examples=[120])
     category: str | None = Field(default=None, max_length=80, description="A category the affinity surveys name (e.g. 'rock', 'Thai', 'gardening'): who loves it buys more readily.", examples=["gardening"])
     objective: Objective = Field(default="revenue", description="What the best scenario maximises: revenue or units.", examples=["revenue"])
+    currency: Currency = CURRENCY_FIELD
     seed: int = Field(default=7, description="Random seed: the same seed gives the same simulation.", examples=[7], ge=0, le=2**31 - 1)
 
     @model_validator(mode="after")
@@ -99,7 +105,8 @@ class BuildPersonasInput(StrictInput):
     product: str = Field(min_length=1, max_length=200, description="The product the personas would buy.", examples=["trail running shoe"])
     audience: Audience = Field(default_factory=Audience, description="Who the personas are drawn from; empty = everyone.", examples=[{"region": "UK", "age_min": 25}])
     count: int = Field(default=5, ge=1, le=20, description="How many personas (1–20).", examples=[4])
-    price: float | None = Field(default=None, gt=0, le=1_000_000, description="Launch price (PPP US dollars): each persona's chance of buying at it is reported.", examples=[120])
+    price: float | None = Field(default=None, gt=0, le=1_000_000, description="Launch price (in `currency`): each persona's chance of buying at it is reported.", examples=[120])
+    currency: Currency = CURRENCY_FIELD
     category: str | None = Field(default=None, max_length=80, description="A category the affinity surveys name: shapes each buyer's category affinity.", examples=["gardening"])
     seed: int = Field(default=7, description="Random seed: the same seed gives the same personas.", examples=[7], ge=0, le=2**31 - 1)
 
@@ -136,6 +143,7 @@ class SimulateLaunchData(BaseModel):
     weeks: int
     objective: Objective
     reference_price: float
+    currency: str = "USD"
     scenarios: list[ScenarioResult]
     best: str
     best_reason: str
@@ -212,28 +220,29 @@ def _anchor_warning(inp: SimulateLaunchInput, ref_price: float, prices: list[flo
     if inp.reference_price:
         return ""
     if ref_price == DEFAULT_REFERENCE:
-        return (f" Prices are judged against a default ${DEFAULT_REFERENCE:,.0f} reference (no priced analog of {inp.product!r} in the catalog): "
+        return (f" Prices are judged against a default {money(DEFAULT_REFERENCE, inp.currency)} reference (no priced analog of {inp.product!r} in the catalog): "
                 "give reference_price, your category's typical price, for a sharper read.")
     if not any(_same_tier(p, ref_price) for p in prices):
         side = "below" if ref_price < min(prices) else "above"
-        return (f" Prices are judged against ${ref_price:,.2f}, the median of the closest catalog products, far {side} the prices simulated: "
+        return (f" Prices are judged against {money(ref_price, inp.currency)}, the median of the closest catalog products, far {side} the prices simulated: "
                 "if your category sells at another level, give reference_price.")
     return ""
 
 
-def _reference_price(ctx: ToolContext, product: str, given: float | None) -> tuple[float, str]:
-    """The price that sets willingness to pay, with the sentence that says where it came from: the
-    one given, else the median of the product's priced analogs (`pricing.analog_reference`), else
-    DEFAULT_REFERENCE. Never the asked price: then every price would sell alike."""
+def _reference_price(ctx: ToolContext, product: str, given: float | None, currency: str = "USD") -> tuple[float, str]:
+    """The price that sets willingness to pay, in `currency`, with the sentence that says where it
+    came from: the one given, else the median of the product's priced analogs (`pricing.analog_reference`,
+    PPP dollars converted at PER_PPP_USD), else DEFAULT_REFERENCE. Never the asked price: then every price would sell alike."""
     if given:
-        return given, f"willingness to pay is set by the reference price you gave, ${given:,.2f} (the median household buys at that price)"
+        return given, f"willingness to pay is set by the reference price you gave, {money(given, currency)} (the median household buys at that price)"
     analogs = load_price_analogs(ctx.settings.data_dir)
     ref = analog_reference(analogs, product) if analogs is not None else None
     if ref is None:
         return DEFAULT_REFERENCE, (f"no priced analog of {product!r} in the shared catalog (toys, gifts and homeware): willingness to pay is centred on a "
-                                   f"default reference of ${DEFAULT_REFERENCE:,.0f}; give reference_price, your category's typical price, to anchor it")
-    names = ", ".join(f"{n} (${p:,.2f})" for n, p, _ in ref.analogs[:3])
-    return ref.price, f"willingness to pay is set by a reference price of ${ref.price:,.2f}, the median of {len(ref.analogs)} analog products ({names}…)"
+                                   f"default reference of {money(DEFAULT_REFERENCE, currency)}; give reference_price, your category's typical price, to anchor it")
+    rate = PER_PPP_USD[currency]
+    names = ", ".join(f"{n} ({money(p * rate, currency)})" for n, p, _ in ref.analogs[:3])
+    return ref.price * rate, f"willingness to pay is set by a reference price of {money(ref.price * rate, currency)}, the median of {len(ref.analogs)} analog products ({names}…)"
 
 
 def _first_of_next_month(today: date) -> date:
@@ -243,23 +252,24 @@ def _first_of_next_month(today: date) -> date:
 def _scenarios(inp: SimulateLaunchInput, today: date, default_price: float) -> tuple[list[Scenario], list[str]]:
     """Scenarios with every default filled in (an unpriced one at the reference price), and the assumptions that filled them."""
     notes: list[str] = []
+    at = money(default_price, inp.currency)
     default_start = _first_of_next_month(today)
     if inp.grid is not None:
         g = inp.grid
         prices = g.prices or [default_price]
         if not g.prices:
-            notes.append(f"no price given: simulated at the reference price, ${default_price:,.2f}")
+            notes.append(f"no price given: simulated at the reference price, {at}")
         if not g.starts:
             notes.append(f"no start given: {default_start:%d %b %Y}")
-        return expand_grid(prices, list(g.regions) or [None], g.starts or [default_start], list(g.channels) or [None], DEFAULT_HYPE), notes
+        return expand_grid(prices, list(g.regions) or [None], g.starts or [default_start], list(g.channels) or [None], DEFAULT_HYPE, CURRENCY_SYMBOLS[inp.currency]), notes
     out = []
     for i, s in enumerate(inp.scenarios):
         price = s.price or default_price
         if s.price is None:
-            notes.append(f"scenario {i + 1}: no price given, simulated at the reference price, ${default_price:,.2f}")
+            notes.append(f"scenario {i + 1}: no price given, simulated at the reference price, {at}")
         if s.start is None and i == 0:
             notes.append(f"no start given: {default_start:%d %b %Y}")
-        label = s.label or " · ".join(p for p in (f"${price:,.0f}", s.region or "Global", f"{(s.start or default_start):%b %Y}", s.channel or "all channels") if p)
+        label = s.label or " · ".join(p for p in (money(price, inp.currency), s.region or "Global", f"{(s.start or default_start):%b %Y}", s.channel or "all channels") if p)
         out.append(Scenario(label, price, s.region, s.start or default_start, s.channel, DEFAULT_HYPE if s.hype is None else s.hype))
     labels = [s.label for s in out]
     if len(set(labels)) < len(labels):
@@ -299,7 +309,7 @@ what-if grid of them: weekly adoption curve, units, revenue, peak week, interval
 segment breakdown and the best scenario with the reason. Use for "simulate a $129 launch in Europe in March vs May".
 """)
 def simulate_launch(inp: SimulateLaunchInput, ctx: ToolContext) -> SimulateLaunchOutput:
-    ref_price, ref_note = _reference_price(ctx, inp.product, inp.reference_price)
+    ref_price, ref_note = _reference_price(ctx, inp.product, inp.reference_price, inp.currency)
     scenarios, notes = _scenarios(inp, date.today(), ref_price)
     sample = int(min(inp.population, MAX_SAMPLE, max(MIN_SAMPLE, WORK_BUDGET // (len(scenarios) * inp.seeds * inp.weeks))))
     channels = load_channel_table(ctx.settings.data_dir)
@@ -307,7 +317,7 @@ def simulate_launch(inp: SimulateLaunchInput, ctx: ToolContext) -> SimulateLaunc
     notes.append(lift_note)
     ctx.report(0.05, f"simulating {len(scenarios)} scenario(s) × {inp.seeds} seeds × {sample:,} buyers")
     runs = run_scenarios(scenarios, BuyerFactory(ref_price, channels, lift), population=inp.population, sample=sample, weeks=inp.weeks, seeds=inp.seeds, seed=inp.seed)
-    verdict = best_scenario(runs, inp.objective)
+    verdict = best_scenario(runs, inp.objective, CURRENCY_SYMBOLS[inp.currency])
     best = runs[verdict.best]
     results = [_result(r, inp.population) for r in runs]
     order = sorted(range(len(runs)), key=lambda i: -results[i].revenue if inp.objective == "revenue" else -results[i].units)
@@ -315,11 +325,11 @@ def simulate_launch(inp: SimulateLaunchInput, ctx: ToolContext) -> SimulateLaunc
     lead = verdict.lead if verdict.runner_up is not None else None
     b = results[verdict.best]
     summary = (f"{inp.product}: of {inp.population:,} synthetic buyers, the best of {len(runs)} scenario(s) is {b.label} — "
-               f"{b.units:,.0f} buyers ({b.units_low:,.0f}–{b.units_high:,.0f} across {inp.seeds} seeds), ${b.revenue:,.0f} revenue, "
+               f"{b.units:,.0f} buyers ({b.units_low:,.0f}–{b.units_high:,.0f} across {inp.seeds} seeds), {money(b.revenue, inp.currency)} revenue, "
                f"peak in week {b.peak_week} of {inp.weeks}. Why: {verdict.reason}.")
     if len(runs) > 1:
         worst = results[order[-1]]
-        summary += f" Weakest: {worst.label} ({worst.units:,.0f} buyers, ${worst.revenue:,.0f})."
+        summary += f" Weakest: {worst.label} ({worst.units:,.0f} buyers, {money(worst.revenue, inp.currency)})."
     summary += _anchor_warning(inp, ref_price, [s.price for s in scenarios]) + _borrowed_tables([s.region for s in scenarios])
     assumptions = notes + [ref_note, f"price sensitivity: the median buyer's elasticity is {PRICE_ELASTICITY:.2f}, fitted on UCI Online Retail orders",
                            f"purchase propensity rises with household income ({PROPENSITY.income:+.2f} on the logit per log unit of income, "
@@ -327,7 +337,7 @@ def simulate_launch(inp: SimulateLaunchInput, ctx: ToolContext) -> SimulateLaunc
                            "fitted on real customers' acceptance of offers (marketing_campaign.csv)",
                            f"{sample:,} buyers simulated per seed and scaled to {inp.population:,}", "one unit per buyer; no repeat purchases"]
     data = SimulateLaunchData(product=inp.product, population=inp.population, simulated_per_seed=sample, seeds=inp.seeds, weeks=inp.weeks, objective=inp.objective,
-                              reference_price=ref_price, scenarios=results, best=b.label, best_reason=verdict.reason,
+                              reference_price=ref_price, currency=inp.currency, scenarios=results, best=b.label, best_reason=verdict.reason,
                               lead=None if lead is None else round(float(lead.mean()), 2),
                               lead_low=None if lead is None else round(float(np.percentile(lead, 5)), 2),
                               lead_high=None if lead is None else round(float(np.percentile(lead, 95)), 2),
@@ -375,6 +385,7 @@ class BuildPersonasData(BaseModel):
     personas: list[Persona]
     sample: int
     reference_price: float
+    currency: str = "USD"
     stored_ids: list[str]
 
 
@@ -419,17 +430,17 @@ Persona archetypes for a product and audience: share, traits, what resonates and
 stored for retrieval and exported as CSV, JSON and Parquet. Use for "give me 4 buyer personas for our trail shoe in the UK".
 """)
 def build_personas(inp: BuildPersonasInput, ctx: ToolContext) -> BuildPersonasOutput:
-    ref_price, _ = _reference_price(ctx, inp.product, None)
+    ref_price, _ = _reference_price(ctx, inp.product, None, inp.currency)
     tier = ""
     if inp.price and not _same_tier(inp.price, ref_price):
-        tier = (f" Willingness to pay is centred on your ${inp.price:,.0f}: the closest priced products in the shared catalog "
-                f"(median ${ref_price:,.2f}) sell in another price tier.")
+        tier = (f" Willingness to pay is centred on your {money(inp.price, inp.currency)}: the closest priced products in the shared catalog "
+                f"(median {money(ref_price, inp.currency)}) sell in another price tier.")
         ref_price = inp.price
     mix = customer_mix(ctx.settings, ctx.owner)
     buyers = _audience_buyers(inp, ref_price, inp.price or ref_price, ctx, mix)
     found, labels = archetypes(buyers, inp.count)
     fit = purchase_fit(buyers, inp.price, None, Diffusion().base_logit) if inp.price else None
-    personas = [_persona(a, None if fit is None else float(fit[labels == i].mean())) for i, a in enumerate(found)]
+    personas = [_persona(a, None if fit is None else float(fit[labels == i].mean()), CURRENCY_SYMBOLS[inp.currency]) for i, a in enumerate(found)]
     audience = inp.audience.label()
     audience = f"people {audience}" if audience.startswith(("in ", "aged ", "under ")) else audience
     rows = [p.model_dump() | {"product": inp.product, "audience": audience} for p in personas]
@@ -438,9 +449,9 @@ def build_personas(inp: BuildPersonasInput, ctx: ToolContext) -> BuildPersonasOu
     files = [str(p) for p in export_archetypes(ctx.exports_dir, stem, rows)]
     wanted = f"the {inp.count} asked for" if "count" in inp.model_fields_set else f"the default {inp.count}"
     fewer = f" HDBSCAN found {len(found)} dense groups, fewer than {wanted}." if len(found) < inp.count else ""
-    lines = "; ".join(f"{p.name} ({p.share:.0%}{f', {p.buy_chance:.0%} fit at ${inp.price:,.0f}' if p.buy_chance is not None else ''})" for p in personas)
+    lines = "; ".join(f"{p.name} ({p.share:.0%}{f', {p.buy_chance:.0%} fit at {money(inp.price or 0, inp.currency)}' if p.buy_chance is not None else ''})" for p in personas)
     summary = f"{len(personas)} personas for {inp.product} among {audience}: {lines}.{fewer} Top persona: {personas[0].description}{tier}"
-    data = BuildPersonasData(product=inp.product, audience=audience, personas=personas, sample=len(buyers), reference_price=ref_price, stored_ids=ids)
+    data = BuildPersonasData(product=inp.product, audience=audience, personas=personas, sample=len(buyers), reference_price=ref_price, currency=inp.currency, stored_ids=ids)
     source = f"caeser persona engine: HDBSCAN over the traits of {len(buyers):,} synthetic buyers ({stats_for(inp.audience.region).source})"
     if mix is not None:
         summary += f" Drawn to match the age and sex mix of {mix.label}."
@@ -448,9 +459,9 @@ def build_personas(inp: BuildPersonasInput, ctx: ToolContext) -> BuildPersonasOu
     return BuildPersonasOutput(summary=summary, data=data, files=files, source=source)
 
 
-def _persona(a: Archetype, buy_chance: float | None) -> Persona:
+def _persona(a: Archetype, buy_chance: float | None, price_sign: str = "$") -> Persona:
     t = a.traits
     rest = {k: v for k, v in t.items() if k not in ("age", "income", "children", "urban", "female", "wtp")}
     return Persona(name=a.name, share=round(a.share, 4), median_age=round(t["age"], 1), median_income=round(t["income"], -2), children=t["children"],
                    urban=t["urban"], female=t["female"], willingness_to_pay=round(t["wtp"], 2), traits=rest, distinctive=a.distinctive,
-                   resonates=a.resonates, puts_off=a.puts_off, buy_chance=None if buy_chance is None else round(buy_chance, 4), description=a.description)
+                   resonates=a.resonates, puts_off=a.puts_off, buy_chance=None if buy_chance is None else round(buy_chance, 4), description=a.description(price_sign))

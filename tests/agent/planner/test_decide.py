@@ -235,3 +235,20 @@ def test_a_new_product_launching_in_a_season_is_forecast_from_then() -> None:
 def test_which_audience_to_target_is_a_launch_readout_of_the_product_sold() -> None:
     d = decide("Good morning! Our team sells premium yoga mats (~$89). Which audience should we target in Europe?", None, None, NAMES)
     assert d.tool == "analyze_launch" and d.args["product"] == "yoga mats" and d.args["price"] == 89.0 and d.args["audience"] == {"region": "Europe"}
+
+
+def test_smart_names_a_product_but_a_smart_move_is_a_judgement() -> None:
+    assert decide("build me personas for a $149 smart ring in asia pacific", None, None, NAMES).args["product"] == "smart ring"
+    d = decide("we're thinking of launching a smart speaker at $79, is that a smart move?", None, None, NAMES)
+    assert d.tool == "analyze_launch" and d.args["product"] == "smart speaker"
+
+
+def test_searches_that_start_with_a_quoted_prefix_are_suggestions() -> None:
+    d = decide('Hi caeser, I\'m the ecommerce lead at a homewares retailer. What do people search for that starts with "cand"?', None, None, NAMES)
+    assert d.tool == "suggest_queries" and d.args["prefix"] == "cand"
+
+
+def test_prices_in_pounds_ask_for_pounds() -> None:
+    d = decide("what would happen if we priced the regency cakestand at £15 instead of £12 in the UK", None, None, NAMES)
+    assert d.tool == "simulate_launch" and d.args["currency"] == "GBP" and [s["label"] for s in d.args["scenarios"]] == ["£15 · United Kingdom", "£12 · United Kingdom"]
+    assert decide("simulate a $129 launch in Europe in March vs May", None, None, NAMES).args["currency"] == "USD"

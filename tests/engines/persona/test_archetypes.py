@@ -18,7 +18,7 @@ def test_archetypes_of_a_population() -> None:
     assert np.bincount(labels).tolist() == [a.size for a in found]
     assert len({a.name for a in found}) == len(found)
     assert all(a.resonates and a.puts_off for a in found)
-    assert "Resonates" in found[0].description
+    assert "Resonates" in found[0].description() and "willing to pay £" in found[0].description("£")
 
 
 def test_cluster_finds_separated_groups_and_merges_down() -> None:

@@ -32,7 +32,7 @@ def _outcomes(scenarios: list[SimpleNamespace] | None) -> dict[str, Outcome]:
         o["persona"] = _missing("persona", "persona", "persona engine down")
     else:
         best = max(scenarios, key=lambda s: s.revenue)
-        o["persona"] = _ok("persona", SimpleNamespace(scenarios=scenarios, best=best.label, population=100_000, weeks=12, reference_price=120.0), "persona")
+        o["persona"] = _ok("persona", SimpleNamespace(scenarios=scenarios, best=best.label, population=100_000, weeks=12, reference_price=120.0, currency="USD"), "persona")
     return o
 
 

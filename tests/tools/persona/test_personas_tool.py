@@ -143,3 +143,18 @@ def test_markets_without_their_own_tables_are_said_to_share_a_wider_ones(ctx: To
     assert "United Kingdom and Germany with Europe's population tables" in out.summary and "differ here only by season and channel" in out.summary
     alone = run_tool("simulate_launch", {"product": "mug", **SMALL, "scenarios": [{"price": 12, "region": "United States"}]}, ctx)
     assert "population tables" not in alone.summary
+
+
+@pytest.mark.realdata
+def test_prices_in_pounds_are_compared_with_the_analogs_in_pounds_and_shown_in_pounds(ctx: ToolContext, data_dir: Path) -> None:
+    """The analogs' reference is in PPP dollars (their pounds converted once): a request in pounds
+    gets it back in pounds (× PER_PPP_USD), and every price and revenue shows the asked currency."""
+    from memory.personas import PER_PPP_USD
+
+    ctx = ToolContext(settings=ctx.settings.model_copy(update={"data_dir": data_dir}))
+    args = {"product": "regency cakestand", **SMALL, "scenarios": [{"price": 15, "region": "UK"}, {"price": 12, "region": "UK"}]}
+    pounds = run_tool("simulate_launch", args | {"currency": "GBP"}, ctx)
+    dollars = run_tool("simulate_launch", args, ctx)
+    assert pounds.data.reference_price == pytest.approx(dollars.data.reference_price * PER_PPP_USD["GBP"], rel=1e-9)
+    assert "£" in pounds.summary and "$" not in pounds.summary and pounds.data.currency == "GBP"
+    assert "$" in dollars.summary and "£" not in dollars.summary.split("Why:")[0]
