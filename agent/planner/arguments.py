@@ -262,6 +262,8 @@ def forecast_demand(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
                 target("category", subject)
             else:
                 target("product", subject)
+        elif s.category:
+            target("category", s.category)  # "forecast category candles"
         elif not (args.get("sku") or args.get("product") or args.get("category")) and ctx and ctx.subject():
             args["product"] = ctx.subject()
     if s.horizon is not None:

@@ -288,6 +288,12 @@ def extract_time(s: Slots, today: date) -> None:
         n = _num(m.group(1)) if m.group(1) else 1
         s.window_days = int(n * unit_days[m.group(2).lower()])
         s.consume(m)
+    for m in _find(r"\b(\d{1,3})\s?(d|w|wk|m|mo)\b(?!\s*(?:[$£€]|dollars|pounds|euros))", text):  # terse: "14d", "8w", "6m"
+        n, unit = int(m.group(1)), {"d": "day", "w": "week", "wk": "week", "m": "month", "mo": "month"}[m.group(2).lower()]
+        if s.window_days is None:
+            s.window_days = n * unit_days[unit]
+        s.horizon, s.frequency = n, unit_freq[unit]
+        s.consume(m)
     rel = {"today": 1, "yesterday": 2, "this week": 7, "this wk": 7, "lately": 30, "recently": 14, "this month": 30, "right now": 7, "rn": 7, "this weekend": 3, "this year": 365}
     for phrase, days in rel.items():
         m = re.search(rf"\b{phrase}\b", text, re.IGNORECASE)
@@ -295,9 +301,11 @@ def extract_time(s: Slots, today: date) -> None:
             s.window_days = days
             s.consume(m)
     for word, freq in {"daily": "D", "weekly": "W", "monthly": "M"}.items():
-        m = re.search(rf"\b{word}\b", text, re.IGNORECASE)
+        m = re.search(rf"\b{word}\b(?:\s+(\d{{1,3}})\b(?!\s*[$£€%]))?", text, re.IGNORECASE)
         if m:
             s.frequency = freq
+            if m.group(1) and s.horizon is None:
+                s.horizon = int(m.group(1))  # terse: "monthly 6"
             s.consume(m)
     h = re.search(r"\bh\s*=\s*(\d+)", text, re.IGNORECASE)
     if h:
@@ -587,7 +595,8 @@ def extract_hype_level(s: Slots) -> None:
 
 def extract_category(s: Slots) -> None:
     """"in the home decor category", "category: toys": a catalog category to search or suggest within."""
-    m = re.search(r"\b(?:in|within|from|under)\s+(?:the\s+)?([\w&' -]{2,40}?)\s+(?:category|section|department|aisle)\b|\bcategory[\s:=]+([\w&' -]{2,40}?)(?=[,.?!]|$)", s.text, re.IGNORECASE)
+    masked = "".join("," if any(a <= i < b for a, b in s.spans) else ch for i, ch in enumerate(s.text))  # what earlier rules read ends a name
+    m = re.search(r"\b(?:in|within|from|under)\s+(?:the\s+)?([\w&' -]{2,40}?)\s+(?:category|section|department|aisle)\b|\bcategory[\s:=]+([\w&' -]{2,40}?)(?=\s*[,.?!]|$)", masked, re.IGNORECASE)
     if m:
         s.category = (m.group(1) or m.group(2)).strip()
         s.consume(m)

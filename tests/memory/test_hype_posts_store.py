@@ -68,3 +68,15 @@ def test_the_shared_posts_imported_by_another_process_meanwhile_are_not_an_error
     said = posts.ensure_shared_posts(settings)
     assert "0 imported" in said or "imported 0" in said or "no new" in said.lower(), said
     assert len(calls) >= 2  # the second pass checked again
+
+
+def test_the_airline_sets_jetblue_tweets_filed_under_delta_are_jetblues(tmp_path):
+    from memory.posts import airline_posts
+
+    (tmp_path / "posts").mkdir()
+    header = b"tweet_id,airline_sentiment,airline,text,tweet_created,name,retweet_count,user_timezone\r\n"
+    rows = (b"1,negative,Delta,@JetBlue lost my bag,2015-02-24 11:35:52 -0800,a,0,\r\n"
+            b"2,positive,Delta,@delta great crew,2015-02-24 11:36:52 -0800,b,0,\r\n"
+            b"3,neutral,United,@united gate? @JetBlue too,2015-02-24 11:37:52 -0800,c,0,\r\n")
+    (tmp_path / "posts" / "airline_tweets.csv").write_bytes(header + rows)
+    assert airline_posts(tmp_path)["subject"].tolist() == ["JetBlue", "Delta", "United"]

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from engines.affinity.audience import MIN_RESPONDENTS, SourceNote, coverage, known_domains, local_affinity, resolve_domain
+from engines.affinity.audience import DRINKS, MIN_RESPONDENTS, SourceNote, coverage, known_domains, local_affinity, resolve_domain
 from engines.affinity.qloo import QlooClient, QlooError, QlooUnknownLocation
 from engines.affinity.surveys import GENERAL_INTEREST_ITEMS, Survey
 from engines.affinity.tags import DEFAULT_THRESHOLD, CatalogItem, TagMatch, match_tags
@@ -260,7 +260,9 @@ def _phrase(item: AffinityItem) -> str:
 def _from_local(inp: AudienceAffinityInput, ctx: ToolContext, qloo_note: str) -> AudienceAffinityOutput:
     sources = _sources(ctx, inp.domain)
     domain = _local_domain(inp, sources, qloo_note)
-    matches = _match(inp.seeds, sources, ctx, "seeds", inp.match_floor) if inp.seeds else []
+    # drinks are servings per person by country, not respondents' tastes: nobody there is a fan of a seed
+    by_country = domain == DRINKS and bool(inp.seeds)
+    matches = _match(inp.seeds, sources, ctx, "seeds", inp.match_floor) if inp.seeds and not by_country else []
     seeds: dict[str, list[int]] = {}
     for m in matches:
         seeds.setdefault(m.item.survey, []).append(m.item.index)
@@ -299,6 +301,8 @@ def _from_local(inp: AudienceAffinityInput, ctx: ToolContext, qloo_note: str) ->
                f"{', '.join(f'{r.label} (×{r.lift:.2f})' for r in distinctive.itertuples())}.{unused_note}")
     skipped = _notes_text(notes, False)
     summary += _skipped_sentence(notes, sources)
+    if by_country:
+        summary += f" Drinks data are servings per person by country, not people's tastes, so {', '.join(inp.seeds)} is ranked among them, not used to find fans."
     data = AudienceAffinityData(audience=label, domain=domain, items=items, answered_by=_notes_text(notes, True), not_answered_by=skipped,
                                 seeds_matched={m.tag: m.item.label for m in matches}, seeds_read=[_reading(m) for m in matches])
     used = [sources.surveys[n.source].title if n.source in sources.surveys else DRINKS_TITLE for n in notes if n.answered]

@@ -143,6 +143,20 @@ def _resolve(ctx: ToolContext, subject: str) -> tuple[str, dict[str, SubjectInfo
     return key, subjects
 
 
+def split_subjects(text: str, subjects: dict[str, SubjectInfo], longest: int = 3) -> list[str]:
+    """The stored subjects a text is made of, left to right, longest names first ("virgin america
+    united" → Virgin America, United), as display names; [] unless every word belongs to one."""
+    words, found = normalise_subject(text).split(), []
+    i = 0
+    while i < len(words):
+        n = next((n for n in range(min(longest, len(words) - i), 0, -1) if " ".join(words[i:i + n]) in subjects), 0)
+        if not n:
+            return []
+        found.append(subjects[" ".join(words[i:i + n])].display)
+        i += n
+    return found
+
+
 #: words a marketer adds to a brand that the posts' subject names leave out: "United Airlines" is United
 GENERIC_WORDS = frozenset("the airlines airline airways air inc corp corporation co company brand brands group plc ltd llc".split())
 
@@ -366,10 +380,20 @@ Hype score 0–100 for a product, brand or topic from social posts: metric break
 sentiment, novelty, engagement…), the score's 90% range, drivers, sentiment, top posts and timeline. Use for "what's the hype on X this week?".
 """)
 def hype_score(inp: HypeScoreInput, ctx: ToolContext) -> HypeScoreOutput:
-    data, source, fp = _score_one(ctx, inp.model_copy(update={"versus": []}))
+    read = ""
+    try:
+        data, source, fp = _score_one(ctx, inp.model_copy(update={"versus": []}))
+    except ToolError as err:
+        parts = split_subjects(inp.subject, known_subjects(ctx.settings)) if err.code == "not_found" else []
+        if len(parts) < 2:
+            raise
+        # "hype delta united american": several stored subjects typed one after another, scored side by side
+        read = f"Read “{inp.subject.strip()}” as {', '.join(parts[:-1])} and {parts[-1]}. "
+        inp = inp.model_copy(update={"subject": parts[0], "versus": [*parts[1:], *inp.versus][:3]})
+        data, source, fp = _score_one(ctx, inp.model_copy(update={"versus": []}))
     for other in inp.versus:
         data.versus.append(_rival(ctx, inp.model_copy(update={"subject": other, "versus": []})))
-    summary = summarise(data) + (" " + side_by_side(data) if data.versus else "")
+    summary = read + summarise(data) + (" " + side_by_side(data) if data.versus else "")
     return HypeScoreOutput(summary=summary, data=data, charts=_chart(ctx, data, fp), source=source or "stored posts")
 
 

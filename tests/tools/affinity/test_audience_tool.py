@@ -201,3 +201,9 @@ def test_an_audience_the_survey_covers_only_in_part_is_said_with_its_respondents
     few = out.data.respondents[1]
     assert 0 < few < out.data.respondents[0] and f"people aged 30–45: only ages 30–30 ({few} respondents)" in out.summary
     assert "Only part" not in run_tool("compare_audiences", {"items": ["rock"], "audiences": [{"gender": "male"}, {"gender": "female"}]}, real).summary
+
+
+@pytest.mark.realdata
+def test_a_drink_asked_about_in_a_country_ranks_the_countrys_servings(real) -> None:
+    out = run_tool("audience_affinity", {"audience": {"region": "Germany"}, "domain": "drinks", "seeds": ["beer"]}, real)
+    assert [i.item for i in out.data.items][:1] == ["Beer"] and "not used to find fans" in out.summary

@@ -145,3 +145,12 @@ def test_a_brand_with_a_generic_word_added_is_the_stored_subject(ctx, subjects):
     plain = run_tool("hype_score", {"subject": subjects["hot"]}, ctx).data
     added = run_tool("hype_score", {"subject": f"the {subjects['hot']} Airlines Inc"}, ctx).data
     assert added.posts == plain.posts and added.score == plain.score
+
+
+def test_stored_subjects_typed_one_after_another_are_split_longest_first() -> None:
+    from memory.posts import SubjectInfo
+    from tools.hype.score import split_subjects
+
+    known = {k: SubjectInfo(display=d, posts=10, sources=["s"]) for k, d in {"virgin america": "Virgin America", "united": "United", "american": "American"}.items()}
+    assert split_subjects("Virgin America united  american", known) == ["Virgin America", "United", "American"]
+    assert split_subjects("united breakfast", known) == []  # a word that is no subject: not a list of subjects
