@@ -2,8 +2,9 @@
 
 Training data (`training_posts`): the multi-domain labelled posts of `sentiment/train_multi.csv`
 (general Twitter, Reddit, everyday tweets, finance news, tech brands, SMS, blogs) plus every
-deduplicated airline post, each row tagged with its source for `source_weights`.
-`evals/sentiment.py` trains its own copy without the airline test split to measure it.
+deduplicated airline post, each row tagged with its source for `source_weights` (and `SOURCE_FACTORS`).
+`fit_model` is the one training call: the build's, and `evals/sentiment.py`'s own copy trained
+without the airline test split to measure it.
 The wordpiece CNN part is trained from MiniLM's packaged wordpiece table and tokenizer
 (`minilm_wordpieces`: the `minilm` extra's files, nothing downloaded); without the package the
 model is the linear part alone and says so.
