@@ -2,8 +2,8 @@
 benchmark set in one run.
 
 Training (engine and baseline alike): `sentiment/train_multi.csv` plus a seeded (`--seed`, 0)
-stratified 80 % of the deduplicated airline posts. The engine is `train_sentiment` with its fixed
-settings (chosen on TweetEval's validation split, docs/hype.md), its wordpiece CNN included when the
+stratified 80 % of the deduplicated airline posts. The engine is `memory.hype_sentiment.fit_model`
+(what `caeser build` trains) with its fixed settings (chosen on TweetEval's validation split, docs/hype.md), its wordpiece CNN included when the
 `minilm` extra is installed (as `caeser build` trains it). The baseline is word 1–2-gram
 TF-IDF (min_df 2, sublinear tf) + logistic regression with scikit-learn's defaults (C = 1, no
 weights) — the baseline the data README measured. VADER is its reference implementation with its
@@ -30,9 +30,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score, precision_recall_fscore_support, recall_score
 from sklearn.model_selection import train_test_split
 
-from engines.hype.sentiment import LABELS, compound_labels, train_sentiment
+from engines.hype.sentiment import LABELS, compound_labels
 from memory.datadir import load_labelled_sentiment, load_sxsw_posts
-from memory.hype_sentiment import AIRLINE_SOURCE, minilm_wordpieces, training_posts
+from memory.hype_sentiment import AIRLINE_SOURCE, fit_model, training_posts
 from memory.settings import Settings, get_settings
 
 SEED = 0
@@ -115,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"sentiment eval — engine and TF-IDF trained on {len(train)} posts ({train['source'].nunique()} sources; "
           f"airline: a seeded (seed={args.seed}) stratified 80 %, the other 20 % scored below)")
     start = time.perf_counter()
-    engine = train_sentiment(texts, labels, train["source"].tolist(), seed=args.seed, wordpieces=minilm_wordpieces())
+    engine = fit_model(train, seed=args.seed)
     print(f"  engine trained in {time.perf_counter() - start:.0f} s")
     baseline = Baseline(texts, labels, args.seed)
     result: dict[str, Scores] = {}

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 LAYERS = ("engines", "memory", "tools", "agent", "bots")
 #: what shows that a module trains: an optimiser, an estimator library, a training pipeline or entry point
 TRAINING_MODULES = ("torch.optim", "sklearn", "memory.build.cadence", "memory.build.hype", "memory.own_embedding")
-TRAINING_FUNCTIONS = ("train_sentiment", "train_and_save", "train_own_model", "train_lm")
+TRAINING_FUNCTIONS = ("train_sentiment", "fit_model", "train_and_save", "train_own_model", "train_lm")
 
 
 def _trains(name: str) -> bool:

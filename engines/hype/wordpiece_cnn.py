@@ -14,7 +14,9 @@ one core:
 
 Measured on TweetEval's validation split (docs/hype.md): alone 0.663–0.670 macro-recall (the n-gram
 model 0.685), averaged with it 0.698–0.705 (two trainings). The table frozen instead of fine-tuned:
-0.636 alone, 0.693 averaged.
+0.636 alone, 0.693 averaged. Tried for v5 and dropped (docs/hype.md): a table distilled from the whole
+transformer (each wordpiece read alone as `[CLS] piece [SEP]`, Model2Vec-style) — alone +0.010,
+averaged with the n-gram model no better (0.709 vs 0.710) and 32 s more build; widths 2–4 — no change.
 
 Training uses torch (imported only there); scoring is numpy, so the hype path never imports torch.
 The tokenizer travels with the model (its `tokenizer.json` text), so a saved model needs nothing

@@ -15,9 +15,9 @@ import time
 
 from threadpoolctl import threadpool_limits
 
-from engines.hype.sentiment import lexicon_prediction, train_sentiment
+from engines.hype.sentiment import lexicon_prediction
 from memory.datadir import load_airline_tweets, load_sxsw_posts
-from memory.hype_sentiment import load_classifier, minilm_wordpieces, model_path, training_posts
+from memory.hype_sentiment import fit_model, load_classifier, model_path, training_posts
 from memory.settings import get_settings
 
 TARGET_POSTS_PER_S = 2000.0
@@ -35,7 +35,7 @@ def main() -> int:
     model = load_classifier(settings)
     if model is None:
         sample = training_posts(settings).sample(STAND_IN_POSTS, random_state=args.seed)
-        model = train_sentiment(sample["text"].tolist(), sample["label"].tolist(), sample["source"].tolist(), seed=args.seed, wordpieces=minilm_wordpieces())
+        model = fit_model(sample, seed=args.seed)
         print(f"no built model at {model_path(settings)}: timing a stand-in trained on {STAND_IN_POSTS} sampled posts")
     with threadpool_limits(1):
         model.predict(posts[:100])  # first call builds the tokenizer caches

@@ -47,9 +47,9 @@ def test_forecast_eval_runs_the_engine_forecast_demand_calls() -> None:
 
 
 def test_sentiment_eval_trains_the_model_the_build_trains_for_hype_score() -> None:
-    """`caeser build` trains the posts' classifier with `train_sentiment` on `training_posts`;
-    hype_score scores with what it saved."""
-    assert evals.sentiment.train_sentiment is memory.hype_sentiment.train_sentiment is engines.hype.sentiment.train_sentiment
+    """`caeser build` trains the posts' classifier with `fit_model` (`train_sentiment` with the shipped
+    settings) on `training_posts`; hype_score scores with what it saved."""
+    assert evals.sentiment.fit_model is memory.hype_sentiment.fit_model and memory.hype_sentiment.train_sentiment is engines.hype.sentiment.train_sentiment
     assert evals.sentiment.training_posts is memory.hype_sentiment.training_posts
 
 

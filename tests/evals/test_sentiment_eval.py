@@ -44,7 +44,9 @@ def test_one_run_reports_every_set_and_the_headline_last(settings, tmp_path, mon
 
     data = _data_dir(tmp_path / "data")
     monkeypatch.setattr(ev, "get_settings", lambda: settings.model_copy(update={"data_dir": data}))
-    monkeypatch.setattr(ev, "minilm_wordpieces", lambda: None)  # the linear part alone: fast (tests/engines/hype/test_wordpiece_cnn.py covers the CNN)
+    import memory.hype_sentiment
+
+    monkeypatch.setattr(memory.hype_sentiment, "minilm_wordpieces", lambda: None)  # the linear part alone: fast (tests/engines/hype/test_wordpiece_cnn.py covers the CNN)
     extra = tmp_path / "brand.csv"
     extra.write_text("text,label\nlove it,positive\nawful,negative\nwhat time,neutral\n", encoding="utf-8")
     for file, headline, n in ((None, "TweetEval test", 15), (extra, str(extra), 3)):

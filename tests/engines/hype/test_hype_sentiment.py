@@ -68,6 +68,8 @@ def test_source_weights_damp_big_sources_and_balance_classes():
     w2 = source_weights(sources2, labels2)
     # per row, a small source counts √(100/4) = 5× a big one: big in total 100/10 = 10, small 4/2 = 2
     assert np.isclose(w2[-1] / w2[0], 5.0)
+    w3 = source_weights(sources2, labels2, {"big": 2.0})  # a factor doubles a source's rows against the others
+    assert np.isclose(w3[-1] / w3[0], 2.5) and np.isclose(w3.mean(), 1.0)
 
 
 def test_unknown_label_and_ragged_input_are_refused():
