@@ -61,7 +61,7 @@ CHANNEL_WORDS = {"web": ("online", "web", "website", "ecommerce", "e-commerce", 
 ACTIONS = {"purchase": ("bought", "buy", "buys", "purchased", "purchase", "purchases", "ordered", "checked out"), "add_to_cart": ("added to cart", "add to cart", "add-to-cart", "atc", "carted", "added it to cart", "added to basket", "cart"),
            "wishlist": ("wishlist", "wishlisted", "saved", "favourited", "favorited", "hearted"), "click": ("clicked", "click", "clicks", "tapped", "tap", "picked", "chose", "selected"), "view": ("viewed", "view", "views", "looked at", "saw", "opened")}
 
-CURRENCY = {"$": "USD", "£": "GBP", "€": "EUR", "usd": "USD", "gbp": "GBP", "eur": "EUR", "dollars": "USD", "bucks": "USD", "pounds": "GBP", "quid": "GBP", "euros": "EUR"}
+CURRENCY = {"$": "USD", "£": "GBP", "€": "EUR", "usd": "USD", "gbp": "GBP", "eur": "EUR", "dollars": "USD", "bucks": "USD", "pounds": "GBP", "quid": "GBP", "euros": "EUR", "euro": "EUR", "pound": "GBP", "dollar": "USD"}
 
 WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a": 1, "an": 1, "a couple of": 2, "couple": 2, "few": 3, "a few": 3}
 NUM = r"(-?\s?\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a couple of|a few|an|a)"
@@ -402,7 +402,7 @@ def _periods(days: int, frequency: str) -> int:
 
 def extract_money(s: Slots) -> None:
     text = s.text
-    price = r"(?:([$£€])\s?(\d[\d,]*(?:\.\d+)?)(k)?|(\d[\d,]*(?:\.\d+)?)(k)?\s?(usd|gbp|eur|dollars|bucks|pounds|quid|euros)\b)"
+    price = r"(?:([$£€])\s?(\d[\d,]*(?:\.\d+)?)(k)?|(\d[\d,]*(?:\.\d+)?)(k)?\s?(usd|gbp|eur|dollars?|bucks|pounds?|quid|euros?)\b)"
     for m in _find(r"(?:-\s?[$£€]\s?|[$£€]\s?-\s?)(\d[\d,]*(?:\.\d+)?)", text):
         s.prices.append(-float(m.group(1).replace(",", "")))  # "$-20": kept, so the tool says what is wrong with it
         s.price_at.append(m.start())
@@ -410,12 +410,12 @@ def extract_money(s: Slots) -> None:
     for m in _find(rf"\bbetween\s*{price}\s*(?:and|-|–|to)\s*{price}", text):
         s.min_price, s.max_price = _money_value(m, 1), _money_value(m, 7)
         s.consume(m)
-    for m in _find(r"\bbetween\s*[$£€]?\s?(\d[\d,]*(?:\.\d+)?)\s*(?:and|-|–|to)\s*[$£€]?\s?(\d[\d,]*(?:\.\d+)?)\s*(?:usd|gbp|eur|dollars|bucks|pounds|quid|euros)\b", text):
+    for m in _find(r"\bbetween\s*[$£€]?\s?(\d[\d,]*(?:\.\d+)?)\s*(?:and|-|–|to)\s*[$£€]?\s?(\d[\d,]*(?:\.\d+)?)\s*(?:usd|gbp|eur|dollars?|bucks|pounds?|quid|euros?)\b", text):
         if not any(a <= m.start() < b for a, b in s.spans):
             s.min_price, s.max_price = float(m.group(1).replace(",", "")), float(m.group(2).replace(",", ""))
             s.consume(m)
     # "at 99, 119 and 129 dollars", "29 or 39 bucks": a list whose currency is written once, at its end
-    for m in _find(r"(?<![\w.$£€])(\d[\d,]*(?:\.\d+)?)((?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|vs\.?|versus)\s+)\d[\d,]*(?:\.\d+)?)+\s?(usd|gbp|eur|dollars|bucks|pounds|quid|euros)\b", text):
+    for m in _find(r"(?<![\w.$£€])(\d[\d,]*(?:\.\d+)?)((?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|vs\.?|versus)\s+)\d[\d,]*(?:\.\d+)?)+\s?(usd|gbp|eur|dollars?|bucks|pounds?|quid|euros?)\b", text):
         if any(a <= m.start() < b for a, b in s.spans):
             continue
         for number in re.findall(r"\d[\d,]*(?:\.\d+)?", m.group(0)):
@@ -609,11 +609,18 @@ def extract_export(s: Slots) -> None:
         s.consume(m)
 
 
+#: a clause in which the asker says who they are: a role or a business, ended by punctuation
+INTRODUCTION = (r"(?:^|(?<=[.!?,]\s))(?:hi\b[^.!?,]{0,20}[,.!]?\s*)?(?:as|i'?m|i am|we'?re|we are|this is|here at)\s+(?:a|an|the|our)\s+[^.!?,;]{0,60}?"
+                r"\b(?:manager|lead|head|director|marketer|brand|company|retailer|team|startup|shop|store|business|founder|agency|vp|cmo|analyst|buyer|planner|owner)s?\b[^.!?,;]{0,40}?[.!?,;]")
+
+
 def extract(text: str, today: date | None = None) -> Slots:
     """All slots of one message. Order matters: ids and quotes first, so later rules don't re-read them."""
     today = today or date.today()
     s = Slots(text=text, today=today)
     extract_quotes_and_prefix(s)
+    for m in _find(INTRODUCTION, text):
+        s.consume(m)  # "As a brand manager at a toy company, …": who is asking, not what about
     extract_hype_level(s)
     extract_position(s)
     extract_ids(s)
@@ -665,7 +672,7 @@ whos who's who whose which whichever kindly please hello hi hey dear compair nic
 fans fan also enjoy enjoys kind kinds sort type types good great well doing done much many let lets whats how's wat wats hw pls plz
 we're were we've we'd thinking planning considering weighing idea ideas bad move bet call both either
 poppin popping happening goin sup whole entire
-sell sells selling sold team premium target targeting
+sell sells selling sold team premium target targeting as marketer marketers
 """.split())
 
 

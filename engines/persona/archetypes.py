@@ -108,7 +108,7 @@ class Archetype:
     def description(self, price_sign: str = "$") -> str:
         """In words; income in PPP dollars, willingness to pay in the currency of the prices asked (`price_sign`)."""
         t = self.traits
-        return (f"{self.name} ({self.share:.0%} of buyers): median age {t['age']:.0f}, household income ${t['income']:,.0f}, "
+        return (f"{self.name} ({self.share:.0%} of buyers): median age {t['age']:.0f}, household income ${t['income']:,.0f} PPP, "
                 f"{t['children']:.0%} with children, {t['urban']:.0%} urban, willing to pay {price_sign}{t['wtp']:,.0f}. "
                 f"Resonates: {'; '.join(self.resonates)}. Puts them off: {'; '.join(self.puts_off)}.")
 

@@ -252,3 +252,17 @@ def test_prices_in_pounds_ask_for_pounds() -> None:
     d = decide("what would happen if we priced the regency cakestand at £15 instead of £12 in the UK", None, None, NAMES)
     assert d.tool == "simulate_launch" and d.args["currency"] == "GBP" and [s["label"] for s in d.args["scenarios"]] == ["£15 · United Kingdom", "£12 · United Kingdom"]
     assert decide("simulate a $129 launch in Europe in March vs May", None, None, NAMES).args["currency"] == "USD"
+
+
+def test_who_is_asking_is_not_what_they_ask_about() -> None:
+    d = decide("As a brand manager at a toy company, what's the outlook for lego star wars sets this holiday season?", None, None, NAMES)
+    assert d.tool == "forecast_demand" and d.args["product"] == "lego star wars sets"
+    d = decide("we want to know if a 20 euro scented candle would appeal to French women 25 to 40", None, None, NAMES)
+    assert d.tool == "analyze_launch" and (d.args["product"], d.args["price"], d.args["currency"]) == ("scented candle", 20.0, "EUR")
+    assert decide("as a marketer I want hype on delta", None, None, NAMES).args["subject"] == "delta"
+
+
+def test_which_persona_to_target_first_answers_from_the_personas_again() -> None:
+    prev = PreviousCall("build_personas", {"product": "tea towel", "count": 3, "price": 12.0, "currency": "GBP"})
+    d = decide("which persona should we target first and why", prev, None, NAMES)
+    assert d.tool == "build_personas" and d.args == prev.args
