@@ -526,7 +526,8 @@ def manage_data(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
 def schedule_report(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
     from agent.planner.schedules import schedule_arguments  # it reuses the builders below for the report it schedules
 
-    return schedule_arguments(s, prev, ctx.ok if ctx else True, BUILDERS)
+    last = (ctx.tool, ctx.args) if ctx and ctx.tool != "schedule_report" and ctx.ok else None
+    return schedule_arguments(s, prev, ctx.ok if ctx else True, BUILDERS, last)
 
 
 BUILDERS = {f.__name__: f for f in (hype_score, audience_affinity, compare_audiences, forecast_demand, simulate_launch, build_personas, suggest_queries, search_products, record_engagement, watch_hype, list_watches, analyze_launch, export_report, manage_data,

@@ -31,9 +31,10 @@ REPORT_STOP = {"digest", "digests", "report", "reports", "summary", "update", "u
                "scheduled", "each", "every", "it", "to", "at"}
 
 
-def schedule_arguments(s: Slots, prev: dict[str, Any], ok: bool, builders: dict[str, Any]) -> dict[str, Any]:
+def schedule_arguments(s: Slots, prev: dict[str, Any], ok: bool, builders: dict[str, Any], last: tuple[str, dict[str, Any]] | None = None) -> dict[str, Any]:
     """`prev` is the thread's last schedule_report call: a create that asked a question (something
-    missing) or failed is completed by this turn ("#brand", "Delta and United"); otherwise a turn starts afresh."""
+    missing) or failed is completed by this turn ("#brand", "Delta and United"); otherwise a turn starts
+    afresh. `last` is the thread's last other call (tool, arguments): what "that forecast" schedules."""
     text = s.text
     if LIST.search(text) and not WHEN.search(text):
         return {"action": "list"}
@@ -45,7 +46,7 @@ def schedule_arguments(s: Slots, prev: dict[str, Any], ok: bool, builders: dict[
     unfinished = (prev.get("action") == "create" and (not ok or not all(prev.get(k) for k in ("tool", "when", "destinations", "arguments")))
                   and not WHEN.search(text))  # a turn that says when is a new request, not an answer
     args: dict[str, Any] = dict(prev) if unfinished else {"action": "create"}
-    when, at = WHEN.search(text), _TIME.search(text)
+    when, at = max(WHEN.finditer(text), key=lambda m: len(m.group(0)), default=None), _TIME.search(text)  # "weekly … every monday": the fuller one
     if when:
         args["when"] = " ".join(m.group(0) for m in (when, at) if m)
     zone = ZONE.search(text)
@@ -53,9 +54,12 @@ def schedule_arguments(s: Slots, prev: dict[str, Any], ok: bool, builders: dict[
         args["timezone"] = zone.group(1)
     args["destinations"] = list(dict.fromkeys([*args.get("destinations", []), *destinations(s)]))
     tool = next((t for pattern, t in REPORTS if re.search(pattern, text, re.IGNORECASE)), None) or args.get("tool")
+    pointed = last is not None and re.search(r"\b(?:that|this|it|the same)\b", text, re.IGNORECASE) and (tool is None or tool == last[0])
+    if pointed and last is not None:
+        tool = last[0]  # "a weekly email of that forecast": the thread's last forecast, as it was asked
     if tool is not None:
         args["tool"] = tool
-        args["arguments"] = report_arguments(tool, report_text(s), builders) or args.get("arguments", [])
+        args["arguments"] = report_arguments(tool, report_text(s), builders) or ([dict(last[1])] if pointed and last else []) or args.get("arguments", [])
     return args
 
 

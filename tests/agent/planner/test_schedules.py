@@ -34,3 +34,15 @@ def test_a_missing_part_is_asked_for_and_the_answer_completes_the_call():
     assert missing == [] and done["arguments"] == [{"sku": "85123A"}] and done["destinations"] == ["slack:#ops"] and done["when"] == "every tuesday"
     fresh, _ = build_arguments("schedule_report", extract("every friday post the hype for Nike to #shoes"), PreviousCall("schedule_report", done))
     assert fresh["destinations"] == ["slack:#shoes"]  # a new request does not inherit the last one's destinations
+
+
+def test_that_forecast_schedules_the_threads_last_forecast_at_the_fuller_time() -> None:
+    from agent.planner.arguments import PreviousCall
+    from agent.planner.decide import decide
+    from tools.registry import load_tools
+
+    prev = PreviousCall("forecast_demand", {"product": "jumbo bag red retrospot", "horizon": 8})
+    d = decide("ok set a weekly email of that forecast to anna@example.com every monday 9am", prev, None, set(load_tools()))
+    assert d.tool == "schedule_report" and d.args["tool"] == "forecast_demand" and d.args["arguments"] == [prev.args]
+    assert d.args["when"] == "every monday 9am" and d.args["destinations"] == ["email:anna@example.com"]
+    assert decide("what's driving the peak?", prev, None, set(load_tools())).args == prev.args
