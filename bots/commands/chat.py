@@ -15,8 +15,8 @@ from memory.owner import Owner
 DEMO_SCRIPT = (
     "what can you do?",
     "what's the hype on Virgin America this week?",
-    "now Delta",
-    "who's hotter right now, Delta or United?",
+    "now JetBlue",
+    "who's hotter right now, JetBlue or United?",
     "forecast SKU 85123A for 12 weeks",
     "same for 26 weeks",
     "export that as csv",
