@@ -15,6 +15,7 @@ from typing import Any
 from agent.planner.experiment_args import EXPERIMENT_BUILDERS
 from agent.planner.slots import FILLER, Slots, extract, residue, residue_runs
 from engines.geo import UnknownRegion, resolve_region
+from engines.persona.population import AGE_BANDS
 from tools.formatting import CURRENCY_SYMBOLS
 
 SUBJECT_KEYS = ("subject", "product", "query", "sku", "prefix")
@@ -106,7 +107,7 @@ def _event(s: Slots) -> tuple[str, Slots] | None:
 
 
 #: words of a hype follow-up that are never its subject ("compared to last month", "make a chart of it")
-HYPE_STOP = {"stack", "stacks", "up", "compare", "compares", "compared", "comparing", "against", "w", "chart", "charts", "graph", "plot", "visual", "visualise", "visualize",
+HYPE_STOP = {"better", "worse", "hotter", "bigger", "stronger", "weaker", "stack", "stacks", "up", "compare", "compares", "compared", "comparing", "against", "w", "chart", "charts", "graph", "plot", "visual", "visualise", "visualize",
              "draw", "make", "talking", "most", "least", "number", "numbers", "figure", "assumptions", "behind", "result", "score", "scores",
              "posts", "post", "tweets", "mentions", "comments", "complaints", "negative", "positive", "negatively", "positively", "examples", "some", "few"}
 #: a turn that points back at the last subject ("who's talking about them the most negatively?")
@@ -129,7 +130,8 @@ def hype_score(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
     runs = [s.quoted[0]] if s.quoted else residue_runs(s, HYPE_STOP)
     if len(runs) >= 2 and (COMPARATIVE.search(s.text) or re.search(r"\b(compare|comparing|side by side)\b", s.text, re.IGNORECASE)):
         args["subject"], args["versus"] = runs[0], runs[1:4]
-    elif len(runs) == 1 and args.get("subject") and re.search(r"^\s*(?:and\s+)?(?:compared (?:to|with)|vs\.?|versus|against|next to)\b|\b(?:compared?|stacks?\s+up)\s+(?:to|with|w/|against)\s", s.text, re.IGNORECASE):
+    elif len(runs) == 1 and args.get("subject") and re.search(r"^\s*(?:and\s+)?(?:compared (?:to|with)|vs\.?|versus|against|next to)\b|\b(?:compared?|stacks?\s+up)\s+(?:to|with|w/|against)\s"
+                                                         r"|\b(?:better|worse|hotter|bigger|stronger|weaker)(?:\s+or\s+\w+)?\s+than\s", s.text, re.IGNORECASE):
         args["versus"] = [*args.get("versus", []), runs[0]][:3]  # "compared to labubu?" adds a rival
     elif not (args.get("subject") and REFERS_BACK.search(s.text) and not _names_a_subject_here(runs)):
         _set_subject(args, "subject", _subject(s, HYPE_STOP), ctx)
@@ -177,6 +179,8 @@ GENERIC_DOMAIN_WORDS = {"music", "genres", "genre", "bands", "artists", "songs",
                         "brands", "brand", "labels", "fashion", "clothing", "apparel", "style", "spending", "shopping", "spend"}
 
 
+#: "which age groups love steak most?": every age band, compared
+ACROSS_AGES = re.compile(r"\b(?:which|what)\s+(?:age\s*(?:groups?|bands?|brackets?|ranges?|segments?)|ages|generations?)\b|\b(?:by|across|per)\s+age(?:\s*(?:groups?|bands?))?\b", re.IGNORECASE)
 #: "what's different between the two?", "how do they compare": the audiences the thread already asked about
 EARLIER_AUDIENCES = re.compile(r"\b(the two|both|them|they|those|these|each other)\b", re.IGNORECASE)
 
@@ -188,7 +192,10 @@ def compare_audiences(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
     audiences = [dict(a) for a in prev.get("audiences", [])]
     segments = _segment_audiences(s)
     found = segments if len(segments) >= 2 else s.audiences or ([_audience(s, None)] if (s.region or s.age_min or s.age_max or s.gender) else [])
-    if not prev and ctx and len(found) < 2 and len(ctx.audiences) >= 2 and EARLIER_AUDIENCES.search(s.text):
+    if len(found) < 2 and ACROSS_AGES.search(s.text):
+        where = {k: v for k, v in {"region": s.region, "gender": s.gender}.items() if v}  # "which age groups in the US love steak?": every band there
+        found = [{"age_min": lo, "age_max": min(hi, 99), **where} for lo, hi in AGE_BANDS]
+    elif not prev and ctx and len(found) < 2 and len(ctx.audiences) >= 2 and EARLIER_AUDIENCES.search(s.text):
         found = [*ctx.audiences[-2:], *(a for a in found if a not in ctx.audiences[-2:])]
     if prev and found:
         audiences.extend(a for a in found if a not in audiences)  # "add millennials"
@@ -239,7 +246,8 @@ def _is_place(text: str) -> bool:
 # Words around items that are not items: "how millennials feel about star wars" compares on "star wars" only.
 ITEM_FILLER = FILLER | {"feel", "feels", "felt", "think", "thinks", "view", "views", "see", "sees", "rate", "rates", "opinion", "opinions", "attitudes",
                         "toward", "towards", "vibe", "split", "stack", "up", "react", "respond", "each", "other", "things", "stuff", "groups", "ages",
-                        "two", "three", "both", "them", "they", "those", "these", "different", "put", "show", "lay", "place", "chart", "table"}
+                        "two", "three", "both", "them", "they", "those", "these", "different", "put", "show", "lay", "place", "chart", "table",
+                        "age", "groups", "group", "bands", "band", "generations", "generation", "most", "least", "which", "love", "loves"}
 
 
 def forecast_demand(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:

@@ -81,7 +81,7 @@ def slot_evidence(slots: Slots, scores: IntentScores) -> IntentScores:
 
 CONVERSATIONAL = ("help", "greeting", "decline")
 #: a follow-up that sets the last subject against another one
-RIVAL = re.compile(r"\b(compared?|stacks?\s+up)\s+(to|with|w/|against)\s|^\s*(and\s+)?(vs\.?|versus|against)\s", re.IGNORECASE)
+RIVAL = re.compile(r"\b(compared?|stacks?\s+up)\s+(to|with|w/|against)\s|^\s*(and\s+)?(vs\.?|versus|against)\s|\b(better|worse|hotter|bigger|stronger|weaker)(\s+or\s+\w+)?\s+than\s", re.IGNORECASE)
 
 
 def choose_tool(text: str, slots: Slots, scores: IntentScores, previous: PreviousCall | None, tool_names: set[str]) -> tuple[str, bool]:

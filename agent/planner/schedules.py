@@ -82,7 +82,8 @@ def destinations(s: Slots) -> list[str]:
 def report_text(s: Slots) -> str:
     """The sentence without its schedule, time, zone and delivery words: what the report is."""
     text = s.text
-    for pattern in (WHEN, _TIME, ZONE, SHEET, EMAIL, NAMED_HOOK, re.compile(r"https?://\S+|(?<![\w&])#[\w-]+|\bdiscord(?: channel)?\s*#?\d+", re.IGNORECASE), DELIVERY_WORDS):
+    for pattern in (WHEN, _TIME, ZONE, SHEET, EMAIL, NAMED_HOOK, re.compile(r"https?://\S+|(?<![\w&])#[\w-]+|\bdiscord(?: channel)?\s*#?\d+", re.IGNORECASE), DELIVERY_WORDS,
+                    re.compile(r"^\s*(?:ok(?:ay)?\s+|please\s+|can you\s+)*(?:set(?:\s+up)?|schedule|create|make)\b", re.IGNORECASE)):
         text = pattern.sub(" ", text)
     return re.sub(r"\s+", " ", text).strip(" ,.?!")
 

@@ -353,8 +353,8 @@ def extract_time(s: Slots, today: date) -> None:
         if start not in s.starts:
             s.starts.append(start)
         s.consume(m, 1)
-    season_words = "spring|summer|autumn|winter|fall|holiday season|holidays|back to school|back-to-school"
-    for m in _find(rf"\b(?:in|for|this|next|by|from|vs\.?|versus|or|and|early|late|mid|before|ahead of)\s+(?:the\s+)?({season_words})\b|\b(spring|summer|autumn|winter)\b", text):
+    season_words = "spring|summer|autumn|winter|fall|holiday season|holidays|back to school|back-to-school|christmas|xmas"
+    for m in _find(rf"\b(?:in|for|this|next|by|from|vs\.?|versus|or|and|early|late|mid|before|ahead of|at)\s+(?:the\s+)?({season_words})\b|\b(spring|summer|autumn|winter)\b", text):
         if any(a <= m.start() < b for a, b in s.spans):
             continue
         word = (m.group(1) or m.group(2)).lower()
@@ -371,7 +371,8 @@ def extract_time(s: Slots, today: date) -> None:
         s.consume(q)
 
 
-SEASON_MONTH = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12, "holiday season": 11, "holidays": 11, "back to school": 8, "back-to-school": 8}
+SEASON_MONTH = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12, "holiday season": 11, "holidays": 11, "back to school": 8, "back-to-school": 8,
+                "christmas": 12, "xmas": 12}
 
 
 def _next_date(today: date, month: int, day: int) -> date:
@@ -610,8 +611,8 @@ def extract_export(s: Slots) -> None:
 
 
 #: a clause in which the asker says who they are: a role or a business, ended by punctuation
-INTRODUCTION = (r"(?:^|(?<=[.!?,]\s))(?:hi\b[^.!?,]{0,20}[,.!]?\s*)?(?:as|i'?m|i am|we'?re|we are|this is|here at)\s+(?:a|an|the|our)\s+[^.!?,;]{0,60}?"
-                r"\b(?:manager|lead|head|director|marketer|brand|company|retailer|team|startup|shop|store|business|founder|agency|vp|cmo|analyst|buyer|planner|owner)s?\b[^.!?,;]{0,40}?[.!?,;]")
+INTRODUCTION = (r"(?:^|(?<=[.!?,]\s))(?:hi\b[^.!?,]{0,20}[,.!]?\s*)?(?:as|i'?m|i am|we'?re|we are|this is|here at|i|we)\s+(?:(?:run|own|manage|work (?:at|for)|have)\s+)?(?:a|an|the|our)\s+[^.!?,;]{0,60}?"
+                r"\b(?:manager|lead|head|director|marketer|brand|company|retailer|team|startup|shop|store|boutique|business|founder|agency|vp|cmo|analyst|buyer|planner|owner)s?\b[^.!?,;]{0,40}?[.!?,;]")
 
 
 def extract(text: str, today: date | None = None) -> Slots:
@@ -619,6 +620,8 @@ def extract(text: str, today: date | None = None) -> Slots:
     today = today or date.today()
     s = Slots(text=text, today=today)
     extract_quotes_and_prefix(s)
+    for m in _find(r"\bset\s+(?:up\s+)?(?:an?\s+|the\s+|my\s+|our\s+)?(?=alert|alarm|watch|reminder|schedule|digest|report|email|e-mail|notification|threshold|test|experiment)|\bset\s+(?:it|that|this|them)\b", text):
+        s.consume(m)  # "set an alert …" is an instruction; "gift set", "lego sets" name products
     for m in _find(INTRODUCTION, text):
         s.consume(m)  # "As a brand manager at a toy company, …": who is asking, not what about
     extract_hype_level(s)
@@ -646,7 +649,7 @@ FILLER = set("""
 a an the of on for about with to in at by from and or but vs versus is are was were be been being do does did doing done will would could should can may might must shall
 what whats what's how hows how's who whom which when where why whether if then than that this these those it its it's they them their there here our we us you your yours my me i
 please pls plz thx thanks pretty really just actually lol lmm hmm ok okay k so also too now again any some much many more most very quick quickly rn tbh ngl fyi asap
-give show tell get let lets let's want need like know see check run make build do compute calculate find look pull send create set up into out over up down all every
+give show tell get let lets let's want need like know see check run make build do compute calculate find look pull send create up into out over up down all every
 score scores scoring rate rating level levels number numbers figure figures stats breakdown metric metrics trend trending trends going doing performing
 hype hyped hypes hyep hpye buzz buzzing chatter talk talking noise loud mentions momentum sentiment vibe vibes social socials twitter tiktok reddit internet online people everyone anyone
 forecast forecasts forcast forecasting fcst predict prediction projection project projected projections demand sales sell selling sold units unit qty quantity outlook expect expected plan stock inventory
@@ -672,7 +675,7 @@ whos who's who whose which whichever kindly please hello hi hey dear compair nic
 fans fan also enjoy enjoys kind kinds sort type types good great well doing done much many let lets whats how's wat wats hw pls plz
 we're were we've we'd thinking planning considering weighing idea ideas bad move bet call both either
 poppin popping happening goin sup whole entire
-sell sells selling sold team premium target targeting as marketer marketers
+sell sells selling sold team premium target targeting as marketer marketers hiya heya howdy quick question
 """.split())
 
 

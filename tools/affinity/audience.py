@@ -25,6 +25,7 @@ from memory.imports.own_surveys import own_surveys
 from tools.affinity.chart import heatmap
 from tools.affinity.qloo import QLOO_DOMAINS, qloo_affinity, qloo_client, run_sync
 from tools.base import Chart, ToolContext, ToolError, ToolOutput
+from tools.formatting import counted
 from tools.registry import register
 from tools.schemas import Audience, StrictInput
 
@@ -350,7 +351,7 @@ def compare_audiences(inp: CompareAudiencesInput, ctx: ToolContext) -> CompareAu
     differences = _differences(rows, labels, affinity, lift)
     path = heatmap(lift, affinity, rows, labels, ctx.charts_dir / f"compare-{hashlib.sha1(repr((rows, labels)).encode()).hexdigest()[:12]}.png", "Who loves what (colour: lift, text: share)")
     covered = f" Only part of an audience answered: {'; '.join(narrower)}." if narrower else ""
-    summary = f"{region_note}Compared {len(rows)} items across {len(labels)} audiences. " + " ".join(differences) + covered + _readings(matches)
+    summary = f"{region_note}Compared {counted(len(rows), 'item')} across {len(labels)} audiences. " + " ".join(differences) + covered + _readings(matches)
     data = CompareAudiencesData(items=rows, audiences=labels, affinity=_nullable(affinity), lift=_nullable(lift), differences=differences,
                                 items_matched={m.tag: m.item.label for m in matches}, respondents=respondents)
     return CompareAudiencesOutput(summary=summary, data=data, charts=[Chart(path=str(path), title="Affinity heatmap")],
@@ -390,4 +391,8 @@ def _differences(rows: list[str], cols: list[str], affinity: np.ndarray, lift: n
         if len(valid) >= 2:
             hi, lo = valid[np.argmax(affinity[i, valid])], valid[np.argmin(affinity[i, valid])]
             gaps.append((affinity[i, hi] - affinity[i, lo], f"{item}: {affinity[i, hi]:.0%} of {cols[hi]} love it vs {affinity[i, lo]:.0%} of {cols[lo]} (lift {lift[i, hi]:.2f} vs {lift[i, lo]:.2f})."))
+    if len(rows) == 1 and len(cols) > 2 and gaps:  # "which age groups love steak most?": every audience, most first
+        valid = np.flatnonzero(~np.isnan(affinity[0]))
+        ranked = ", ".join(f"{cols[j]} {affinity[0, j]:.0%}" for j in valid[np.argsort(-affinity[0, valid], kind="stable")])
+        return [f"{rows[0]}, share who love it: {ranked}."]
     return [text for _, text in sorted(gaps, key=lambda g: -g[0])[:top]] or ["No item is answered for two audiences, so nothing can be compared."]

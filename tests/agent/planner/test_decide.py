@@ -266,3 +266,12 @@ def test_which_persona_to_target_first_answers_from_the_personas_again() -> None
     prev = PreviousCall("build_personas", {"product": "tea towel", "count": 3, "price": 12.0, "currency": "GBP"})
     d = decide("which persona should we target first and why", prev, None, NAMES)
     assert d.tool == "build_personas" and d.args == prev.args
+
+
+def test_better_or_worse_than_adds_a_rival_and_which_age_groups_compares_every_band() -> None:
+    prev = PreviousCall("hype_score", {"subject": "jetblue", "window_days": 7})
+    d = decide("is that better or worse than southwest", prev, None, NAMES)
+    assert d.tool == "hype_score" and d.args["subject"] == "jetblue" and d.args["versus"] == ["southwest"]
+    d = decide("which age groups in the US love steak the most", None, None, NAMES)
+    assert d.tool == "compare_audiences" and d.args["items"] == ["steak"] and len(d.args["audiences"]) == 6
+    assert d.args["audiences"][0] == {"age_min": 18, "age_max": 24, "region": "United States"}

@@ -207,3 +207,13 @@ def test_an_audience_the_survey_covers_only_in_part_is_said_with_its_respondents
 def test_a_drink_asked_about_in_a_country_ranks_the_countrys_servings(real) -> None:
     out = run_tool("audience_affinity", {"audience": {"region": "Germany"}, "domain": "drinks", "seeds": ["beer"]}, real)
     assert [i.item for i in out.data.items][:1] == ["Beer"] and "not used to find fans" in out.summary
+
+
+@pytest.mark.realdata
+def test_one_item_across_many_audiences_ranks_every_audience(real) -> None:
+    bands = [{"age_min": lo, "age_max": hi, "region": "United States"} for lo, hi in ((18, 24), (25, 34), (35, 44), (45, 54))]
+    out = run_tool("compare_audiences", {"items": ["steak"], "audiences": bands}, real)
+    line = out.data.differences[0]
+    assert line.startswith("Eating steak, share who love it: ") and all(label in line for label in out.data.audiences)
+    shares = [float(part.rsplit(" ", 1)[1].rstrip("%.")) for part in line.split(": ", 1)[1].split(", ")]
+    assert shares == sorted(shares, reverse=True) and "Compared 1 item across 4 audiences" in out.summary
