@@ -115,8 +115,10 @@ def decide(text: str, previous: PreviousCall | None, pending: Pending | None, to
         args, missing = build_arguments(pending.tool, slots, base)
         if missing and missing[0][0] in pending.missing and text.strip():
             key = missing[0][0].split("|")[0]
-            if key in ("subject", "product", "query", "prefix", "item_id", "user_id"):
-                args[key] = residue(slots) or text.strip().strip("?!.'\"")
+            named = residue(slots)
+            if key in ("subject", "product", "query", "prefix", "item_id", "user_id") and (named or not is_followup_shaped(text, slots)):
+                # the answer names it; a reply of values only ("try it at $99") amends the call and the question stands
+                args[key] = named or text.strip().strip("?!.'\"")
                 args, missing = build_arguments(pending.tool, extract(""), PreviousCall(pending.tool, args))
         return _finish(pending.tool, args, missing, followup=True)
     if scores.best == REASK:

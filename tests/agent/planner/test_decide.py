@@ -275,3 +275,13 @@ def test_better_or_worse_than_adds_a_rival_and_which_age_groups_compares_every_b
     d = decide("which age groups in the US love steak the most", None, None, NAMES)
     assert d.tool == "compare_audiences" and d.args["items"] == ["steak"] and len(d.args["audiences"]) == 6
     assert d.args["audiences"][0] == {"age_min": 18, "age_max": 24, "region": "United States"}
+
+
+def test_a_reply_of_values_to_a_question_amends_the_call_and_asks_again() -> None:
+    d = decide("simulate a $129 launch in Europe in March vs May", None, None, NAMES)
+    assert d.kind == "clarify" and "Which product" in (d.question or "")
+    again = decide("try it at $99", None, d.pending, NAMES)
+    assert again.kind == "clarify" and "Which product" in (again.question or "") and again.pending is not None
+    assert [sc["price"] for sc in again.pending.args["scenarios"]] == [99.0, 99.0]
+    done = decide("Cyberpunk Sneakers", None, again.pending, NAMES)
+    assert done.kind == "tool" and done.args["product"] == "Cyberpunk Sneakers" and len(done.args["scenarios"]) == 2
