@@ -137,7 +137,8 @@ def _resolve(ctx: ToolContext, subject: str) -> tuple[str, dict[str, SubjectInfo
     if key not in subjects and link_by_text(ctx.settings, subject.strip()):
         subjects = known_subjects(ctx.settings)
     if key not in subjects:
-        options = [s.display for s in sorted(subjects.values(), key=lambda s: -s.posts)]
+        # the subjects with enough posts to score, not every word someone once asked about ("compared", 7 posts)
+        options = [s.display for s in sorted(subjects.values(), key=lambda s: -s.posts) if s.posts >= MIN_POSTS]
         raise ToolError("not_found", f"No stored post mentions “{subject.strip()}”, so there is nothing to score. Import posts about it (`caeser posts import FILE --subject '{subject.strip()}'`), or pick a subject we have posts for.",
                         field="subject", options=options)
     return key, subjects

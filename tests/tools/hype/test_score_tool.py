@@ -75,6 +75,7 @@ def test_unknown_subject_and_bad_input(ctx, subjects):
     with pytest.raises(ToolError) as err:
         hype_score(HypeScoreInput(subject="Zzyzx Quantum Kettles"), ctx)
     assert err.value.code == "not_found" and "nothing to score" in err.value.message and err.value.info.options  # the subjects we do have
+    assert subjects["rare"] not in err.value.info.options  # 5 posts: too few to score, so not offered
     with pytest.raises(ToolError, match="window_days"):
         run_tool("hype_score", {"subject": subjects["hot"], "window_days": 0}, ctx)
     with pytest.raises(ToolError, match="none in Japan"):
