@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from tools.formatting import CURRENCY_SYMBOLS
 from tools.registry import load_tools
 
 MAX_FIGURES = 6
@@ -70,12 +71,9 @@ def render_result(tool: str, payload: dict[str, Any]) -> str:
 MAX_ROWS = 10
 
 
-SYMBOLS = {"GBP": "£", "USD": "$", "EUR": "€"}
-
-
 def money(amount: float, currency: str | None) -> str:
     """"£12.95" in the price's own currency; a bare number where the source does not say which."""
-    symbol = SYMBOLS.get(currency or "", "")
+    symbol = CURRENCY_SYMBOLS.get(currency or "", "")
     return f"{symbol}{amount:,.2f}" if symbol or not currency else f"{amount:,.2f} {currency}"
 
 

@@ -154,25 +154,21 @@ class PrefixIndex:
     def categories(self) -> list[int]:
         return sorted(self._by_category)
 
-    def _lookup(self, prefix: str, k: int, category: int | None) -> np.ndarray:
+    def _lookup(self, prefix: str, k: int, category: int | None, excluded: list[str] | None = None) -> np.ndarray:
+        """Top-k ids under `prefix` (in `category` when given), leaving out the `excluded` prefixes' ranges when given."""
         if category is None:
-            return self._all.topk(prefix, k)
-        sub = self._by_category.get(category)
-        if sub is None:
+            ranges, ids = self._all, None
+        elif (sub := self._by_category.get(category)) is not None:
+            ranges, ids = sub
+        else:
             return np.empty(0, dtype=np.int64)
-        ranges, ids = sub
-        return ids[ranges.topk(prefix, k)]
+        found = ranges.topk_outside(prefix, k, excluded) if excluded else ranges.topk(prefix, k)
+        return found if ids is None else ids[found]
 
     def search_outside(self, prefix: str, k: int, excluded: list[str], category: int | None = None) -> list[Hit]:
         """The top-k entries starting with `prefix` and with none of the `excluded` prefixes
         (weight-descending): what else completes a prefix one brand's texts crowd ("lap" but not "lapguard ")."""
-        if category is None:
-            found = self._all.topk_outside(prefix, k, excluded)
-        elif (sub := self._by_category.get(category)) is not None:
-            found = sub[1][sub[0].topk_outside(prefix, k, excluded)]
-        else:
-            found = np.empty(0, dtype=np.int64)
-        return [self._hit(int(i)) for i in found]
+        return [self._hit(int(i)) for i in self._lookup(prefix, k, category, excluded)]
 
     def _hit(self, i: int, typo: bool = False) -> Hit:
         weight = float(self._all.weights[i]) * (self.typo_penalty if typo else 1.0)

@@ -322,6 +322,7 @@ def compare_audiences(inp: CompareAudiencesInput, ctx: ToolContext) -> CompareAu
     sources = _sources(ctx)
     matches = list({m.item: m for m in _match(inp.items, sources, ctx, "items", inp.match_floor)}.values())  # one row per item
     audiences, region_note = inp.audiences, ""
+    held = "; ".join(coverage(sources.surveys[s]) for s in sorted({m.item.survey for m in matches}))  # what the surveys holding the items cover
     regions = {a.region for a in audiences}
     if len(regions) == 1 and None not in regions and not any(_answers(sources, matches, a) for a in audiences):
         # The region is not what is compared and no survey holding the items has anyone there: the
@@ -329,7 +330,6 @@ def compare_audiences(inp: CompareAudiencesInput, ctx: ToolContext) -> CompareAu
         region = regions.pop()
         audiences = [a.model_copy(update={"region": None}) for a in audiences]
         labels = [_who(a) for a in audiences]
-        held = "; ".join(coverage(sources.surveys[s]) for s in sorted({m.item.survey for m in matches}))
         region_note = f"No survey holding these items has respondents in {region}, so this compares them in {held} — not {region}; set QLOO_API_KEY for {region} data. "
     affinity = np.full((len(matches), len(audiences)), np.nan)
     lift = affinity.copy()
@@ -338,7 +338,6 @@ def compare_audiences(inp: CompareAudiencesInput, ctx: ToolContext) -> CompareAu
     for j, audience in enumerate(audiences):
         answering = _answers(sources, matches, audience)
         if not answering:
-            held = "; ".join(coverage(sources.surveys[s]) for s in sorted({m.item.survey for m in matches}))
             raise ToolError("not_found", f"No survey holding these items has respondents who are {labels[j]} (audience {j + 1}). The surveys cover: {held}.", field=f"audiences.{j}")
         for survey, mask in answering:
             respondents[j] += int(mask.sum())
