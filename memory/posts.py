@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel
-from sqlalchemy import Connection, String, bindparam, func, insert, select, type_coerce, update
+from sqlalchemy import Connection, String, bindparam, case, func, insert, select, type_coerce, update
 from sqlalchemy.exc import IntegrityError
 
 from engines.geo import ancestors
@@ -274,19 +274,25 @@ class SubjectInfo(BaseModel):
     display: str
     posts: int
     sources: list[str]
+    searched: bool = False  # linked only by a text search on someone's ask ("worst"), never imported under that name
 
 
 def known_subjects(settings: Settings) -> dict[str, SubjectInfo]:
     """Normalised subject → display name, post count and sources, for lookups, peers and 'did you
     mean' lists."""
     with session_scope(settings) as s:
-        rows = s.execute(select(PostSubject.subject, PostRow.source, func.min(PostSubject.display), func.count())
+        rows = s.execute(select(PostSubject.subject, PostRow.source, func.min(PostSubject.display), func.count(), func.max(case((PostSubject.how != "search", 1), else_=0)))
                          .join(PostRow, PostRow.id == PostSubject.post_id).group_by(PostSubject.subject, PostRow.source)).all()
     out: dict[str, SubjectInfo] = {}
-    for subject, source, display, n in rows:
+    imported: set[str] = set()
+    for subject, source, display, n, named in rows:
         info = out.setdefault(subject, SubjectInfo(display=display, posts=0, sources=[]))
         info.posts += n
         info.sources.append(source)
+        if named:
+            imported.add(subject)
+    for subject, info in out.items():
+        info.searched = subject not in imported
     return out
 
 

@@ -109,7 +109,9 @@ def _event(s: Slots) -> tuple[str, Slots] | None:
 #: words of a hype follow-up that are never its subject ("compared to last month", "make a chart of it")
 HYPE_STOP = {"better", "worse", "hotter", "bigger", "stronger", "weaker", "stack", "stacks", "up", "compare", "compares", "compared", "comparing", "against", "w", "chart", "charts", "graph", "plot", "visual", "visualise", "visualize",
              "draw", "make", "talking", "most", "least", "number", "numbers", "figure", "assumptions", "behind", "result", "score", "scores",
-             "posts", "post", "tweets", "mentions", "comments", "complaints", "negative", "positive", "negatively", "positively", "examples", "some", "few"}
+             "posts", "post", "tweets", "mentions", "comments", "complaints", "negative", "positive", "negatively", "positively", "examples", "some", "few",
+             "worst", "best", "highest", "lowest", "top", "bottom", "leaderboard", "ranking", "rankings", "ranked", "rank", "hot", "hottest", "brands", "brand", "topics", "topic",
+             "subjects", "things", "companies", "everything", "anything", "hyped", "buzzing"}
 #: a turn that points back at the last subject ("who's talking about them the most negatively?")
 REFERS_BACK = re.compile(r"\b(that|them|they|their|it|its|this|those|these)\b", re.IGNORECASE)
 
@@ -120,15 +122,29 @@ def _names_a_subject_here(runs: list[str]) -> bool:
     return any(any(ch.isupper() for ch in r) or len(r.split()) > 1 for r in runs)
 
 
+#: "what's trending?", "hype leaderboard": every stored subject ranked (hype_score without a subject)
+TRENDING = re.compile(r"\b(?:what|which|who)(?:'?s|\s+is|\s+are|\s+has\s+been)?\s+(?:\w+\s+){0,3}?(?:trending|hot|hottest|buzzing|popping off|blowing up|most hyped|hyped)\b"
+                      r"|\b(?:hype|buzz|trending)\s+(?:leaderboard|ranking|rankings|league table|chart)\b|\bleaderboard\b|\btop\s+(?:\d+\s+)?(?:trending|hyped|buzzing)\b"
+                      r"|\b(?:rank|ranking|list)\b.{0,30}\bby\s+(?:hype|buzz)\b|\b(?:anything|everything)\s+(?:trending|buzzing|hot)\b", re.IGNORECASE)
+
+
+def asks_trending(s: Slots, runs: list[str]) -> bool:
+    """A ranking of every subject is asked for: a trending question that names none of its own."""
+    return not runs and bool(TRENDING.search(s.text))
+
+
 def hype_score(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
     """One subject, or several side by side ("who's hotter, Delta or United?" → subject + versus),
-    and the event whose posts to score when one is named ("Apple at SXSW")."""
+    the event whose posts to score when one is named ("Apple at SXSW"), or none ("what's trending?":
+    every stored subject ranked)."""
     args = dict(prev)
     event = _event(s)
     if event is not None:
         args["source"], s = event
     runs = [s.quoted[0]] if s.quoted else residue_runs(s, HYPE_STOP)
-    if len(runs) >= 2 and (COMPARATIVE.search(s.text) or re.search(r"\b(compare|comparing|side by side)\b", s.text, re.IGNORECASE)):
+    if asks_trending(s, runs):
+        args.pop("subject", None), args.pop("versus", None)
+    elif len(runs) >= 2 and (COMPARATIVE.search(s.text) or re.search(r"\b(compare|comparing|side by side)\b", s.text, re.IGNORECASE)):
         args["subject"], args["versus"] = runs[0], runs[1:4]
     elif len(runs) == 1 and args.get("subject") and re.search(r"^\s*(?:and\s+)?(?:compared (?:to|with)|vs\.?|versus|against|next to)\b|\b(?:compared?|stacks?\s+up)\s+(?:to|with|w/|against)\s"
                                                          r"|\b(?:better|worse|hotter|bigger|stronger|weaker)(?:\s+or\s+\w+)?\s+than\s", s.text, re.IGNORECASE):
@@ -176,7 +192,8 @@ def _segment_audiences(s: Slots) -> list[dict]:
 
 GENERIC_DOMAIN_WORDS = {"music", "genres", "genre", "bands", "artists", "songs", "film", "films", "movie", "movies", "cinema", "food", "foods", "cuisine", "cuisines",
                         "dishes", "eating", "eat", "meals", "snacks", "drinks", "drink", "beverages", "hobbies", "hobby", "interests", "pastimes", "activities",
-                        "brands", "brand", "labels", "fashion", "clothing", "apparel", "style", "spending", "shopping", "spend"}
+                        "brands", "brand", "labels", "fashion", "clothing", "apparel", "style", "spending", "shopping", "spend",
+                        "listen", "listening", "shows", "series", "streaming", "watching"}
 
 
 #: "which age groups love steak most?": every age band, compared
@@ -197,6 +214,8 @@ def compare_audiences(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
         found = [{"age_min": lo, "age_max": min(hi, 99), **where} for lo, hi in AGE_BANDS]
     elif not prev and ctx and len(found) < 2 and len(ctx.audiences) >= 2 and EARLIER_AUDIENCES.search(s.text):
         found = [*ctx.audiences[-2:], *(a for a in found if a not in ctx.audiences[-2:])]
+    elif not prev and ctx and len(found) == 1 and ctx.audiences and ctx.audiences[-1] not in found:
+        found = [ctx.audiences[-1], *found]  # "compare that with gen z in japan": against the audience just shown
     if prev and found:
         audiences.extend(a for a in found if a not in audiences)  # "add millennials"
     elif found:
@@ -583,4 +602,6 @@ def build_arguments(tool: str, slots: Slots, previous: PreviousCall | None) -> t
     if tool in PRICED_TOOLS and slots.currency and slots.prices:
         args["currency"] = slots.currency  # "£15 instead of £12": the prices, the revenue and the anchor in pounds
     args = {k: v for k, v in args.items() if v not in (None, "", [], {})}
+    if tool == "hype_score" and "subject" not in args and asks_trending(slots, residue_runs(slots, HYPE_STOP)):
+        return args, []  # the ranking needs no subject
     return args, missing_arguments(tool, args)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from agent.planner.style import Style, restyle
 from tools.formatting import CURRENCY_SYMBOLS
 from tools.registry import load_tools
 
@@ -41,19 +42,21 @@ def key_figures(data: Any) -> list[str]:
     return lines
 
 
-def render_result(tool: str, payload: dict[str, Any]) -> str:
-    """One tool message's payload (as the tool node wrote it) as readable text."""
+def render_result(tool: str, payload: dict[str, Any], style: Style | None = None) -> str:
+    """One tool message's payload (as the tool node wrote it) as readable text; with a `style`,
+    the summary as bullets or one line and without the key-figure line."""
     if "error" in payload:
         err = payload["error"]
         text = f"⚠️ {err.get('message', 'The tool failed.')}"
         if err.get("options"):
             text += (" Closest: " if err.get("code") == "not_found" else " Known values: ") + ", ".join(err["options"]) + "."
         return text
-    parts = [payload.get("summary", "").strip()]
+    summary = payload.get("summary", "").strip()
+    parts = [restyle(summary, style) if style else summary]
     listing = numbered_rows(payload.get("data"))
     if listing:
         parts.append(listing)
-    figures = key_figures(payload.get("data"))
+    figures = [] if style else key_figures(payload.get("data"))
     if figures:
         parts.append(" · ".join(figures))
     for chart in payload.get("charts", []):

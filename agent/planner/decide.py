@@ -15,6 +15,7 @@ from typing import Any
 from agent.planner.arguments import PreviousCall, build_arguments
 from agent.planner.intents import REASK, IntentClassifier, IntentScores, default_classifier
 from agent.planner.slots import ALERT_WORDS, Slots, extract, residue
+from agent.planner.style import Style
 
 FOLLOWUP_OPENERS = re.compile(r"^\s*(and|also|now|what about|how about|wbu|same|instead|try|for|in|with|make it|add|but|then|ok(ay)?|what if|do|redo|rerun|re-run|again|only|just|plus|switch|change|compared (to|with)|vs\.?|versus|against|assume|assuming|at)\b", re.IGNORECASE)
 STRONG = 0.9  # an intent this sure overrides a follow-up reading
@@ -39,6 +40,7 @@ class Decision:
     question: str | None = None
     pending: Pending | None = None
     followup: bool = False
+    style: Style | None = None  # how the answer is to be written (bullets, short)
 
 
 def is_followup_shaped(text: str, slots: Slots) -> bool:
@@ -106,8 +108,16 @@ def choose_tool(text: str, slots: Slots, scores: IntentScores, previous: Previou
 
 
 def decide(text: str, previous: PreviousCall | None, pending: Pending | None, tool_names: set[str], classifier: IntentClassifier | None = None, today: date | None = None) -> Decision:
-    classifier = classifier or default_classifier()
     slots = extract(text, today)
+    if slots.style is not None and previous is not None and previous.ok and not residue(slots).strip():
+        # "make it shorter", "as 3 bullet points": the last answer again, written that way
+        return Decision(kind="tool", intent=previous.tool, tool=previous.tool, args=dict(previous.args), followup=True, style=slots.style)
+    decision = _decide(text, slots, previous, pending, tool_names, classifier or default_classifier())
+    decision.style = slots.style
+    return decision
+
+
+def _decide(text: str, slots: Slots, previous: PreviousCall | None, pending: Pending | None, tool_names: set[str], classifier: IntentClassifier) -> Decision:
     scores = slot_evidence(slots, classifier.scores(text))
     if pending is not None and (scores.best not in tool_names or scores.confidence < STRONG or scores.best == pending.tool) and not (scores.best in CONVERSATIONAL and scores.confidence >= 1.0):
         # The user is answering our question: the reply fills the pending call.

@@ -45,6 +45,9 @@ RULES: list[tuple[str, str, float]] = [
     (r"^\s*(so\s+|ok\s+|and\s+)?(which|what)(\s+one|\s+scenario|\s+option|\s+price|\s+month|\s+channel)?\s+(wins|won|is (the )?(best|winner)|is better|comes? out (on top|ahead)|did best)\b|^\s*(and\s+|but\s+)?why\b.{0,30}$|^\s*(explain|tell me more about) (that|this|it|the result)\b"
      r"|\b(assumptions?|methodology|method)\b.{0,25}\b(behind|for|of|in)\b.{0,10}\b(that|this|it|the)\b|\bhow did you (get|calculate|compute|work out|arrive at|come up with|figure)\b"
      r"|\bwhere (does|did) (that|this|the) (number|figure|estimate|forecast|score|result) come from\b|\bwhat('?s| is| was) (that|this|it) based on\b|\bwhat'?s?( is)? (driving|behind|causing|explains?) (the|that|this|it)\b|\bwhich (persona|one|segment|scenario|option)\b.{0,30}\b(target|pick|choose|go (for|with)|priorit\w+|focus on|lead with)\b"
+     r"|\bwhich (one|of (those|them|these|the \w+))\b.{0,40}\b(worst|best|most|least|highest|lowest|biggest|smallest|top|bottom)\b"
+     r"|^\s*(and\s+|so\s+|ok\s+)?((what|how)('?s| is| would be| about| does)\s+|give me\s+|show me\s+)?(the\s+)?(worst|best|bad|good)[- ]case\b.{0,30}$"
+     r"|^\s*(and\s+|so\s+|ok\s+)?(what('?s| is| would be| about)\s+)?(the\s+)?(downside|upside|lower bound|upper bound|low end|high end|range)\b.{0,25}$"
      r"|^\s*(and\s+|ok\s+|so\s+)?(how does |compare |vs\.? |versus )?(that|this|it)?\s*(compare )?(with |to |against |vs\.? )?(the same (period|weeks?|months?|time) )?(a year (ago|earlier|before)|last year)\s*\??$|\b(year[- ]over[- ]year|yoy)\b", "reask", 1.2),
     (r"^\s*(what can you do|help|what do you do|how do (i|you) use|commands|capabilities|what are your (tools|skills))\b", "help", 1.0),
     (r"^\s*(hi|hey|hello|yo|thanks|thank you|thx|cheers|cool|great|nice|ok|okay|bye|good morning|gm)\b[\s!.🙏👍]*$", "greeting", 1.0),

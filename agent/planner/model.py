@@ -21,9 +21,11 @@ from pydantic import Field
 from agent.planner.arguments import Listed, PreviousCall
 from agent.planner.compose import DECLINE, GREETING, help_text, render_call, render_result
 from agent.planner.decide import Pending, decide
+from agent.planner.style import Style
 
 PENDING_KEY = "caeser_pending"
 INTENT_KEY = "caeser_intent"
+STYLE_KEY = "caeser_style"  # how the answer to this call is written ("bullets", "short"), read back by answer_from_tools
 
 
 def tool_payload(message: ToolMessage) -> dict[str, Any]:
@@ -127,15 +129,18 @@ class OfflinePlanner(BaseChatModel):
             assert decision.pending is not None
             return AIMessage(content=decision.question or "Could you say a bit more?", additional_kwargs={INTENT_KEY: decision.intent, PENDING_KEY: asdict(decision.pending)})
         call = {"name": decision.tool, "args": decision.args, "id": f"call_{uuid.uuid4().hex[:16]}", "type": "tool_call"}
-        return AIMessage(content="", tool_calls=[call], additional_kwargs={INTENT_KEY: decision.intent})
+        style = {STYLE_KEY: asdict(decision.style)} if decision.style else {}
+        return AIMessage(content="", tool_calls=[call], additional_kwargs={INTENT_KEY: decision.intent, **style})
 
     def answer_from_tools(self, messages: Sequence[BaseMessage]) -> AIMessage:
         """Answer from the tool messages that follow the last tool-calling AIMessage."""
         start = max(i for i, m in enumerate(messages) if isinstance(m, AIMessage) and m.tool_calls)
         calls = {c["id"]: c for c in messages[start].tool_calls}  # type: ignore[union-attr]
+        asked = messages[start].additional_kwargs.get(STYLE_KEY)
+        style = Style(**asked) if isinstance(asked, dict) else None
         parts = []
         for message in messages[start + 1:]:
             if isinstance(message, ToolMessage):
                 call = calls.get(message.tool_call_id, {"name": message.name or "tool", "args": {}})
-                parts.append(render_call(call["name"], call["args"]) + "\n" + render_result(call["name"], tool_payload(message)))
+                parts.append(render_call(call["name"], call["args"]) + "\n" + render_result(call["name"], tool_payload(message), style))
         return AIMessage(content="\n\n".join(parts))

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from agent.planner.style import Style, answer_style
 from engines.geo import alias_table
 
 # --- small vocabularies -------------------------------------------------------------------------
@@ -29,7 +30,8 @@ BIRTH_YEARS: dict[str, tuple[int, int]] = {
 MARKETING_MIN_AGE = 18  # the youngest adult a campaign audience includes (Gen Z starts at 14 by birth year)
 LIFE_STAGES: dict[str, tuple[int | None, int | None]] = {
     "teens": (13, 19), "teenagers": (13, 19), "young adults": (18, 34), "students": (18, 24), "college students": (18, 24),
-    "seniors": (65, None), "retirees": (65, None), "older adults": (55, None), "middle-aged": (45, 64), "middle aged": (45, 64),
+    "young people": (18, 34), "young women": (18, 34), "young men": (18, 34), "young consumers": (18, 34), "young shoppers": (18, 34), "young folks": (18, 34),
+    "young professionals": (25, 34), "seniors": (65, None), "retirees": (65, None), "older adults": (55, None), "middle-aged": (45, 64), "middle aged": (45, 64),
 }
 
 
@@ -45,8 +47,8 @@ FEMALE = ("women", "woman", "female", "females", "ladies", "girls", "moms", "mum
 MALE = ("men", "man", "male", "males", "guys", "boys", "dads", "fathers", "he")
 
 DOMAINS = {
-    "music": ("music", "genres", "genre", "bands", "artists", "songs"),
-    "film": ("film", "films", "movie", "movies", "cinema", "tv"),
+    "music": ("music", "genres", "genre", "bands", "artists", "songs", "listen to", "listening to", "listen"),
+    "film": ("film", "films", "movie", "movies", "cinema", "tv", "shows", "series", "streaming", "watch", "watching"),
     "food": ("food", "foods", "cuisine", "cuisines", "dishes", "eating", "snacks", "eat", "meals"),
     "drinks": ("drinks", "drink", "beverages", "alcohol", "beer", "wine", "spirits", "cocktails"),
     "hobbies": ("hobbies", "hobby", "interests", "pastimes", "activities", "sports"),
@@ -119,6 +121,7 @@ class Slots:
     cancel: set[str] = field(default_factory=set)  # values the turn drops: "region", "age", "gender"
     domain_span: tuple[int, int] | None = None
     spans: list[tuple[int, int]] = field(default_factory=list)
+    style: Style | None = None  # "3 bullet points for a deck", "make it shorter": how to write the answer
 
     def consume(self, match: re.Match[str], group: int | str = 0) -> None:
         self.spans.append(match.span(group))
@@ -611,8 +614,13 @@ def extract_export(s: Slots) -> None:
 
 
 #: a clause in which the asker says who they are: a role or a business, ended by punctuation
-INTRODUCTION = (r"(?:^|(?<=[.!?,]\s))(?:hi\b[^.!?,]{0,20}[,.!]?\s*)?(?:as|i'?m|i am|we'?re|we are|this is|here at|i|we)\s+(?:(?:run|own|manage|work (?:at|for)|have)\s+)?(?:a|an|the|our)\s+[^.!?,;]{0,60}?"
+INTRODUCTION = (r"(?:^|(?<=[.!?,]\s))(?:hi\b[^.!?,]{0,20}[,.!]?\s*)?(?:as|i'?m|i am|we'?re|we are|this is|here at|i|we)\s+(?:(?:run|own|manage|work (?:at|for)|working (?:at|for|with)|with|have)\s+)?(?:a|an|the|our)\s+[^.!?,;]{0,60}?"
                 r"\b(?:manager|lead|head|director|marketer|brand|company|retailer|team|startup|shop|store|boutique|business|founder|agency|vp|cmo|analyst|buyer|planner|owner)s?\b[^.!?,;]{0,40}?[.!?,;]")
+
+
+#: an opening greeting in its own clause ("Guten Tag.", "hi team,", "good morning!")
+GREETING = (r"^\s*(?:hi|hello|hey|hiya|howdy|yo|heya|greetings|guten (?:tag|morgen)|bonjour|hola|ciao|salut|good (?:morning|afternoon|evening)|dear [\w ]{1,30})"
+            r"(?:\s+(?:there|team|all|everyone|folks|caeser|bot|again))?\s*[,.!]+")
 
 
 def extract(text: str, today: date | None = None) -> Slots:
@@ -624,6 +632,10 @@ def extract(text: str, today: date | None = None) -> Slots:
         s.consume(m)  # "set an alert …" is an instruction; "gift set", "lego sets" name products
     for m in _find(INTRODUCTION, text):
         s.consume(m)  # "As a brand manager at a toy company, …": who is asking, not what about
+    for m in _find(GREETING, text):
+        s.consume(m)  # "Guten Tag." opens the message; it names nothing
+    s.style, spans = answer_style(text)
+    s.spans.extend(spans)  # "need 3 bullet points for a pitch deck:" is how to answer, not what about
     extract_hype_level(s)
     extract_position(s)
     extract_ids(s)

@@ -239,17 +239,28 @@ def _from_qloo(inp: AudienceAffinityInput, client: QlooClient, entity_type: str)
     return AudienceAffinityOutput(summary=f"Qloo's top {entity_type.replace('_', ' ')}s for {label}: {top}.{extra}", data=data, source="Qloo Insights API v2 (/v2/insights)")
 
 
-def _local_domain(inp: AudienceAffinityInput, sources: AffinitySources, qloo_note: str) -> str | None:
+#: Domains only Qloo holds, and the local domain that answers the nearest question (said so in the
+#: answer): brand names need Qloo, while the survey asks how much people spend on branded clothing,
+#: looks and gadgets.
+LOCAL_STANDINS = {"brands": "spending", "brand": "spending", "labels": "spending", "fashion": "spending"}
+
+
+def _local_domain(inp: AudienceAffinityInput, sources: AffinitySources, qloo_note: str) -> tuple[str | None, str]:
+    """The local domain that answers, and a sentence when it stands in for the one asked."""
     if inp.domain is None:
-        return None
+        return None, ""
     known = known_domains(list(sources.surveys.values()), sources.drinks is not None)
     domain = resolve_domain(inp.domain, known)
+    asked = inp.domain.strip().lower()
+    if domain is None and LOCAL_STANDINS.get(asked) in known:
+        need = "comes from Qloo, which could not answer" if qloo_note else "needs Qloo (set QLOO_API_KEY)"
+        return LOCAL_STANDINS[asked], f"Affinity to named {asked} {need}; the local surveys ask about {LOCAL_STANDINS[asked]} habits instead, so this is the nearest answer they hold. "
     if domain is None and qloo_note:
         raise ToolError("upstream_error", f"{qloo_note.strip().split(';')[0]}, and the local taste model has no {inp.domain!r} data.", field="domain", options=known)
     if domain is None:
-        hint = " It needs Qloo: set QLOO_API_KEY." if inp.domain.strip().lower() in QLOO_DOMAINS else ""
+        hint = " It needs Qloo: set QLOO_API_KEY." if asked in QLOO_DOMAINS else ""
         raise ToolError("invalid_argument", f"Unknown domain {inp.domain!r} for the local taste model.{hint}", field="domain", options=known)
-    return domain
+    return domain, ""
 
 
 def _phrase(item: AffinityItem) -> str:
@@ -260,10 +271,17 @@ def _phrase(item: AffinityItem) -> str:
 
 def _from_local(inp: AudienceAffinityInput, ctx: ToolContext, qloo_note: str) -> AudienceAffinityOutput:
     sources = _sources(ctx, inp.domain)
-    domain = _local_domain(inp, sources, qloo_note)
+    domain, standin = _local_domain(inp, sources, qloo_note)
     # drinks are servings per person by country, not respondents' tastes: nobody there is a fan of a seed
     by_country = domain == DRINKS and bool(inp.seeds)
-    matches = _match(inp.seeds, sources, ctx, "seeds", inp.match_floor) if inp.seeds and not by_country else []
+    if standin and inp.seeds and not by_country:
+        # the seeds were words about brands ("beauty"): matched where they can be, else the stand-in
+        # domain's ranking alone, with what was not matched said
+        matches, unmatched = _match_any(inp.seeds, sources, ctx, inp.match_floor)
+        if unmatched:
+            standin += f"Nothing in them is close to {', '.join(map(repr, unmatched))} (closest: {', '.join(sorted({l for ls in unmatched.values() for l in ls}))}). "
+    else:
+        matches = _match(inp.seeds, sources, ctx, "seeds", inp.match_floor) if inp.seeds and not by_country else []
     seeds: dict[str, list[int]] = {}
     for m in matches:
         seeds.setdefault(m.item.survey, []).append(m.item.index)
@@ -283,8 +301,11 @@ def _from_local(inp: AudienceAffinityInput, ctx: ToolContext, qloo_note: str) ->
                            f"— not {inp.audience.region}; set QLOO_API_KEY for {inp.audience.region} data. ")
             label, notes = _who(anywhere), elsewhere
     if rows.empty:
-        why = "; ".join(_notes_text(notes, False)) or f"no local source holds the domain {domain!r}"
-        raise ToolError("not_found", f"No local source can answer for {label}{' in ' + domain if domain else ''}: {why}.", field="audience")
+        asking = [coverage(sources.surveys[n.source]) for n in notes if n.source in sources.surveys]
+        why = (f"{domain or 'this'} is asked only in {'; '.join(asking)}, and too few of its respondents are {label}" if asking and domain
+               else "; ".join(_notes_text(notes, False)) or f"no local source holds the domain {domain!r}")
+        raise ToolError("not_found", f"No local source can answer for {label}{' in ' + domain if domain else ''}: {why}. Set QLOO_API_KEY for this audience's "
+                        f"{domain or 'tastes'}, or ask about a domain the US surveys hold (food, star wars, thanksgiving, lifestyle).", field="audience")
     items = _rows_to_items(rows, inp.take)
     general = [i for i in items if i.item in GENERAL_INTEREST_ITEMS and domain]  # "Music" in music: said as interest in the domain
     choices = rows[(rows["respondents"] > 0) & ~rows["label"].isin([i.item for i in general])]
@@ -298,7 +319,7 @@ def _from_local(inp: AudienceAffinityInput, ctx: ToolContext, qloo_note: str) ->
     unused_note = (f" Not used: {', '.join(m.item.label for m in unused)} — only asked in a survey with too few of these people, "
                    "so this ranking does not know who loves it." if unused else "")
     at_all = f" ({general[0].affinity:.0%} love {domain} at all)" if general else ""
-    summary = (f"{region_note}What {label} love{' in ' + domain + at_all if domain else ''}: {top}. Most distinctive: "
+    summary = (f"{standin}{region_note}What {label} love{' in ' + domain + at_all if domain else ''}: {top}. Most distinctive: "
                f"{', '.join(f'{r.label} (×{r.lift:.2f})' for r in distinctive.itertuples())}.{unused_note}")
     skipped = _notes_text(notes, False)
     summary += _skipped_sentence(notes, sources)
@@ -338,7 +359,7 @@ def compare_audiences(inp: CompareAudiencesInput, ctx: ToolContext) -> CompareAu
     for j, audience in enumerate(audiences):
         answering = _answers(sources, matches, audience)
         if not answering:
-            raise ToolError("not_found", f"No survey holding these items has respondents who are {labels[j]} (audience {j + 1}). The surveys cover: {held}.", field=f"audiences.{j}")
+            raise ToolError("not_found", f"No survey holding these items has respondents who are {labels[j]} (audience {j + 1}). The surveys cover: {held}. Set QLOO_API_KEY to compare audiences outside them.", field=f"audiences.{j}")
         for survey, mask in answering:
             respondents[j] += int(mask.sum())
             narrower += _ages_covered(labels[j], audience, survey, mask)

@@ -39,7 +39,7 @@ TOP_POSTS = 5
 
 
 class HypeScoreInput(StrictInput):
-    subject: str = Field(min_length=1, max_length=200, description="Product, brand or topic, e.g. 'Stanley cups', 'Virgin America'.", examples=["Stanley cups"])
+    subject: str | None = Field(default=None, min_length=1, max_length=200, description="Product, brand or topic, e.g. 'Stanley cups', 'Virgin America'. Unset: every stored subject ranked by hype (\"what's trending?\").", examples=["Stanley cups"])
     window_days: int = Field(default=7, ge=1, le=365, description="How many days of posts to score, ending at the subject's latest post.", examples=[7])
     region: RegionName | None = Field(default=None, description="Only posts from this market, e.g. 'UK'; unset = everywhere.", examples=["North America"])
     source: str | None = Field(default=None, min_length=1, max_length=80, description="Only posts from this event or stored batch: 'SXSW' matches the batch 'sxsw_2011'; an imported file's source name; unset = every source.", examples=["SXSW"])
@@ -110,6 +110,7 @@ class HypeScoreData(BaseModel):
     anomalies: list[Anomaly]
     peers: list[str]
     versus: list[Rival] = Field(default_factory=list, description="The other subjects asked about, scored the same way.")
+    ranking: list[Rival] = Field(default_factory=list, description="With no subject asked: every stored subject, ranked (highest hype first; undated batches last). The other fields describe the first.")
 
 
 class HypeScoreOutput(ToolOutput):
@@ -138,7 +139,7 @@ def _resolve(ctx: ToolContext, subject: str) -> tuple[str, dict[str, SubjectInfo
         subjects = known_subjects(ctx.settings)
     if key not in subjects:
         # the subjects with enough posts to score, not every word someone once asked about ("compared", 7 posts)
-        options = [s.display for s in sorted(subjects.values(), key=lambda s: -s.posts) if s.posts >= MIN_POSTS]
+        options = [s.display for s in sorted(subjects.values(), key=lambda s: -s.posts) if s.posts >= MIN_POSTS and not s.searched]
         raise ToolError("not_found", f"No stored post mentions “{subject.strip()}”, so there is nothing to score. Import posts about it (`caeser posts import FILE --subject '{subject.strip()}'`), or pick a subject we have posts for.",
                         field="subject", options=options)
     return key, subjects
@@ -178,7 +179,7 @@ def _peers(subjects: dict[str, SubjectInfo], key: str) -> dict[str, str]:
     """Subjects sharing a source with this one (the other airlines, the other SXSW brands):
     normalised key → display name."""
     sources = set(subjects[key].sources)
-    others = {k: info for k, info in subjects.items() if k != key and info.posts >= MIN_POSTS and not set(info.sources) <= SHARED_SOURCES - sources}
+    others = {k: info for k, info in subjects.items() if k != key and info.posts >= MIN_POSTS and not info.searched and not set(info.sources) <= SHARED_SOURCES - sources}
     same = {k: info.display for k, info in others.items() if sources & set(info.sources)}
     return same or {k: info.display for k, info in others.items()}
 
@@ -212,7 +213,7 @@ def compute_hype(ctx: ToolContext, inp: HypeScoreInput, days_in_row: int = 1) ->
     """The figures for one request (no snapshot written): data and the source sentence. With
     `days_in_row` > 1 the windows ending 1 … days_in_row − 1 days earlier are scored too (`recent`),
     for watches that ask for N days in a row."""
-    key, subjects = _resolve(ctx, inp.subject)
+    key, subjects = _resolve(ctx, inp.subject or "")
     display = subjects[key].display
     frame = subject_posts(ctx.settings, [key], inp.region)
     if frame.empty:
@@ -381,6 +382,8 @@ Hype score 0–100 for a product, brand or topic from social posts: metric break
 sentiment, novelty, engagement…), the score's 90% range, drivers, sentiment, top posts and timeline. Use for "what's the hype on X this week?".
 """)
 def hype_score(inp: HypeScoreInput, ctx: ToolContext) -> HypeScoreOutput:
+    if inp.subject is None:
+        return _trending(ctx, inp)
     read = ""
     try:
         data, source, fp = _score_one(ctx, inp.model_copy(update={"versus": []}))
@@ -394,7 +397,7 @@ def hype_score(inp: HypeScoreInput, ctx: ToolContext) -> HypeScoreOutput:
         data, source, fp = _score_one(ctx, inp.model_copy(update={"versus": []}))
     for other in inp.versus:
         data.versus.append(_rival(ctx, inp.model_copy(update={"subject": other, "versus": []})))
-    summary = read + summarise(data) + (" " + side_by_side(data) if data.versus else "")
+    summary = read + (side_by_side(data) + " " if data.versus else "") + summarise(data)  # a comparison answers with the comparison first
     return HypeScoreOutput(summary=summary, data=data, charts=_chart(ctx, data, fp), source=source or "stored posts")
 
 
@@ -422,9 +425,68 @@ def _rival(ctx: ToolContext, inp: HypeScoreInput) -> Rival:
     try:
         d, _, _ = _score_one(ctx, inp)
     except ToolError as exc:
-        return Rival(subject=inp.subject, score=None, score_low=None, score_high=None, posts=0, state="", reason=exc.message.split(",")[0])
+        return Rival(subject=inp.subject or "", score=None, score_low=None, score_high=None, posts=0, state="", reason=exc.message.split(",")[0])
+    return _as_rival(d)
+
+
+def _as_rival(d: HypeScoreData) -> Rival:
     return Rival(subject=d.subject, score=d.score, score_low=d.score_low, score_high=d.score_high, posts=d.posts, state=d.state, reason=d.reason,
                  sentiment=d.sentiment.mean if d.posts else None)
+
+
+TRENDING_MAX = 10  # subjects a "what's trending?" answer ranks
+
+
+def _trending(ctx: ToolContext, inp: HypeScoreInput) -> HypeScoreOutput:
+    """"What's trending?": the subjects posts were imported under (not the words someone once
+    searched the posts for; only those with posts from `source` when one is named), the
+    `TRENDING_MAX` with most posts, each scored on the same window, ranked by score, then posts;
+    undated batches, which have no score, after them by posts."""
+    subjects = known_subjects(ctx.settings)
+    if SHARED_SOURCES - {source for info in subjects.values() for source in info.sources}:
+        ensure_shared_posts(ctx.settings)
+        subjects = known_subjects(ctx.settings)
+    names = [info.display for info in sorted(subjects.values(), key=lambda i: -i.posts)
+             if info.posts >= MIN_POSTS and not info.searched and (not inp.source or _matching_sources(inp.source, set(info.sources)))][:TRENDING_MAX]
+    if not names:
+        raise ToolError("not_found", f"No subject has {MIN_POSTS} or more stored posts, so there is nothing to rank. Import posts (`caeser posts import FILE --subject NAME`).", field="subject")
+    results = []
+    for name in names:
+        try:
+            results.append(_score_one(ctx, inp.model_copy(update={"subject": name, "versus": []})))
+        except ToolError:
+            continue  # e.g. no posts in the asked region: left out of the ranking
+    if not results:
+        raise ToolError("not_found", f"None of the stored subjects has posts in {inp.region}.", field="region")
+    results.sort(key=lambda r: (r[0].score is None, -(r[0].score or 0.0), -r[0].posts))
+    top, source, fp = results[0]
+    top.ranking = [_as_rival(d) for d, _, _ in results]
+    return HypeScoreOutput(summary=leaderboard(top), data=top, charts=_chart(ctx, top, fp), source=f"{len(results)} stored subjects ranked; {source}")
+
+
+def leaderboard(d: HypeScoreData) -> str:
+    """"What's trending" in words: the scored subjects in order with their ranges, volume and
+    sentiment, then the undated ones, the extremes of sentiment, and whether the leader stands out."""
+    scored = [r for r in d.ranking if r.score is not None]
+    undated = [r for r in d.ranking if r.score is None]
+    where = f" in {d.region}" if d.region else ""
+    lines = [f"#{i} {r.subject} {r.score:.0f} ({r.score_low:.0f}–{r.score_high:.0f}), {r.posts:,} posts" + ("" if r.sentiment is None else f", sentiment {r.sentiment:+.2f}") + "."
+             for i, r in enumerate(scored, 1)]
+    text = f"What's trending{where}: {len(d.ranking)} stored subjects, each scored on its latest {d.window_days} days of posts"
+    text += (f", {window_dates(d)} for {d.subject}. " if d.window_start else ". ") + " ".join(lines)
+    if undated:
+        text += " No score (" + (undated[0].reason or "too few dated posts").split(",")[0].split(";")[0] + "): " + "; ".join(
+            f"{r.subject} {r.posts:,} posts" + ("" if r.sentiment is None else f", sentiment {r.sentiment:+.2f}") for r in undated) + "."
+    moods = [r for r in d.ranking if r.sentiment is not None and r.posts]
+    if len(moods) >= 2:
+        low, high = min(moods, key=lambda r: r.sentiment or 0.0), max(moods, key=lambda r: r.sentiment or 0.0)
+        text += f" Most negative: {low.subject} ({low.sentiment:+.2f}); most positive: {high.subject} ({high.sentiment:+.2f})."
+    if len(scored) >= 2:
+        leader, rest = scored[0], scored[1:]
+        clear = all(leader.score_low is not None and r.score_high is not None and leader.score_low > r.score_high for r in rest)
+        text += (f" {leader.subject} leads beyond every other's 90% range." if clear else
+                 f" {leader.subject} is first, but its 90% range overlaps {sum(1 for r in rest if not (leader.score_low or 0) > (r.score_high or 0))} other(s): no clear leader on hype; compare volume and sentiment instead.")
+    return text
 
 
 def side_by_side(d: HypeScoreData) -> str:
@@ -443,8 +505,23 @@ def side_by_side(d: HypeScoreData) -> str:
         top = max(scored, key=lambda r: r[1])
         rest = [r for r in scored if r is not top]
         clear = all(top[2] is not None and r[3] is not None and top[2] > r[3] for r in rest)
-        text += f" {top[0]} leads" + (" beyond the 90% ranges." if clear else ", but the ranges overlap: too close to call.")
+        if clear:
+            text += f" {top[0]} leads beyond the 90% ranges."
+        else:
+            level = all(round(r[1]) == round(top[1]) for r in rest)
+            text += (" Level on hype" if level else f" {top[0]} is ahead, but the ranges overlap") + ": too close to call. " + _differences(scored)
     return text
+
+
+def _differences(rows: list[tuple]) -> str:
+    """When hype cannot separate two subjects, what still does: how many posts each drew and how
+    they felt ("United drew 38% more posts (3,781 vs 2,748); sentiment -0.51 vs -0.55")."""
+    (a, _, _, _, posts_a, _, mood_a), (b, _, _, _, posts_b, _, mood_b) = sorted(rows[:2], key=lambda r: -r[4])
+    text = f"{a} drew {posts_a / max(posts_b, 1) - 1:.0%} more posts ({posts_a:,} vs {posts_b:,})" if posts_a > posts_b else f"{a} and {b} drew as many posts ({posts_a:,})"
+    if mood_a is not None and mood_b is not None:
+        better = a if mood_a > mood_b else b
+        text += f"; sentiment {mood_a:+.2f} vs {mood_b:+.2f}" + ("" if abs(mood_a - mood_b) < 0.05 else f", {better} warmer")
+    return text + "."
 
 
 def _build_note(ctx: ToolContext) -> str:

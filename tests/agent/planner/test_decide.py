@@ -285,3 +285,38 @@ def test_a_reply_of_values_to_a_question_amends_the_call_and_asks_again() -> Non
     assert [sc["price"] for sc in again.pending.args["scenarios"]] == [99.0, 99.0]
     done = decide("Cyberpunk Sneakers", None, again.pending, NAMES)
     assert done.kind == "tool" and done.args["product"] == "Cyberpunk Sneakers" and len(done.args["scenarios"]) == 2
+
+
+def test_trending_needs_no_subject_and_drops_the_threads_one() -> None:
+    for text in ("what's trending right now?", "which brands are trending this week?", "hype leaderboard for the last 3 days", "what's hot?"):
+        d = decide(text, None, None, NAMES)
+        assert d.kind == "tool" and d.tool == "hype_score" and "subject" not in d.args, text
+    assert decide("hype leaderboard for the last 3 days", None, None, NAMES).args["window_days"] == 3
+    d = decide("and what's trending overall?", PreviousCall("hype_score", {"subject": "jetblue", "window_days": 7}), None, NAMES)
+    assert d.tool == "hype_score" and "subject" not in d.args
+    assert decide("is jetblue trending?", None, None, NAMES).args["subject"] == "jetblue"
+
+
+def test_asking_about_the_extremes_of_the_last_answer_reasks_it() -> None:
+    ranking = PreviousCall("hype_score", {"window_days": 7})
+    d = decide("ok which of those has the worst sentiment", ranking, None, NAMES)
+    assert d.tool == "hype_score" and d.args == {"window_days": 7}
+    forecast = PreviousCall("forecast_demand", {"sku": "85123A", "horizon": 8, "frequency": "W"})
+    for text in ("what would be the worst case number?", "and the best case?", "what's the downside?"):
+        d = decide(text, forecast, None, NAMES)
+        assert d.tool == "forecast_demand" and d.args == forecast.args, text
+
+
+def test_compare_that_with_one_audience_compares_it_with_the_one_just_shown() -> None:
+    prev = PreviousCall("audience_affinity", {"audience": {"region": "Brazil", "age_min": 18, "age_max": 29}, "domain": "music"},
+                        audiences=[{"region": "Brazil", "age_min": 18, "age_max": 29}], shown_items=["Rock", "Pop"])
+    d = decide("compare that with gen z in japan", prev, None, NAMES)
+    assert d.tool == "compare_audiences" and [a["region"] for a in d.args["audiences"]] == ["Brazil", "Japan"] and d.args["items"] == ["Rock", "Pop"]
+
+
+def test_greetings_introductions_and_listening_are_read_as_who_asks_and_what_about() -> None:
+    d = decide("Guten Tag. I am working for a cosmetic retailer in Germany. Which beauty brands like the young women in Germany?", None, None, NAMES)
+    assert d.tool == "audience_affinity" and d.args["seeds"] == ["beauty"] and d.args["domain"] == "brands"
+    assert d.args["audience"] == {"region": "Germany", "age_min": 18, "age_max": 34, "gender": "female"}
+    d = decide("what do gen z in brazil listen to", None, None, NAMES)
+    assert d.tool == "audience_affinity" and d.args["domain"] == "music" and "seeds" not in d.args

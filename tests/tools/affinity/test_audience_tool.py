@@ -90,9 +90,16 @@ def test_a_shared_region_no_survey_covers_is_compared_elsewhere_and_says_so(real
     assert out.data.audiences == ["men aged 25–34", "women aged 25–34"] and all(v is not None for row in out.data.affinity for v in row)
 
 
+@pytest.mark.realdata
+def test_brands_without_qloo_answer_from_spending_habits_and_say_so(real) -> None:
+    out = run_tool("audience_affinity", {"audience": {"gender": "female", "age_min": 18, "age_max": 34}, "domain": "brands", "seeds": ["beauty"]}, real)
+    assert out.summary.startswith("Affinity to named brands needs Qloo (set QLOO_API_KEY); the local surveys ask about spending habits instead")
+    assert "'beauty'" in out.summary and out.data.domain == "spending" and out.data.items
+
+
 @pytest.mark.parametrize(("args", "code", "text"), [
     ({"domain": "knitting"}, "invalid_argument", "music"),
-    ({"domain": "brands"}, "invalid_argument", "QLOO_API_KEY"),
+    ({"domain": "podcasts"}, "invalid_argument", "QLOO_API_KEY"),
     ({"audience": {"region": "Narnia"}}, "invalid_argument", "Pacific"),
     ({"audience": {"age_min": 40, "age_max": 20}}, "invalid_argument", "above age_max"),
     ({"audience": {"age_min": 90}, "domain": "music"}, "not_found", "ages 15–30"),
@@ -176,7 +183,7 @@ def test_qloo_failure_opens_the_breaker_and_the_local_model_answers(real, monkey
     second = run_tool("audience_affinity", {"domain": "music", "audience": {"gender": "female"}}, real)
     assert len(seen) == calls and "circuit open" in second.summary  # breaker open: Qloo not even called
     with pytest.raises(ToolError) as err:  # a domain only Qloo has: said plainly, not "set a key"
-        run_tool("audience_affinity", {"domain": "brands"}, real)
+        run_tool("audience_affinity", {"domain": "podcasts"}, real)
     assert err.value.code == "upstream_error" and "circuit open" in err.value.message and "music" in err.value.readable()
 
 

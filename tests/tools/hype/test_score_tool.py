@@ -155,3 +155,28 @@ def test_stored_subjects_typed_one_after_another_are_split_longest_first() -> No
     known = {k: SubjectInfo(display=d, posts=10, sources=["s"]) for k, d in {"virgin america": "Virgin America", "united": "United", "american": "American"}.items()}
     assert split_subjects("Virgin America united  american", known) == ["Virgin America", "United", "American"]
     assert split_subjects("united breakfast", known) == []  # a word that is no subject: not a list of subjects
+
+
+def test_no_subject_ranks_the_imported_subjects_not_words_once_searched(ctx, subjects):
+    from memory.posts import link_by_text
+
+    assert link_by_text(ctx.settings, "queue") > 20  # a word someone asked about: linked by search, never trending
+    src = next(iter(subject_sources(ctx, subjects["hot"])))
+    out = hype_score(HypeScoreInput(source=src), ctx)
+    names = [r.subject.removesuffix(f" at {src}") for r in out.data.ranking]  # scored on that batch's posts, and named so
+    assert names[0] == subjects["hot"] and sorted(names[1:]) == sorted([subjects["flat1"], subjects["flat2"]])  # rare: too few posts to rank
+    assert out.data.subject == f"{subjects['hot']} at {src}" and out.summary.startswith("What's trending")
+    assert f"#1 {subjects['hot']}" in out.summary and "leads beyond every other's 90% range" in out.summary
+
+
+def subject_sources(ctx, display: str) -> list[str]:
+    from engines.hype.posts import normalise_subject
+    from memory.posts import known_subjects
+
+    return known_subjects(ctx.settings)[normalise_subject(display)].sources
+
+
+def test_two_level_subjects_are_told_apart_by_volume_and_sentiment(ctx, subjects):
+    out = hype_score(HypeScoreInput(subject=subjects["flat1"], versus=[subjects["flat2"]]), ctx)
+    assert out.summary.startswith("Side by side:")  # a comparison answers with the comparison first
+    assert "too close to call" in out.summary and f"{subjects['flat1']} drew" in out.summary and "more posts" in out.summary
