@@ -13,6 +13,7 @@ from itertools import product as cartesian
 from typing import Any
 
 from agent.planner.experiment_args import EXPERIMENT_BUILDERS
+from agent.planner.intents import OPINION
 from agent.planner.slots import FILLER, Slots, extract, residue, residue_runs
 from engines.geo import UnknownRegion, resolve_region
 from engines.persona.population import AGE_BANDS
@@ -214,6 +215,8 @@ def compare_audiences(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
         found = [{"age_min": lo, "age_max": min(hi, 99), **where} for lo, hi in AGE_BANDS]
     elif not prev and ctx and len(found) < 2 and len(ctx.audiences) >= 2 and EARLIER_AUDIENCES.search(s.text):
         found = [*ctx.audiences[-2:], *(a for a in found if a not in ctx.audiences[-2:])]
+    elif len(found) == 1 and re.search(OPINION, s.text, re.IGNORECASE):
+        found = [*found, {}]  # "what do millennials in texas think of steak?": against everyone
     elif not prev and ctx and len(found) == 1 and ctx.audiences and ctx.audiences[-1] not in found:
         found = [ctx.audiences[-1], *found]  # "compare that with gen z in japan": against the audience just shown
     if prev and found:
@@ -266,7 +269,8 @@ def _is_place(text: str) -> bool:
 ITEM_FILLER = FILLER | {"feel", "feels", "felt", "think", "thinks", "view", "views", "see", "sees", "rate", "rates", "opinion", "opinions", "attitudes",
                         "toward", "towards", "vibe", "split", "stack", "up", "react", "respond", "each", "other", "things", "stuff", "groups", "ages",
                         "two", "three", "both", "them", "they", "those", "these", "different", "put", "show", "lay", "place", "chart", "table",
-                        "age", "groups", "group", "bands", "band", "generations", "generation", "most", "least", "which", "love", "loves"}
+                        "age", "groups", "group", "bands", "band", "generations", "generation", "most", "least", "which", "love", "loves",
+                        "think", "enjoy", "much", "like"}
 
 
 def forecast_demand(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
@@ -505,7 +509,8 @@ def list_watches(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
 
 def analyze_launch(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
     args = dict(prev)
-    _set_subject(args, "product", _subject(s, {"hit", "flop", "work", "succeed", "sell", "well", "land", "position", "launch", "launching", "should", "plan", "we're", "were", "going", "gonna"}), ctx)
+    _set_subject(args, "product", _subject(s, {"hit", "flop", "work", "succeed", "sell", "well", "land", "position", "launch", "launching", "should", "plan", "we're", "were", "going", "gonna",
+                                               "first", "target", "wait", "until", "till"}), ctx)
     if s.prices:
         args["price"] = s.prices[0]
     carried = prev.get("audience") or (ctx.args.get("audience") if ctx and re.search(r"\b(them|they|those|that audience|this audience|that crowd|these)\b", s.text, re.IGNORECASE) else None)
@@ -514,6 +519,8 @@ def analyze_launch(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
         args["regions"] = s.regions
     elif "region" in s.cancel:
         args.pop("regions", None)
+    if s.starts:
+        args["starts"] = [d.isoformat() for d in s.starts][:4]  # "in March or wait until May?": the timings to compare
     if s.horizon:
         args["horizon"] = min(s.horizon, 104)
     return args

@@ -22,6 +22,12 @@ EXEMPLARS = Path(__file__).with_name("exemplars.jsonl")
 NON_TOOL_INTENTS = ("help", "greeting", "followup", "decline")
 REASK = "reask"  # "which one wins and why?": the last answer again, its arguments unchanged (a rule, no exemplars)
 
+#: "what do millennials in texas think of steak?": one audience's view of named things, set against everyone's
+#: (people in general, "they" or the internet feeling something about a brand is a hype question)
+_NOT_AN_AUDIENCE = r"(?!(?:you|i|we|they|people|folks|everyone|everybody|customers|users|fans|consumers|shoppers|buyers|twitter|reddit|the internet|the public)\b)"
+OPINION = (rf"\b(?:what|how)\s+(?:do|does|did)\s+{_NOT_AN_AUDIENCE}[\w' -]{{2,60}}?\s+(?:think|feel)\s+(?:of|about)\s+\w"
+           rf"|\bhow\s+much\s+(?:do|does)\s+{_NOT_AN_AUDIENCE}[\w' -]{{2,60}}?\s+(?:like|love|enjoy)\s+\w")
+
 # (pattern, intent, weight): evidence added to the classifier's probability.
 RULES: list[tuple[str, str, float]] = [
     (r"\b(export|download|pdf|csv|json|spreadsheet|excel)\b|\bsend (me )?(the|that) (report|deck|file)", "export_report", 0.9),
@@ -37,6 +43,7 @@ RULES: list[tuple[str, str, float]] = [
     (r"\b(compare|comparison|contrast|differ\w*|vs\.?|versus)\b", "compare_audiences", 0.35),
     (r"\b(which|what)\s+(age\s*(groups?|bands?|brackets?|ranges?|segments?)|ages|generations?)\b.{0,60}\b(love|like|prefer|into|care|buy|eat|drink|watch|listen|most|least)\b|\bby age(\s*(group|band)s?)?\b.{0,40}\b(love|like|prefer|most)\b", "compare_audiences", 1.3),
     (r"\b(like|love|into|prefer|tastes?|affinity|resonate|care about|fans? of)\b", "audience_affinity", 0.3),
+    (OPINION, "compare_audiences", 1.0),
     (r"\b(how|hw|hows|how's)\s+(good\s+|well\s+)?((it|they|this|that|these|those|we|our\s+\w+(\s+\w+)?)\s+)?(will|would|might|could|is|are|does|do|'?ll|it'?ll)\b(?!\s+(i|you|we)\s+(use|get|start))(?!.{0,40}\b(differ|compare|split)\b).{0,60}\b(do|fare|perform|land|go(ing)? (down|over)|be received|sell|play|work|resonate)\b.{0,40}\b(with|w/|among|amongst|for|in|to)\b|\b(would|will|could)\b.{1,60}\b(land|go down|sell|work|do) well\b|\bposition(ing)?\b.{0,60}\b(with|among|for|to)\b|\b(will|gonna|going to)\b.{0,30}\b(be (a )?(success|hit)|flop|succeed)\b|\bshould we (even |really )?(launch|go ahead|go for it)\b|\b(give me|show me|want) (everything|the works|the full picture|all of it)\b", "analyze_launch", 0.9),
     (r"\b(hotter|more hyped|more hype|more buzz|buzzier|trending more|trending harder|more talked about|talking about more)\b|\bwho'?s? (is )?(hotter|winning|trending)\b|\b(people|ppl|folks|customers|everyone|they|twitter|reddit)\s+(are\s+|r\s+)?(saying|posting|tweeting)\b|\bwhat.{0,20}\bsaying\b|\b(show|see|give|read|pull|list|any)\b.{0,25}\b(posts|tweets|mentions|complaints|comments)\b", "hype_score", 0.6),
     (r"\b(write|draft|compose|rewrite|come up with|generate)\b.{0,40}\b(tweets?|posts? for|caption|ad copy|copy for|emails?|e-mail|press release|slogans?|taglines?|ads?|headlines?|blog|newsletter|script|poem|bio|jingle|logo|landing page|linkedin post|instagram post)\b|\b(weather|temperature|rain|snow)\b.{0,30}\b(in|today|tomorrow|this weekend|right now)\b|\bmarket share\b|\bmarket size\b|\bhow big is the\b.{0,30}\bmarket\b|\b(stock|share) price\b|\bshares?\b.{0,20}\b(trading|worth|buy)\b|\btrading at\b|\btranslat\w+\b|\bhow do you say\b|\b(joke|poem|song|recipe|horoscope|movie for)\b|\b(write|fix|debug)\b.{0,30}\b(code|python|javascript|html|sql|formula)\b|\bwho won\b|\bcapital of\b|\b(bitcoin|crypto)\b|\b(file|do) my taxes\b|\bbook a meeting\b|\b(instagram|facebook|tiktok|linkedin|google)\s+(captions?|ads?|posts?)\b|\b(captions?|hashtags?|slogans?|taglines?)\s+for\b|\bturn (it|them|this|that) into\b|\brevenue (did|does|do)\b|\b(how many )?employees\b|\b(ceo|headquarters|founded)\b|\bwhat time is it\b|\btime zone\b|\b(code|program|build|make|design)\b.{0,20}\b(landing page|website|web site|app|plugin)\b|\bbook\b.{0,15}\b(flight|hotel|table|ticket|meeting|room|car)\b|\bconvert\s+\d|\bexchange rate\b|\b(trademark|patent|copyright|lawsuit|legal advice|contract)\b|\b(schedule|set up|arrange)\s+(a\s+)?(meeting|call|zoom)\b|\bbest\s+(crm|software|tool|tools|app|apps|platform|laptop for work|agency)\b|\b(hire|recruit|salary|payroll)\b", "decline", 1.2),
@@ -48,6 +55,7 @@ RULES: list[tuple[str, str, float]] = [
      r"|\bwhich (one|of (those|them|these|the \w+))\b.{0,40}\b(worst|best|most|least|highest|lowest|biggest|smallest|top|bottom)\b"
      r"|^\s*(and\s+|so\s+|ok\s+)?((what|how)('?s| is| would be| about| does)\s+|give me\s+|show me\s+)?(the\s+)?(worst|best|bad|good)[- ]case\b.{0,30}$"
      r"|^\s*(and\s+|so\s+|ok\s+)?(what('?s| is| would be| about)\s+)?(the\s+)?(downside|upside|lower bound|upper bound|low end|high end|range)\b.{0,25}$"
+     r"|^\s*(and\s+|so\s+|ok\s+)?(who|which (audience|segment|persona|group|age group|market|one))\s+(should|do|shall|would)\s+(we|i|you)\s+(target|go after|aim (at|for)|focus on|start with|prioriti[sz]e)(\s+first)?\s*\??$"
      r"|^\s*(and\s+|ok\s+|so\s+)?(how does |compare |vs\.? |versus )?(that|this|it)?\s*(compare )?(with |to |against |vs\.? )?(the same (period|weeks?|months?|time) )?(a year (ago|earlier|before)|last year)\s*\??$|\b(year[- ]over[- ]year|yoy)\b", "reask", 1.2),
     (r"^\s*(what can you do|help|what do you do|how do (i|you) use|commands|capabilities|what are your (tools|skills))\b", "help", 1.0),
     (r"^\s*(hi|hey|hello|yo|thanks|thank you|thx|cheers|cool|great|nice|ok|okay|bye|good morning|gm)\b[\s!.🙏👍]*$", "greeting", 1.0),

@@ -341,12 +341,12 @@ def extract_time(s: Slots, today: date) -> None:
         s.horizon = _periods(days, s.frequency)
         s.consume(m)
     month_words = "|".join(sorted(list(MONTHS) + list(MONTH_ABBR), key=len, reverse=True))
-    for m in _find(rf"\b(?:in|on|for|from|starting|start|launch(?:ing)?|vs\.?|versus|or|and|early|late|mid)?\s*({month_words})\b\.?(?:\s+(20\d\d))?", text):
+    for m in _find(rf"\b(?:in|on|for|from|starting|start|launch(?:ing)?|vs\.?|versus|or|and|early|late|mid|until|till|til)?\s*({month_words})\b\.?(?:\s+(20\d\d))?", text):
         word = m.group(1).lower()
-        if word == "may" and not re.search(r"\b(in|vs\.?|versus|or|and|starting|from|launch(?:ing)?|early|late|mid)\s+may\b|\bmay\s+(vs\.?|or|20\d\d)\b", text, re.IGNORECASE):
+        if word == "may" and not re.search(r"\b(in|vs\.?|versus|or|and|starting|from|launch(?:ing)?|early|late|mid|until|till|til)\s+may\b|\bmay\s+(vs\.?|or|20\d\d)\b", text, re.IGNORECASE):
             continue  # "may" is usually the verb
         if word in ("mar", "jan", "jun", "jul", "aug", "oct", "nov", "dec", "sep", "feb", "apr", "sept") and not re.search(
-                rf"\b(in|vs\.?|or|and|from|starting|launch)\s+{word}\b|\b{word}\.?\s+(vs\.?|versus|or|and)\s", text, re.IGNORECASE):  # "Sept vs Nov"
+                rf"\b(in|vs\.?|or|and|from|starting|launch|until|till)\s+{word}\b|\b{word}\.?\s+(vs\.?|versus|or|and)\s", text, re.IGNORECASE):  # "Sept vs Nov"
             continue
         month = MONTHS.get(word) or MONTH_ABBR.get(word[:3])
         if month is None:

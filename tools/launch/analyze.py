@@ -68,6 +68,7 @@ class AnalyzeLaunchInput(StrictInput):
     currency: Currency = CURRENCY_FIELD
     audience: Audience = Field(default_factory=Audience, description="Target audience; empty = everyone.", examples=[{"region": "North America", "age_max": 34}])
     regions: list[RegionName] = Field(default_factory=list, max_length=10, description="Markets to compare.", examples=[["Europe", "North America"]])
+    starts: list[date] = Field(default_factory=list, max_length=4, description="Launch dates to compare; empty = next month and three months later.", examples=[["2027-03-01", "2027-05-01"]])
     horizon: int = Field(default=12, ge=1, le=104, description="Weeks to plan for.", examples=[12])
     budget_s: float = Field(default=12.0, ge=1, le=120, description="Seconds each engine may take; a slower one is reported missing.", examples=[12])
 
@@ -117,7 +118,7 @@ def plan_calls(inp: AnalyzeLaunchInput, today: date) -> list[Call]:
     text = " ".join(filter(None, [inp.product, inp.description, " ".join(inp.tags)]))
     a = inp.audience
     everyone = {"gender": a.gender} if a.gender else {}
-    grid = {"prices": [round(price * k, 2) for k in PRICE_STEPS], "regions": regions, "starts": [first_of_month(today, 1), first_of_month(today, 4)], "channels": CHANNELS}
+    grid = {"prices": [round(price * k, 2) for k in PRICE_STEPS], "regions": regions, "starts": list(dict.fromkeys(inp.starts)) or [first_of_month(today, 1), first_of_month(today, 4)], "channels": CHANNELS}
     floor = {} if inp.tags else {"match_floor": NAME_READ_FLOOR}
     words = list(dict.fromkeys(w.lower() for w in [*inp.product.split(), *inp.tags]))
     prefix = inp.product.split()[0].lower()

@@ -144,6 +144,17 @@ def forecast_rec(forecast: Outcome) -> Recommendation | None:
                                                              ev(sec, "peak_period", p.peak_period.isoformat())])
 
 
+def about_product(query: str, tags: list[str]) -> bool:
+    """Whether a logged query or completion is about the product: it holds two of the product's words
+    (all of them when it has one), or one and at most one other word ("matcha latte" for a matcha
+    kit). A long completion of one word is not ("vitamin c serum" → "vitamins sleeveless embellished
+    baby", "nimbus e-bike" → "nimbus printed round"), nor a typo-tolerant one ("matcha" → "match attax")."""
+    words = {w.lower() for t in tags for w in t.split()}
+    said = query.lower().split()
+    shared = len(words & set(said))
+    return shared >= min(2, len(words)) or (shared >= 1 and len(said) - shared <= 1)
+
+
 def search_rec(tags: list[str], search: Outcome, suggest: Outcome) -> Recommendation | None:
     """Terms to seed search and ads with, and how much the catalog already covers the product's
     words — from CADENCE when built, else from the raw catalog titles and query log (the text says which)."""
@@ -151,11 +162,10 @@ def search_rec(tags: list[str], search: Outcome, suggest: Outcome) -> Recommenda
     evidence: list[Evidence] = []
     if suggest.output is not None:
         d = suggest.output.data
-        words = {w.lower() for t in tags for w in t.split()}
         for text, figure, value in ([(c.text, f"completion[{c.text}].count", c.count) for c in d.completions[:5]] if isinstance(d, LogCompletionsData)
                                     else [(s.text, f"suggestion[{s.text}].score", s.score) for s in d.suggestions[:5]]):
-            if not words & set(text.lower().split()):
-                continue  # a typo-tolerant completion of the first word ("matcha" → "match attax") is not what people type for it
+            if not about_product(text, tags):
+                continue
             terms.append(text)
             evidence.append(ev(suggest.section, figure, value))
     cover = ""

@@ -26,7 +26,7 @@ from tools.base import Chart
 from tools.formatting import count, counted, day, money, month, number, pct, period, span
 from tools.launch.chart import render_hero, render_segments
 from tools.launch.engines import Outcome
-from tools.launch.plan import TIE, Recommendation, SegmentRank, weak_reading
+from tools.launch.plan import TIE, Recommendation, SegmentRank, about_product, weak_reading
 from tools.launch.search import LogCompletionsData, SearchDemandData
 
 HOLD_ADOPTION = 0.005  # fewer than 1 in 200 of the simulated market buying, even at the best scenario, is no launch
@@ -95,7 +95,7 @@ def build_readout(product: str, asked_price: float | None, o: dict[str, Outcome]
     verdict, why = _verdict(persona, best, asked_price, risks)
     sections = [s for s in (_simulation(o, persona, best), _audience(o, ranked, charts, product), _forecast(o), _hype(o), _search(o)) if s is not None]
     missing = gaps(o)
-    actions = _actions(persona, best, ranked, o) or list(dict.fromkeys(g.fix for g in missing if g.fix))  # nothing to act on yet: what would complete the readout
+    actions = _actions(persona, best, ranked, o, product) or list(dict.fromkeys(g.fix for g in missing if g.fix))  # nothing to act on yet: what would complete the readout
     return Readout(verdict=verdict, verdict_text=why, key_numbers=_key_numbers(o, persona, best, asked_price, ranked, audience), actions=actions[:3],
                    main_risk=_main_risk(product, o, risks, best), hero=_hero(product, persona, best, asked_price, charts), sections=sections, gaps=missing)
 
@@ -191,7 +191,7 @@ def _window(d: Any) -> str:
     return f"{period(d.window_start, d.window_end)}, the latest stored" if d.window_start else "undated posts"
 
 
-def _actions(persona: Any, best: ScenarioRow | None, ranked: list[SegmentRank], o: dict[str, Outcome]) -> list[str]:
+def _actions(persona: Any, best: ScenarioRow | None, ranked: list[SegmentRank], o: dict[str, Outcome], product: str) -> list[str]:
     actions = []
     if best is not None:
         actions.append(f"Launch at {money(best.price, persona.currency)} {CHANNEL_WORDS.get(best.channel, 'through ' + best.channel)} from {month(best.start)} in {best.region}: "
@@ -202,7 +202,7 @@ def _actions(persona: Any, best: ScenarioRow | None, ranked: list[SegmentRank], 
         then = f", then {measured[1].segment.replace('age ', 'ages ')}" if len(measured) > 1 else ""
         actions.append(f"Aim first at {first.segment.replace('age ', 'ages ')} ({pct(first.adoption)} bought in the simulation"
                        + (f"; {first.affinity_lift:.2f}× everyone's taste for its themes" if first.affinity_lift is not None else "") + f"){then}.")
-    terms = _search_terms(o)
+    terms = _search_terms(o, [product])
     if terms:
         actions.append(f"Seed search and ads with what people already type: {', '.join(f'“{t}”' for t in terms)}.")
     if best is not None and best.peak_week >= persona.weeks:
@@ -215,9 +215,9 @@ def _actions(persona: Any, best: ScenarioRow | None, ranked: list[SegmentRank], 
     return actions
 
 
-def _search_terms(o: dict[str, Outcome]) -> list[str]:
-    """Up to three queries people already type: logged completions or suggestions first, then the
-    most frequent logged queries containing the product's words."""
+def _search_terms(o: dict[str, Outcome], tags: list[str]) -> list[str]:
+    """Up to three queries people already type about the product (`plan.about_product`): logged
+    completions or suggestions first, then the most frequent logged queries containing its words."""
     suggest, search = o["suggest"].output, o["search"].output
     terms: list[str] = []
     if suggest is not None:
@@ -225,7 +225,7 @@ def _search_terms(o: dict[str, Outcome]) -> list[str]:
         terms += [c.text for c in d.completions] if isinstance(d, LogCompletionsData) else [x.text for x in d.suggestions]
     if search is not None and isinstance(search.data, SearchDemandData):
         terms += [q.query for q in search.data.top_queries]
-    return list(dict.fromkeys(terms))[:3]
+    return [t for t in dict.fromkeys(terms) if about_product(t, tags)][:3]
 
 
 def _main_risk(product: str, o: dict[str, Outcome], risks: list[str], best: ScenarioRow | None) -> str:

@@ -320,3 +320,20 @@ def test_greetings_introductions_and_listening_are_read_as_who_asks_and_what_abo
     assert d.args["audience"] == {"region": "Germany", "age_min": 18, "age_max": 34, "gender": "female"}
     d = decide("what do gen z in brazil listen to", None, None, NAMES)
     assert d.tool == "audience_affinity" and d.args["domain"] == "music" and "seeds" not in d.args
+
+
+def test_what_an_audience_thinks_of_a_thing_is_set_against_everyone() -> None:
+    d = decide("what do millennials in texas think of steak?", None, None, NAMES)
+    assert d.tool == "compare_audiences" and d.args["items"] == ["steak"]
+    assert d.args["audiences"][0]["region"] == "West South Central" and d.args["audiences"][1:] == [{}]
+    d = decide("how much do women in the US like star wars?", None, None, NAMES)
+    assert d.tool == "compare_audiences" and d.args["audiences"] == [{"region": "United States", "gender": "female"}, {}]
+
+
+def test_a_launch_asked_in_one_month_or_another_compares_both_and_states_read_as_us_regions() -> None:
+    d = decide("Should we launch the Nimbus e-bike in Germany at €2,400 in March or wait until May?", None, None, NAMES)
+    assert d.tool == "analyze_launch" and d.args["product"] == "Nimbus e-bike" and [s[5:7] for s in d.args["starts"]] == ["03", "05"]
+    d = decide("how would a $38 vitamin c serum do with women 25-34 in california", None, None, NAMES)
+    assert d.args["audience"]["region"] == "Pacific" and d.args["product"] == "vitamin c serum"
+    prev = PreviousCall("analyze_launch", {"product": "vitamin c serum", "price": 38.0})
+    assert decide("who should we target first?", prev, None, NAMES).args == prev.args
