@@ -93,7 +93,7 @@ def _names_a_subject(text: str) -> bool:
 
 #: "… at SXSW", "during CES 2024": a capitalised name after at/during is the event whose posts to
 #: score (hype_score's `source`); holidays and months are times, not events.
-EVENT = re.compile(r"\b(?:at|during)\s+(?:the\s+)?([A-Z][A-Za-z0-9&]+(?:\s+\d{4})?)(?![\w'’])")
+EVENT = re.compile(r"\b(?:at|during)\s+(?:the\s+)?([A-Z][A-Za-z0-9&]+(?:\s+\d{4})?|(?i:sxsw|ces|coachella|comic[- ]con|wwdc|mwc|gamescom|web summit)(?:\s+\d{4})?)(?![\w'’])")
 NOT_EVENTS = {"christmas", "xmas", "easter", "halloween", "thanksgiving", "valentines", "valentine", "black", "cyber", "prime", "new", "launch", "night", "noon",
               "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
               "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "the"}
@@ -378,6 +378,8 @@ def build_personas(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
         args["price"] = s.prices[0]
     elif len(prices) == 1 and None not in prices and "price" not in args:
         args["price"] = prices.pop()
+        if ctx and ctx.args.get("currency"):
+            args["currency"] = ctx.args["currency"]  # "who buys it?" after a £6 simulation: £6, not $6
     return args
 
 

@@ -82,7 +82,7 @@ def money(amount: float, currency: str | None) -> str:
 
 def numbered_rows(data: Any) -> str:
     """Search hits and suggestions as a numbered list with their ids: "the first one" and
-    record_engagement refer to these numbers and ids."""
+    record_engagement refer to these numbers and ids. Suggestions show their text only."""
     if not isinstance(data, dict):
         return ""
     lines = []
@@ -92,7 +92,7 @@ def numbered_rows(data: Any) -> str:
             lines.append(f"{i}. {row.get('title', '')}{price} (id {row['item_id']})")
     for i, row in enumerate((data.get("suggestions") or [])[:MAX_ROWS], 1):
         if isinstance(row, dict) and row.get("text"):
-            lines.append(f"{i}. {row['text']}" + (f" ({row['category']})" if row.get("category") else ""))
+            lines.append(f"{i}. {row['text']}")  # its pseudo-category ("bottle vitamin-e") is CADENCE's internal cluster name, not a shopper's word
     return "\n".join(lines)
 
 

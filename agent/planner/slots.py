@@ -660,7 +660,7 @@ def extract(text: str, today: date | None = None) -> Slots:
 FILLER = set("""
 a an the of on for about with to in at by from and or but vs versus is are was were be been being do does did doing done will would could should can may might must shall
 what whats what's how hows how's who whom which when where why whether if then than that this these those it its it's they them their there here our we us you your yours my me i
-please pls plz thx thanks pretty really just actually lol lmm hmm ok okay k so also too now again any some much many more most very quick quickly rn tbh ngl fyi asap
+please pls plz thx thanks pretty really just actually lol lmm hmm ok okay k so also too now again any some much many more most very quick quickly q qq rn tbh ngl fyi asap
 give show tell get let lets let's want need like know see check run make build do compute calculate find look pull send create up into out over up down all every
 score scores scoring rate rating level levels number numbers figure figures stats breakdown metric metrics trend trending trends going doing performing
 hype hyped hypes hyep hpye buzz buzzing chatter talk talking noise loud mentions momentum sentiment vibe vibes social socials twitter tiktok reddit internet online people everyone anyone

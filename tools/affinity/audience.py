@@ -352,14 +352,21 @@ def compare_audiences(inp: CompareAudiencesInput, ctx: ToolContext) -> CompareAu
         audiences = [a.model_copy(update={"region": None}) for a in audiences]
         labels = [_who(a) for a in audiences]
         region_note = f"No survey holding these items has respondents in {region}, so this compares them in {held} — not {region}; set QLOO_API_KEY for {region} data. "
+    answers = [_answers(sources, matches, a) for a in audiences]
+    unanswered = [j for j, found in enumerate(answers) if not found]
+    left_out = ""
+    if unanswered and len(audiences) - len(unanswered) >= 2:
+        # "which age groups love rock?": the bands the surveys hold are compared, the others named
+        left_out = f" Left out, no respondents in {held}: {', '.join(labels[j] for j in unanswered)}."
+        audiences, labels, answers = ([x[j] for j in range(len(x)) if j not in unanswered] for x in (audiences, labels, answers))
+    elif unanswered:
+        j = unanswered[0]
+        raise ToolError("not_found", f"No survey holding these items has respondents who are {labels[j]} (audience {j + 1}). The surveys cover: {held}. Set QLOO_API_KEY to compare audiences outside them.", field=f"audiences.{j}")
     affinity = np.full((len(matches), len(audiences)), np.nan)
     lift = affinity.copy()
     respondents = [0] * len(audiences)
     narrower: list[str] = []
-    for j, audience in enumerate(audiences):
-        answering = _answers(sources, matches, audience)
-        if not answering:
-            raise ToolError("not_found", f"No survey holding these items has respondents who are {labels[j]} (audience {j + 1}). The surveys cover: {held}. Set QLOO_API_KEY to compare audiences outside them.", field=f"audiences.{j}")
+    for j, (audience, answering) in enumerate(zip(audiences, answers)):
         for survey, mask in answering:
             respondents[j] += int(mask.sum())
             narrower += _ages_covered(labels[j], audience, survey, mask)
@@ -371,7 +378,7 @@ def compare_audiences(inp: CompareAudiencesInput, ctx: ToolContext) -> CompareAu
     differences = _differences(rows, labels, affinity, lift)
     path = heatmap(lift, affinity, rows, labels, ctx.charts_dir / f"compare-{hashlib.sha1(repr((rows, labels)).encode()).hexdigest()[:12]}.png", "Who loves what (colour: lift, text: share)")
     covered = f" Only part of an audience answered: {'; '.join(narrower)}." if narrower else ""
-    summary = f"{region_note}Compared {counted(len(rows), 'item')} across {len(labels)} audiences. " + " ".join(differences) + covered + _readings(matches)
+    summary = f"{region_note}Compared {counted(len(rows), 'item')} across {len(labels)} audiences. " + " ".join(differences) + left_out + covered + _readings(matches)
     data = CompareAudiencesData(items=rows, audiences=labels, affinity=_nullable(affinity), lift=_nullable(lift), differences=differences,
                                 items_matched={m.tag: m.item.label for m in matches}, respondents=respondents)
     return CompareAudiencesOutput(summary=summary, data=data, charts=[Chart(path=str(path), title="Affinity heatmap")],

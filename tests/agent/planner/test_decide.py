@@ -337,3 +337,11 @@ def test_a_launch_asked_in_one_month_or_another_compares_both_and_states_read_as
     assert d.args["audience"]["region"] == "Pacific" and d.args["product"] == "vitamin c serum"
     prev = PreviousCall("analyze_launch", {"product": "vitamin c serum", "price": 38.0})
     assert decide("who should we target first?", prev, None, NAMES).args == prev.args
+
+
+def test_a_lower_case_event_a_quick_q_and_a_carried_currency() -> None:
+    d = decide("hi there! I'm the social lead at a sneaker brand. quick q - what's the buzz on apple vs google at sxsw? 2 bullets pls", None, None, NAMES)
+    assert d.tool == "hype_score" and (d.args["subject"], d.args["versus"], d.args["source"]) == ("apple", ["google"], "sxsw") and d.style is not None
+    prev = PreviousCall("simulate_launch", {"product": "handmade soap", "currency": "GBP", "scenarios": [{"price": 6.0, "region": "United Kingdom"}]})
+    d = decide("who buys it?", prev, None, NAMES)
+    assert d.tool == "build_personas" and (d.args["price"], d.args["currency"]) == (6.0, "GBP")

@@ -224,3 +224,11 @@ def test_one_item_across_many_audiences_ranks_every_audience(real) -> None:
     assert line.startswith("Eating steak, share who love it: ") and all(label in line for label in out.data.audiences)
     shares = [float(part.rsplit(" ", 1)[1].rstrip("%.")) for part in line.split(": ", 1)[1].split(", ")]
     assert shares == sorted(shares, reverse=True) and "Compared 1 item across 4 audiences" in out.summary
+
+
+@pytest.mark.realdata
+def test_age_bands_no_survey_holds_are_left_out_and_named(real) -> None:
+    bands = [{"age_min": lo, "age_max": hi} for lo, hi in ((18, 24), (25, 34), (35, 44), (45, 54))]
+    out = run_tool("compare_audiences", {"items": ["rock"], "audiences": bands}, real)
+    assert out.data.audiences == ["people aged 18–24", "people aged 25–34"]
+    assert "Left out, no respondents in Young People Survey" in out.summary and "people aged 35–44, people aged 45–54" in out.summary
