@@ -135,6 +135,8 @@ def headline(tool: str, data: Any) -> tuple[str | None, float | None]:
 
 def label(tool: str, arguments: dict[str, Any], data: Any) -> str:
     """What an entry is about: the result's subject or target, else the first argument given."""
+    if isinstance(data, dict) and data.get("ranking"):
+        return "What's trending"  # hype_score without a subject: the ranking, whichever subject leads it
     if isinstance(data, dict):
         for key in ("subject", "target", "product"):
             if isinstance(data.get(key), str) and data[key]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from agent.planner.arguments import HYPE_STOP, TRENDING
 from agent.planner.slots import Slots, extract, residue_runs
 from engines.cron import WHEN, _TIME
 
@@ -94,6 +95,8 @@ def report_arguments(tool: str, text: str, builders: dict[str, Any]) -> list[dic
     args = {k: v for k, v in builders[tool](slots, {}, None).items() if v not in (None, "", [], {})}
     if tool != "hype_score":
         return [args] if args else []
-    subjects = residue_runs(slots, REPORT_STOP) or ([args["subject"]] if args.get("subject") and args["subject"].lower() not in REPORT_STOP else [])
+    subjects = residue_runs(slots, REPORT_STOP | HYPE_STOP) or ([args["subject"]] if args.get("subject") and args["subject"].lower() not in REPORT_STOP else [])
     common = {k: v for k, v in args.items() if k not in ("subject", "versus")}
+    if not subjects and TRENDING.search(text):
+        return [common]  # "a weekly email of what's trending": the ranking of every subject
     return [{"subject": subject, **common} for subject in subjects[:10]]

@@ -302,3 +302,10 @@ def test_two_watcher_processes_and_a_kill_send_each_minute_once(alert_settings, 
         assert len(rec.raw) == len(set(rec.raw)), "a due minute was sent twice"
         assert {r.run_key for r in runs} <= set(rec.raw)  # (a run in flight when the test stopped may have arrived unmarked: never twice)
     forget(alert_settings, CREATED)
+
+
+def test_a_trending_digest_entry_is_labelled_as_the_ranking_not_its_leader() -> None:
+    from bots.digest import label
+
+    assert label("hype_score", {}, {"subject": "American", "ranking": [{"subject": "American"}]}) == "What's trending"
+    assert label("hype_score", {"subject": "Delta"}, {"subject": "Delta", "ranking": []}) == "Delta"

@@ -17,6 +17,8 @@ from agent.planner.slots import extract
     ("every morning put the forecast for SKU 22423 in google sheet 1AbCdEfGhIjKlMnOpQrStUvWx tab Plan",
      {"action": "create", "tool": "forecast_demand", "when": "every morning", "destinations": ["sheets:1AbCdEfGhIjKlMnOpQrStUvWx/Plan"], "arguments": [{"sku": "22423"}]}),
     ("weekly hype for Labubu to the team webhook", {"action": "create", "tool": "hype_score", "when": "weekly", "destinations": ["webhook:team"], "arguments": [{"subject": "Labubu"}]}),
+    ("schedule a weekly email of what's trending to maria@example.com every monday 9am",
+     {"action": "create", "tool": "hype_score", "when": "every monday 9am", "destinations": ["email:maria@example.com"], "arguments": [{}]}),
     ("what's scheduled?", {"action": "list"}),
     ("pause the Monday digest", {"action": "pause", "name": "Monday digest"}),
     ("resume the monday digest", {"action": "resume", "name": "monday digest"}),
