@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from agent.planner.method import explain
 from agent.planner.style import Style, restyle
 from tools.formatting import CURRENCY_SYMBOLS
 from tools.registry import load_tools
@@ -52,7 +53,7 @@ def render_result(tool: str, payload: dict[str, Any], style: Style | None = None
             text += (" Closest: " if err.get("code") == "not_found" else " Known values: ") + ", ".join(err["options"]) + "."
         return text
     summary = payload.get("summary", "").strip()
-    parts = [restyle(summary, style) if style else summary]
+    parts = [explain(tool, payload) + "\n" + restyle(summary, Style("short")) if style and style.kind == "method" else restyle(summary, style) if style else summary]
     listing = numbered_rows(payload.get("data"))
     if listing:
         parts.append(listing)

@@ -19,6 +19,8 @@ from agent.planner.style import Style
 
 FOLLOWUP_OPENERS = re.compile(r"^\s*(and|also|now|what about|how about|wbu|same|instead|try|for|in|with|make it|add|but|then|ok(ay)?|what if|do|redo|rerun|re-run|again|only|just|plus|switch|change|compared (to|with)|vs\.?|versus|against|assume|assuming|at)\b", re.IGNORECASE)
 STRONG = 0.9  # an intent this sure overrides a follow-up reading
+METHOD_QUESTION = re.compile(r"\bhow did you (get|calculate|compute|work out|arrive at|come up with|figure)|\b(assumptions?|methodology|method)\b|\bwhere (does|did) (that|this|the) \w+ come from"
+                             r"|\bwhat('?s| is| was) (that|this|it) based on|\bhow (is|was) (that|this|it|the score|the hype score|the forecast) (calculated|computed|worked out|scored|made)", re.IGNORECASE)
 DECLINE_FLOOR = 0.6  # the classifier alone declines a request only when this sure
 
 
@@ -113,7 +115,7 @@ def decide(text: str, previous: PreviousCall | None, pending: Pending | None, to
         # "make it shorter", "as 3 bullet points": the last answer again, written that way
         return Decision(kind="tool", intent=previous.tool, tool=previous.tool, args=dict(previous.args), followup=True, style=slots.style)
     decision = _decide(text, slots, previous, pending, tool_names, classifier or default_classifier())
-    decision.style = slots.style
+    decision.style = slots.style or decision.style
     return decision
 
 
@@ -134,8 +136,10 @@ def _decide(text: str, slots: Slots, previous: PreviousCall | None, pending: Pen
     if scores.best == REASK:
         if previous is None:  # "why?" about nothing yet: say what can be asked
             return Decision(kind="help", intent="help")
-        # the previous answer already says which scenario wins and why: run it again as it was
-        return Decision(kind="tool", intent=previous.tool, tool=previous.tool, args=dict(previous.args), followup=True)
+        # the previous answer already says which scenario wins and why: run it again as it was; asked
+        # how it was worked out, the answer leads with the method
+        style = Style("method") if METHOD_QUESTION.search(text) else None
+        return Decision(kind="tool", intent=previous.tool, tool=previous.tool, args=dict(previous.args), followup=True, style=style)
     intent, followup = choose_tool(text, slots, scores, previous, tool_names)
     if intent in CONVERSATIONAL:
         return Decision(kind=intent, intent=intent)

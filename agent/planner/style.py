@@ -22,7 +22,7 @@ SHORT = re.compile(r"\b(?:make|keep)\s+(?:it|that|this)\s+(?:shorter|short|brief
 
 @dataclass(frozen=True)
 class Style:
-    kind: str  # "bullets" | "short"
+    kind: str  # "bullets" | "short" | "method" (how the answer was worked out)
     count: int = 1
 
 
