@@ -509,7 +509,7 @@ def extract_quotes_and_prefix(s: Slots) -> None:
     if s.quoted:
         s.prefix = s.quoted[0]
         return
-    m = re.search(r"\b(?:after|prefix|typing|typed|types|starting with|starts with|begins with|complete|completions? (?:for|of)|suggestions? (?:for|after)|autocomplete(?: for)?|typeahead(?: for)?)\s*:?\s*([^\s?!,.]{1,40}(?:\s[^\s?!,.]{1,20})?)", s.text, re.IGNORECASE)
+    m = re.search(r"\b(?:after|prefix|typing|typed|types|starting with|starts with|begins with|(?:searches|queries|search terms) (?:for|about|containing|around|on|with)|complete|completions? (?:for|of)|suggestions? (?:for|after)|autocomplete(?: for)?|typeahead(?: for)?)\s*:?\s*([^\s?!,.]{1,40}(?:\s[^\s?!,.]{1,20})?)", s.text, re.IGNORECASE)
     if m:
         candidate = m.group(1).strip()
         if candidate.split()[0].lower() not in {"the", "a", "user", "for", "our", "my", "what", "this", "that", "it", "show", "shows", "suggest", "give", "return", "returns", "look", "looks", "be", "do", "say", "says", "work", "works", "offer", "offers"}:

@@ -345,3 +345,9 @@ def test_a_lower_case_event_a_quick_q_and_a_carried_currency() -> None:
     prev = PreviousCall("simulate_launch", {"product": "handmade soap", "currency": "GBP", "scenarios": [{"price": 6.0, "region": "United Kingdom"}]})
     d = decide("who buys it?", prev, None, NAMES)
     assert d.tool == "build_personas" and (d.args["price"], d.args["currency"]) == (6.0, "GBP")
+
+
+def test_top_searches_for_a_word_are_its_completions() -> None:
+    d = decide("show me the top searches for yoga", None, None, NAMES)
+    assert d.tool == "suggest_queries" and d.args["prefix"] == "yoga"
+    assert decide("what are the top searches this month?", None, None, NAMES).tool == "shopper_analytics"
