@@ -24,7 +24,7 @@ from engines.persona.population import AGE_BAND_LABELS, AGE_BANDS, INCOME_QUARTI
 from engines.persona.pricing import analog_reference
 from engines.persona.scenarios import BuyerFactory, Objective, Scenario, ScenarioRun, best_scenario, expand_grid, run_scenarios
 from engines.persona.simulate import PROPENSITY, Diffusion, purchase_fit
-from engines.persona.traits import PRICE_ELASTICITY, Buyers, subset
+from engines.persona.traits import CHANNELS, PRICE_ELASTICITY, Buyers, subset
 from memory.affinity_sources import load_affinity_sources
 from memory.imports.own_customers import CustomerMix, customer_mix
 from memory.personas import PER_PPP_USD, export_archetypes, load_channel_table, load_price_analogs, store_archetypes
@@ -360,8 +360,10 @@ def _result(run: ScenarioRun, population: int) -> ScenarioResult:
 
 
 def _segments(run: ScenarioRun, region: str | None, population: int) -> list[SegmentShare]:
-    """The best scenario's buyers by age band and by income quartile, with each group's adoption
-    (group buyers over group size, the group size from the region's marginals)."""
+    """The best scenario's buyers by age band, by income quartile, by favourite channel ("prefers web":
+    the largest share of the buyer's channel mix) and by urban or rural home, with each group's adoption
+    (group buyers over group size: from the region's marginals for ages and quartiles, from the people
+    simulated for channels and places)."""
     stats = stats_for(region)
     share = run.by_segment.reshape(len(AGE_BAND_LABELS), 4)
     units = float(run.units.mean())
@@ -373,6 +375,12 @@ def _segments(run: ScenarioRun, region: str | None, population: int) -> list[Seg
     for q, label in enumerate(INCOME_QUARTILE_LABELS):
         rows.append(SegmentShare(segment=label, share=round(float(share[:, q].sum()), 4), adoption=round(float(share[:, q].sum()) * units / (population / 4), 5),
                                  population_share=0.25))
+    if run.by_profile is not None and run.profile_population is not None:
+        bought, people = run.by_profile.reshape(len(CHANNELS), 2), run.profile_population.reshape(len(CHANNELS), 2)
+        groups = [(f"prefers {c}", bought[i].sum(), people[i].sum()) for i, c in enumerate(CHANNELS)]
+        groups += [(place, bought[:, u].sum(), people[:, u].sum()) for u, place in enumerate(("rural", "urban"))]
+        rows += [SegmentShare(segment=name, share=round(float(b), 4), adoption=round(float(b) * units / max(float(p) * population, 1e-9), 5), population_share=round(float(p), 4))
+                 for name, b, p in groups]
     return rows
 
 
@@ -388,22 +396,35 @@ def _lean(group: list[SegmentShare]) -> SegmentShare | None:
     return lead if lead.share >= LEAN_RATIO * lead.population_share else None
 
 
+#: How the summary names each axis' segments: age bands by their ages, favourite channels by who they are.
+SEGMENT_WORDS = {"prefers web": "those who shop mostly online", "prefers catalogue": "those who shop mostly by catalogue",
+                 "prefers store": "those who shop mostly in stores"}
+SHORT_WORDS = {"prefers web": "online shoppers", "prefers catalogue": "catalogue shoppers", "prefers store": "in-store shoppers"}
+
+
+def _axis_clause(group: list[SegmentShare], lead: SegmentShare, first: bool) -> str:
+    """"25–34 (31% of buyers vs 18% of adults; the largest group is 45–54, 24%)": the axis' leaning
+    segment with both shares (named as such in the first clause only), and the axis' largest segment
+    when that is another one."""
+    largest = max(group, key=lambda s: s.share)
+    also = f"; the largest group is {SHORT_WORDS.get(largest.segment, largest.segment.removeprefix('age '))}, {largest.share:.0%}" if largest is not lead else ""
+    name = SEGMENT_WORDS.get(lead.segment, lead.segment.removeprefix("age "))
+    shares = f"{lead.share:.0%} of buyers vs {lead.population_share:.0%} of adults" if first else f"{lead.share:.0%} vs {lead.population_share:.0%}"
+    return f"{'the ' if lead.segment.endswith('quartile') else ''}{name} ({shares}{also})"
+
+
 def _who_buys(segments: list[SegmentShare]) -> str:
-    """One clause naming who buys in the best scenario, read off its simulated buyers: the age band
-    and the income quartile most over-represented among them (`_lean`), each with its share of
-    buyers against its share of adults, and the largest age group when that is another band."""
-    ages = [s for s in segments if s.segment.startswith("age ")]
-    age, income = _lean(ages), _lean([s for s in segments if not s.segment.startswith("age ")])
-    parts = []
-    if age is not None:
-        largest = max(ages, key=lambda s: s.share)
-        also = f"; the largest group is {largest.segment.removeprefix('age ')}, {largest.share:.0%}" if largest is not age else ""
-        parts.append(f"{age.segment.removeprefix('age ')} ({age.share:.0%} of buyers vs {age.population_share:.0%} of adults{also})")
-    if income is not None:
-        parts.append(f"the {income.segment} ({income.share:.0%} of buyers vs {income.population_share:.0%})")
-    if not parts:
-        return " Who buys: buyers' ages and incomes are spread like the adults simulated."
-    return f" Who buys: buyers lean {' and '.join(parts)}."
+    """One clause naming who buys in the best scenario, read off its simulated buyers: per axis (age
+    band, income quartile, favourite channel) the segment most over-represented among them against
+    the adults simulated (`_lean`), with both shares, and the axis' largest group when that is another one."""
+    axes = [[s for s in segments if s.segment.startswith("age ")], [s for s in segments if s.segment.endswith("income quartile")],
+            [s for s in segments if s.segment.startswith("prefers ")]]
+    leaning = [(group, lead) for group in axes if group and (lead := _lean(group)) is not None]
+    if not leaning:
+        return " Who buys: buyers' ages, incomes and favourite channels are spread like the adults simulated."
+    parts = [_axis_clause(group, lead, i == 0) for i, (group, lead) in enumerate(leaning)]
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return f" Who buys: buyers lean {listed}."
 
 
 @register("simulate_launch", engine="persona", input_model=SimulateLaunchInput, output_model=SimulateLaunchOutput, description="""

@@ -66,6 +66,26 @@ def test_the_summary_says_who_buys_from_the_simulated_buyers(ctx: ToolContext) -
     lead = max(ages, key=lambda s: s.share / s.population_share)
     assert abs(sum(s.population_share for s in ages) - 1) < 1e-3
     assert f"Who buys: buyers lean {lead.segment.removeprefix('age ')} ({lead.share:.0%} of buyers vs {lead.population_share:.0%} of adults" in out.summary
+    channels = [s for s in segs if s.segment.startswith("prefers ")]
+    assert [s.segment for s in channels] == ["prefers web", "prefers catalogue", "prefers store"]
+    assert abs(sum(s.share for s in channels) - 1) < 1e-3 and abs(sum(s.population_share for s in channels) - 1) < 1e-3
+    places = {s.segment: s for s in segs if s.segment in ("urban", "rural")}
+    assert abs(places["urban"].share + places["rural"].share - 1) < 1e-3
+
+
+def test_who_buys_names_each_leaning_axis_and_the_largest_group() -> None:
+    from tools.persona.personas import SegmentShare, _who_buys
+
+    def seg(name: str, share: float, pop: float) -> SegmentShare:
+        return SegmentShare(segment=name, share=share, adoption=0.0, population_share=pop)
+
+    segs = [seg("age 18–24", 0.1, 0.1), seg("age 25–34", 0.3, 0.18), seg("age 35–44", 0.6, 0.72),
+            *(seg(q, 0.25, 0.25) for q in ("lowest income quartile", "second income quartile", "third income quartile", "top income quartile")),
+            seg("prefers web", 0.58, 0.33), seg("prefers catalogue", 0.1, 0.17), seg("prefers store", 0.32, 0.5)]
+    assert _who_buys(segs) == (" Who buys: buyers lean 25–34 (30% of buyers vs 18% of adults; the largest group is 35–44, 60%) "
+                               "and those who shop mostly online (58% vs 33%).")
+    flat = [seg("age 18–24", 0.5, 0.5), seg("age 25–34", 0.5, 0.5)]
+    assert "spread like the adults simulated" in _who_buys(flat)
 
 
 @pytest.mark.realdata
@@ -145,6 +165,13 @@ def test_a_price_in_another_tier_than_the_analogs_centres_willingness_to_pay_on_
     out = run_tool("build_personas", {"product": "scented candle", "audience": {"region": "UK", "gender": "female"}, "price": 45}, own)
     assert out.data.reference_price == 45 and "Willingness to pay is centred on your $45" in out.summary
     assert "fewer than the default 5" in out.summary or len(out.data.personas) == 5
+
+
+def test_personas_with_no_priced_analog_centre_on_the_asked_price(ctx: ToolContext) -> None:
+    """Not on the $50 default, and not described as analogs "in another price tier"."""
+    out = run_tool("build_personas", {"product": "quantum toaster", "price": 129, "count": 3}, ctx)
+    assert out.data.reference_price == 129 and "no priced product in the shared catalog is like 'quantum toaster'" in out.summary
+    assert "another price tier" not in out.summary
 
 
 def test_a_weak_price_anchor_is_said_in_the_answer(ctx: ToolContext) -> None:
