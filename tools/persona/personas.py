@@ -135,7 +135,7 @@ class SegmentShare(BaseModel):
     segment: str
     share: float = Field(description="Share of the best scenario's buyers.")
     adoption: float = Field(description="Share of the segment who bought.")
-    population_share: float = Field(default=0.0, description="Share of the simulated adults in the segment (the region's marginals).")
+    population_share: float = Field(default=0.0, description="Share of the adults simulated in the segment: the region's marginals for age bands and income quartiles, the people simulated for channels and places.")
 
 
 class SimulateLaunchData(BaseModel):
