@@ -47,3 +47,10 @@ def latest_result(settings: Settings, thread_id: str | None, owner: Owner, *, ex
         if exclude_tools:
             query = query.where(StoredResult.tool.not_in(exclude_tools))
         return session.exec(query.limit(1)).first()
+
+
+def thread_results(settings: Settings, thread_id: str, owner: Owner, tool: str, limit: int) -> list[StoredResult]:
+    """The newest results of `tool` in one thread, newest first (a follow-up reading what an earlier answer assumed)."""
+    with session_scope(settings) as session:
+        query = select(StoredResult).where(StoredResult.thread_id == thread_id, StoredResult.tool == tool, visible_to(StoredResult.owner, owner))
+        return list(session.exec(query.order_by(StoredResult.created_at.desc()).limit(limit)).all())

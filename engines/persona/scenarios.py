@@ -64,6 +64,8 @@ class ScenarioRun:
     revenue: np.ndarray  # (seeds,)
     weekly: np.ndarray  # (seeds, weeks) new buyers a week, scaled
     by_segment: np.ndarray  # (N_SEGMENTS,) share of the scenario's buyers, mean over seeds
+    by_profile: np.ndarray | None = None  # (N_PROFILES,) share of the scenario's buyers per `simulate.buyer_profile`, mean over seeds
+    profile_population: np.ndarray | None = None  # (N_PROFILES,) share of the people simulated, mean over seeds
 
     @property
     def peak_week(self) -> int:
@@ -110,7 +112,9 @@ def run_scenarios(scenarios: list[Scenario], factory: BuyerFactory, *, populatio
         units = np.array([r.total for r in result], dtype=float) * scale
         weekly = np.array([r.weekly for r in result], dtype=float) * scale
         segs = np.array([r.by_segment / max(r.total, 1) for r in result]).mean(0)
-        runs.append(ScenarioRun(sc, units, units * sc.price, weekly, segs))
+        profiles = np.array([r.by_profile / max(r.total, 1) for r in result]).mean(0)
+        people = np.array([r.profile_size / max(r.n, 1) for r in result]).mean(0)
+        runs.append(ScenarioRun(sc, units, units * sc.price, weekly, segs, profiles, people))
     return runs
 
 

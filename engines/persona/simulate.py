@@ -90,21 +90,35 @@ def propensity_features(population: Population) -> np.ndarray:
 PROPENSITY = Propensity(income=0.818, children=-0.596, age=-0.049, income_children=-0.487)
 
 
+#: Buyer profiles counted beside the peer segments: favourite channel (CHANNELS) × urban, code = 2·channel + urban.
+N_PROFILES = 2 * len(CHANNELS)
+
+
+def buyer_profile(buyers: Buyers) -> np.ndarray:
+    """Each buyer's profile code, 2 · favourite channel (largest share of the channel mix) + urban."""
+    return (np.argmax(buyers.channel_mix, axis=1) * 2 + buyers.population.urban.astype(np.int64)).astype(np.int8)
+
+
 @dataclass(frozen=True)
 class Adoption:
-    """What a run produced: new buyers per week and buyers per peer segment."""
+    """What a run produced: new buyers per week, buyers per peer segment and, when profiles were
+    given, buyers and people per profile (`buyer_profile`)."""
 
     weekly: np.ndarray  # (weeks,) int64
     by_segment: np.ndarray  # (N_SEGMENTS,) int64
     n: int
     week_bought: np.ndarray | None = None  # (n,) int16 week of purchase, −1 = never; only when asked for
+    by_profile: np.ndarray | None = None  # (N_PROFILES,) int64 buyers
+    profile_size: np.ndarray | None = None  # (N_PROFILES,) int64 people simulated
 
     @property
     def total(self) -> int:
         return int(self.weekly.sum())
 
     def __add__(self, other: "Adoption") -> "Adoption":
-        return Adoption(self.weekly + other.weekly, self.by_segment + other.by_segment, self.n + other.n)  # per-buyer weeks are not kept across chunks
+        both = self.by_profile is not None and other.by_profile is not None
+        return Adoption(self.weekly + other.weekly, self.by_segment + other.by_segment, self.n + other.n,  # per-buyer weeks are not kept across chunks
+                        by_profile=self.by_profile + other.by_profile if both else None, profile_size=self.profile_size + other.profile_size if both else None)
 
 
 def channel_index(channel: str | None) -> int | None:
@@ -149,11 +163,11 @@ def weekly_uniforms(entropy: list[int], n: int, weeks: int) -> np.ndarray:
 
 def simulate_adoption(fit: np.ndarray, novelty: np.ndarray, social: np.ndarray, segment: np.ndarray, *, hype: float,
                       season: np.ndarray, params: Diffusion, entropy: list[int], keep_buyers: bool = False,
-                      uniforms: np.ndarray | None = None) -> Adoption:
+                      uniforms: np.ndarray | None = None, profile: np.ndarray | None = None) -> Adoption:
     """Run the weekly hazard for `len(season)` weeks. `entropy` seeds the uniforms: equal entropy,
     equal draws, whatever the offer (the common random numbers); `uniforms`, when given, are those
     draws already made (`weekly_uniforms(entropy, len(fit), len(season))`). `keep_buyers` also returns
-    each buyer's purchase week."""
+    each buyer's purchase week; `profile` (codes < N_PROFILES) also counts buyers per profile."""
     n = len(fit)
     rng = np.random.default_rng(entropy) if uniforms is None else None
     p_base = fit * np.float32(params.innovation)
@@ -164,6 +178,7 @@ def simulate_adoption(fit: np.ndarray, novelty: np.ndarray, social: np.ndarray, 
     adopted = np.zeros(n, dtype=bool)
     weekly = np.zeros(len(season), dtype=np.int64)
     week_bought = np.full(n if keep_buyers else 0, -1, dtype=np.int16)
+    by_profile = np.zeros(N_PROFILES, dtype=np.int64)
     for t, month_index in enumerate(season):  # weeks, not buyers
         u = rng.random(n, dtype=np.float32) if rng is not None else uniforms[t]
         share = (bought / size).astype(np.float32)
@@ -174,15 +189,19 @@ def simulate_adoption(fit: np.ndarray, novelty: np.ndarray, social: np.ndarray, 
             week_bought[new] = t
         weekly[t] = len(new)
         bought += np.bincount(segment[new], minlength=N_SEGMENTS)
-    return Adoption(weekly, bought, n, week_bought if keep_buyers else None)
+        if profile is not None:
+            by_profile += np.bincount(profile[new], minlength=N_PROFILES)
+    sizes = None if profile is None else np.bincount(profile, minlength=N_PROFILES).astype(np.int64)
+    return Adoption(weekly, bought, n, week_bought if keep_buyers else None, by_profile=None if profile is None else by_profile, profile_size=sizes)
 
 
 def simulate_buyers(buyers: Buyers, *, price: float, channel: str | None, hype: float, season: np.ndarray,
                     params: Diffusion, entropy: list[int], uniforms: np.ndarray | None = None) -> Adoption:
-    """One offer to one set of buyers (`uniforms`: as for `simulate_adoption`)."""
+    """One offer to one set of buyers (`uniforms`: as for `simulate_adoption`), counting buyers per
+    profile (`buyer_profile`) as well as per peer segment."""
     fit = purchase_fit(buyers, price, channel_index(channel), params.base_logit)
     return simulate_adoption(fit, buyers.novelty, buyers.social_proof, buyers.segment, hype=hype, season=season, params=params, entropy=entropy,
-                             uniforms=uniforms)
+                             uniforms=uniforms, profile=buyer_profile(buyers))
 
 
 def simulate_chunked(make_buyers: Callable[[int, int], Buyers], n: int, *, price: float, channel: str | None, hype: float,

@@ -14,7 +14,7 @@ from memory.db import dispose_engines, get_engine, session_scope
 from memory.engagement import record_event, user_events
 from memory.migrations import owner_of_thread
 from memory.owner import LEGACY_KEY, Owner
-from memory.results import get_result, latest_result, owned_results, save_result
+from memory.results import get_result, latest_result, owned_results, save_result, thread_results
 from memory.settings import Settings
 from memory.tables import HypeWatch, StoredResult
 from memory.watches import get_watches, remove_watch, upsert_watch
@@ -42,6 +42,16 @@ def test_results_are_read_only_by_their_owner_or_admin(settings: Settings, owner
     pa = store(settings, a, tool="build_personas")
     assert [r.result_id for r in owned_results(settings, a, "build_personas", 10)] == [pa]
     assert owned_results(settings, b, "build_personas", 10) == []
+
+
+def test_a_threads_results_of_one_tool_are_its_owners_only(settings: Settings, owners) -> None:
+    """What a follow-up reads of an earlier answer (simulate_launch's reference price): one thread,
+    one tool, one tenant."""
+    a, b, _ = owners
+    first, other, second = store(settings, a, "simulate_launch", "t"), store(settings, a, "hype_score", "t"), store(settings, a, "simulate_launch", "t")
+    store(settings, b, "simulate_launch", "t")
+    store(settings, a, "simulate_launch", "elsewhere")
+    assert {r.result_id for r in thread_results(settings, "t", a, "simulate_launch", 10)} == {first, second} and other
 
 
 def test_watches_are_per_owner_even_on_the_same_subject_and_channel(settings: Settings, owners) -> None:

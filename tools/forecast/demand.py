@@ -1,8 +1,10 @@
 """Forecast tool: demand with intervals and a peak window, from history or from analog products.
 
 Resolution order: `sku` (exact, then case-insensitive; unknown = not_found with close matches),
-`product` (the best seller whose description contains every word; a name with no sales is treated
-as a new product), `category` (every product whose description contains the words, summed), and
+`product` (the best seller whose description contains every word; a plural name that several
+products match, "christmas decorations", is the group: forecast as a category, `names_group`; a name
+with no sales is treated as a new product), `category` (every product whose description contains the
+words, summed), and
 `description` alone for a new product. A known product with too little history falls back to
 analogs found by its own description. Analogs come from the `sales_skus` Chroma collection: the
 Online Retail products launched inside the data (first sale ≥ 4 weeks after it starts) with at
@@ -47,6 +49,7 @@ ANALOG_FLOOR = 0.45
 #: nothing in one or two years of history supports the numbers.
 MAX_HORIZON: dict[Frequency, int] = {"D": 730, "W": 104, "M": 24}
 PERIOD_WORD = {"D": "day", "W": "week", "M": "month"}
+PERIOD_ADJECTIVE = {"D": "daily", "W": "weekly", "M": "monthly"}
 
 
 class ForecastDemandInput(StrictInput):
@@ -105,9 +108,12 @@ class ForecastData(BaseModel):
     level: float
     points: list[ForecastPoint]
     total: float
+    total_low: float = Field(default=0.0, description="The total's interval at `level`: the per-period bounds summed (as if every period missed the same way; docs/forecast.md).")
+    total_high: float = 0.0
     model: str
     weights: dict[str, float]
     backtest_mase: float | None = Field(description="The model's mean absolute scaled error at inner rolling cut-offs; None for analogs.")
+    baseline_mase: float | None = Field(default=None, description="The naive forecast's MASE at the same cut-offs (last period repeated; the same weekday or month a season back for D and M).")
     history_periods: int
     intermittent: bool = False
     peak: PeakInfo
@@ -128,10 +134,27 @@ def _resolve_own(inp: ForecastDemandInput, own: OwnSales | None) -> tuple[str, s
     if inp.sku and (hit := own.by_sku(inp.sku)):
         return "sku", f"SKU {hit.sku} — {hit.title}", [hit.sku], hit.title
     if inp.product and (hits := own.matching(inp.product)):
+        if names_group(inp.product, [h.title for h in hits]):
+            return "category", f"'{inp.product}' ({len(hits)} of your products)", [h.sku for h in hits], inp.product
         return "product", f"{hits[0].title} (SKU {hits[0].sku})", [hits[0].sku], hits[0].title
     if inp.category and (hits := own.matching(inp.category)):
         return "category", f"category '{inp.category}' ({len(hits)} of your products)", [h.sku for h in hits], inp.category
     return None
+
+
+#: Products a plural name must match to be read as a group ("mugs": 71 in the sample sales).
+MIN_GROUP = 3
+
+
+def names_group(text: str, descriptions: list[str]) -> bool:
+    """Whether a product name means a group of products: its last word is a plural ("christmas
+    decorations", "candles", "mugs"), at least MIN_GROUP products match it, and none is named by it
+    exactly. WHY: a marketer asking for "christmas decorations" means the line, not its best seller;
+    a full name ("white hanging heart t-light holder", "pack of 72 retrospot cake cases") means one product."""
+    words = re.findall(r"[\w'-]+", text.lower())
+    plural = bool(words) and len(words[-1]) > 3 and words[-1].endswith("s") and not words[-1].endswith("ss")
+    exact = text.strip().lower() in {d.strip().lower() for d in descriptions}
+    return plural and len(descriptions) >= MIN_GROUP and not exact
 
 
 def _countries(known: list[str], country: str | None, whose: str) -> list[str] | None:
@@ -172,7 +195,9 @@ def _resolve(inp: ForecastDemandInput, ctx: ToolContext) -> tuple[str, str, list
             raise ToolError("not_found", f"Unknown SKU {inp.sku!r}.", field="sku", options=sales.close_matches(settings, inp.sku.strip()), tool=TOOL)
         return "sku", f"SKU {found.stock_code} — {found.description}", [found.stock_code], found.description
     if inp.product:
-        hits = sales.products_matching(settings, inp.product, limit=1)
+        hits = sales.products_matching(settings, inp.product)
+        if hits and names_group(inp.product, [h.description or "" for h in hits]):
+            return "category", f"'{inp.product}' ({len(hits)} products)", [h.stock_code for h in hits], inp.product
         if hits:
             return "product", f"{hits[0].description} (SKU {hits[0].stock_code})", [hits[0].stock_code], hits[0].description
         # a name with no sales history is a product we have not sold yet: forecast it from analogs
@@ -184,6 +209,17 @@ def _resolve(inp: ForecastDemandInput, ctx: ToolContext) -> tuple[str, str, list
                             options=sales.close_matches(settings, inp.category), tool=TOOL)
         return "category", f"category '{inp.category}' ({len(hits)} products)", [h.stock_code for h in hits], inp.category
     return "new_product", f"new product: {inp.description[:80]}", [], inp.description or ""
+
+
+def _group_note(ctx: ToolContext, own: OwnSales | None, name: str, codes: list[str]) -> str:
+    """What a group forecast sums: how many products, and the biggest sellers by name (`codes` come best seller first)."""
+    if own is not None:
+        titles = [p.title for code in codes[:3] if (p := own.by_sku(code)) is not None]
+    else:
+        titles = [p.description for code in codes[:3] if (p := sales.product(ctx.settings, code)) is not None]
+    more = f" and {len(codes) - len(titles)} more" if len(codes) > len(titles) else ""
+    return (f"'{name}' is forecast as a group: the summed sales of the {len(codes)} products whose description has every word of it, "
+            f"biggest sellers {', '.join(titles)}{more}. Name one product in full, or its SKU, to forecast it alone.")
 
 
 def _history(ctx: ToolContext, codes: list[str], freq: Frequency, countries: list[str] | None, own: OwnSales | None = None) -> Shaped:
@@ -259,6 +295,8 @@ def forecast_demand(inp: ForecastDemandInput, ctx: ToolContext) -> ForecastDeman
     notes: list[str] = []
     history = Series(np.zeros(0), pd.DatetimeIndex([]), freq, inp.country)
     result = None
+    if kind == "category":
+        notes.append(_group_note(ctx, own, inp.category or inp.product or "", codes))
     if codes:
         shaped = _history(ctx, codes, freq, countries, own)
         history = shaped.series
@@ -280,6 +318,7 @@ def forecast_demand(inp: ForecastDemandInput, ctx: ToolContext) -> ForecastDeman
         else:
             notes.insert(0, f"From sales up to {sales.span(ctx.settings).last_day:%d %b %Y}, the latest stored, so the forecast starts there.")
         model, weights, backtest, intermittent, analog_info, bass_info = result.model, result.weights, result.backtest_mase, result.intermittent, [], None
+        baseline = _baseline_mase(result.model_errors, freq)
         if intermittent:
             notes.append("Demand is intermittent (many periods without sales): the forecast is an average rate.")
     else:
@@ -299,6 +338,7 @@ def forecast_demand(inp: ForecastDemandInput, ctx: ToolContext) -> ForecastDeman
         ds = launch_periods(inp.launch or date.today(), freq, h)
         notes.append(f"Dated from the launch ({ds[0]:%d %b %Y}): the analog products' launch curves (sold {_data_period(ctx)}) are shifted to it.")
         model, weights, backtest, intermittent = "analog launch curves + Bass diffusion", launch.weights, None, False
+        baseline = None
         analog_info = [AnalogInfo(stock_code=a.name, description=d, similarity=round(a.similarity, 3), weight=round(launch.weights.get(a.name, 0.0), 3)) for a, d in found]
         bass_info = {"p": launch.bass.p, "q": launch.bass.q, "m": launch.bass.m} if launch.bass else None
         if inp.hype is not None:
@@ -309,7 +349,9 @@ def forecast_demand(inp: ForecastDemandInput, ctx: ToolContext) -> ForecastDeman
     points = [ForecastPoint(period=d.date(), forecast=round(float(f), 2), lower=round(float(lo), 2), upper=round(float(hi), 2)) for d, f, lo, hi in zip(ds, yhat, lower, upper)]
     peak = _peak_info(pd.DatetimeIndex(ds), np.asarray(yhat), np.asarray(lower), np.asarray(upper), level)
     data = ForecastData(target=target, kind=kind, frequency=freq, horizon=h, country=inp.country, level=level, points=points, total=round(float(np.sum(yhat)), 1),
-                        model=model, weights={k: round(v, 3) for k, v in weights.items()}, backtest_mase=None if backtest is None else round(backtest, 3),
+                        total_low=round(float(np.sum(lower)), 1), total_high=round(float(np.sum(upper)), 1), model=model,
+                        weights={k: round(v, 3) for k, v in weights.items()}, backtest_mase=None if backtest is None else round(backtest, 3),
+                        baseline_mase=None if baseline is None else round(baseline, 3),
                         history_periods=len(history.y), intermittent=intermittent, peak=peak, analogs=analog_info, bass=bass_info, notes=notes,
                         year_before=None if result is None else year_before(history, pd.DatetimeIndex(ds)))
     where = f" in {inp.country}" if inp.country else ""
@@ -350,6 +392,38 @@ def year_before(history: Series, periods: pd.DatetimeIndex) -> float | None:
     return float(sold.loc[back].sum()) if back.isin(history.ds).all() else None
 
 
+#: The naive forecast each frequency's MASE scale measures (`history.MASE_SEASON`: lag 1 weekly, 7 daily,
+#: 12 monthly), the candidate that is that forecast, and the change its scale averages, in words.
+BASELINE: dict[str, tuple[str, str, str]] = {
+    "W": ("naive", "repeating the last week's sales", "from one week to the next"),
+    "D": ("seasonal_naive", "repeating the same weekday of the week before", "from a day to the same weekday a week later"),
+    "M": ("seasonal_naive", "repeating the same month of the year before", "from a month to the same month a year later"),
+}
+
+
+def _baseline_mase(errors: dict[str, float], freq: Frequency) -> float | None:
+    """The naive baseline's backtest MASE (`BASELINE`), when it was among the candidates."""
+    return errors.get(BASELINE[freq][0])
+
+
+def _rough(d: ForecastData) -> str:
+    """The plain warning a backtest MASE above 1 needs: the model missed by more than the naive step
+    its errors are scaled by, so the number is rough; and, when the naive forecast was backtested
+    at the same cut-offs, how it fared there."""
+    if d.backtest_mase is None or d.backtest_mase <= 1:
+        return ""
+    _, how, change = BASELINE[d.frequency]
+    text = f"Treat this number as rough: in backtests the model's misses were {d.backtest_mase:.1f}× the typical change {change} in past sales (MASE above 1)"
+    if d.baseline_mase is None:
+        return text + "."
+    naive, model = round(d.baseline_mase, 2), round(d.backtest_mase, 2)  # compared as shown
+    if naive < model:
+        return text + f", and simply {how} missed by less in the same backtests (MASE {naive:.2f})."
+    if naive == model:
+        return text + f", no better than simply {how} in the same backtests (MASE {naive:.2f})."
+    return text + f"; simply {how} did worse still (MASE {naive:.2f}): these sales are hard to forecast."
+
+
 def _summary(d: ForecastData, word: str) -> str:
     peak = d.peak
     lo, hi = peak.time_to_peak_range
@@ -358,9 +432,12 @@ def _summary(d: ForecastData, word: str) -> str:
     halve = f"; demand halves {counted(peak.half_life, word)} after the peak" if peak.half_life else ""
     err = f", backtest MASE {d.backtest_mase:.2f}" if d.backtest_mase is not None else ""
     how = "intervals calibrated on backtest errors" if d.backtest_mase is not None else "intervals from the spread between analogs"
-    text = (f"{d.target}: about {d.total:,.0f} units over the next {d.horizon} {word}s{' in ' + d.country if d.country else ''}, {when}{halve}. "
+    total_range = f" ({d.level:.0%} range {d.total_low:,.0f}–{d.total_high:,.0f}, the {PERIOD_ADJECTIVE[d.frequency]} ranges added up)" if d.total_high > 0 else ""
+    text = (f"{d.target}: about {d.total:,.0f} units{total_range} over the next {d.horizon} {word}s{' in ' + d.country if d.country else ''}, {when}{halve}. "
             f"Peak window {peak_window(peak)} (within 10% of the maximum). "
             f"Model: {d.model}{err}; {d.level:.0%} {how}.")
+    if rough := _rough(d):
+        text += " " + rough
     if d.year_before:
         text += f" The same {word}s a year earlier sold {d.year_before:,.0f} units ({d.total / d.year_before - 1:+.0%})."
     analogs = f"Analogs: {', '.join(f'{a.description} (cosine {a.similarity:.2f})' for a in d.analogs[:3])}{'…' if len(d.analogs) > 3 else ''}." if d.analogs else ""

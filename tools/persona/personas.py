@@ -9,6 +9,7 @@ Chroma `personas` collection and exports them. Formulas and sources: `docs/perso
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Literal
 
@@ -23,10 +24,11 @@ from engines.persona.population import AGE_BAND_LABELS, AGE_BANDS, INCOME_QUARTI
 from engines.persona.pricing import analog_reference
 from engines.persona.scenarios import BuyerFactory, Objective, Scenario, ScenarioRun, best_scenario, expand_grid, run_scenarios
 from engines.persona.simulate import PROPENSITY, Diffusion, purchase_fit
-from engines.persona.traits import PRICE_ELASTICITY, Buyers, subset
+from engines.persona.traits import CHANNELS, PRICE_ELASTICITY, Buyers, subset
 from memory.affinity_sources import load_affinity_sources
 from memory.imports.own_customers import CustomerMix, customer_mix
 from memory.personas import PER_PPP_USD, export_archetypes, load_channel_table, load_price_analogs, store_archetypes
+from memory.results import thread_results
 from tools.affinity.audience import survey_item_for
 from tools.base import Chart, ToolContext, ToolError, ToolOutput
 from tools.formatting import CURRENCY_SYMBOLS, money
@@ -85,7 +87,7 @@ class SimulateLaunchInput(StrictInput):
                                                                     json_schema_extra={"minimum": 1, "maximum": MAX_POPULATION})  # bounds shown; the validator words the refusal
     weeks: int = Field(default=26, ge=1, le=156, description="Weeks simulated after launch.", examples=[26])
     seeds: int = Field(default=5, ge=2, le=20, description="Independent replications behind each interval.", examples=[5])
-    reference_price: float | None = Field(default=None, gt=0, le=1_000_000, description="The category's typical price, which sets willingness to pay; unset = the median price of analog products (or $50 when none is close).", examples=[120])
+    reference_price: float | None = Field(default=None, gt=0, le=1_000_000, description="The category's typical price, which sets willingness to pay; unset = the median price of analog products (when none is close: the median of the asked prices, or $50 when none is asked).", examples=[120])
     category: str | None = Field(default=None, max_length=80, description="A category the affinity surveys name (e.g. 'rock', 'Thai', 'gardening'): who loves it buys more readily.", examples=["gardening"])
     objective: Objective = Field(default="revenue", description="What the best scenario maximises: revenue or units.", examples=["revenue"])
     currency: Currency = CURRENCY_FIELD
@@ -133,6 +135,7 @@ class SegmentShare(BaseModel):
     segment: str
     share: float = Field(description="Share of the best scenario's buyers.")
     adoption: float = Field(description="Share of the segment who bought.")
+    population_share: float = Field(default=0.0, description="Share of the adults simulated in the segment: the region's marginals for age bands and income quartiles, the people simulated for channels and places.")
 
 
 class SimulateLaunchData(BaseModel):
@@ -143,6 +146,8 @@ class SimulateLaunchData(BaseModel):
     weeks: int
     objective: Objective
     reference_price: float
+    reference_source: AnchorSource = Field(default="given", description="Where the reference price came from: given, the analogs' median, the asked prices' median (no analog), "
+                                                                        "an earlier answer in the conversation that took the asked prices, or the default.")
     currency: str = "USD"
     scenarios: list[ScenarioResult]
     best: str
@@ -214,35 +219,101 @@ def _same_tier(price: float, ref_price: float) -> bool:
     return ref_price / PRICE_TIER_RATIO <= price <= ref_price * PRICE_TIER_RATIO
 
 
-def _anchor_warning(inp: SimulateLaunchInput, ref_price: float, prices: list[float]) -> str:
-    """The sentence a reader needs when the buyer counts rest on a weak price anchor: the default
-    reference, or analogs in another price tier than every simulated price (PRICE_TIER_RATIO)."""
-    if inp.reference_price:
-        return ""
-    if ref_price == DEFAULT_REFERENCE:
-        return (f" Prices are judged against a default {money(DEFAULT_REFERENCE, inp.currency)} reference (no priced analog of {inp.product!r} in the catalog): "
-                "give reference_price, your category's typical price, for a sharper read.")
-    if not any(_same_tier(p, ref_price) for p in prices):
-        side = "below" if ref_price < min(prices) else "above"
-        return (f" Prices are judged against {money(ref_price, inp.currency)}, the median of the closest catalog products, far {side} the prices simulated: "
+#: Where a reference price came from: given by the user, the analogs' median, the asked prices' median
+#: (no analog), an earlier answer of the same conversation that took the asked prices, or the default.
+AnchorSource = Literal["given", "analogs", "asked", "thread", "default"]
+#: earlier simulations of a thread searched for the reference a follow-up keeps
+THREAD_LOOKBACK = 20
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """The price that sets willingness to pay, where it came from, and the assumption that says so."""
+
+    price: float
+    source: AnchorSource
+    note: str
+
+
+def _anchor_warning(inp: SimulateLaunchInput, anchor: Anchor, prices: list[float]) -> str:
+    """The sentence a reader needs when the buyer counts rest on a weak price anchor: the asked prices
+    themselves, the default reference, or analogs in another price tier than every simulated price
+    (PRICE_TIER_RATIO)."""
+    sharper = "give reference_price, your category's typical price, for a sharper read."
+    if anchor.source == "asked":
+        distinct = sorted(set(prices))
+        if len(distinct) == 1:
+            return (f" No priced analog of {inp.product!r} in the catalog, so your {money(anchor.price, inp.currency)} is taken as the category's typical price: "
+                    f"the buyer count says who buys at a typical price, not whether {money(anchor.price, inp.currency)} is cheap or dear. "
+                    f"Ask for two prices together to compare them, or {sharper}")
+        return (f" No priced analog of {inp.product!r} in the catalog, so prices are judged against {money(anchor.price, inp.currency)}, the median of the prices you asked "
+                f"(your own prices are the best evidence of the category's price level): {sharper}")
+    if anchor.source == "thread":
+        return (f" No priced analog of {inp.product!r} in the catalog, so prices are judged against {money(anchor.price, inp.currency)}, the typical price taken from "
+                f"your prices earlier in this conversation (the same yardstick, so the answers compare): {sharper}")
+    if anchor.source == "default":
+        return f" Prices are judged against a default {money(DEFAULT_REFERENCE, inp.currency)} reference (no priced analog of {inp.product!r} in the catalog): {sharper}"
+    if anchor.source == "analogs" and not any(_same_tier(p, anchor.price) for p in prices):
+        side = "below" if anchor.price < min(prices) else "above"
+        return (f" Prices are judged against {money(anchor.price, inp.currency)}, the median of the closest catalog products, far {side} the prices simulated: "
                 "if your category sells at another level, give reference_price.")
     return ""
 
 
-def _reference_price(ctx: ToolContext, product: str, given: float | None, currency: str = "USD") -> tuple[float, str]:
-    """The price that sets willingness to pay, in `currency`, with the sentence that says where it
-    came from: the one given, else the median of the product's priced analogs (`pricing.analog_reference`,
-    PPP dollars converted at PER_PPP_USD), else DEFAULT_REFERENCE. Never the asked price: then every price would sell alike."""
+def _thread_reference(ctx: ToolContext, product: str, currency: str) -> float | None:
+    """The reference an earlier simulation of `product` in this conversation took from its asked prices
+    (source "asked" or "thread", same currency), or None. WHY: "what about $2.49 instead?" after
+    "$3.99" is a comparison; judged against its own price each answer would sell the same buyers."""
+    if ctx.thread_id is None:
+        return None
+    for row in thread_results(ctx.settings, ctx.thread_id, ctx.owner, "simulate_launch", THREAD_LOOKBACK):
+        data = (row.output or {}).get("data") or {}
+        if str(data.get("product", "")).strip().lower() == product.strip().lower() and data.get("currency") == currency \
+                and data.get("reference_source") in ("asked", "thread"):
+            return float(data["reference_price"])
+    return None
+
+
+def _reference_price(ctx: ToolContext, product: str, given: float | None, currency: str = "USD", asked: list[float] | None = None) -> Anchor:
+    """The price that sets willingness to pay, in `currency`: the one given, else the median of the
+    product's priced analogs (`pricing.analog_reference`, PPP dollars converted at PER_PPP_USD), else
+    the one an earlier simulation of the product in this conversation took from its asked prices
+    (`_thread_reference`), else the median of the distinct `asked` prices, else DEFAULT_REFERENCE.
+
+    WHY the asked prices before the default: with no analog (the shared catalog prices toys, gifts
+    and homeware, not drinks or electronics), the marketer's own price is the best evidence of the
+    category's price level — a $3.99 drink judged against $50 sells as if nearly free. One reference
+    for every scenario keeps prices apart: the cheaper of two asked prices still sells to more buyers.
+    A single asked price is then judged against itself, which the summary says; a follow-up in the
+    same conversation keeps the first reference, so its price is compared with the earlier one."""
     if given:
-        return given, f"willingness to pay is set by the reference price you gave, {money(given, currency)} (the median household buys at that price)"
+        return Anchor(given, "given", f"willingness to pay is set by the reference price you gave, {money(given, currency)} (the median household buys at that price)")
     analogs = load_price_analogs(ctx.settings.data_dir)
     ref = analog_reference(analogs, product) if analogs is not None else None
-    if ref is None:
-        return DEFAULT_REFERENCE, (f"no priced analog of {product!r} in the shared catalog (toys, gifts and homeware): willingness to pay is centred on a "
-                                   f"default reference of {money(DEFAULT_REFERENCE, currency)}; give reference_price, your category's typical price, to anchor it")
-    rate = PER_PPP_USD[currency]
-    names = ", ".join(f"{n} ({money(p * rate, currency)})" for n, p, _ in ref.analogs[:3])
-    return ref.price * rate, f"willingness to pay is set by a reference price of {money(ref.price * rate, currency)}, the median of {len(ref.analogs)} analog products ({names}…)"
+    if ref is not None:
+        rate = PER_PPP_USD[currency]
+        names = ", ".join(f"{n} ({money(p * rate, currency)})" for n, p, _ in ref.analogs[:3])
+        return Anchor(ref.price * rate, "analogs",
+                      f"willingness to pay is set by a reference price of {money(ref.price * rate, currency)}, the median of {len(ref.analogs)} analog products ({names}…)")
+    distinct = sorted(set(asked or []))
+    earlier = _thread_reference(ctx, product, currency) if distinct else None
+    if earlier is not None:
+        return Anchor(earlier, "thread", f"no priced analog of {product!r} in the shared catalog (toys, gifts and homeware): willingness to pay is centred on "
+                                         f"{money(earlier, currency)}, the typical price taken from your prices earlier in this conversation; give reference_price to anchor it")
+    if distinct:
+        median = float(np.median(distinct))
+        of = f"your price, {money(median, currency)}" if len(distinct) == 1 else f"{money(median, currency)}, the median of the prices you asked ({', '.join(money(x, currency) for x in distinct)})"
+        return Anchor(median, "asked", f"no priced analog of {product!r} in the shared catalog (toys, gifts and homeware): willingness to pay is centred on {of}, "
+                                       "taken as the category's typical price; give reference_price to anchor it")
+    return Anchor(DEFAULT_REFERENCE, "default", (f"no priced analog of {product!r} in the shared catalog (toys, gifts and homeware): willingness to pay is centred on a "
+                                                  f"default reference of {money(DEFAULT_REFERENCE, currency)}; give reference_price, your category's typical price, to anchor it"))
+
+
+def _asked_prices(inp: SimulateLaunchInput) -> list[float]:
+    """The prices the request names (grid or scenarios); unpriced scenarios name none."""
+    if inp.grid is not None:
+        return list(inp.grid.prices)
+    return [s.price for s in inp.scenarios if s.price is not None]
 
 
 def _first_of_next_month(today: date) -> date:
@@ -289,18 +360,71 @@ def _result(run: ScenarioRun, population: int) -> ScenarioResult:
 
 
 def _segments(run: ScenarioRun, region: str | None, population: int) -> list[SegmentShare]:
-    """The best scenario's buyers by age band and by income quartile, with each group's adoption
-    (group buyers over group size, the group size from the region's marginals)."""
+    """The best scenario's buyers by age band, by income quartile, by favourite channel ("prefers web":
+    the largest share of the buyer's channel mix) and by urban or rural home, with each group's adoption
+    (group buyers over group size: from the region's marginals for ages and quartiles, from the people
+    simulated for channels and places)."""
     stats = stats_for(region)
     share = run.by_segment.reshape(len(AGE_BAND_LABELS), 4)
     units = float(run.units.mean())
     rows = []
     for b, label in enumerate(AGE_BAND_LABELS):
         size = stats.age_shares[b] * population
-        rows.append(SegmentShare(segment=f"age {label}", share=round(float(share[b].sum()), 4), adoption=round(float(share[b].sum()) * units / size, 5)))
+        rows.append(SegmentShare(segment=f"age {label}", share=round(float(share[b].sum()), 4), adoption=round(float(share[b].sum()) * units / size, 5),
+                                 population_share=round(float(stats.age_shares[b]), 4)))
     for q, label in enumerate(INCOME_QUARTILE_LABELS):
-        rows.append(SegmentShare(segment=label, share=round(float(share[:, q].sum()), 4), adoption=round(float(share[:, q].sum()) * units / (population / 4), 5)))
+        rows.append(SegmentShare(segment=label, share=round(float(share[:, q].sum()), 4), adoption=round(float(share[:, q].sum()) * units / (population / 4), 5),
+                                 population_share=0.25))
+    if run.by_profile is not None and run.profile_population is not None:
+        bought, people = run.by_profile.reshape(len(CHANNELS), 2), run.profile_population.reshape(len(CHANNELS), 2)
+        groups = [(f"prefers {c}", bought[i].sum(), people[i].sum()) for i, c in enumerate(CHANNELS)]
+        groups += [(place, bought[:, u].sum(), people[:, u].sum()) for u, place in enumerate(("rural", "urban"))]
+        rows += [SegmentShare(segment=name, share=round(float(b), 4), adoption=round(float(b) * units / max(float(p) * population, 1e-9), 5), population_share=round(float(p), 4))
+                 for name, b, p in groups]
     return rows
+
+
+#: judgement: a group "leads" the buyers when its share of them is at least this many times its
+#: share of the adults simulated; below it buyers are spread like the population on that axis.
+LEAN_RATIO = 1.1
+
+
+def _lean(group: list[SegmentShare]) -> SegmentShare | None:
+    """The group's segment most over-represented among buyers (share of buyers over share of
+    adults), or None when none reaches LEAN_RATIO."""
+    lead = max(group, key=lambda s: s.share / max(s.population_share, 1e-9))
+    return lead if lead.share >= LEAN_RATIO * lead.population_share else None
+
+
+#: How the summary names each axis' segments: age bands by their ages, favourite channels by who they are.
+SEGMENT_WORDS = {"prefers web": "those who shop mostly online", "prefers catalogue": "those who shop mostly by catalogue",
+                 "prefers store": "those who shop mostly in stores"}
+SHORT_WORDS = {"prefers web": "online shoppers", "prefers catalogue": "catalogue shoppers", "prefers store": "in-store shoppers"}
+
+
+def _axis_clause(group: list[SegmentShare], lead: SegmentShare, first: bool) -> str:
+    """"25–34 (31% of buyers vs 18% of adults; the largest group is 45–54, 24%)": the axis' leaning
+    segment with both shares (named as such in the first clause only), and the axis' largest segment
+    when that is another one."""
+    largest = max(group, key=lambda s: s.share)
+    also = f"; the largest group is {SHORT_WORDS.get(largest.segment, largest.segment.removeprefix('age '))}, {largest.share:.0%}" if largest is not lead else ""
+    name = SEGMENT_WORDS.get(lead.segment, lead.segment.removeprefix("age "))
+    shares = f"{lead.share:.0%} of buyers vs {lead.population_share:.0%} of adults" if first else f"{lead.share:.0%} vs {lead.population_share:.0%}"
+    return f"{'the ' if lead.segment.endswith('quartile') else ''}{name} ({shares}{also})"
+
+
+def _who_buys(segments: list[SegmentShare]) -> str:
+    """One clause naming who buys in the best scenario, read off its simulated buyers: per axis (age
+    band, income quartile, favourite channel) the segment most over-represented among them against
+    the adults simulated (`_lean`), with both shares, and the axis' largest group when that is another one."""
+    axes = [[s for s in segments if s.segment.startswith("age ")], [s for s in segments if s.segment.endswith("income quartile")],
+            [s for s in segments if s.segment.startswith("prefers ")]]
+    leaning = [(group, lead) for group in axes if group and (lead := _lean(group)) is not None]
+    if not leaning:
+        return " Who buys: buyers' ages, incomes and favourite channels are spread like the adults simulated."
+    parts = [_axis_clause(group, lead, i == 0) for i, (group, lead) in enumerate(leaning)]
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return f" Who buys: buyers lean {listed}."
 
 
 @register("simulate_launch", engine="persona", input_model=SimulateLaunchInput, output_model=SimulateLaunchOutput, description="""
@@ -309,7 +433,8 @@ what-if grid of them: weekly adoption curve, units, revenue, peak week, interval
 segment breakdown and the best scenario with the reason. Use for "simulate a $129 launch in Europe in March vs May".
 """)
 def simulate_launch(inp: SimulateLaunchInput, ctx: ToolContext) -> SimulateLaunchOutput:
-    ref_price, ref_note = _reference_price(ctx, inp.product, inp.reference_price, inp.currency)
+    anchor = _reference_price(ctx, inp.product, inp.reference_price, inp.currency, _asked_prices(inp))
+    ref_price, ref_note = anchor.price, anchor.note
     scenarios, notes = _scenarios(inp, date.today(), ref_price)
     sample = int(min(inp.population, MAX_SAMPLE, max(MIN_SAMPLE, WORK_BUDGET // (len(scenarios) * inp.seeds * inp.weeks))))
     channels = load_channel_table(ctx.settings.data_dir)
@@ -330,18 +455,20 @@ def simulate_launch(inp: SimulateLaunchInput, ctx: ToolContext) -> SimulateLaunc
     if len(runs) > 1:
         worst = results[order[-1]]
         summary += f" Weakest: {worst.label} ({worst.units:,.0f} buyers, {money(worst.revenue, inp.currency)})."
-    summary += _anchor_warning(inp, ref_price, [s.price for s in scenarios]) + _borrowed_tables([s.region for s in scenarios])
+    segments = _segments(best, best.scenario.region, inp.population)
+    summary += _who_buys(segments)
+    summary += _anchor_warning(inp, anchor, [s.price for s in scenarios]) + _borrowed_tables([s.region for s in scenarios])
     assumptions = notes + [ref_note, f"price sensitivity: the median buyer's elasticity is {PRICE_ELASTICITY:.2f}, fitted on UCI Online Retail orders",
                            f"purchase propensity rises with household income ({PROPENSITY.income:+.2f} on the logit per log unit of income, "
                            f"{PROPENSITY.income + PROPENSITY.income_children:+.2f} with children) and is {PROPENSITY.children:+.2f} with children at home, "
                            "fitted on real customers' acceptance of offers (marketing_campaign.csv)",
                            f"{sample:,} buyers simulated per seed and scaled to {inp.population:,}", "one unit per buyer; no repeat purchases"]
     data = SimulateLaunchData(product=inp.product, population=inp.population, simulated_per_seed=sample, seeds=inp.seeds, weeks=inp.weeks, objective=inp.objective,
-                              reference_price=ref_price, currency=inp.currency, scenarios=results, best=b.label, best_reason=verdict.reason,
+                              reference_price=ref_price, reference_source=anchor.source, currency=inp.currency, scenarios=results, best=b.label, best_reason=verdict.reason,
                               lead=None if lead is None else round(float(lead.mean()), 2),
                               lead_low=None if lead is None else round(float(np.percentile(lead, 5)), 2),
                               lead_high=None if lead is None else round(float(np.percentile(lead, 95)), 2),
-                              segments=_segments(best, best.scenario.region, inp.population), assumptions=assumptions)
+                              segments=segments, assumptions=assumptions)
     regions = sorted({stats_for(s.region).name for s in scenarios})
     source = (f"caeser persona engine: synthetic buyers from public marginals ({'; '.join(stats_for(r).source for r in regions)}), "
               f"{channels.source}, Bass-type weekly hazard with common random numbers")
@@ -430,9 +557,11 @@ Persona archetypes for a product and audience: share, traits, what resonates and
 stored for retrieval and exported as CSV, JSON and Parquet. Use for "give me 4 buyer personas for our trail shoe in the UK".
 """)
 def build_personas(inp: BuildPersonasInput, ctx: ToolContext) -> BuildPersonasOutput:
-    ref_price, _ = _reference_price(ctx, inp.product, None, inp.currency)
-    tier = ""
-    if inp.price and not _same_tier(inp.price, ref_price):
+    anchor = _reference_price(ctx, inp.product, None, inp.currency, [inp.price] if inp.price else [])
+    ref_price, tier = anchor.price, ""
+    if anchor.source == "asked":
+        tier = f" Willingness to pay is centred on your {money(ref_price, inp.currency)}: no priced product in the shared catalog is like {inp.product!r}."
+    elif inp.price and not _same_tier(inp.price, ref_price):
         tier = (f" Willingness to pay is centred on your {money(inp.price, inp.currency)}: the closest priced products in the shared catalog "
                 f"(median {money(ref_price, inp.currency)}) sell in another price tier.")
         ref_price = inp.price

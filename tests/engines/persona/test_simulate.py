@@ -71,7 +71,7 @@ def test_chunks_add_up() -> None:
         return _buyers(size, seed=10 + index)
 
     whole = simulate_chunked(make, 25_000, price=100.0, channel=None, hype=50.0, season=SEASON, params=Diffusion(), seed=3, chunk=10_000)
-    assert whole.n == 25_000 and whole.weekly.sum() == whole.by_segment.sum()
+    assert whole.n == 25_000 and whole.weekly.sum() == whole.by_segment.sum() == whole.by_profile.sum() and whole.profile_size.sum() == 25_000
     rate = whole.total / whole.n
     single = simulate_buyers(_buyers(25_000, seed=99), price=100.0, channel=None, hype=50.0, season=SEASON, params=Diffusion(), entropy=[3])
     assert abs(rate - single.total / single.n) < 0.02  # chunks are exchangeable samples of one population
@@ -105,3 +105,15 @@ def test_propensity_shifts_the_purchase_logit_by_household() -> None:
     rich, poor = pop.income > np.quantile(pop.income, 0.75), pop.income < np.quantile(pop.income, 0.25)
     assert shift[rich & ~kids].mean() > shift[poor & ~kids].mean() + 1.0
     assert shift[rich & kids].mean() < shift[rich & ~kids].mean()
+
+
+def test_buyers_are_counted_per_profile_of_favourite_channel_and_place() -> None:
+    """Every buyer is in one profile (2 · favourite channel + urban), and the people per profile are
+    the simulated buyers' own: the who-buys clause's shares trace to these counts."""
+    from engines.persona.simulate import N_PROFILES, buyer_profile
+
+    run = simulate_buyers(BUYERS, price=80.0, channel=None, hype=60.0, season=SEASON, params=Diffusion(), entropy=[4, 1])
+    profile = buyer_profile(BUYERS)
+    assert run.by_profile.sum() == run.total and np.array_equal(run.profile_size, np.bincount(profile, minlength=N_PROFILES))
+    assert np.array_equal(profile // 2, np.argmax(BUYERS.channel_mix, axis=1)) and np.array_equal(profile % 2, BUYERS.population.urban.astype(int))
+    assert np.all(run.by_profile <= run.profile_size)

@@ -169,3 +169,39 @@ def test_a_market_is_the_sum_of_its_countries_with_sales(rctx):
     assert both > uk > 0
     with pytest.raises(ToolError, match="no sales recorded in 'Atlantis'"):
         run_tool("forecast_demand", {"sku": "85123A", "country": "Atlantis"}, rctx)
+
+
+def test_the_total_has_its_range_and_a_poor_backtest_is_called_rough(rctx):
+    """"How confident are you?": the total's 80% range is the per-week bounds added up, in the summary;
+    a backtest MASE above 1 is said in plain words with the naive forecast's MASE at the same cut-offs."""
+    d = (out := run_tool("forecast_demand", {"sku": "85123A", "horizon": 8}, rctx)).data
+    assert d.total_low == pytest.approx(sum(p.lower for p in d.points), abs=0.5) and d.total_high == pytest.approx(sum(p.upper for p in d.points), abs=0.5)
+    assert d.total_low < d.total < d.total_high and f"80% range {d.total_low:,.0f}–{d.total_high:,.0f}" in out.summary
+    assert d.backtest_mase < 1 and "rough" not in out.summary
+    poor = run_tool("forecast_demand", {"sku": "20668", "horizon": 4}, rctx)
+    assert poor.data.backtest_mase > 1 and poor.data.baseline_mase is not None
+    assert "Treat this number as rough" in poor.summary and f"MASE {poor.data.baseline_mase:.2f}" in poor.summary
+
+
+def test_a_plural_name_is_the_group_and_a_full_name_the_product(rctx):
+    """"christmas decorations" means the line: the matching products' summed sales, counted and named;
+    "white hanging heart t-light holder" is still SKU 85123A alone."""
+    from memory import sales
+
+    group = run_tool("forecast_demand", {"product": "christmas decorations", "horizon": 4}, rctx)
+    n = len(sales.products_matching(rctx.settings, "christmas decorations"))
+    assert group.data.kind == "category" and n >= 3 and f"({n} products)" in group.data.target
+    assert f"the summed sales of the {n} products" in group.summary and "DISCO BALL CHRISTMAS DECORATION" in group.summary
+    one = run_tool("forecast_demand", {"product": "white hanging heart t-light holder", "horizon": 4}, rctx)
+    assert one.data.kind == "product" and "85123A" in one.data.target
+
+
+def test_names_group_needs_a_plural_several_matches_and_no_exact_name() -> None:
+    from tools.forecast.demand import names_group
+
+    three = ["STAR CHRISTMAS DECORATION", "DISCO BALL CHRISTMAS DECORATION", "WOODEN CHRISTMAS DECORATIONS"]
+    assert names_group("christmas decorations", three)
+    assert not names_group("christmas decoration", three)  # singular: the best seller
+    assert not names_group("christmas decorations", three[:2])  # too few to be a line
+    assert not names_group("wooden christmas decorations", three)  # names one product exactly
+    assert not names_group("glass", ["GLASS JAR", "GLASS BOWL", "GLASS VASE"])  # -ss is not a plural

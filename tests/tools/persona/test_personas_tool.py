@@ -34,12 +34,58 @@ def test_scenarios_compared_with_intervals_chart_and_reason(ctx: ToolContext) ->
 
 
 def test_a_higher_price_sells_to_strictly_fewer_buyers_all_else_equal(ctx: ToolContext) -> None:
-    """One call per price, as a follow-up question makes them: the reference price comes from the
-    product, never from the asked price, so "try it at $99" changes the buyers, not only revenue."""
+    """One call per price in one conversation, as a follow-up question makes them ("try it at $129"):
+    the follow-up keeps the reference the first answer took, so it changes the buyers, not only revenue."""
     runs = [run_tool("simulate_launch", {"product": "smartwatch", **SMALL, "scenarios": [{"price": p, "region": "Europe", "start": "2026-03-02"}]}, ctx).data
             for p in (99, 129)]
     assert runs[1].scenarios[0].units < runs[0].scenarios[0].units
-    assert runs[0].reference_price == runs[1].reference_price
+    assert runs[0].reference_price == runs[1].reference_price == 99
+    assert (runs[0].reference_source, runs[1].reference_source) == ("asked", "thread")
+
+
+def test_with_no_priced_analog_the_asked_prices_set_the_reference(ctx: ToolContext) -> None:
+    """A $3.99 drink judged against a $50 default sold as if nearly free: with no analog, the median of
+    the asked prices is the category's typical price, said in plain words; the cheaper price still
+    sells to more buyers. Another conversation does not inherit the reference."""
+    out = run_tool("simulate_launch", {"product": "cold brew coffee can", **SMALL, "scenarios": [{"price": 2.49}, {"price": 3.99}, {"price": 4.49}]}, ctx)
+    d = out.data
+    assert d.reference_price == 3.99 and d.reference_source == "asked"
+    assert "judged against $3.99, the median of the prices you asked" in out.summary and "give reference_price" in out.summary
+    assert d.scenarios[0].units > d.scenarios[1].units > d.scenarios[2].units
+    alone = run_tool("simulate_launch", {"product": "cold brew coffee can", **SMALL, "scenarios": [{"price": 2.49}]},
+                     ToolContext(settings=ctx.settings, thread_id="another-thread"))
+    assert alone.data.reference_price == 2.49 and "your $2.49 is taken as the category's typical price" in alone.summary
+
+
+def test_the_summary_says_who_buys_from_the_simulated_buyers(ctx: ToolContext) -> None:
+    """"Who buys it?" is answered in the summary: the age band and income quartile most over-represented
+    among the best scenario's buyers, with the shares its segments record."""
+    out = run_tool("simulate_launch", {"product": "trail shoe", **SMALL, "scenarios": [{"price": 129, "region": "Europe"}]}, ctx)
+    segs = out.data.segments
+    ages = [s for s in segs if s.segment.startswith("age ")]
+    lead = max(ages, key=lambda s: s.share / s.population_share)
+    assert abs(sum(s.population_share for s in ages) - 1) < 1e-3
+    assert f"Who buys: buyers lean {lead.segment.removeprefix('age ')} ({lead.share:.0%} of buyers vs {lead.population_share:.0%} of adults" in out.summary
+    channels = [s for s in segs if s.segment.startswith("prefers ")]
+    assert [s.segment for s in channels] == ["prefers web", "prefers catalogue", "prefers store"]
+    assert abs(sum(s.share for s in channels) - 1) < 1e-3 and abs(sum(s.population_share for s in channels) - 1) < 1e-3
+    places = {s.segment: s for s in segs if s.segment in ("urban", "rural")}
+    assert abs(places["urban"].share + places["rural"].share - 1) < 1e-3
+
+
+def test_who_buys_names_each_leaning_axis_and_the_largest_group() -> None:
+    from tools.persona.personas import SegmentShare, _who_buys
+
+    def seg(name: str, share: float, pop: float) -> SegmentShare:
+        return SegmentShare(segment=name, share=share, adoption=0.0, population_share=pop)
+
+    segs = [seg("age 18–24", 0.1, 0.1), seg("age 25–34", 0.3, 0.18), seg("age 35–44", 0.6, 0.72),
+            *(seg(q, 0.25, 0.25) for q in ("lowest income quartile", "second income quartile", "third income quartile", "top income quartile")),
+            seg("prefers web", 0.58, 0.33), seg("prefers catalogue", 0.1, 0.17), seg("prefers store", 0.32, 0.5)]
+    assert _who_buys(segs) == (" Who buys: buyers lean 25–34 (30% of buyers vs 18% of adults; the largest group is 35–44, 60%) "
+                               "and those who shop mostly online (58% vs 33%).")
+    flat = [seg("age 18–24", 0.5, 0.5), seg("age 25–34", 0.5, 0.5)]
+    assert "spread like the adults simulated" in _who_buys(flat)
 
 
 @pytest.mark.realdata
@@ -121,12 +167,22 @@ def test_a_price_in_another_tier_than_the_analogs_centres_willingness_to_pay_on_
     assert "fewer than the default 5" in out.summary or len(out.data.personas) == 5
 
 
+def test_personas_with_no_priced_analog_centre_on_the_asked_price(ctx: ToolContext) -> None:
+    """Not on the $50 default, and not described as analogs "in another price tier"."""
+    out = run_tool("build_personas", {"product": "quantum toaster", "price": 129, "count": 3}, ctx)
+    assert out.data.reference_price == 129 and "no priced product in the shared catalog is like 'quantum toaster'" in out.summary
+    assert "another price tier" not in out.summary
+
+
 def test_a_weak_price_anchor_is_said_in_the_answer(ctx: ToolContext) -> None:
-    """The buyer counts rest on the reference price: a default one is named in the summary, and a
-    reference given by the user needs no warning."""
+    """The buyer counts rest on the reference price: a single asked price taken as the reference (no
+    analog) or the default (nothing priced) is named in the summary, and a reference given by the user
+    needs no warning."""
     args = {"product": "quantum toaster", **SMALL, "scenarios": [{"price": 129}]}
     out = run_tool("simulate_launch", args, ctx)
-    assert out.data.reference_price == 50 and "default $50 reference" in out.summary
+    assert out.data.reference_price == 129 and "not whether $129 is cheap or dear" in out.summary
+    unpriced = run_tool("simulate_launch", {"product": "quantum kettle", **SMALL}, ctx)
+    assert unpriced.data.reference_price == 50 and "default $50 reference" in unpriced.summary
     assert "reference" not in run_tool("simulate_launch", args | {"reference_price": 120}, ctx).summary.split("Why:")[1]
 
 
