@@ -4,7 +4,9 @@ benchmark set in one run.
 Training (engine and baseline alike): `sentiment/train_multi.csv` plus a seeded (`--seed`, 0)
 stratified 80 % of the deduplicated airline posts. The engine is `memory.hype_sentiment.fit_model`
 (what `caeser build` trains) with its fixed settings (chosen on TweetEval's validation split, docs/hype.md), its wordpiece CNN included when the
-`minilm` extra is installed (as `caeser build` trains it). The baseline is word 1–2-gram
+`minilm` extra is installed (as `caeser build` trains it). Each set is scored as the hype path scores
+it: the airline posts with their source (stored airline posts reach the model's airline expert),
+the others without one (SXSW and TweetEval are not training sources, so they get no expert). The baseline is word 1–2-gram
 TF-IDF (min_df 2, sublinear tf) + logistic regression with scikit-learn's defaults (C = 1, no
 weights) — the baseline the data README measured. VADER is its reference implementation with its
 documented ±0.05 compound cut-offs.
@@ -121,8 +123,9 @@ def run(args: argparse.Namespace) -> int:
     result: dict[str, Scores] = {}
     for name, df in sets.items():
         test_texts, truth = df["text"].tolist(), df["label"].tolist()
-        print(f"{name} (n={len(df)}):")
-        result["engine"] = report("engine", truth, np.array(engine.predict(test_texts).labels))
+        sources = df["source"].tolist() if "source" in df else None
+        print(f"{name} (n={len(df)}{', scored with their source' if sources else ''}):")
+        result["engine"] = report("engine", truth, np.array(engine.predict(test_texts, sources).labels))
         result["vader"] = report("vader", truth, vader_labels(test_texts))
         result["tfidf"] = report("tfidf", truth, baseline.predict(test_texts))
     print(f"sentiment macro-recall engine={result['engine'].macro_recall:.3f} vader={result['vader'].macro_recall:.3f} tfidf={result['tfidf'].macro_recall:.3f} ({name})")

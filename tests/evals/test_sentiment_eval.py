@@ -53,5 +53,7 @@ def test_one_run_reports_every_set_and_the_headline_last(settings, tmp_path, mon
         assert ev.run(argparse.Namespace(file=file, seed=0)) == 0
         lines = capsys.readouterr().out.strip().splitlines()
         assert all(any(line.startswith(name) for line in lines) for name in ("airline 20 % split", "SXSW 2011 brand posts", "TweetEval test"))
+        # the airline posts are scored as stored ones are, with their source (so they reach the airline expert)
+        assert any(line.startswith("airline 20 % split") and "scored with their source" in line for line in lines)
         assert lines[-2].startswith("sentiment macro-recall engine=") and lines[-2].endswith(f"({headline})")
         assert lines[-1].startswith("sentiment macro-F1 engine=") and lines[-1].endswith(f"(n={n})")

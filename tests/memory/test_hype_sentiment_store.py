@@ -63,6 +63,22 @@ def test_model_scores_are_stored_and_vader_is_the_fallback(settings):
     assert fingerprint(settings) != before  # snapshots made with the old scores are not reused
 
 
+def test_stored_posts_reach_their_source_expert(settings):
+    """Stored posts are classified with their stored source, so a training source's posts get its expert."""
+    subject = f"Sent{uuid.uuid4().hex[:8]}"
+    _store(settings, subject)
+    frame = subject_posts(settings, [subject.casefold()])
+    source = frame["source"].iloc[0]
+    texts = [t for ts in TEXTS.values() for t in ts]
+    labels = [lab for lab, ts in TEXTS.items() for _ in ts]
+    model = small_model(texts, labels, [source, "b"] * 6, expert_sources=[source])
+    save_arrays(hs.model_path(settings), model.to_arrays())
+    scored, method = hs.score_unscored(settings, frame.copy())
+    assert f"an expert for {source} posts" in method
+    expected = model.predict(frame["text"].tolist(), [source] * len(frame)).scores
+    assert scored["sentiment"].tolist() == expected != model.predict(frame["text"].tolist()).scores
+
+
 def test_unloadable_model_counts_as_none(settings):
     hs.model_path(settings).parent.mkdir(parents=True, exist_ok=True)
     hs.model_path(settings).write_bytes(b"not a zip")

@@ -44,6 +44,35 @@ def test_train_predict_roundtrip():
     assert model.predict([]).labels == []
 
 
+def test_a_source_expert_serves_its_own_source_only():
+    """An airline 'neutral' is a question: the expert, fitted on that source alone, learns it; posts of
+    any other source (or none) get exactly the general model, before and after a save/load."""
+    texts = POS + NEG + NEU + ["when does the flight leave", "where is my gate", "which terminal for boston"]
+    labels = ["positive"] * 6 + ["negative"] * 6 + ["neutral"] * 9
+    sources = ["air"] * 4 + ["web"] * 2 + ["air"] * 4 + ["web"] * 2 + ["web"] * 6 + ["air"] * 3
+    general = train_sentiment(texts, labels, sources, word_bits=12)
+    model = train_sentiment(texts, labels, sources, word_bits=12, expert_sources=["air", "absent"])
+    assert list(model.experts) == ["air"] and "an expert for air posts" in model.describe()
+    post = ["where is the flight to boston"]
+    assert np.allclose(model.predict_proba(post), general.predict_proba(post))
+    assert np.allclose(model.predict_proba(post, ["web"]), general.predict_proba(post))
+    assert not np.allclose(model.predict_proba(post, ["air"]), general.predict_proba(post))
+    mixed = model.predict_proba(post * 2, ["air", "web"])
+    assert np.allclose(mixed[0], model.predict_proba(post, ["air"])[0]) and np.allclose(mixed[1], general.predict_proba(post)[0])
+    again = SentimentModel.from_arrays(model.to_arrays())
+    assert list(again.experts) == ["air"] and again.predict(post, ["air"]).scores == model.predict(post, ["air"]).scores
+    assert SentimentModel.from_arrays(general.to_arrays()).experts == {}
+    with pytest.raises(ValueError, match="differ in length"):
+        model.predict(post, ["air", "web"])
+
+
+def test_a_source_missing_a_label_gets_no_expert():
+    """An expert that never saw a label could not say it: such a source is left to the general model."""
+    texts, labels = POS + NEG + NEU, ["positive"] * 6 + ["negative"] * 6 + ["neutral"] * 6
+    model = train_sentiment(texts, labels, ["pos_and_neg"] * 12 + ["other"] * 6, word_bits=10, expert_sources=["pos_and_neg"])
+    assert model.experts == {}
+
+
 def test_arrays_of_another_layout_are_refused():
     arrays = train_sentiment(POS + NEG, ["positive"] * 6 + ["negative"] * 6, ["a"] * 12, word_bits=10).to_arrays()
     with pytest.raises(ValueError, match="not a caeser-sentiment"):
