@@ -215,14 +215,16 @@ def compare_audiences(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
         found = [{"age_min": lo, "age_max": min(hi, 99), **where} for lo, hi in AGE_BANDS]
     elif not prev and ctx and len(found) < 2 and len(ctx.audiences) >= 2 and EARLIER_AUDIENCES.search(s.text):
         found = [*ctx.audiences[-2:], *(a for a in found if a not in ctx.audiences[-2:])]
-    elif len(found) == 1 and re.search(OPINION, s.text, re.IGNORECASE):
-        found = [*found, {}]  # "what do millennials in texas think of steak?": against everyone
     elif not prev and ctx and len(found) == 1 and ctx.audiences and ctx.audiences[-1] not in found:
         found = [ctx.audiences[-1], *found]  # "compare that with gen z in japan": against the audience just shown
     if prev and found:
         audiences.extend(a for a in found if a not in audiences)  # "add millennials"
     elif found:
         audiences = found
+    if len(audiences) == 1 and audiences[0]:
+        # one audience is compared with everyone (in its region: "gen z in the UK" with the UK)
+        only = audiences[0]
+        audiences.append({"region": only["region"]} if "region" in only and len(only) > 1 else {})
     if audiences:
         args["audiences"] = audiences
     items = _items(s)

@@ -24,9 +24,11 @@ REASK = "reask"  # "which one wins and why?": the last answer again, its argumen
 
 #: "what do millennials in texas think of steak?": one audience's view of named things, set against everyone's
 #: (people in general, "they" or the internet feeling something about a brand is a hype question)
-_NOT_AN_AUDIENCE = r"(?!(?:you|i|we|they|people|folks|everyone|everybody|customers|users|fans|consumers|shoppers|buyers|twitter|reddit|the internet|the public)\b)"
+_NOT_AN_AUDIENCE = (r"(?!(?:you|i|we|they|people|folks|everyone|everybody|customers|users|fans|consumers|shoppers|buyers|twitter|reddit|the internet|the public)\b"
+                    r"(?!\s+(?:in|from|aged|over|under|between)\b))(?!(?:do|does|did|is|are|was|were|will|would|can|could|should|to)\b)")
 OPINION = (rf"\b(?:what|how)\s+(?:do|does|did)\s+{_NOT_AN_AUDIENCE}[\w' -]{{2,60}}?\s+(?:think|feel)\s+(?:of|about)\s+\w"
-           rf"|\bhow\s+much\s+(?:do|does)\s+{_NOT_AN_AUDIENCE}[\w' -]{{2,60}}?\s+(?:like|love|enjoy)\s+\w")
+           rf"|\bhow\s+much\s+(?:do|does)\s+{_NOT_AN_AUDIENCE}[\w' -]{{2,60}}?\s+(?:like|love|enjoy)\s+\w"
+           rf"|\bhow\s+{_NOT_AN_AUDIENCE}[\w' -]{{2,60}}?\s+(?:feels|feel|think|thinks)\s+(?:of|about)\s+\w")
 
 # (pattern, intent, weight): evidence added to the classifier's probability.
 RULES: list[tuple[str, str, float]] = [

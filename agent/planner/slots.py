@@ -650,6 +650,8 @@ def extract(text: str, today: date | None = None) -> Slots:
     extract_engagement(s)
     extract_category(s)
     extract_export(s)
+    for m in _find(r"\b(?:a\s+)?(?:quick\s+|fast\s+|rough\s+|first\s+)?(?:read|take|pulse check|gut check|sense)\s+on\b", text):
+        s.consume(m)  # "give me a quick read on …": how to answer, not what about
     for m in _find(r"\b(a\s+)?(good|bad|smart|wise|sensible|great|terrible|dumb)\s+(idea|move|bet|call|plan)\b", text):
         s.consume(m)  # "is that a smart move?" judges the plan; "smart" alone names products ("smart ring")
     return s
@@ -660,7 +662,7 @@ def extract(text: str, today: date | None = None) -> Slots:
 FILLER = set("""
 a an the of on for about with to in at by from and or but vs versus is are was were be been being do does did doing done will would could should can may might must shall
 what whats what's how hows how's who whom which when where why whether if then than that this these those it its it's they them their there here our we us you your yours my me i
-please pls plz thx thanks pretty really just actually lol lmm hmm ok okay k so also too now again any some much many more most very quick quickly q qq rn tbh ngl fyi asap
+please pls plz thx thanks pretty really just actually lol lmm hmm ok okay k so also too now again any some much many more most very quick quickly q qq among amongst rn tbh ngl fyi asap
 give show tell get let lets let's want need like know see check run make build do compute calculate find look pull send create up into out over up down all every
 score scores scoring rate rating level levels number numbers figure figures stats breakdown metric metrics trend trending trends going doing performing
 hype hyped hypes hyep hpye buzz buzzing chatter talk talking noise loud mentions momentum sentiment vibe vibes social socials twitter tiktok reddit internet online people everyone anyone

@@ -45,12 +45,14 @@ class AudienceAffinityInput(StrictInput):
     seeds: list[str] = Field(default_factory=list, max_length=20, description="Tags or entities the answer should relate to, e.g. 'sneakers', 'cyberpunk'.", examples=[["sneakers"]])
     take: int = Field(default=10, ge=1, le=50, description="How many items to return (1–50).", examples=[10])
     match_floor: float = Field(default=DEFAULT_THRESHOLD, ge=0.2, le=1.0, description="Cosine under which a seed read by meaning matches no survey item.", examples=[0.45])
+    partial_match: bool = Field(default=False, description="Leave out seeds that match no survey item, and say so, instead of refusing (at least one must match).", examples=[False])
 
 
 class CompareAudiencesInput(StrictInput):
     items: list[str] = Field(min_length=1, max_length=30, description="Tags or entities to compare across audiences.", examples=[["sneakers", "vinyl"]])
     audiences: list[Audience] = Field(min_length=2, max_length=8, description="Two to eight audiences to compare, each like `audience_affinity`'s.", examples=[[{"age_max": 34}, {"age_min": 55}]])
     match_floor: float = Field(default=DEFAULT_THRESHOLD, ge=0.2, le=1.0, description="Cosine under which an item read by meaning matches no survey item.", examples=[0.45])
+    partial_match: bool = Field(default=False, description="Leave out items that match no survey item, and say so, instead of refusing (at least one must match).", examples=[False])
 
 
 class AffinityItem(BaseModel):
@@ -161,14 +163,15 @@ def survey_item_for(text: str, ctx: ToolContext, floor: float = DEFAULT_THRESHOL
     return matches[0] if matches else None
 
 
-def _match(tags: list[str], sources: AffinitySources, ctx: ToolContext, field: str, floor: float) -> list[TagMatch]:
-    """Tags → items; a tag that means nothing we hold is an error naming the closest items."""
+def _match(tags: list[str], sources: AffinitySources, ctx: ToolContext, field: str, floor: float, partial: bool = False) -> tuple[list[TagMatch], str]:
+    """Tags → items; a tag that means nothing we hold is an error naming the closest items, or with
+    `partial` (some matched) left out and named in the returned sentence."""
     matches, unmatched = _match_any(tags, sources, ctx, floor)
-    if unmatched:
+    if unmatched and not (partial and matches):
         closest = sorted({label for labels in unmatched.values() for label in labels})
         raise ToolError("not_found", f"No good match for {', '.join(map(repr, unmatched))} in the local surveys (no item reaches cosine {floor:.2f}), so I won't answer about something else.",
                         field=field, options=closest)
-    return matches
+    return matches, (f" Left out, nothing close in the surveys: {', '.join(map(repr, unmatched))}." if unmatched else "")
 
 
 def _reading(m: TagMatch) -> str:
@@ -274,6 +277,7 @@ def _from_local(inp: AudienceAffinityInput, ctx: ToolContext, qloo_note: str) ->
     domain, standin = _local_domain(inp, sources, qloo_note)
     # drinks are servings per person by country, not respondents' tastes: nobody there is a fan of a seed
     by_country = domain == DRINKS and bool(inp.seeds)
+    left_out = ""
     if standin and inp.seeds and not by_country:
         # the seeds were words about brands ("beauty"): matched where they can be, else the stand-in
         # domain's ranking alone, with what was not matched said
@@ -281,7 +285,7 @@ def _from_local(inp: AudienceAffinityInput, ctx: ToolContext, qloo_note: str) ->
         if unmatched:
             standin += f"Nothing in them is close to {', '.join(map(repr, unmatched))} (closest: {', '.join(sorted({l for ls in unmatched.values() for l in ls}))}). "
     else:
-        matches = _match(inp.seeds, sources, ctx, "seeds", inp.match_floor) if inp.seeds and not by_country else []
+        matches, left_out = _match(inp.seeds, sources, ctx, "seeds", inp.match_floor, inp.partial_match) if inp.seeds and not by_country else ([], "")
     seeds: dict[str, list[int]] = {}
     for m in matches:
         seeds.setdefault(m.item.survey, []).append(m.item.index)
@@ -320,7 +324,7 @@ def _from_local(inp: AudienceAffinityInput, ctx: ToolContext, qloo_note: str) ->
                    "so this ranking does not know who loves it." if unused else "")
     at_all = f" ({general[0].affinity:.0%} love {domain} at all)" if general else ""
     summary = (f"{standin}{region_note}What {label} love{' in ' + domain + at_all if domain else ''}: {top}. Most distinctive: "
-               f"{', '.join(f'{r.label} (×{r.lift:.2f})' for r in distinctive.itertuples())}.{unused_note}")
+               f"{', '.join(f'{r.label} (×{r.lift:.2f})' for r in distinctive.itertuples())}.{unused_note}{left_out}")
     skipped = _notes_text(notes, False)
     summary += _skipped_sentence(notes, sources)
     if by_country:
@@ -341,7 +345,8 @@ def compare_audiences(inp: CompareAudiencesInput, ctx: ToolContext) -> CompareAu
     if duplicates:
         raise ToolError("invalid_argument", f"The audiences must differ; {', '.join(duplicates)} appears more than once.", field="audiences")
     sources = _sources(ctx)
-    matches = list({m.item: m for m in _match(inp.items, sources, ctx, "items", inp.match_floor)}.values())  # one row per item
+    found, partly = _match(inp.items, sources, ctx, "items", inp.match_floor, inp.partial_match)
+    matches = list({m.item: m for m in found}.values())  # one row per item
     audiences, region_note = inp.audiences, ""
     held = "; ".join(coverage(sources.surveys[s]) for s in sorted({m.item.survey for m in matches}))  # what the surveys holding the items cover
     regions = {a.region for a in audiences}
@@ -378,7 +383,7 @@ def compare_audiences(inp: CompareAudiencesInput, ctx: ToolContext) -> CompareAu
     differences = _differences(rows, labels, affinity, lift)
     path = heatmap(lift, affinity, rows, labels, ctx.charts_dir / f"compare-{hashlib.sha1(repr((rows, labels)).encode()).hexdigest()[:12]}.png", "Who loves what (colour: lift, text: share)")
     covered = f" Only part of an audience answered: {'; '.join(narrower)}." if narrower else ""
-    summary = f"{region_note}Compared {counted(len(rows), 'item')} across {len(labels)} audiences. " + " ".join(differences) + left_out + covered + _readings(matches)
+    summary = f"{region_note}Compared {counted(len(rows), 'item')} across {len(labels)} audiences. " + " ".join(differences) + left_out + partly + covered + _readings(matches)
     data = CompareAudiencesData(items=rows, audiences=labels, affinity=_nullable(affinity), lift=_nullable(lift), differences=differences,
                                 items_matched={m.tag: m.item.label for m in matches}, respondents=respondents)
     return CompareAudiencesOutput(summary=summary, data=data, charts=[Chart(path=str(path), title="Affinity heatmap")],

@@ -119,7 +119,7 @@ def plan_calls(inp: AnalyzeLaunchInput, today: date) -> list[Call]:
     a = inp.audience
     everyone = {"gender": a.gender} if a.gender else {}
     grid = {"prices": [round(price * k, 2) for k in PRICE_STEPS], "regions": regions, "starts": list(dict.fromkeys(inp.starts)) or [first_of_month(today, 1), first_of_month(today, 4)], "channels": CHANNELS}
-    floor = {} if inp.tags else {"match_floor": NAME_READ_FLOOR}
+    floor = {} if inp.tags else {"match_floor": NAME_READ_FLOOR, "partial_match": True}  # a name's words: those the surveys hold ("lego star wars sets": not 'sets')
     words = list(dict.fromkeys(w.lower() for w in [*inp.product.split(), *inp.tags]))
     prefix = inp.product.split()[0].lower()
     calls = [

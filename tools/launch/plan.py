@@ -146,13 +146,13 @@ def forecast_rec(forecast: Outcome) -> Recommendation | None:
 
 def about_product(query: str, tags: list[str]) -> bool:
     """Whether a logged query or completion is about the product: it holds two of the product's words
-    (all of them when it has one), or one and at most one other word ("matcha latte" for a matcha
-    kit). A long completion of one word is not ("vitamin c serum" → "vitamins sleeveless embellished
-    baby", "nimbus e-bike" → "nimbus printed round"), nor a typo-tolerant one ("matcha" → "match attax")."""
-    words = {w.lower() for t in tags for w in t.split()}
-    said = query.lower().split()
-    shared = len(words & set(said))
-    return shared >= min(2, len(words)) or (shared >= 1 and len(said) - shared <= 1)
+    (all of them when it has one), or the name's last word — what the product is ("ring", "kit").
+    A completion of another single word is not ("smart ring" → "smart guru", "nimbus e-bike" →
+    "nimbus printed round", "vitamin c serum" → "vitamins sleeveless embellished baby"), nor a
+    typo-tolerant one ("matcha" → "match attax")."""
+    words = [w.lower() for t in tags for w in t.split()]
+    said = set(query.lower().split())
+    return len(set(words) & said) >= min(2, len(set(words))) or bool(words) and words[-1] in said
 
 
 def search_rec(tags: list[str], search: Outcome, suggest: Outcome) -> Recommendation | None:

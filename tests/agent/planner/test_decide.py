@@ -325,9 +325,12 @@ def test_greetings_introductions_and_listening_are_read_as_who_asks_and_what_abo
 def test_what_an_audience_thinks_of_a_thing_is_set_against_everyone() -> None:
     d = decide("what do millennials in texas think of steak?", None, None, NAMES)
     assert d.tool == "compare_audiences" and d.args["items"] == ["steak"]
-    assert d.args["audiences"][0]["region"] == "West South Central" and d.args["audiences"][1:] == [{}]
+    assert d.args["audiences"][0]["region"] == "West South Central" and d.args["audiences"][1:] == [{"region": "West South Central"}]
     d = decide("how much do women in the US like star wars?", None, None, NAMES)
-    assert d.tool == "compare_audiences" and d.args["audiences"] == [{"region": "United States", "gender": "female"}, {}]
+    assert d.tool == "compare_audiences" and d.args["audiences"] == [{"region": "United States", "gender": "female"}, {"region": "United States"}]
+    d = decide("Can you give me a quick read on how Gen Z in the UK feels about sustainable fashion?", None, None, NAMES)
+    assert d.tool == "compare_audiences" and d.args["items"] == ["sustainable fashion"] and d.args["audiences"][1] == {"region": "United Kingdom"}
+    assert decide("how do people in Germany feel about beer?", None, None, NAMES).args["audiences"] == [{"region": "Germany"}, {}]
 
 
 def test_a_launch_asked_in_one_month_or_another_compares_both_and_states_read_as_us_regions() -> None:
