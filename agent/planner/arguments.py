@@ -13,7 +13,6 @@ from itertools import product as cartesian
 from typing import Any
 
 from agent.planner.experiment_args import EXPERIMENT_BUILDERS
-from agent.planner.intents import OPINION
 from agent.planner.slots import FILLER, Slots, extract, residue, residue_runs
 from engines.geo import UnknownRegion, resolve_region
 from engines.persona.population import AGE_BANDS
@@ -194,7 +193,7 @@ def _segment_audiences(s: Slots) -> list[dict]:
 GENERIC_DOMAIN_WORDS = {"music", "genres", "genre", "bands", "artists", "songs", "film", "films", "movie", "movies", "cinema", "food", "foods", "cuisine", "cuisines",
                         "dishes", "eating", "eat", "meals", "snacks", "drinks", "drink", "beverages", "hobbies", "hobby", "interests", "pastimes", "activities",
                         "brands", "brand", "labels", "fashion", "clothing", "apparel", "style", "spending", "shopping", "spend",
-                        "listen", "listening", "shows", "series", "streaming", "watching"}
+                        "listen", "listening", "shows", "series", "streaming", "watching", "for fun", "free time", "spare time"}
 
 
 #: "which age groups love steak most?": every age band, compared
@@ -253,7 +252,7 @@ def _items(s: Slots) -> list[str]:
         while words and (words[-1].lower().strip(".'’") in ITEM_FILLER):
             words.pop()
         item = " ".join(words).strip(" -.'\"")
-        if item and len(item) > 1 and not item.isdigit() and not _is_place(item):
+        if item and len(item) > 1 and not item.isdigit() and not _is_place(item) and item not in items:
             items.append(item)
     return items[:12]
 
@@ -272,7 +271,7 @@ ITEM_FILLER = FILLER | {"feel", "feels", "felt", "think", "thinks", "view", "vie
                         "toward", "towards", "vibe", "split", "stack", "up", "react", "respond", "each", "other", "things", "stuff", "groups", "ages",
                         "two", "three", "both", "them", "they", "those", "these", "different", "put", "show", "lay", "place", "chart", "table",
                         "age", "groups", "group", "bands", "band", "generations", "generation", "most", "least", "which", "love", "loves",
-                        "think", "enjoy", "much", "like"}
+                        "think", "enjoy", "much", "like", "drink", "drinks", "eat", "compared", "import", "imports"}
 
 
 def forecast_demand(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
@@ -366,7 +365,7 @@ def _scenario_label(key: str, value: Any, currency: str | None = None) -> str:
 
 def build_personas(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
     args = dict(prev)
-    _set_subject(args, "product", _subject(s, {"make", "it"}), ctx)
+    _set_subject(args, "product", _subject(s, {"make", "it", "first", "target", "should", "which", "pick", "choose", "focus"}), ctx)
     carried = prev.get("audience") or (ctx.args.get("audience") if ctx else None)
     scenarios = ctx.args.get("scenarios") or [] if ctx and ctx.tool == "simulate_launch" and not prev else []
     regions = {sc.get("region") for sc in scenarios}

@@ -51,7 +51,7 @@ DOMAINS = {
     "film": ("film", "films", "movie", "movies", "cinema", "tv", "shows", "series", "streaming", "watch", "watching"),
     "food": ("food", "foods", "cuisine", "cuisines", "dishes", "eating", "snacks", "eat", "meals"),
     "drinks": ("drinks", "drink", "beverages", "alcohol", "beer", "wine", "spirits", "cocktails"),
-    "hobbies": ("hobbies", "hobby", "interests", "pastimes", "activities", "sports"),
+    "hobbies": ("hobbies", "hobby", "interests", "pastimes", "activities", "sports", "for fun", "free time", "spare time"),
     "brands": ("brands", "brand", "labels"),
     "fashion": ("fashion", "clothing", "apparel", "streetwear", "style"),
     "spending": ("spending", "shopping", "spend"),

@@ -118,6 +118,9 @@ def run_scenarios(scenarios: list[Scenario], factory: BuyerFactory, *, populatio
     return runs
 
 
+TIE_SHARE = 0.01  # a lead under 1% of the best scenario's objective is a tie
+
+
 @dataclass(frozen=True)
 class Verdict:
     best: int
@@ -138,6 +141,10 @@ def best_scenario(runs: list[ScenarioRun], objective: Objective, price_sign: str
     b, r = runs[best], runs[second]
     ahead = int((lead > 0).sum())
     word = "revenue" if objective == "revenue" else "units"
+    if 2 * ahead <= len(lead) or abs(lead.mean()) < TIE_SHARE * abs(values[best].mean()):
+        # ahead in no more than half the seeds, or by under 1%: not a win, and no cause to name
+        return Verdict(best, second, lead, f"{b.scenario.label} and {r.scenario.label} are level: {_fmt(lead.mean(), objective, price_sign)} {word} apart, "
+                                           f"ahead in {ahead} of {len(lead)} seeds (same buyers and draws) — within the simulation's noise")
     pieces = [f"{b.scenario.label} leads {r.scenario.label} by {_fmt(lead.mean(), objective, price_sign)} {word} "
               f"(ahead in {ahead} of {len(lead)} seeds, same buyers and draws)"]
     if b.scenario.price != r.scenario.price:

@@ -15,6 +15,7 @@ import pandas as pd
 from pydantic import BaseModel, Field
 
 from engines.affinity.audience import DRINKS, MIN_RESPONDENTS, SourceNote, coverage, known_domains, local_affinity, resolve_domain
+from engines.affinity.drinks import countries_in, drinks_affinity
 from engines.affinity.qloo import QlooClient, QlooError, QlooUnknownLocation
 from engines.affinity.surveys import GENERAL_INTEREST_ITEMS, Survey
 from engines.affinity.tags import DEFAULT_THRESHOLD, CatalogItem, TagMatch, match_tags
@@ -345,6 +346,9 @@ def compare_audiences(inp: CompareAudiencesInput, ctx: ToolContext) -> CompareAu
     if duplicates:
         raise ToolError("invalid_argument", f"The audiences must differ; {', '.join(duplicates)} appears more than once.", field="audiences")
     sources = _sources(ctx)
+    by_country = _compare_drinks(inp, labels, sources, ctx)
+    if by_country is not None:
+        return by_country
     found, partly = _match(inp.items, sources, ctx, "items", inp.match_floor, inp.partial_match)
     matches = list({m.item: m for m in found}.values())  # one row per item
     audiences, region_note = inp.audiences, ""
@@ -388,6 +392,36 @@ def compare_audiences(inp: CompareAudiencesInput, ctx: ToolContext) -> CompareAu
                                 items_matched={m.tag: m.item.label for m in matches}, respondents=respondents)
     return CompareAudiencesOutput(summary=summary, data=data, charts=[Chart(path=str(path), title="Affinity heatmap")],
                                   source=_local_source(sorted({sources.surveys[m.item.survey].title for m in matches})))
+
+
+#: what a drink is called in a question → the drinks table's label
+DRINK_WORDS = {"beer": "Beer", "beers": "Beer", "wine": "Wine", "wines": "Wine", "spirits": "Spirits", "spirit": "Spirits", "liquor": "Spirits"}
+
+
+def _compare_drinks(inp: CompareAudiencesInput, labels: list[str], sources: AffinitySources, ctx: ToolContext) -> CompareAudiencesOutput | None:
+    """"How much do people in France drink wine compared to Germany?": beer, wine and spirits are
+    country averages (servings per person-year), so countries are compared on them directly; None
+    unless every item is one of those drinks and every audience is a place alone."""
+    drinks = sorted({DRINK_WORDS.get(i.strip().lower()) for i in inp.items} - {None}, key=str) if sources.drinks is not None else []
+    if not drinks or len(drinks) != len({i.strip().lower() for i in inp.items}) or any(a.region is None or a.age_min or a.age_max or a.gender for a in inp.audiences):
+        return None
+    tables = []
+    for a, who in zip(inp.audiences, labels):
+        countries = countries_in(sources.drinks, a.region)
+        if not countries:
+            raise ToolError("not_found", f"No country of {a.region} is in the drinks table ({DRINKS_TITLE}).", field="audiences")
+        tables.append(drinks_affinity(sources.drinks, countries).set_index("label").loc[drinks])
+    servings = np.array([t["servings"].to_numpy() for t in tables]).T
+    lift = np.array([t["lift"].to_numpy() for t in tables]).T
+    share = np.array([t["affinity"].to_numpy() for t in tables]).T
+    places = [a.region for a in inp.audiences]
+    lines = [f"{d}: " + " vs ".join(f"{servings[i, j]:.0f} servings per person a year in {places[j]} ({lift[i, j]:.2f}× the world average)" for j in range(len(places))) + "."
+             for i, d in enumerate(drinks)]
+    data = CompareAudiencesData(items=drinks, audiences=labels, affinity=_nullable(share), lift=_nullable(lift), differences=lines,
+                                items_matched={i: DRINK_WORDS[i.strip().lower()] for i in inp.items}, respondents=[int(t["respondents"].iloc[0]) for t in tables])
+    path = heatmap(lift, share, drinks, labels, ctx.charts_dir / f"compare-drinks-{hashlib.sha1(repr((drinks, labels)).encode()).hexdigest()[:12]}.png", "Drinks by country (colour: lift, text: share of servings)")
+    return CompareAudiencesOutput(summary=f"Compared {', '.join(drinks).lower()} by country (country averages, not people's tastes). " + " ".join(lines), data=data,
+                                  charts=[Chart(path=str(path), title="Drinks heatmap")], source=DRINKS_TITLE)
 
 
 def _answers(sources: AffinitySources, matches: list[TagMatch], audience: Audience) -> list[tuple[Survey, np.ndarray]]:

@@ -38,3 +38,11 @@ def test_uniforms_shared_across_scenarios_change_no_figure(monkeypatch: pytest.M
     drawn = run_scenarios(grid, BuyerFactory(100.0, default_channel_table()), **kwargs)
     for a, b in zip(shared, drawn, strict=True):
         assert np.array_equal(a.weekly, b.weekly) and np.array_equal(a.by_segment, b.by_segment)
+
+
+def test_two_scenarios_within_the_noise_are_level_and_no_cause_is_named() -> None:
+    scenarios = expand_grid([79], ["United States", "Canada"], [date(2026, 3, 1)], [None], 50)
+    runs = run_scenarios(scenarios, BuyerFactory(100.0, default_channel_table()), population=100_000, sample=5_000, weeks=10, seeds=3, seed=1)
+    verdict = best_scenario(runs, "revenue")
+    assert "are level" in verdict.reason and "within the simulation's noise" in verdict.reason
+    assert "willingness to pay clears the price" not in verdict.reason

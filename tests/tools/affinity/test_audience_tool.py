@@ -232,3 +232,11 @@ def test_age_bands_no_survey_holds_are_left_out_and_named(real) -> None:
     out = run_tool("compare_audiences", {"items": ["rock"], "audiences": bands}, real)
     assert out.data.audiences == ["people aged 18–24", "people aged 25–34"]
     assert "Left out, no respondents in Young People Survey" in out.summary and "people aged 35–44, people aged 45–54" in out.summary
+
+
+@pytest.mark.realdata
+def test_countries_are_compared_on_drinks_by_their_servings(real) -> None:
+    out = run_tool("compare_audiences", {"items": ["wine"], "audiences": [{"region": "France"}, {"region": "Germany"}]}, real)
+    assert out.data.items == ["Wine"] and out.data.audiences == ["people in France", "people in Germany"]
+    assert out.summary.startswith("Compared wine by country") and "servings per person a year in France" in out.summary
+    assert out.data.lift[0][0] > out.data.lift[0][1]  # France drinks more wine than Germany (370 vs 175 servings)
