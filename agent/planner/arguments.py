@@ -123,7 +123,7 @@ def _names_a_subject_here(runs: list[str]) -> bool:
 
 
 #: "what's trending?", "hype leaderboard": every stored subject ranked (hype_score without a subject)
-TRENDING = re.compile(r"\b(?:what|which|who)(?:'?s|\s+is|\s+are|\s+has\s+been)?\s+(?:\w+\s+){0,3}?(?:trending|hot|hottest|buzzing|popping off|blowing up|most hyped|hyped)\b"
+TRENDING = re.compile(r"^\s*(?:and\s+|so\s+|ok\s+)?(?:anything\s+)?(?:trending|hot|buzzing)\b|\b(?:what|which|who)(?:'?s|\s+is|\s+are|\s+has\s+been)?\s+(?:\w+\s+){0,3}?(?:trending|hot|hottest|buzzing|popping off|blowing up|most hyped|hyped)\b"
                       r"|\b(?:hype|buzz|trending)\s+(?:leaderboard|ranking|rankings|league table|chart)\b|\bleaderboard\b|\btop\s+(?:\d+\s+)?(?:trending|hyped|buzzing)\b"
                       r"|\b(?:rank|ranking|list)\b.{0,30}\bby\s+(?:hype|buzz)\b|\b(?:anything|everything)\s+(?:trending|buzzing|hot)\b", re.IGNORECASE)
 
@@ -288,7 +288,8 @@ def forecast_demand(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
     else:
         subject = _subject(s, {"category", "season", "stock", "need", "go", "much", "many"})
         if subject:
-            if re.search(r"\bnew product\b|\bdescription\b|:", s.text, re.IGNORECASE) and len(s.text) > 60:
+            described = re.search(r"\bnew product\b|\bdescription\b", s.text, re.IGNORECASE) or re.search(r"\b(?:forecast\w*|predict\w*|demand|new|launch\w*)\b[^:]*:", s.text, re.IGNORECASE)
+            if described and len(s.text) > 60:  # "forecast a new product: a light waterproof trail shoe…", not "quick one: forecast candles"
                 target("description", s.text)
             elif re.search(r"\bcategory\b", s.text, re.IGNORECASE):
                 target("category", subject)

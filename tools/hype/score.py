@@ -217,7 +217,9 @@ def compute_hype(ctx: ToolContext, inp: HypeScoreInput, days_in_row: int = 1) ->
     display = subjects[key].display
     frame = subject_posts(ctx.settings, [key], inp.region)
     if frame.empty:
-        raise ToolError("not_found", f"There are posts about {display}, but none in {inp.region}.", field="region")
+        where = subject_posts(ctx.settings, [key])["region"].fillna("no region").value_counts()
+        raise ToolError("not_found", f"There are posts about {display}, but none in {inp.region}; they come from "
+                        + ", ".join(f"{r} ({n:,})" for r, n in where.head(5).items()) + ".", field="region", options=[str(r) for r in where.index[:5] if r != "no region"])
     peer_keys = _peers(subjects, key)
     peers_all = subject_posts(ctx.settings, list(peer_keys), inp.region) if peer_keys else frame.iloc[0:0]
     if inp.source:
@@ -473,14 +475,14 @@ def leaderboard(d: HypeScoreData) -> str:
     lines = [f"#{i} {r.subject} {r.score:.0f} ({r.score_low:.0f}–{r.score_high:.0f}), {r.posts:,} posts" + ("" if r.sentiment is None else f", sentiment {r.sentiment:+.2f}") + "."
              for i, r in enumerate(scored, 1)]
     text = f"What's trending{where}: {len(d.ranking)} stored subjects, each scored on its latest {d.window_days} days of posts"
-    text += (f", {window_dates(d)} for {d.subject}. " if d.window_start else ". ") + " ".join(lines)
+    text += (f", {window_dates(d)} for {d.subject}." if d.window_start else ".") + "".join(" " + line for line in lines)
     if undated:
         text += " No score (" + (undated[0].reason or "too few dated posts").split(",")[0].split(";")[0] + "): " + "; ".join(
             f"{r.subject} {r.posts:,} posts" + ("" if r.sentiment is None else f", sentiment {r.sentiment:+.2f}") for r in undated) + "."
     moods = [r for r in d.ranking if r.sentiment is not None and r.posts]
     if len(moods) >= 2:
         low, high = min(moods, key=lambda r: r.sentiment or 0.0), max(moods, key=lambda r: r.sentiment or 0.0)
-        text += f" Most negative: {low.subject} ({low.sentiment:+.2f}); most positive: {high.subject} ({high.sentiment:+.2f})."
+        text += f" Lowest sentiment: {low.subject} ({low.sentiment:+.2f}); highest: {high.subject} ({high.sentiment:+.2f})."
     if len(scored) >= 2:
         leader, rest = scored[0], scored[1:]
         clear = all(leader.score_low is not None and r.score_high is not None and leader.score_low > r.score_high for r in rest)

@@ -354,3 +354,11 @@ def test_top_searches_for_a_word_are_its_completions() -> None:
     d = decide("show me the top searches for yoga", None, None, NAMES)
     assert d.tool == "suggest_queries" and d.args["prefix"] == "yoga"
     assert decide("what are the top searches this month?", None, None, NAMES).tool == "shopper_analytics"
+
+
+def test_a_preface_before_a_colon_is_not_a_product_description() -> None:
+    d = decide("hey caeser, quick one: forecast christmas decorations for the holidays", None, None, NAMES)
+    assert d.tool == "forecast_demand" and d.args["product"] == "christmas decorations"
+    d = decide("forecast a new product: a light waterproof trail running shoe for rainy autumn runs", None, None, NAMES)
+    assert "description" in d.args
+    assert "subject" not in decide("trending this week in the US?", None, None, NAMES).args
