@@ -490,6 +490,8 @@ def watch_hype(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
                                                       "stays", "stay", "remains", "remain"}), ctx)
     if s.threshold is not None:
         args["threshold"] = s.threshold
+    elif args["action"] == "update" and (to := re.search(r"\b(?:to|at)\s+(\d{1,3})\b(?!\s*(?:%|days?|weeks?))", s.text, re.IGNORECASE)) and int(to.group(1)) <= 100:
+        args["threshold"] = float(to.group(1))  # "change it to 40" after a watch: its new threshold
     if s.direction:
         args["direction"] = s.direction
     if s.post_channel:

@@ -362,3 +362,9 @@ def test_a_preface_before_a_colon_is_not_a_product_description() -> None:
     d = decide("forecast a new product: a light waterproof trail running shoe for rainy autumn runs", None, None, NAMES)
     assert "description" in d.args
     assert "subject" not in decide("trending this week in the US?", None, None, NAMES).args
+
+
+def test_changing_a_watch_to_a_bare_number_sets_its_threshold() -> None:
+    prev = PreviousCall("watch_hype", {"action": "create", "subject": "virgin america", "threshold": 45.0, "direction": "below", "channel": "slack:#social"})
+    d = decide("change it to 40", prev, None, NAMES)
+    assert d.tool == "watch_hype" and (d.args["action"], d.args["threshold"], d.args["subject"]) == ("update", 40.0, "virgin america")
