@@ -128,9 +128,12 @@ TRENDING = re.compile(r"^\s*(?:and\s+|so\s+|ok\s+)?(?:anything\s+)?(?:trending|h
                       r"|\b(?:rank|ranking|list)\b.{0,30}\bby\s+(?:hype|buzz)\b|\b(?:anything|everything)\s+(?:trending|buzzing|hot)\b", re.IGNORECASE)
 
 
-def asks_trending(s: Slots, runs: list[str]) -> bool:
-    """A ranking of every subject is asked for: a trending question that names none of its own."""
-    return not runs and bool(TRENDING.search(s.text))
+def asks_trending(s: Slots) -> bool:
+    """A ranking of every subject is asked for: a trending question that names none of its own
+    (an event it names, "what's trending at SXSW?", narrows the ranking)."""
+    event = _event(s)
+    rest = event[1] if event is not None else s
+    return not (rest.quoted or residue_runs(rest, HYPE_STOP)) and bool(TRENDING.search(s.text))
 
 
 def hype_score(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
@@ -142,7 +145,7 @@ def hype_score(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
     if event is not None:
         args["source"], s = event
     runs = [s.quoted[0]] if s.quoted else residue_runs(s, HYPE_STOP)
-    if asks_trending(s, runs):
+    if asks_trending(s):
         args.pop("subject", None), args.pop("versus", None)
     elif len(runs) >= 2 and (COMPARATIVE.search(s.text) or re.search(r"\b(compare|comparing|side by side)\b", s.text, re.IGNORECASE)):
         args["subject"], args["versus"] = runs[0], runs[1:4]
@@ -615,6 +618,6 @@ def build_arguments(tool: str, slots: Slots, previous: PreviousCall | None) -> t
     if tool in PRICED_TOOLS and slots.currency and slots.prices:
         args["currency"] = slots.currency  # "£15 instead of £12": the prices, the revenue and the anchor in pounds
     args = {k: v for k, v in args.items() if v not in (None, "", [], {})}
-    if tool == "hype_score" and "subject" not in args and asks_trending(slots, residue_runs(slots, HYPE_STOP)):
+    if tool == "hype_score" and "subject" not in args and asks_trending(slots):
         return args, []  # the ranking needs no subject
     return args, missing_arguments(tool, args)

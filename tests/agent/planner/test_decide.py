@@ -368,3 +368,8 @@ def test_changing_a_watch_to_a_bare_number_sets_its_threshold() -> None:
     prev = PreviousCall("watch_hype", {"action": "create", "subject": "virgin america", "threshold": 45.0, "direction": "below", "channel": "slack:#social"})
     d = decide("change it to 40", prev, None, NAMES)
     assert d.tool == "watch_hype" and (d.args["action"], d.args["threshold"], d.args["subject"]) == ("update", 40.0, "virgin america")
+
+
+def test_trending_at_an_event_ranks_that_events_subjects() -> None:
+    d = decide("what's trending at sxsw?", None, None, NAMES)
+    assert d.kind == "tool" and d.args == {"source": "sxsw"}
