@@ -110,6 +110,8 @@ class HypeScoreData(BaseModel):
     anomalies: list[Anomaly]
     peers: list[str]
     versus: list[Rival] = Field(default_factory=list, description="The other subjects asked about, scored the same way.")
+    undated_posts: int = Field(default=0, description="Posts about the subject without a timestamp (an undated batch): outside the score's windows.")
+    undated_sources: list[str] = Field(default_factory=list, description="The stored batches those undated posts come from.")
     ranking: list[Rival] = Field(default_factory=list, description="With no subject asked: every stored subject, ranked (highest hype first; undated batches last). The other fields describe the first.")
 
 
@@ -275,7 +277,8 @@ def compute_hype(ctx: ToolContext, inp: HypeScoreInput, days_in_row: int = 1) ->
             break
         r = score_subject(frame, earlier_end, inp.window_days, peers)
         recent.append(DayScore(window_end=(earlier_end - timedelta(microseconds=1)).isoformat(timespec="seconds"), score=r.score, score_low=r.low, score_high=r.high))
-    return HypeScoreData(**base, score=result.score, score_low=result.low, score_high=result.high, previous_score=result.previous_score, state=result.state, posts=result.posts,
+    return HypeScoreData(**base, score=result.score, score_low=result.low, score_high=result.high, previous_score=result.previous_score, state=result.state, posts=result.posts, undated_posts=len(undated),
+                         undated_sources=sorted(set(undated["source"])),
                          reference=result.reference, drivers=drivers(result), data_age_days=(datetime.now(timezone.utc).replace(tzinfo=None) - latest).days, recent=recent,
                          reason=None, components=result.components, metrics=describe(result.metrics), anomalies=detect(result.metrics, previous)), source
 
@@ -315,8 +318,10 @@ def summarise(d: HypeScoreData) -> str:
     move = "" if d.previous_score is None else f", {d.score - d.previous_score:+.0f} vs the previous {d.window_days} days"
     flags = (" Flags: " + "; ".join(a.message for a in d.anomalies) + ".") if d.anomalies else ""
     why = f"drivers: {'; '.join(d.drivers)}" if d.drivers else f"nothing beyond chance against its {d.reference}" if d.reference != "none" else "nothing to compare with yet, so neutral"
+    undated = (f" {d.undated_posts:,} more posts about it carry no date ({', '.join(d.undated_sources)}), so they are not in the score: ask for it "
+               f"at that event for their sentiment." if d.undated_posts else "")
     return (f"{d.state} {d.subject} hype {d.score:.0f}/100 (90% range {d.score_low:.0f}–{d.score_high:.0f}){move}, from {d.posts} posts in the {d.window_days} days "
-            f"{window_dates(d)}; {mood}; {why}.{flags}{_examples(d)}")
+            f"{window_dates(d)}; {mood}; {why}.{flags}{undated}{_examples(d)}")
 
 
 def _voice(d: HypeScoreData) -> str:

@@ -180,3 +180,11 @@ def test_two_level_subjects_are_told_apart_by_volume_and_sentiment(ctx, subjects
     out = hype_score(HypeScoreInput(subject=subjects["flat1"], versus=[subjects["flat2"]]), ctx)
     assert out.summary.startswith("Side by side:")  # a comparison answers with the comparison first
     assert "too close to call" in out.summary and f"{subjects['flat1']} drew" in out.summary and "more posts" in out.summary
+
+
+def test_undated_posts_beside_a_scored_window_are_said_not_dropped_silently(ctx, subjects, settings):
+    undated = synthetic("undated-batch", subjects["flat1"], [30], 9).assign(created_at=pd.NaT)
+    store_posts(settings, undated, source="undated-batch", aliases={})
+    out = hype_score(HypeScoreInput(subject=subjects["flat1"]), ctx)
+    assert out.data.score is not None and out.data.undated_posts == 30 and out.data.undated_sources == ["undated-batch"]
+    assert "30 more posts about it carry no date (undated-batch), so they are not in the score" in out.summary
