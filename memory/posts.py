@@ -303,7 +303,8 @@ def link_by_text(settings: Settings, subject: str) -> int:
     key = normalise_subject(subject)
     with session_scope(settings) as s:
         candidates = s.execute(select(PostRow.id, PostRow.text).where(func.lower(PostRow.text).contains(subject.lower()))).all()
-        ids = [pid for pid, text in candidates if pattern.search(text)]
+        linked = set(s.execute(select(PostSubject.post_id).where(PostSubject.subject == key)).scalars())  # another process may have linked some already
+        ids = [pid for pid, text in candidates if pattern.search(text) and pid not in linked]
         if ids:
             s.execute(insert(PostSubject), [{"post_id": pid, "subject": key, "display": subject, "how": "search"} for pid in ids])
     return len(ids)

@@ -80,3 +80,16 @@ def test_the_airline_sets_jetblue_tweets_filed_under_delta_are_jetblues(tmp_path
             b"3,neutral,United,@united gate? @JetBlue too,2015-02-24 11:37:52 -0800,c,0,\r\n")
     (tmp_path / "posts" / "airline_tweets.csv").write_bytes(header + rows)
     assert airline_posts(tmp_path)["subject"].tolist() == ["JetBlue", "Delta", "United"]
+
+
+def test_linking_by_text_twice_adds_only_new_links(tmp_path, settings) -> None:
+    """Two processes can search the same word: the second links only what the first did not (no duplicate key)."""
+    from memory.posts import link_by_text
+
+    src, word = f"test-{uuid.uuid4().hex[:8]}", f"zorb{uuid.uuid4().hex[:6]}"
+    path = tmp_path / "posts.csv"
+    path.write_text(f"id,text,subject,author,created_at\n1,{word} is great,Other,ann,2025-01-02\n2,I love {word},Other,bob,2025-01-02\n3,nothing here,Other,cy,2025-01-02\n",
+                    encoding="utf-8")
+    frame, _, read = read_posts_file(path, src)
+    store_posts(settings, frame, source=src, read=read)
+    assert link_by_text(settings, word) == 2 and link_by_text(settings, word) == 0

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import shutil
+import uuid
 from pathlib import Path
 
 import pandas as pd
@@ -53,7 +54,7 @@ def test_with_no_priced_analog_the_asked_prices_set_the_reference(ctx: ToolConte
     assert "judged against $3.99, the median of the prices you asked" in out.summary and "give reference_price" in out.summary
     assert d.scenarios[0].units > d.scenarios[1].units > d.scenarios[2].units
     alone = run_tool("simulate_launch", {"product": "cold brew coffee can", **SMALL, "scenarios": [{"price": 2.49}]},
-                     ToolContext(settings=ctx.settings, thread_id="another-thread"))
+                     ToolContext(settings=ctx.settings, thread_id=f"another-thread-{uuid.uuid4().hex[:8]}"))  # a fresh one: a shared Postgres keeps old threads
     assert alone.data.reference_price == 2.49 and "your $2.49 is taken as the category's typical price" in alone.summary
 
 
