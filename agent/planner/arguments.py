@@ -289,7 +289,7 @@ def forecast_demand(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
     if s.sku:
         target("sku", s.sku)
     else:
-        subject = _subject(s, {"category", "season", "stock", "need", "go", "much", "many"})
+        subject = _subject(s, {"category", "season", "stock", "need", "go", "much", "many", "best", "top", "most", "bestsellers", "bestselling", "bestseller"})
         if subject:
             described = re.search(r"\bnew product\b|\bdescription\b", s.text, re.IGNORECASE) or re.search(r"\b(?:forecast\w*|predict\w*|demand|new|launch\w*)\b[^:]*:", s.text, re.IGNORECASE)
             if described and len(s.text) > 60:  # "forecast a new product: a light waterproof trail shoe…", not "quick one: forecast candles"

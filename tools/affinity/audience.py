@@ -293,6 +293,14 @@ def _from_local(inp: AudienceAffinityInput, ctx: ToolContext, qloo_note: str) ->
     rows, notes = local_affinity(list(sources.surveys.values()), _segment(inp.audience), domain, seeds, drinks=sources.drinks, co_love=co_love)
     label = _who(inp.audience)
     region_note = ""
+    a = inp.audience
+    if rows.empty and domain == DRINKS and a.region and (a.age_min or a.age_max or a.gender):
+        # drinks are country averages: the place's figures, said to be everyone's there
+        everyone = a.model_copy(update={"age_min": None, "age_max": None, "gender": None})
+        rows, there = local_affinity(list(sources.surveys.values()), _segment(everyone), domain, seeds, drinks=sources.drinks, co_love=co_love)
+        if not rows.empty:
+            region_note = f"Drinks are country averages (servings per person), so this is everyone in {a.region}, not only {label}. "
+            label, notes = _who(everyone), there
     if rows.empty and inp.audience.region:
         # No survey has respondents in the asked region: the same age band and gender elsewhere is
         # the closest evidence the local model holds. Said first in the answer, never silently.
@@ -329,7 +337,10 @@ def _from_local(inp: AudienceAffinityInput, ctx: ToolContext, qloo_note: str) ->
     skipped = _notes_text(notes, False)
     summary += _skipped_sentence(notes, sources)
     if by_country:
-        summary += f" Drinks data are servings per person by country, not people's tastes, so {', '.join(inp.seeds)} is ranked among them, not used to find fans."
+        held = [seed for seed in inp.seeds if seed.strip().lower() in DRINK_WORDS]
+        others = [seed for seed in inp.seeds if seed not in held]
+        summary += (f" Drinks data are servings per person by country, not people's tastes, so {', '.join(held)} is ranked among them, not used to find fans." if held else "")
+        summary += f" The drinks table holds beer, wine and spirits only: nothing on {', '.join(others)}." if others else ""
     data = AudienceAffinityData(audience=label, domain=domain, items=items, answered_by=_notes_text(notes, True), not_answered_by=skipped,
                                 seeds_matched={m.tag: m.item.label for m in matches}, seeds_read=[_reading(m) for m in matches])
     used = [sources.surveys[n.source].title if n.source in sources.surveys else DRINKS_TITLE for n in notes if n.answered]

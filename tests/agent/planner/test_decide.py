@@ -373,3 +373,8 @@ def test_changing_a_watch_to_a_bare_number_sets_its_threshold() -> None:
 def test_trending_at_an_event_ranks_that_events_subjects() -> None:
     d = decide("what's trending at sxsw?", None, None, NAMES)
     assert d.kind == "tool" and d.args == {"source": "sxsw"}
+
+
+def test_what_will_sell_best_asks_which_product_rather_than_forecasting_a_word() -> None:
+    d = decide("what will sell best next month?", None, None, NAMES)
+    assert d.kind == "clarify" and d.tool == "forecast_demand"
