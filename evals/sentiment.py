@@ -34,7 +34,8 @@ from sklearn.model_selection import train_test_split
 
 from engines.hype.sentiment import LABELS, compound_labels
 from memory.datadir import load_labelled_sentiment, load_sxsw_posts
-from memory.hype_sentiment import AIRLINE_SOURCE, fit_model, training_posts
+from memory.hype_sentiment import fit_model, training_posts
+from memory.posts import AIRLINE_SOURCE
 from memory.settings import Settings, get_settings
 
 SEED = 0

@@ -35,13 +35,12 @@ from engines.hype.wordpiece_cnn import Wordpieces
 from memory.artifacts import files_fingerprint, load_arrays, save_arrays
 from memory.datadir import AIRLINE_TWEETS, SENTIMENT_TRAIN, load_airline_tweets, load_labelled_sentiment
 from memory.embeddings import _packaged_minilm
-from memory.posts import save_sentiment
+from memory.posts import AIRLINE_SOURCE, save_sentiment
 from memory.settings import Settings
 
 logger = logging.getLogger(__name__)
 MODEL_FILE = "hype_sentiment_v6.npz"  # v6: v5 (n-grams + lexicon + wordpiece CNN, SemEval ×2) with an expert for the airline posts
 SEED = 0
-AIRLINE_SOURCE = "airline_tweets"
 SEMEVAL_SOURCE = "semeval2017_4a"
 #: `source_weights` factors: the SemEval-2017 tweets (TweetEval's train split, general Twitter
 #: 2012–16) weigh twice their 1/√rows share. Chosen on TweetEval validation and a 15 % validation

@@ -45,6 +45,7 @@ DEFAULT_ALIASES: dict[str, tuple[str, ...]] = {
 SXSW_BRANDS = {"iPad": "Apple", "Apple": "Apple", "iPad or iPhone App": "Apple", "iPhone": "Apple", "Other Apple product or service": "Apple",
                "Google": "Google", "Android": "Google", "Android App": "Google", "Other Google product or service": "Google"}
 SIMILARITY_THRESHOLD = 0.45
+AIRLINE_SOURCE, SXSW_SOURCE = "airline_tweets", "sxsw_2011"  # the stored `source` of the data dir's two post sets
 ID_CHUNK = 2000
 
 
@@ -154,7 +155,7 @@ def airline_posts(data_dir: Path) -> pd.DataFrame:
     text = df["text"].astype(str)
     subject = df["airline"].where(~((df["airline"] == "Delta") & text.str.contains("@jetblue", case=False, regex=False)), "JetBlue")
     return pd.DataFrame({
-        "source": "airline_tweets", "external_id": df["tweet_id"], "subject": subject, "text": text,
+        "source": AIRLINE_SOURCE, "external_id": df["tweet_id"], "subject": subject, "text": text,
         "author": df["name"].astype(str), "created_at": df["created_at"].dt.tz_convert("UTC").dt.tz_localize(None),
         "region": df["user_timezone"].map(_airline_region), "likes": 0, "reposts": df["retweet_count"].fillna(0).astype(int), "replies": 0,
         "sentiment": None, "label": None,
@@ -167,7 +168,7 @@ def sxsw_posts(data_dir: Path) -> pd.DataFrame:
     df = load_sxsw_posts(data_dir)
     df = df.loc[df["tweet_text"].notna()].reset_index()
     return pd.DataFrame({
-        "source": "sxsw_2011", "external_id": df["index"].astype(str), "subject": df["emotion_in_tweet_is_directed_at"].map(SXSW_BRANDS),
+        "source": SXSW_SOURCE, "external_id": df["index"].astype(str), "subject": df["emotion_in_tweet_is_directed_at"].map(SXSW_BRANDS),
         "text": df["tweet_text"].astype(str), "author": "", "created_at": pd.NaT, "region": "United States",
         "likes": 0, "reposts": 0, "replies": 0, "sentiment": None, "label": None,
     })
@@ -206,14 +207,14 @@ def store_posts(settings: Settings, frame: pd.DataFrame, *, source: str, read: i
     return ImportReport(source=source, read=len(frame) if read is None else read, imported=len(ids), duplicate_ids=dup_ids, duplicate_texts=dup_texts, linked=linked, errors=list(errors))
 
 
-SHARED_SOURCES = frozenset({"airline_tweets", "sxsw_2011"})  # the posts that come with the data dir
+SHARED_SOURCES = frozenset({AIRLINE_SOURCE, SXSW_SOURCE})  # the posts that come with the data dir
 
 
 def ensure_shared_posts(settings: Settings) -> str:
     """Import the shared airline and SXSW posts once (a no-op when already stored); what happened,
     in sentences (a missing file is named, not raised: the other set still imports)."""
     reports = []
-    for loader, source in ((airline_posts, "airline_tweets"), (sxsw_posts, "sxsw_2011")):  # = SHARED_SOURCES
+    for loader, source in ((airline_posts, AIRLINE_SOURCE), (sxsw_posts, SXSW_SOURCE)):  # = SHARED_SOURCES
         try:
             frame = loader(settings.data_dir)
         except DataFileMissing as exc:

@@ -13,14 +13,14 @@ from datetime import date
 from typing import Any
 
 from agent.planner.arguments import PreviousCall, build_arguments
-from agent.planner.intents import REASK, IntentClassifier, IntentScores, default_classifier
+from agent.planner.intents import METHOD, REASK, IntentClassifier, IntentScores, default_classifier
 from agent.planner.slots import ALERT_WORDS, Slots, extract, residue
 from agent.planner.style import Style
 
 FOLLOWUP_OPENERS = re.compile(r"^\s*(and|also|now|what about|how about|wbu|same|instead|try|for|in|with|make it|add|but|then|ok(ay)?|what if|do|redo|rerun|re-run|again|only|just|plus|switch|change|compared (to|with)|vs\.?|versus|against|assume|assuming|at)\b", re.IGNORECASE)
 STRONG = 0.9  # an intent this sure overrides a follow-up reading
-METHOD_QUESTION = re.compile(r"\bhow did you (get|calculate|compute|work out|arrive at|come up with|figure)|\b(assumptions?|methodology|method)\b|\bwhere (does|did) (that|this|the) \w+ come from"
-                             r"|\bwhat('?s| is| was) (that|this|it) based on|\bhow (is|was) (that|this|it|the score|the hype score|the forecast) (calculated|computed|worked out|scored|made)", re.IGNORECASE)
+METHOD_QUESTION = re.compile(METHOD + r"|\b(assumptions?|methodology|method)\b|\bwhere (does|did) (that|this|the) \w+ come from"
+                             r"|\bhow (is|was) (that|this|it|the score|the hype score|the forecast) (calculated|computed|worked out|scored|made)", re.IGNORECASE)
 DECLINE_FLOOR = 0.6  # the classifier alone declines a request only when this sure
 
 

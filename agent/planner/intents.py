@@ -30,6 +30,10 @@ OPINION = (rf"\b(?:what|how)\s+(?:do|does|did)\s+{_NOT_AN_AUDIENCE}[\w' -]{{2,60
            rf"|\bhow\s+much\s+(?:do|does)\s+{_NOT_AN_AUDIENCE}[\w' -]{{2,60}}?\s+(?:like|love|enjoy)\s+\w"
            rf"|\bhow\s+{_NOT_AN_AUDIENCE}[\w' -]{{2,60}}?\s+(?:feels|feel|think|thinks)\s+(?:of|about)\s+\w")
 
+#: asking how the last answer was worked out: a re-ask (below), written as its method (`decide.METHOD_QUESTION`)
+METHOD = (r"\b(assumptions?|methodology|method)\b.{0,25}\b(behind|for|of|in)\b.{0,10}\b(that|this|it|the)\b|\bhow did you (get|calculate|compute|work out|arrive at|come up with|figure)\b"
+          r"|\bwhere (does|did) (that|this|the) (number|figure|estimate|forecast|score|result) come from\b|\bwhat('?s| is| was) (that|this|it) based on\b")
+
 # (pattern, intent, weight): evidence added to the classifier's probability.
 RULES: list[tuple[str, str, float]] = [
     (r"\b(export|download|pdf|csv|json|spreadsheet|excel)\b|\bsend (me )?(the|that) (report|deck|file)", "export_report", 0.9),
@@ -53,8 +57,7 @@ RULES: list[tuple[str, str, float]] = [
     (r"\b(launch(ing)? plan|go[- ]to[- ]market|gtm|readout|full (analysis|picture|report|breakdown)|be a hit|flop|will .{0,40} (work|succeed|sell well|do well|land)|should we launch|how should we (market|launch|position))\b|\b(would|will|could|can)\b.{1,60}\b(sell|appeal|resonate|land|go down)\s+(to|with|among|amongst)\b|\b(is|was|would be) (that|this|it) (a )?(good|bad|smart|wise|sensible) (idea|move|bet|call|plan)\b|\bgood idea to launch\b|\b(which|what|who)\b.{0,15}\b(audiences?|segments?|demographics?|customers?|people|buyers)?\b.{0,10}\b(should|shall|do|to|could|would)\s+(we|i|our \w+)\s+(target|aim (at|for)|go after|focus on|market (it|them|this) to|sell (it|them|this) to)\b", "analyze_launch", 0.7),
     (r"\b(forget|delete|remove|drop|erase|wipe|purge)\b.{0,25}\b(our|my|the|that|imported)\b.{0,40}\b(data|dataset|survey|catalog(ue)?|sales|customers?|campaigns?|imports?|upload|orders)\b|\b(import|load|upload|ingest|bring in)\b.{0,30}\b(sales|orders|catalog(ue)?|products|customers?|survey|campaigns?)\b.{0,30}(\.(csv|jsonl|parquet)\b|/|://)|\b(what|which) (data|datasets|files|imports)\b.{0,12}\b(have|did|do) (we|i)\b|\b(list|show|see)\b.{0,12}\b(our|my|imported)\b.{0,12}\b(data|datasets|imports|uploads)\b", "manage_data", 1.5),
     (r"^\s*(so\s+|ok\s+|and\s+)?(which|what)(\s+one|\s+scenario|\s+option|\s+price|\s+month|\s+channel)?\s+(wins|won|is (the )?(best|winner)|is better|comes? out (on top|ahead)|did best)\b|^\s*(and\s+|but\s+)?why\b.{0,30}$|^\s*(explain|tell me more about) (that|this|it|the result)\b"
-     r"|\b(assumptions?|methodology|method)\b.{0,25}\b(behind|for|of|in)\b.{0,10}\b(that|this|it|the)\b|\bhow did you (get|calculate|compute|work out|arrive at|come up with|figure)\b"
-     r"|\bwhere (does|did) (that|this|the) (number|figure|estimate|forecast|score|result) come from\b|\bwhat('?s| is| was) (that|this|it) based on\b|\bwhat'?s?( is)? (driving|behind|causing|explains?) (the|that|this|it)\b|\bwhich (persona|one|segment|scenario|option)\b.{0,30}\b(target|pick|choose|go (for|with)|priorit\w+|focus on|lead with)\b"
+     "|" + METHOD + r"|\bwhat'?s?( is)? (driving|behind|causing|explains?) (the|that|this|it)\b|\bwhich (persona|one|segment|scenario|option)\b.{0,30}\b(target|pick|choose|go (for|with)|priorit\w+|focus on|lead with)\b"
      r"|\bwhich (one|of (those|them|these|the \w+))\b.{0,40}\b(worst|best|most|least|highest|lowest|biggest|smallest|top|bottom)\b"
      r"|^\s*(and\s+|so\s+|ok\s+)?((what|how)('?s| is| would be| about| does)\s+|give me\s+|show me\s+)?(the\s+)?(worst|best|bad|good)[- ]case\b.{0,30}$"
      r"|^\s*(and\s+|so\s+|ok\s+)?(what('?s| is| would be| about)\s+)?(the\s+)?(downside|upside|lower bound|upper bound|low end|high end|range)\b.{0,25}$"

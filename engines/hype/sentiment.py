@@ -56,7 +56,7 @@ from scipy import sparse
 
 from engines.hype.lexicon import FEATURES, compound, lexicon_features, tokens
 from engines.hype.wordpiece_cnn import EPOCHS as CNN_EPOCHS
-from engines.hype.wordpiece_cnn import WordpieceCNN, Wordpieces, train_cnn
+from engines.hype.wordpiece_cnn import WordpieceCNN, Wordpieces, softmax, train_cnn
 
 LABELS: tuple[str, str, str] = ("negative", "neutral", "positive")
 MODEL_NAME = "caeser-sentiment-v6"
@@ -121,6 +121,12 @@ def _unit_rows(m: sparse.csr_matrix) -> sparse.csr_matrix:
     return sparse.diags(1.0 / np.maximum(norms, 1e-12)) @ m
 
 
+def _kept_weights(full_coef: np.ndarray, columns: np.ndarray, n_hashed: int) -> np.ndarray:
+    """A fitted (labels × features) matrix as stored: only the hashed `columns` that carry weight,
+    then the lexicon block."""
+    return np.hstack([full_coef[:, columns], full_coef[:, n_hashed:]]).astype(np.float32)
+
+
 def _dense_weights(columns: np.ndarray, coef: np.ndarray, n_hashed: int) -> np.ndarray:
     """One dense (features × labels) matrix: the kept hashed columns spread back to their positions,
     then the lexicon block (~12 MB in memory; files keep only the kept columns)."""
@@ -128,11 +134,6 @@ def _dense_weights(columns: np.ndarray, coef: np.ndarray, n_hashed: int) -> np.n
     weights[columns] = coef[:, : len(columns)].T
     weights[n_hashed:] = coef[:, len(columns):].T
     return weights
-
-
-def _softmax(logits: np.ndarray) -> np.ndarray:
-    z = np.exp(logits - logits.max(axis=1, keepdims=True))
-    return z / z.sum(axis=1, keepdims=True)
 
 
 @dataclass
@@ -195,7 +196,7 @@ class SentimentModel:
             raise ValueError(f"texts and sources differ in length ({len(texts)}, {len(sources)})")
         normalised = [normalise(t) for t in texts]
         features = self._features(normalised)
-        p = _softmax(np.asarray(features @ self._weights) + self.intercept)
+        p = softmax(np.asarray(features @ self._weights) + self.intercept)
         if self.cnn is not None:
             p = (1.0 - CNN_WEIGHT) * p + CNN_WEIGHT * self.cnn.predict_proba(normalised)
         if sources is None or not self.experts:
@@ -204,7 +205,7 @@ class SentimentModel:
         for source, expert in self.experts.items():
             rows = np.flatnonzero(source_of == source)
             if rows.size:
-                expert_p = _softmax(np.asarray(features[rows] @ self._expert_weights[source]) + expert.intercept)
+                expert_p = softmax(np.asarray(features[rows] @ self._expert_weights[source]) + expert.intercept)
                 p[rows] = (1.0 - EXPERT_WEIGHT) * p[rows] + EXPERT_WEIGHT * expert_p
         return p
 
@@ -291,7 +292,7 @@ def train_sentiment(texts: Sequence[str], labels: Sequence[str], sources: Sequen
                    if set(y[np.asarray(sources) == source]) == set(range(len(LABELS)))}
         cnn = cnn_job.result() if cnn_job is not None else None
     columns = np.flatnonzero(df)
-    coef = np.hstack([fit.coef_[:, columns], fit.coef_[:, idf.size:]]).astype(np.float32)
+    coef = _kept_weights(fit.coef_, columns, idf.size)
     trained_on = f"{len(texts)} posts from {len(set(sources))} sources"
     return SentimentModel(idf.astype(np.float32), mean, scale, columns.astype(np.int32), coef, fit.intercept_, word_bits, trained_on, cnn, experts)
 
@@ -304,8 +305,7 @@ def _fit_expert(features: sparse.csr_matrix, counts: sparse.csr_matrix, y: np.nd
     fit = LogisticRegression(C=EXPERT_C, max_iter=1000, class_weight="balanced", random_state=seed).fit(features[rows], y[rows])
     n_hashed = counts.shape[1]
     columns = np.flatnonzero(np.bincount(counts[rows].indices, minlength=n_hashed))
-    coef = np.hstack([fit.coef_[:, columns], fit.coef_[:, n_hashed:]]).astype(np.float32)
-    return SourceExpert(columns.astype(np.int32), coef, fit.intercept_)
+    return SourceExpert(columns.astype(np.int32), _kept_weights(fit.coef_, columns, n_hashed), fit.intercept_)
 
 
 def lexicon_prediction(texts: Sequence[str]) -> SentimentPrediction:

@@ -91,7 +91,7 @@ class WordpieceCNN:
             windows = np.concatenate([padded[:, k: k + t] for k in range(WIDTH)], axis=2)
             h = np.maximum(windows @ self.conv + self.conv_bias, 0.0) * mask[:, :, None]
             pooled = np.concatenate([h.max(axis=1), h.sum(axis=1) / mask.sum(axis=1, keepdims=True)], axis=1)
-            out[rows] = _softmax(pooled @ self.out + self.out_bias)
+            out[rows] = softmax(pooled @ self.out + self.out_bias)
         return out
 
     def to_arrays(self, prefix: str) -> dict[str, np.ndarray]:
@@ -116,7 +116,8 @@ def piece_ids(tokenizer: "Tokenizer", normalised: Sequence[str]) -> list[np.ndar
     return [np.asarray(e.ids[:MAX_PIECES] or unknown, dtype=np.int64) for e in encoded]
 
 
-def _softmax(logits: np.ndarray) -> np.ndarray:
+def softmax(logits: np.ndarray) -> np.ndarray:
+    """Row-wise softmax of (rows, classes) logits, shifted by each row's maximum so exp cannot overflow."""
     z = np.exp(logits - logits.max(axis=1, keepdims=True))
     return z / z.sum(axis=1, keepdims=True)
 

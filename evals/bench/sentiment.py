@@ -18,12 +18,12 @@ from threadpoolctl import threadpool_limits
 
 from engines.hype.sentiment import lexicon_prediction
 from memory.datadir import load_airline_tweets, load_sxsw_posts
-from memory.hype_sentiment import AIRLINE_SOURCE, fit_model, load_classifier, model_path, training_posts
+from memory.hype_sentiment import fit_model, load_classifier, model_path, training_posts
+from memory.posts import AIRLINE_SOURCE, SXSW_SOURCE
 from memory.settings import get_settings
 
 TARGET_POSTS_PER_S = 2000.0
 STAND_IN_POSTS = 20_000
-SXSW_SOURCE = "sxsw_2011"  # as `memory.posts` stores them
 
 
 def main() -> int:

@@ -131,10 +131,7 @@ def resolve_subject(ctx: ToolContext, subject: str) -> tuple[str, str]:
 def _resolve(ctx: ToolContext, subject: str) -> tuple[str, dict[str, SubjectInfo]]:
     """The normalised key and every known subject (read once: peers come from the same mapping)."""
     key = normalise_subject(subject)
-    subjects = known_subjects(ctx.settings)
-    if key not in subjects and SHARED_SOURCES - {source for info in subjects.values() for source in info.sources}:
-        ensure_shared_posts(ctx.settings)
-        subjects = known_subjects(ctx.settings)
+    subjects = _on_hand(ctx, key)
     if key not in subjects:
         key = _without_generic_words(key, subjects)
     if key not in subjects and link_by_text(ctx.settings, subject.strip()):
@@ -145,6 +142,16 @@ def _resolve(ctx: ToolContext, subject: str) -> tuple[str, dict[str, SubjectInfo
         raise ToolError("not_found", f"No stored post mentions “{subject.strip()}”, so there is nothing to score. Import posts about it (`caeser posts import FILE --subject '{subject.strip()}'`), or pick a subject we have posts for.",
                         field="subject", options=options)
     return key, subjects
+
+
+def _on_hand(ctx: ToolContext, wanted: str | None = None) -> dict[str, SubjectInfo]:
+    """Every known subject; the shared posts are imported first when some are not stored yet and
+    `wanted` (a normalised key; None for "every subject") is not already known."""
+    subjects = known_subjects(ctx.settings)
+    if (wanted is None or wanted not in subjects) and SHARED_SOURCES - {source for info in subjects.values() for source in info.sources}:
+        ensure_shared_posts(ctx.settings)
+        subjects = known_subjects(ctx.settings)
+    return subjects
 
 
 def split_subjects(text: str, subjects: dict[str, SubjectInfo], longest: int = 3) -> list[str]:
@@ -449,10 +456,7 @@ def _trending(ctx: ToolContext, inp: HypeScoreInput) -> HypeScoreOutput:
     searched the posts for; only those with posts from `source` when one is named), the
     `TRENDING_MAX` with most posts, each scored on the same window, ranked by score, then posts;
     undated batches, which have no score, after them by posts."""
-    subjects = known_subjects(ctx.settings)
-    if SHARED_SOURCES - {source for info in subjects.values() for source in info.sources}:
-        ensure_shared_posts(ctx.settings)
-        subjects = known_subjects(ctx.settings)
+    subjects = _on_hand(ctx)
     names = [info.display for info in sorted(subjects.values(), key=lambda i: -i.posts)
              if info.posts >= MIN_POSTS and not info.searched and (not inp.source or _matching_sources(inp.source, set(info.sources)))][:TRENDING_MAX]
     if not names:
