@@ -37,6 +37,7 @@ class PreviousCall:
     ok: bool = True  # whether the call answered (a failed "create" leaves nothing to update)
     audiences: list[dict] = field(default_factory=list)  # the thread's audiences, oldest first: what "the two" compares
     shown_items: list[str] = field(default_factory=list)  # the items the last affinity answer ranked: what to compare them on
+    also: list[dict[str, Any]] = field(default_factory=list)  # the same turn's earlier calls of this tool (several SKUs forecast at once)
 
     def subject(self) -> str | None:
         """The thing the previous call was about, whatever the tool called it."""
@@ -66,9 +67,11 @@ def _audience(slots: Slots, base: dict | None) -> dict:
 
 
 def _subject(slots: Slots, extra_stop: set[str] | None = None) -> str:
+    """The thing named: quoted, else the best residue, else what the asker introduced themselves as
+    selling ("Our brand makes vegan wallets. How will they do with gen z?")."""
     if slots.quoted:
         return slots.quoted[0]
-    return residue(slots, extra_stop)
+    return residue(slots, extra_stop) or slots.offered or ""
 
 
 def _set_subject(args: dict, key: str, subject: str, ctx: PreviousCall | None) -> None:
@@ -111,7 +114,8 @@ HYPE_STOP = {"better", "worse", "hotter", "bigger", "stronger", "weaker", "stack
              "draw", "make", "talking", "most", "least", "number", "numbers", "figure", "assumptions", "behind", "result", "score", "scores",
              "posts", "post", "tweets", "mentions", "comments", "complaints", "negative", "positive", "negatively", "positively", "examples", "some", "few",
              "worst", "best", "highest", "lowest", "top", "bottom", "leaderboard", "ranking", "rankings", "ranked", "rank", "hot", "hottest", "brands", "brand", "topics", "topic",
-             "subjects", "things", "companies", "everything", "anything", "hyped", "buzzing"}
+             "subjects", "things", "companies", "everything", "anything", "hyped", "buzzing",
+             "real", "fading", "fade", "dying", "dead", "overblown", "overhyped", "legit", "peaking", "peaked", "cooling", "rising", "falling", "slowing", "fad"}
 #: a turn that points back at the last subject ("who's talking about them the most negatively?")
 REFERS_BACK = re.compile(r"\b(that|them|they|their|it|its|this|those|these)\b", re.IGNORECASE)
 
@@ -152,6 +156,9 @@ def hype_score(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
     elif len(runs) == 1 and args.get("subject") and re.search(r"^\s*(?:and\s+)?(?:compared (?:to|with)|vs\.?|versus|against|next to)\b|\b(?:compared?|stacks?\s+up)\s+(?:to|with|w/|against)\s"
                                                          r"|\b(?:better|worse|hotter|bigger|stronger|weaker)(?:\s+or\s+\w+)?\s+than\s", s.text, re.IGNORECASE):
         args["versus"] = [*args.get("versus", []), runs[0]][:3]  # "compared to labubu?" adds a rival
+    elif s.position and ctx and ctx.listed and not runs:
+        args["subject"] = ctx.listed[s.position - 1 if 0 < s.position <= len(ctx.listed) else -1].label  # "tell me more about the top one" after a ranking
+        args.pop("versus", None)
     elif not (args.get("subject") and REFERS_BACK.search(s.text) and not _names_a_subject_here(runs)):
         _set_subject(args, "subject", _subject(s, HYPE_STOP), ctx)
         if runs:
@@ -194,7 +201,7 @@ def _segment_audiences(s: Slots) -> list[dict]:
 
 
 GENERIC_DOMAIN_WORDS = {"music", "genres", "genre", "bands", "artists", "songs", "film", "films", "movie", "movies", "cinema", "food", "foods", "cuisine", "cuisines",
-                        "dishes", "eating", "eat", "meals", "snacks", "drinks", "drink", "beverages", "hobbies", "hobby", "interests", "pastimes", "activities",
+                        "dishes", "eating", "eat", "meals", "snacks", "drinks", "drink", "beverages", "hobbies", "hobby", "interests", "pastimes", "activities", "sports", "sport",
                         "brands", "brand", "labels", "fashion", "clothing", "apparel", "style", "spending", "shopping", "spend",
                         "listen", "listening", "shows", "series", "streaming", "watching", "for fun", "free time", "spare time"}
 
@@ -203,6 +210,9 @@ GENERIC_DOMAIN_WORDS = {"music", "genres", "genre", "bands", "artists", "songs",
 ACROSS_AGES = re.compile(r"\b(?:which|what)\s+(?:age\s*(?:groups?|bands?|brackets?|ranges?|segments?)|ages|generations?)\b|\b(?:by|across|per)\s+age(?:\s*(?:groups?|bands?))?\b", re.IGNORECASE)
 #: "what's different between the two?", "how do they compare": the audiences the thread already asked about
 EARLIER_AUDIENCES = re.compile(r"\b(the two|both|them|they|those|these|each other)\b", re.IGNORECASE)
+
+
+AGE_KEYS = {"age_min", "age_max"}
 
 
 def compare_audiences(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
@@ -218,7 +228,11 @@ def compare_audiences(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
     elif not prev and ctx and len(found) < 2 and len(ctx.audiences) >= 2 and EARLIER_AUDIENCES.search(s.text):
         found = [*ctx.audiences[-2:], *(a for a in found if a not in ctx.audiences[-2:])]
     elif not prev and ctx and len(found) == 1 and ctx.audiences and ctx.audiences[-1] not in found:
-        found = [ctx.audiences[-1], *found]  # "compare that with gen z in japan": against the audience just shown
+        # "compare that with gen z in japan": against the audience just shown; what the new one leaves
+        # unsaid is held as it was ("how do men their age differ?" after UK women 46–61: UK men 46–61)
+        last = ctx.audiences[-1]
+        held = {k: v for k, v in last.items() if k not in found[0] and not (k in AGE_KEYS and AGE_KEYS & found[0].keys())}
+        found = [last, *([{**held, **found[0]}] if {**held, **found[0]} != last else found)]
     if prev and found:
         audiences.extend(a for a in found if a not in audiences)  # "add millennials"
     elif found:
@@ -317,7 +331,7 @@ def forecast_demand(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
 
 def simulate_launch(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
     args = dict(prev)
-    _set_subject(args, "product", _subject(s, {"start", "starting", "launch", "vs", "instead", "try", "at"}), ctx)
+    _set_subject(args, "product", _subject(s, {"start", "starting", "launch", "vs", "instead", "try", "at", "charge", "charging", "set", "ask", "optimal", "ideal"}), ctx)
     previous = prev.get("scenarios") or []
 
     def kept(key: str) -> list[Any]:
@@ -367,9 +381,14 @@ def _scenario_label(key: str, value: Any, currency: str | None = None) -> str:
     return str(value)
 
 
+#: what a marketer aims at a persona ("which persona should the first ad target?"): never the product
+CAMPAIGN_WORDS = {"ad", "ads", "advert", "adverts", "advertising", "campaign", "campaigns", "creative", "creatives", "messaging", "email", "emails",
+                  "newsletter", "promo", "promotion", "push", "outreach", "spend", "budget", "media"}
+
+
 def build_personas(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
     args = dict(prev)
-    _set_subject(args, "product", _subject(s, {"make", "it", "first", "target", "should", "which", "pick", "choose", "focus"}), ctx)
+    _set_subject(args, "product", _subject(s, {"make", "it", "first", "target", "should", "which", "pick", "choose", "focus"} | CAMPAIGN_WORDS), ctx)
     carried = prev.get("audience") or (ctx.args.get("audience") if ctx else None)
     scenarios = ctx.args.get("scenarios") or [] if ctx and ctx.tool == "simulate_launch" and not prev else []
     regions = {sc.get("region") for sc in scenarios}

@@ -72,6 +72,37 @@ def render_result(tool: str, payload: dict[str, Any], style: Style | None = None
     return "\n".join(p for p in parts if p)
 
 
+PERIODS = {"D": "day", "W": "week", "M": "month"}
+
+
+def forecasts_side_by_side(payloads: list[dict[str, Any]]) -> str:
+    """One line setting several forecasts of one turn against each other ("forecast 84879 and
+    22423"): each total with its change on the same periods a year earlier, then the larger and the
+    faster-growing. Empty for fewer than two forecasts that answered."""
+    rows = [p["data"] for p in payloads if "error" not in p and isinstance(p.get("data"), dict) and isinstance(p["data"].get("total"), (int, float))]
+    if len(rows) < 2:
+        return ""
+
+    def growth(d: dict[str, Any]) -> float | None:
+        before = d.get("year_before")
+        return d["total"] / before - 1 if isinstance(before, (int, float)) and before > 0 else None
+
+    def span(d: dict[str, Any]) -> str:
+        return f"{d.get('horizon')} {PERIODS.get(d.get('frequency', 'W'), 'period')}s"
+
+    same = len({span(d) for d in rows}) == 1
+    cells = [f"{d['target']} about {d['total']:,.0f} units" + ("" if same else f" over {span(d)}")
+             + (f" ({g:+.0%} on the same {PERIODS.get(d.get('frequency', 'W'), 'period')}s a year earlier)" if (g := growth(d)) is not None else "") for d in rows]
+    text = ("Side by side over the next " + span(rows[0]) if same else "Side by side") + ": " + "; ".join(cells) + "."
+    if same:
+        top = max(rows, key=lambda d: d["total"])
+        text += f" Most units: {top['target']}."
+    grown = [d for d in rows if growth(d) is not None]
+    if len(grown) >= 2:
+        text += f" Growing most against last year: {max(grown, key=lambda d: growth(d) or 0.0)['target']}."
+    return text
+
+
 MAX_ROWS = 10
 
 
@@ -115,4 +146,18 @@ def help_text() -> str:
 DECLINE = ("That's outside what I can do — I don't write copy, look up weather, prices or market share, or answer general questions. "
            "I answer with numbers from data: an audience's tastes, a product's hype, demand forecasts, launch simulations and readouts, "
            "buyer personas, search suggestions and alerts. Try \"how will our matcha drink do with gen z in the UK?\" or say \"what can you do?\".")
+DATA_SOURCES = ("Every number comes from real public data (or yours, once you import it), and each answer ends with a source line naming the data "
+                "and the model behind it. Where the figures come from:\n"
+                "• Tastes: Qloo's Insights API when a key is set; otherwise surveys — FiveThirtyEight's food, Star Wars, steak-and-risk and Thanksgiving "
+                "surveys of US adults, WHO drinking figures for 193 countries, and the Young People Survey (1,010 Slovak 15–30-year-olds: music, film, "
+                "hobbies, spending).\n"
+                "• Hype: posts you import, plus 14,485 tweets to six US airlines (Feb 2015) and 9,093 SXSW 2011 brand tweets; sentiment by caeser's own "
+                "model, trained on about 155,000 labelled posts from 13 sources.\n"
+                "• Forecasts: UCI Online Retail, a UK gift retailer's daily sales of 4,070 products (Dec 2010–Dec 2011), or your own sales.\n"
+                "• Launch simulations and personas: US Census (ACS 2022, CPS 2023) and UN population tables, and a retailer's customer table "
+                "for shopping channels.\n"
+                "• Search and suggestions: a 33,958-product catalog (Flipkart, Amazon UK toys, Online Retail) and logged queries (Wayfair WANDS, Amazon "
+                "ESCI, TREC).\n"
+                "The data are public but some are old (the sales end in Dec 2011), and answers say so when it matters. `caeser data list` shows "
+                "every file with its origin and licence; docs/ holds each formula.")
 GREETING = "Hi! Ask me about an audience's tastes, a product's hype, a demand forecast, a launch simulation, personas or search suggestions — or say \"what can you do?\"."

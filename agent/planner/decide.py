@@ -33,9 +33,12 @@ class Pending:
     missing: list[str]
 
 
+MAX_SKUS = 5  # SKUs forecast in one turn; more are left for the next
+
+
 @dataclass
 class Decision:
-    kind: str  # "tool" | "clarify" | "help" | "greeting" | "decline"
+    kind: str  # "tool" | "clarify" | "help" | "greeting" | "decline" | "sources"
     intent: str
     tool: str | None = None
     args: dict[str, Any] = field(default_factory=dict)
@@ -43,6 +46,7 @@ class Decision:
     pending: Pending | None = None
     followup: bool = False
     style: Style | None = None  # how the answer is to be written (bullets, short)
+    also: list[dict[str, Any]] = field(default_factory=list)  # more calls of the same tool this turn ("forecast 84879 and 22423")
 
 
 def is_followup_shaped(text: str, slots: Slots) -> bool:
@@ -83,7 +87,11 @@ def slot_evidence(slots: Slots, scores: IntentScores) -> IntentScores:
     return IntentScores(sorted(merged.items(), key=lambda kv: -kv[1]), frozenset(cued))
 
 
-CONVERSATIONAL = ("help", "greeting", "decline")
+#: "these numbers", "that score": a question about the last answer rather than about caeser's data in general
+ABOUT_THE_ANSWER = re.compile(r"\b(these|those|that|this|the)\s+(numbers?|figures?|scores?|estimates?|results?|forecasts?|stats)\b", re.IGNORECASE)
+AUDIENCE_TOOLS = ("audience_affinity", "compare_audiences")
+PERSONAS = re.compile(r"\bpersonas?\b", re.IGNORECASE)
+CONVERSATIONAL = ("help", "greeting", "decline", "sources")
 #: a follow-up that sets the last subject against another one
 RIVAL = re.compile(r"\b(compared?|stacks?\s+up)\s+(to|with|w/|against)\s|^\s*(and\s+)?(vs\.?|versus|against)\s|\b(better|worse|hotter|bigger|stronger|weaker)(\s+or\s+\w+)?\s+than\s", re.IGNORECASE)
 
@@ -102,6 +110,8 @@ def choose_tool(text: str, slots: Slots, scores: IntentScores, previous: Previou
     if previous.tool == "hype_score" and len(slots.audiences) < 2 and RIVAL.search(text):
         return "hype_score", True  # "how does that compare w/ american?" after a hype score adds a rival
     shaped = is_followup_shaped(text, slots)
+    if best == "compare_audiences" and shaped and previous.tool not in AUDIENCE_TOOLS and not (slots.audiences or slots.age_min or slots.age_max or slots.gender):
+        return previous.tool, True  # "ok and in spring vs autumn?" after a simulation: its scenarios, not audiences
     if best in tool_names and best != previous.tool and scores.confidence >= STRONG and (best in scores.cued or not shaped):
         return best, False
     if best == "followup" or shaped:
@@ -133,20 +143,32 @@ def _decide(text: str, slots: Slots, previous: PreviousCall | None, pending: Pen
                 args[key] = named or text.strip().strip("?!.'\"")
                 args, missing = build_arguments(pending.tool, extract(""), PreviousCall(pending.tool, args))
         return _finish(pending.tool, args, missing, followup=True)
+    if scores.best == "sources" and previous is not None and previous.ok and ABOUT_THE_ANSWER.search(text):
+        return _rerun(previous, Style("method"))  # "where do these numbers come from?": how the last answer was worked out
+    if scores.best == REASK and previous is not None and previous.tool not in ("build_personas", "analyze_launch") and PERSONAS.search(text):
+        scores = IntentScores([kv for kv in scores.ranked if kv[0] != REASK], scores.cued)  # "which persona should the ad target?" after a simulation: build them
     if scores.best == REASK:
         if previous is None:  # "why?" about nothing yet: say what can be asked
             return Decision(kind="help", intent="help")
         # the previous answer already says which scenario wins and why: run it again as it was; asked
         # how it was worked out, the answer leads with the method
-        style = Style("method") if METHOD_QUESTION.search(text) else None
-        return Decision(kind="tool", intent=previous.tool, tool=previous.tool, args=dict(previous.args), followup=True, style=style)
+        return _rerun(previous, Style("method") if METHOD_QUESTION.search(text) else None)
     intent, followup = choose_tool(text, slots, scores, previous, tool_names)
     if intent in CONVERSATIONAL:
         return Decision(kind=intent, intent=intent)
     if intent not in tool_names:
         intent = next((i for i, _ in scores.ranked if i in tool_names), "hype_score")
     args, missing = build_arguments(intent, slots, previous)
-    return _finish(intent, args, missing, followup=followup)
+    decision = _finish(intent, args, missing, followup=followup)
+    if decision.kind == "tool" and intent == "forecast_demand" and args.get("sku") == slots.sku and len(slots.skus) > 1:
+        decision.also = [{**args, "sku": sku} for sku in slots.skus[1:MAX_SKUS]]  # each SKU named gets its own forecast
+    return decision
+
+
+def _rerun(previous: PreviousCall, style: Style | None) -> Decision:
+    """The last turn's calls again, as they were; a turn that ran several ("which one grows more?") runs them all."""
+    calls = [*previous.also, dict(previous.args)]
+    return Decision(kind="tool", intent=previous.tool, tool=previous.tool, args=calls[0], followup=True, style=style, also=calls[1:])
 
 
 def _finish(tool: str, args: dict[str, Any], missing: list[tuple[str, str]], *, followup: bool) -> Decision:

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 EXEMPLARS = Path(__file__).with_name("exemplars.jsonl")
-NON_TOOL_INTENTS = ("help", "greeting", "followup", "decline")
+NON_TOOL_INTENTS = ("help", "greeting", "followup", "decline", "sources")
 REASK = "reask"  # "which one wins and why?": the last answer again, its arguments unchanged (a rule, no exemplars)
 
 #: "what do millennials in texas think of steak?": one audience's view of named things, set against everyone's
@@ -32,7 +32,8 @@ OPINION = (rf"\b(?:what|how)\s+(?:do|does|did)\s+{_NOT_AN_AUDIENCE}[\w' -]{{2,60
 
 #: asking how the last answer was worked out: a re-ask (below), written as its method (`decide.METHOD_QUESTION`)
 METHOD = (r"\b(assumptions?|methodology|method)\b.{0,25}\b(behind|for|of|in)\b.{0,10}\b(that|this|it|the)\b|\bhow did you (get|calculate|compute|work out|arrive at|come up with|figure)\b"
-          r"|\bwhere (does|did) (that|this|the) (number|figure|estimate|forecast|score|result) come from\b|\bwhat('?s| is| was) (that|this|it) based on\b")
+          r"|\bwhere (does|did) (that|this|the) (number|figure|estimate|forecast|score|result) come from\b|\bwhat('?s| is| was) (that|this|it) based on\b"
+          r"|\bhow (sure|confident|certain|reliable|accurate|trustworthy|solid)\b.{0,15}\b(are you|is (that|this|it|the \w+)|should (i|we) be|can (i|we) be)\b")
 
 # (pattern, intent, weight): evidence added to the classifier's probability.
 RULES: list[tuple[str, str, float]] = [
@@ -45,7 +46,7 @@ RULES: list[tuple[str, str, float]] = [
     (r"\b(top|popular|most common|common|frequent|what)\s+(searches|queries|search terms)\s+(for|about|containing|around|on|with)\s+\w", "suggest_queries", 1.2),
     (r"\b(persona|personas|personae|personaes|archetypes?|buyer profiles?|customer profiles?|icp)\b", "build_personas", 0.7),
     (r"\b(simulat\w*|simmulat\w*|sim|what[- ]if|scenarios?)\b|\b(launch|price) .{0,30}\bvs\.? ", "simulate_launch", 0.6),
-    (r"\b(forecast\w*|forcast\w*|fcst|predict\w*|project(ed|ion)s?|outlook)\b|\bhow (many|much) .{0,40}\b(sell|units|stock|order|need)\b|\bdemand\b", "forecast_demand", 0.55),
+    (r"\b(forecast\w*|forcast\w*|fcst|fcast|predict\w*|project(ed|ion)s?|outlook)\b|\bhow (many|much) .{0,40}\b(sell|units|stock|order|need)\b|\bdemand\b", "forecast_demand", 0.55),
     (r"\b(hype\w*|hyep|buzz\w*|chatter|trending|momentum|mentions|talking about|noise|vibe|sentiment)\b", "hype_score", 0.5),
     (r"\b(compare|comparison|contrast|differ\w*|vs\.?|versus)\b", "compare_audiences", 0.35),
     (r"\b(which|what)\s+(age\s*(groups?|bands?|brackets?|ranges?|segments?)|ages|generations?)\b.{0,60}\b(love|like|prefer|into|care|buy|eat|drink|watch|listen|most|least)\b|\bby age(\s*(group|band)s?)?\b.{0,40}\b(love|like|prefer|most)\b", "compare_audiences", 1.3),
@@ -58,12 +59,16 @@ RULES: list[tuple[str, str, float]] = [
     (r"\b(forget|delete|remove|drop|erase|wipe|purge)\b.{0,25}\b(our|my|the|that|imported)\b.{0,40}\b(data|dataset|survey|catalog(ue)?|sales|customers?|campaigns?|imports?|upload|orders)\b|\b(import|load|upload|ingest|bring in)\b.{0,30}\b(sales|orders|catalog(ue)?|products|customers?|survey|campaigns?)\b.{0,30}(\.(csv|jsonl|parquet)\b|/|://)|\b(what|which) (data|datasets|files|imports)\b.{0,12}\b(have|did|do) (we|i)\b|\b(list|show|see)\b.{0,12}\b(our|my|imported)\b.{0,12}\b(data|datasets|imports|uploads)\b", "manage_data", 1.5),
     (r"^\s*(so\s+|ok\s+|and\s+)?(which|what)(\s+one|\s+scenario|\s+option|\s+price|\s+month|\s+channel)?\s+(wins|won|is (the )?(best|winner)|is better|comes? out (on top|ahead)|did best)\b|^\s*(and\s+|but\s+)?why\b.{0,30}$|^\s*(explain|tell me more about) (that|this|it|the result)\b"
      "|" + METHOD + r"|\bwhat'?s?( is)? (driving|behind|causing|explains?) (the|that|this|it)\b|\bwhich (persona|one|segment|scenario|option)\b.{0,30}\b(target|pick|choose|go (for|with)|priorit\w+|focus on|lead with)\b"
-     r"|\bwhich (one|of (those|them|these|the \w+))\b.{0,40}\b(worst|best|most|least|highest|lowest|biggest|smallest|top|bottom)\b"
+     r"|\bwhich (one|of (those|them|these|the \w+))\b.{0,40}\b(worst|best|most|least|highest|lowest|biggest|smallest|top|bottom|more|faster|grows?|growing)\b"
      r"|^\s*(and\s+|so\s+|ok\s+)?((what|how)('?s| is| would be| about| does)\s+|give me\s+|show me\s+)?(the\s+)?(worst|best|bad|good)[- ]case\b.{0,30}$"
      r"|^\s*(and\s+|so\s+|ok\s+)?(what('?s| is| would be| about)\s+)?(the\s+)?(downside|upside|lower bound|upper bound|low end|high end|range)\b.{0,25}$"
+     r"|^\s*(and\s+|so\s+|ok\s+)?(is|are)\s+(it|that|this|they|those|sales|demand)\s+(\w+\s+)?(growing|shrinking|declining|rising|falling|going (up|down)|up or down|trending (up|down))\b.{0,30}$"
+     r"|^\s*(and\s+|so\s+|ok\s+)?(what|which)\s+(price|price point)\s+(should|do|would|shall)\s+(we|i)\s+(charge|set|go with|pick|use|launch at)\b.{0,20}$|^\s*(and\s+|so\s+|ok\s+)?how much should (we|i) (charge|sell it for|price it at)\b.{0,20}$"
      r"|^\s*(and\s+|so\s+|ok\s+)?(who|which (audience|segment|persona|group|age group|market|one))\s+(should|do|shall|would)\s+(we|i|you)\s+(target|go after|aim (at|for)|focus on|start with|prioriti[sz]e)(\s+first)?\s*\??$"
      r"|^\s*(and\s+|ok\s+|so\s+)?(how does |compare |vs\.? |versus )?(that|this|it)?\s*(compare )?(with |to |against |vs\.? )?(the same (period|weeks?|months?|time) )?(a year (ago|earlier|before)|last year)\s*\??$|\b(year[- ]over[- ]year|yoy)\b", "reask", 1.2),
     (r"^\s*(what can you do|help|what do you do|how do (i|you) use|commands|capabilities|what are your (tools|skills))\b", "help", 1.0),
+    (r"\bwhere (do|does|did) (you|your|the|these|those|this|that|caeser'?s?)\b.{0,25}\b(data|numbers|figures|stats|info\w*)\b.{0,15}\bcome from\b|\bwhere (do|does|did) (you|caeser) get\b.{0,25}\b(data|numbers|figures|stats|info\w*)\b"
+     r"|\b(are|is) (these|those|the|your|this|that|all) (numbers|figures|data|stats|results)\b.{0,15}\b(real|made up|invented|fake|legit|accurate|reliable|trustworthy)\b|\bwhat (data|datasets|sources)\b.{0,20}\b(do|does|did) (you|it|caeser)\b.{0,12}\b(use|using|run on|based on|draw on|have)\b|\bwhat are your (data )?sources\b", "sources", 1.3),
     (r"^\s*(hi|hey|hello|yo|thanks|thank you|thx|cheers|cool|great|nice|ok|okay|bye|good morning|gm)\b[\s!.🙏👍]*$", "greeting", 1.0),
     (r"^(?=.*\b(post|send|e-?mail|mail|share|drop|put|push|deliver|digest|schedul\w*)\b)(?=.*(\b(every|each)\s+(single\s+)?(day|morning|weekday|week|month|hour|(mon|tues|wednes|thurs|fri|satur|sun)days?)\b|\b(daily|weekly|monthly|hourly)\b|\bon the \w+ (day )?of (each|every|the) month\b))"
      r"|\bwhat'?s\s+(been\s+)?scheduled\b|\bwhat (is|are|have i|have we) (got )?scheduled\b|\bhave\s+scheduled\b|\bscheduled (reports?|digests?|e-?mails?|posts?)\b|\b(list|show|my|our|any)\s+(\w+\s+)?(schedules|digests|scheduled)\b"

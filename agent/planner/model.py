@@ -19,7 +19,7 @@ from langchain_core.outputs import ChatGeneration, ChatResult
 from pydantic import Field
 
 from agent.planner.arguments import Listed, PreviousCall
-from agent.planner.compose import DECLINE, GREETING, help_text, render_call, render_result
+from agent.planner.compose import DATA_SOURCES, DECLINE, GREETING, forecasts_side_by_side, help_text, render_call, render_result
 from agent.planner.decide import Pending, decide
 from agent.planner.style import Style
 
@@ -37,7 +37,8 @@ def tool_payload(message: ToolMessage) -> dict[str, Any]:
         return {"summary": str(message.content)}
 
 
-LISTING_TOOLS = {"search_products": ("results", "item_id", "title"), "suggest_queries": ("suggestions", "text", "text")}
+LISTING_TOOLS = {"search_products": ("results", "item_id", "title"), "suggest_queries": ("suggestions", "text", "text"), "hype_score": ("ranking", "subject", "subject")}
+RANKED_ONLY = {"hype_score"}  # a listing only when it ranked ("what's trending?"); one subject's score lists nothing
 
 
 def last_listing(messages: Sequence[BaseMessage]) -> list[Listed]:
@@ -48,6 +49,8 @@ def last_listing(messages: Sequence[BaseMessage]) -> list[Listed]:
         if name in LISTING_TOOLS:
             rows_key, id_key, label_key = LISTING_TOOLS[name]
             rows = (tool_payload(message).get("data") or {}).get(rows_key) or []
+            if not rows and name in RANKED_ONLY:
+                continue
             return [Listed(str(r[id_key]), str(r.get(label_key) or r[id_key])) for r in rows if isinstance(r, dict) and r.get(id_key)]
     return []
 
@@ -83,7 +86,8 @@ def previous_call(messages: Sequence[BaseMessage]) -> PreviousCall | None:
             call = message.tool_calls[-1]
             answered = [m for m in messages[index + 1:] if isinstance(m, ToolMessage) and m.tool_call_id == call["id"]]
             ok = bool(answered) and answered[0].status != "error"
-            return PreviousCall(call["name"], dict(call["args"]), last_listing(messages), ok, thread_audiences(messages), last_affinity_items(messages))
+            also = [dict(c["args"]) for c in message.tool_calls[:-1] if c["name"] == call["name"]]
+            return PreviousCall(call["name"], dict(call["args"]), last_listing(messages), ok, thread_audiences(messages), last_affinity_items(messages), also)
     return None
 
 
@@ -123,14 +127,16 @@ class OfflinePlanner(BaseChatModel):
             return AIMessage(content=help_text(), additional_kwargs={INTENT_KEY: "help"})
         if decision.kind == "greeting":
             return AIMessage(content=GREETING, additional_kwargs={INTENT_KEY: "greeting"})
+        if decision.kind == "sources":
+            return AIMessage(content=DATA_SOURCES, additional_kwargs={INTENT_KEY: "sources"})
         if decision.kind == "decline":
             return AIMessage(content=DECLINE, additional_kwargs={INTENT_KEY: "decline"})
         if decision.kind == "clarify":
             assert decision.pending is not None
             return AIMessage(content=decision.question or "Could you say a bit more?", additional_kwargs={INTENT_KEY: decision.intent, PENDING_KEY: asdict(decision.pending)})
-        call = {"name": decision.tool, "args": decision.args, "id": f"call_{uuid.uuid4().hex[:16]}", "type": "tool_call"}
+        calls = [{"name": decision.tool, "args": args, "id": f"call_{uuid.uuid4().hex[:16]}", "type": "tool_call"} for args in (decision.args, *decision.also)]
         style = {STYLE_KEY: asdict(decision.style)} if decision.style else {}
-        return AIMessage(content="", tool_calls=[call], additional_kwargs={INTENT_KEY: decision.intent, **style})
+        return AIMessage(content="", tool_calls=calls, additional_kwargs={INTENT_KEY: decision.intent, **style})
 
     def answer_from_tools(self, messages: Sequence[BaseMessage]) -> AIMessage:
         """Answer from the tool messages that follow the last tool-calling AIMessage."""
@@ -138,9 +144,13 @@ class OfflinePlanner(BaseChatModel):
         calls = {c["id"]: c for c in messages[start].tool_calls}  # type: ignore[union-attr]
         asked = messages[start].additional_kwargs.get(STYLE_KEY)
         style = Style(**asked) if isinstance(asked, dict) else None
-        parts = []
+        parts, forecasts = [], []
         for message in messages[start + 1:]:
             if isinstance(message, ToolMessage):
                 call = calls.get(message.tool_call_id, {"name": message.name or "tool", "args": {}})
-                parts.append(render_call(call["name"], call["args"]) + "\n" + render_result(call["name"], tool_payload(message), style))
-        return AIMessage(content="\n\n".join(parts))
+                payload = tool_payload(message)
+                parts.append(render_call(call["name"], call["args"]) + "\n" + render_result(call["name"], payload, style))
+                if call["name"] == "forecast_demand":
+                    forecasts.append(payload)
+        lead = forecasts_side_by_side(forecasts)
+        return AIMessage(content="\n\n".join([lead, *parts] if lead else parts))

@@ -100,6 +100,8 @@ class Slots:
     starts: list[date] = field(default_factory=list)
     channels: list[str] = field(default_factory=list)
     sku: str | None = None
+    skus: list[str] = field(default_factory=list)
+    offered: str | None = None  # what an introduction says the asker sells ("my company sells matcha snacks.")  # every SKU named, `sku` first ("forecast 84879 and 22423")
     prefix: str | None = None
     quoted: list[str] = field(default_factory=list)
     user_id: str | None = None
@@ -471,9 +473,9 @@ def extract_ids(s: Slots) -> None:
         value = m.group(1) or m.group(2)
         if not any(ch.isdigit() for ch in value):
             continue
-        s.sku = value.upper() if value[-1].isalpha() else value
+        s.skus.append(value.upper() if value[-1].isalpha() else value)
         s.consume(m)
-        break
+    s.sku = s.skus[0] if s.skus else None
     for m in _find(r"\b(?:user|customer|shopper|uid|user_id|for)[\s:#=]*([a-z]?\d{1,10}|u[-_]?\d[a-z0-9]{0,15})\b|\b(u\d{1,10})\b", text):
         value = m.group(1) or m.group(2)
         if value and (m.group(2) or re.match(r"(user|customer|shopper|uid|user_id)", m.group(0), re.IGNORECASE) or value.lower().startswith("u")):
@@ -615,11 +617,14 @@ def extract_export(s: Slots) -> None:
 
 #: a clause in which the asker says who they are: a role or a business, ended by punctuation
 INTRODUCTION = (r"(?:^|(?<=[.!?,]\s))(?:hi\b[^.!?,]{0,20}[,.!]?\s*)?(?:as|i'?m|i am|we'?re|we are|this is|here at|i|we)\s+(?:(?:run|own|manage|work (?:at|for)|working (?:at|for|with)|with|have)\s+)?(?:a|an|the|our)\s+[^.!?,;]{0,60}?"
-                r"\b(?:manager|lead|head|director|marketer|brand|company|retailer|team|startup|shop|store|boutique|business|founder|agency|vp|cmo|analyst|buyer|planner|owner)s?\b[^.!?,;]{0,40}?[.!?,;]")
+                r"\b(?:manager|lead|head|director|marketer|brand|company|retailer|team|startup|shop|store|boutique|business|founder|agency|vp|cmo|analyst|buyer|planner|owner)s?\b[^.!?,;]{0,40}?[.!?,;]"
+                r"|(?:^|(?<=[.!?]\s))(?:(?:my|our)\s+(?:company|brand|team|shop|store|business|startup|agency|client|firm|label)\s+(?:sells|makes|does|produces|offers|imports|distributes|designs)"
+                r"|(?:we|i)\s+(?:sell|make|produce|offer|import|distribute|design)|we'?re\s+(?:selling|making|launching))\s+(?P<offer>[^.!?;]{2,80})[.!?;]"
+                r"|(?:^|(?<=[.!?,]\s))[\w&'’ -]{0,30}?\b(?:pm|manager|lead|head|director|marketer|founder|analyst|buyer|planner|cmo|vp|owner|intern|strategist|brand|company|startup|shop|store|team|agency)\s+here\b\s*[.!,;:—-]*")
 
 
 #: an opening greeting in its own clause ("Guten Tag.", "hi team,", "good morning!")
-GREETING = (r"^\s*(?:hi|hello|hey|hiya|howdy|yo|heya|greetings|guten (?:tag|morgen)|bonjour|hola|ciao|salut|good (?:morning|afternoon|evening)|dear [\w ]{1,30})"
+GREETING = (r"^\s*(?:hi|hello|hey|hiya|howdy|yo|heya|greetings|guten (?:tag|morgen)|bonjour|hola|ciao|salut|ol[áa]|hallo|hej|konnichiwa|namaste|ni ?hao|bom dia|buenos d[ií]as|buongiorno|ahoj|merhaba|annyeong(?:haseyo)?|g'?day|good (?:morning|afternoon|evening)|dear [\w ]{1,30})"
             r"(?:\s+(?:there|team|all|everyone|folks|caeser|bot|again))?\s*[,.!]+")
 
 
@@ -630,8 +635,11 @@ def extract(text: str, today: date | None = None) -> Slots:
     extract_quotes_and_prefix(s)
     for m in _find(r"\bset\s+(?:up\s+)?(?:an?\s+|the\s+|my\s+|our\s+)?(?=alert|alarm|watch|reminder|schedule|digest|report|email|e-mail|notification|threshold|test|experiment)|\bset\s+(?:it|that|this|them)\b", text):
         s.consume(m)  # "set an alert …" is an instruction; "gift set", "lego sets" name products
+    offer = None
     for m in _find(INTRODUCTION, text):
         s.consume(m)  # "As a brand manager at a toy company, …": who is asking, not what about
+        if m.group("offer") and offer is None:
+            offer = extract(m.group("offer"), today)  # "our team sells premium yoga mats (~$89).": the product and its price
     for m in _find(GREETING, text):
         s.consume(m)  # "Guten Tag." opens the message; it names nothing
     s.style, spans = answer_style(text)
@@ -652,8 +660,14 @@ def extract(text: str, today: date | None = None) -> Slots:
     extract_export(s)
     for m in _find(r"\b(?:a\s+)?(?:quick\s+|fast\s+|rough\s+|first\s+)?(?:read|take|pulse check|gut check|sense)\s+on\b", text):
         s.consume(m)  # "give me a quick read on …": how to answer, not what about
+    for m in _find(r"\b(?:care|cares|cared|caring)\s+(?:about|for)\b|\b(?:is|are|am|get|gets)\s+interested\s+in\b", text):
+        s.consume(m)  # "what do gen x women care about?": a taste question, not the item "care"
     for m in _find(r"\b(a\s+)?(good|bad|smart|wise|sensible|great|terrible|dumb)\s+(idea|move|bet|call|plan)\b", text):
         s.consume(m)  # "is that a smart move?" judges the plan; "smart" alone names products ("smart ring")
+    if offer is not None:
+        s.offered = next(iter(residue_runs(offer)), None)  # the first thing named: "candles on Etsy" sells candles
+        if not s.prices:
+            s.prices, s.currency = offer.prices, s.currency or offer.currency
     return s
 
 
@@ -666,7 +680,7 @@ please pls plz thx thanks pretty really just actually lol lmm hmm ok okay k so a
 give show tell get let lets let's want need like know see check run make build do compute calculate find look pull send create up into out over up down all every
 score scores scoring rate rating level levels number numbers figure figures stats breakdown metric metrics trend trending trends going doing performing
 hype hyped hypes hyep hpye buzz buzzing chatter talk talking noise loud mentions momentum sentiment vibe vibes social socials twitter tiktok reddit internet online people everyone anyone
-forecast forecasts forcast forecasting fcst predict prediction projection project projected projections demand sales sell selling sold units unit qty quantity outlook expect expected plan stock inventory
+forecast forecasts forcast forecasting fcst fcast predict prediction projection project projected projections demand sales sell selling sold units unit qty quantity outlook expect expected plan stock inventory
 peak peaks season seasonal seasonality week weeks wk wks month months day days year years quarter next coming ahead out horizon periods period
 simulate simulation simmulate sim simulations scenario scenarios what-if whatif model launch launching launches launched release releasing drop dropping price priced pricing
 persona personas personaes archetype archetypes profile profiles buyer buyers customer customers segment segments audience audiences
@@ -688,7 +702,8 @@ ppl abt bout w wrt re about positioning position opinion success successful work
 whos who's who whose which whichever kindly please hello hi hey dear compair nice cool great awesome thanks thx perfect sure alright okay ok side alarm change move update raise lower bump adjust edit
 fans fan also enjoy enjoys kind kinds sort type types good great well doing done much many let lets whats how's wat wats hw pls plz
 we're were we've we'd thinking planning considering weighing idea ideas bad move bet call both either
-poppin popping happening goin sup whole entire
+poppin popping happening goin sup whole entire looking shaping faring holding seem seems
+parents parent moms mums dads mothers fathers families households
 sell sells selling sold team premium target targeting as marketer marketers hiya heya howdy quick question
 """.split())
 
@@ -713,6 +728,10 @@ def residue_runs(s: Slots, extra_stop: set[str] | None = None, keep_domain: bool
         for raw in re.findall(r"[A-Za-z0-9][\w&+.'’-]*", piece):
             w = re.sub(r"['’]s$", "", raw.strip(".'’-"))
             core = w.lower()
+            if core in NAMED_NOUNS and kept and kept[-1] != "|":
+                kept.append(w)  # "a dive watch", "Apple Watch": the noun of a name, not the verb "watch"
+                joining = 0
+                continue
             if not core or core in stop:
                 if joining and core in POSSESSED_FILLER:
                     joining -= 1
@@ -742,3 +761,5 @@ def residue(s: Slots, extra_stop: set[str] | None = None, keep_domain: bool = Tr
 
 
 POSSESSED_FILLER = {"new", "latest", "upcoming", "next", "own", "the", "a"}
+#: filler words that end a product's name when a name word comes just before them ("dive watch", "smart watches")
+NAMED_NOUNS = {"watch", "watches"}

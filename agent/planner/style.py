@@ -17,7 +17,7 @@ BULLETS = re.compile(r"(?:\b(?:i\s+)?(?:need|want|give me|write|make|put|turn|do
                      r"(?:\s+for\s+(?:a|the|my|our)\s+(?:pitch\s+)?(?:deck|slides?|presentation|board|boss|exec\w*|client|team|e-?mail|update))?\s*[:\-–—]?"
                      r"|\bfor\s+(?:a|the|my|our)\s+(?:pitch\s+)?(?:deck|slides?)\b\s*[:\-–—]?", re.IGNORECASE)
 SHORT = re.compile(r"\b(?:make|keep)\s+(?:it|that|this)\s+(?:shorter|short|brief|snappier|tighter)\b|\bshorter(?:\s+(?:please|pls|version))?\b|\btl;?dr\b"
-                   r"|\bin (?:one|a) (?:line|sentence)\b|\bone[- ]liner\b|\b(?:summari[sz]e|sum up) (?:it|that|this)\b|\b(?:short|brief) version\b", re.IGNORECASE)
+                   r"|\bin (?:one|a) (?:line|sentence)\b|\bone[- ]liner\b|\b(?:give me |just )?(?:the |a )?(?:one[- ](?:line|sentence)|quick|short|brief) (?:summary|version|answer)(?: of)?\b|\b(?:summari[sz]e|sum up) (?:it|that|this)\b|\b(?:short|brief) version\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -51,13 +51,23 @@ def resolve_domain(text: str, known: list[str]) -> str | None:
 
 
 def coverage(survey: Survey) -> str:
-    """Who a survey's respondents are, in words: the regions and the age range it holds."""
+    """Who a survey's respondents are, in words, after its title: "… (US, 2014): 9 US census regions, ages 18+"."""
+    return f"{survey.title}: {respondents_held(survey)}"
+
+
+def respondents_held(survey: Survey) -> str:
+    """The regions and the age range a survey's respondents come from: "Slovakia, ages 15–30"."""
     people = survey.respondents
     regions = sorted(people["region"].dropna().unique())
     where = regions[0] if len(regions) == 1 else f"{len(regions)} US census regions" if regions else "unknown places"
     lo, hi = people["age_min"].min(), people["age_max"].max()
-    ages = f"ages {lo:.0f}–{hi:.0f}" if hi < 100 else f"ages {lo:.0f}+"
-    return f"{survey.title}: {where}, {ages}"
+    return f"{where}, " + (f"ages {lo:.0f}–{hi:.0f}" if hi < 100 else f"ages {lo:.0f}+")
+
+
+#: domains whose "loved" is a yes to "do you ever …?" (smoking, speeding, gambling): habits, not tastes. An open
+#: question ("what do gen x women care about?") ranks tastes only; asked by name ("lifestyle") or through a seed
+#: ("steak lovers"), they answer as before.
+HABITS = ("lifestyle",)
 
 
 def local_affinity(surveys: list[Survey], segment: Segment, domain: str | None, seeds: dict[str, list[int]], *,
@@ -73,7 +83,7 @@ def local_affinity(surveys: list[Survey], segment: Segment, domain: str | None, 
     tables, notes = [], []
     seeded = any(seeds.values())
     for survey in surveys:
-        keep = np.ones(len(survey.items), dtype=bool) if domain is None else (survey.items["domain"] == domain).to_numpy()
+        keep = (np.ones(len(survey.items), dtype=bool) if seeded else ~survey.items["domain"].isin(HABITS).to_numpy()) if domain is None else (survey.items["domain"] == domain).to_numpy()
         if not keep.any():
             continue
         if seeded and not seeds.get(survey.name):
@@ -83,7 +93,8 @@ def local_affinity(surveys: list[Survey], segment: Segment, domain: str | None, 
             continue
         mask = segment_mask(survey, segment)
         if mask.sum() < min_respondents:
-            notes.append(SourceNote(survey.name, False, f"only {int(mask.sum())} respondents match (covers {coverage(survey)})"))
+            matched = f"only {int(mask.sum())} respondents match" if mask.sum() else "no respondents match"
+            notes.append(SourceNote(survey.name, False, f"{matched}: it covers {respondents_held(survey)}"))
             continue
         seed_items = seeds.get(survey.name, [])
         if seed_items:

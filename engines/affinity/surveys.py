@@ -179,16 +179,20 @@ def steak(df: pd.DataFrame) -> Survey:
 
 
 def thanksgiving(df: pd.DataFrame) -> Survey:
-    """Tick-boxes "which sides / pies / desserts are typically served": ticked = 1 = loved, not
-    ticked = 0 for people who celebrate, unanswered for those who don't."""
-    cols = [c for c in df.columns if "Please select all that apply. - " in c and not c.endswith("Other (please specify)")]
-    labels = [c.rsplit(" - ", 1)[1].strip() for c in cols]
-    kinds = ["side dish" if "side dishes" in c else "pie" if "pie" in c.split(" - ")[0] else "dessert" for c in cols]
+    """Tick-boxes "which sides / pies / desserts are typically served" (and the TV watched that day):
+    ticked = 1 = loved, not ticked = 0 for people who celebrate, unanswered for those who don't.
+    "None" and the write-in "Other (please specify)" boxes (pandas numbers the repeated header
+    ".1") name nothing and are left out; a pie is labelled as one ("Apple pie", not "Apple")."""
+    cols = [c for c in df.columns if re.search(r"Please select all that apply\.\s+-\s", c) and not re.search(r"-\s+(None|Other \(please specify\)(\.\d+)?)$", c)]
+    asked = [re.split(r"\s+-\s+", c, maxsplit=1) for c in cols]
+    kinds = ["side dish" if "side dishes" in q else "pie" if "pie" in q else "dessert" if "dessert" in q else "TV" for q, _ in asked]
+    names = [answer.strip() for _, answer in asked]
+    labels = [f"{name} pie" if kind == "pie" and not name.lower().endswith("pie") else name for name, kind in zip(names, kinds, strict=True)]
     celebrates = df["Do you celebrate Thanksgiving?"].eq("Yes").to_numpy()
     ticked = df[cols].notna().to_numpy(float)
     ratings = np.where(celebrates[:, None], ticked, np.nan)
-    texts = [f"{label} ({kind}, Thanksgiving dinner)" for label, kind in zip(labels, kinds, strict=True)]
-    items = _items([f"{label} ({kind})" for label, kind in zip(labels, kinds, strict=True)], labels, ["thanksgiving"] * len(cols), texts)
+    texts = [f"{label} ({kind}, Thanksgiving dinner)" if kind != "TV" else f"{label} (watched on Thanksgiving)" for label, kind in zip(labels, kinds, strict=True)]
+    items = _items([f"{name} ({kind})" for name, kind in zip(names, kinds, strict=True)], labels, ["thanksgiving"] * len(cols), texts)
     people = _respondents(df["US Region"], [parse_age_bucket(a) for a in df["Age"]], df["What is your gender?"])
     return Survey("thanksgiving", "FiveThirtyEight Thanksgiving poll (US, 2015)", items, people, ratings, np.ones(len(cols)))
 

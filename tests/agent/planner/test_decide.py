@@ -378,3 +378,111 @@ def test_trending_at_an_event_ranks_that_events_subjects() -> None:
 def test_what_will_sell_best_asks_which_product_rather_than_forecasting_a_word() -> None:
     d = decide("what will sell best next month?", None, None, NAMES)
     assert d.kind == "clarify" and d.tool == "forecast_demand"
+
+
+def test_how_a_subject_is_looking_or_shaping_up_is_not_part_of_its_name() -> None:
+    assert decide("Olá! How is the hype for Nike looking?", None, None, NAMES).args["subject"] == "Nike"
+    d = decide("fcast 85123a 8wks", PreviousCall("hype_score", {"subject": "apple", "window_days": 7}), None, NAMES)
+    assert d.tool == "forecast_demand" and d.args["sku"] == "85123A" and d.args["horizon"] == 8
+
+
+def test_several_skus_get_a_forecast_each_and_which_one_reruns_them_all() -> None:
+    d = decide("forecast 84879 and 22423 for next quarter", None, None, NAMES)
+    assert d.tool == "forecast_demand" and d.args["sku"] == "84879" and [a["sku"] for a in d.also] == ["22423"]
+    assert d.also[0]["horizon"] == d.args["horizon"] == 13
+    prev = PreviousCall("forecast_demand", d.also[0], also=[d.args])
+    again = decide("which one grows more?", prev, None, NAMES)
+    assert again.tool == "forecast_demand" and [again.args["sku"], *(a["sku"] for a in again.also)] == ["84879", "22423"]
+
+
+def test_what_an_audience_cares_about_is_an_open_taste_question() -> None:
+    d = decide("what do Gen X women in the UK care about? give me 5 bullets", None, None, NAMES)
+    assert d.tool == "audience_affinity" and "seeds" not in d.args and d.args["audience"]["gender"] == "female"
+
+
+def test_an_audience_named_in_part_keeps_the_rest_of_the_one_just_shown() -> None:
+    women = {"region": "United Kingdom", "age_min": 46, "age_max": 61, "gender": "female"}
+    prev = PreviousCall("audience_affinity", {"audience": women}, audiences=[women], shown_items=["Han Solo"])
+    d = decide("how does that differ from men their age?", prev, None, NAMES)
+    assert d.tool == "compare_audiences" and d.args["audiences"] == [women, {**women, "gender": "male"}]
+
+
+def test_the_ad_a_persona_is_targeted_with_is_not_the_product() -> None:
+    prev = PreviousCall("simulate_launch", {"product": "pumpkin spice oat latte", "scenarios": [{"price": 5.75, "region": "Pacific"}], "currency": "USD"})
+    d = decide("which persona should the first ad target?", prev, None, NAMES)
+    assert d.tool == "build_personas" and d.args["product"] == "pumpkin spice oat latte" and d.args["audience"] == {"region": "Pacific"}
+
+
+def test_where_the_data_comes_from_is_answered_and_these_numbers_means_the_last_answer() -> None:
+    assert decide("are these numbers real? where does your data come from?", None, None, NAMES).kind == "sources"
+    assert decide("what data do you use?", None, None, NAMES).kind == "sources"
+    prev = PreviousCall("hype_score", {"subject": "Apple"})
+    d = decide("where do these numbers come from?", prev, None, NAMES)
+    assert d.tool == "hype_score" and d.style is not None and d.style.kind == "method"
+
+
+def test_a_greeting_and_what_the_asker_sells_are_not_the_question() -> None:
+    d = decide("Konnichiwa. My company sells matcha snacks. Do people in Japan like sweets?", None, None, NAMES)
+    assert d.tool == "audience_affinity" and d.args["seeds"] == ["sweets"] and d.args["audience"] == {"region": "Japan"}
+    d = decide("Our brand makes vegan wallets at £45. How will they do with gen z in the UK?", None, None, NAMES)
+    assert d.tool == "analyze_launch" and d.args["product"] == "vegan wallets" and (d.args["price"], d.args["currency"]) == (45.0, "GBP")
+    d = decide("We sell candles on Etsy. how many should I stock for the next 8 weeks?", None, None, NAMES)
+    assert d.tool == "forecast_demand" and d.args["product"] == "candles" and d.args["horizon"] == 8
+
+
+def test_the_top_one_of_a_ranking_is_its_first_subject() -> None:
+    prev = PreviousCall("hype_score", {}, listed=[Listed("American", "American"), Listed("JetBlue", "JetBlue")])
+    d = decide("tell me more about the top one", prev, None, NAMES)
+    assert d.tool == "hype_score" and d.args["subject"] == "American"
+
+
+def test_how_sure_and_growing_or_shrinking_are_about_the_last_answer() -> None:
+    prev = PreviousCall("forecast_demand", {"product": "white hanging heart t-light holder", "horizon": 3, "frequency": "M"})
+    d = decide("is that growing or shrinking?", prev, None, NAMES)
+    assert d.tool == "forecast_demand" and d.args == prev.args and d.followup
+    d = decide("how sure are you about that?", prev, None, NAMES)
+    assert d.tool == "forecast_demand" and d.style is not None and d.style.kind == "method"
+
+
+def test_seasons_compared_after_a_simulation_are_its_scenarios_not_audiences() -> None:
+    prev = PreviousCall("simulate_launch", {"product": "phone case", "scenarios": [{"price": 24.0, "region": "Germany"}, {"price": 24.0, "region": "France"}], "currency": "USD"})
+    d = decide("ok and in spring vs autumn?", prev, None, NAMES)
+    assert d.tool == "simulate_launch" and {(sc["region"], sc["start"][5:7]) for sc in d.args["scenarios"]} == {(r, m) for r in ("Germany", "France") for m in ("03", "09")}
+
+
+def test_we_sell_introduces_the_asker_and_a_one_line_summary_is_a_style() -> None:
+    d = decide("Annyeong! We sell cushion compacts. What do young women in Korea like?", None, None, NAMES)
+    assert d.tool == "audience_affinity" and "seeds" not in d.args and d.args["audience"]["region"] == "South Korea"
+    d = decide("give me the one-line summary of how American Airlines is doing online", None, None, NAMES)
+    assert d.tool == "hype_score" and d.args["subject"] == "American Airlines" and d.style is not None and d.style.kind == "short"
+
+
+def test_parents_are_who_buys_not_the_product_and_the_price_question_reads_the_last_readout() -> None:
+    d = decide("Bonjour! We make organic baby food. How would it do with parents in France?", None, None, NAMES)
+    assert d.tool == "analyze_launch" and d.args["product"] == "organic baby food" and d.args["audience"] == {"region": "France"}
+    again = decide("what price should we charge?", PreviousCall("analyze_launch", d.args), None, NAMES)
+    assert again.tool == "analyze_launch" and again.args == d.args
+
+
+def test_people_of_a_country_sports_and_hype_verdict_words() -> None:
+    d = decide("what do brits think of pumpkin pie?", None, None, NAMES)
+    assert d.tool == "compare_audiences" and d.args["audiences"][0] == {"region": "United Kingdom"} and d.args["items"] == ["pumpkin pie"]
+    d = decide("which sports do gen z like?", None, None, NAMES)
+    assert d.tool == "audience_affinity" and d.args["domain"] == "hobbies" and "seeds" not in d.args
+    d = decide("is stanley hype real or fading?", None, None, NAMES)
+    assert d.tool == "hype_score" and d.args == {"subject": "stanley"}
+
+
+def test_a_role_here_introduces_the_asker() -> None:
+    d = decide("hey, gaming PM here. what music do gamers like?", None, None, NAMES)
+    assert d.tool == "audience_affinity" and d.args["seeds"] == ["gamers"] and d.args["domain"] == "music"
+    assert decide("CMO here: forecast 85123A", None, None, NAMES).args == {"sku": "85123A"}
+
+
+def test_a_watch_named_with_a_word_before_it_is_a_product() -> None:
+    d = decide("I'm the brand director at a luxury watch company. How will a $4,500 dive watch do with men over 40 in the US?", None, None, NAMES)
+    assert d.tool == "analyze_launch" and d.args["product"] == "dive watch" and d.args["price"] == 4500.0
+    assert decide("how is the Apple Watch hype?", None, None, NAMES).args["subject"] == "Apple Watch"
+    d = decide("watch apple, ping #mktg above 70", None, None, NAMES)
+    assert d.tool == "watch_hype" and d.args["subject"] == "apple"
+    assert "domain" not in decide("pet brand here. do dog owners in the US like hiking?", None, None, NAMES).args

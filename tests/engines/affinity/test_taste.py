@@ -8,7 +8,7 @@ from scipy.stats import norm
 
 from engines.affinity import audience
 from engines.affinity.audience import local_affinity, resolve_domain
-from engines.affinity.surveys import Survey, parse_age_bucket
+from engines.affinity.surveys import Survey, parse_age_bucket, thanksgiving
 from engines.affinity.tags import CatalogItem, match_tags
 from engines.affinity.taste import CoLove, GaussianTaste, NormalScores, Segment, TasteParams, blended, seeded_affinity, segment_affinity, segment_mask
 
@@ -155,7 +155,7 @@ def test_latent_scale_keeps_p_loved_at_the_loved_share_when_a_seed_says_little()
 
 def test_local_affinity_names_the_sources_that_cannot_answer() -> None:
     rows, notes = local_affinity([toy_survey()], Segment(region="Japan"), None, {})
-    assert rows.empty and not notes[0].answered and "0 respondents" in notes[0].reason
+    assert rows.empty and not notes[0].answered and notes[0].reason == "no respondents match: it covers 2 US census regions, ages 18–60"
     rows, notes = local_affinity([toy_survey()], Segment(gender="female"), "music", {})
     assert list(rows["label"]) == ["Alpha", "Beta"] and notes[0].answered
     assert resolve_domain("Movies", ["film", "music"]) == "film" and resolve_domain("knitting", ["film"]) is None
@@ -173,3 +173,25 @@ def test_tags_prefer_names_then_meaning_and_refuse_weak_matches() -> None:
     matches, unmatched = match_tags(["metal", "headbanging", "quantum"], catalog, embed)
     assert [(m.tag, m.item.label, m.how) for m in matches] == [("metal", "Metal or Hardrock", "name"), ("headbanging", "Metal or Hardrock", "meaning")]
     assert unmatched == {"quantum": ["Metal or Hardrock", "Shopping"]}
+
+
+def test_an_open_question_ranks_tastes_and_leaves_habits_to_be_asked_by_name() -> None:
+    survey = toy_survey()
+    items = survey.items.assign(domain=["music", "music", "lifestyle", "film"])  # "Gamma" is a yes to "do you ever …?"
+    habits = Survey(survey.name, survey.title, items, survey.respondents, survey.ratings, survey.loved_at)
+    rows, _ = local_affinity([habits], Segment(gender="male"), None, {})
+    assert "Gamma" not in set(rows["label"])
+    rows, _ = local_affinity([habits], Segment(gender="male"), "lifestyle", {})
+    assert list(rows["label"]) == ["Gamma"]
+
+
+def test_thanksgiving_ticks_keep_dishes_and_drop_none_and_write_ins() -> None:
+    side = "Which of these side dishes aretypically served at your Thanksgiving dinner? Please select all that apply. - "
+    pie = "Which type of pie is typically served at your Thanksgiving dinner? Please select all that apply. - "
+    dessert = "Which of these desserts do you typically have at Thanksgiving dinner? Please select all that apply.   - "
+    df = pd.DataFrame({"Do you celebrate Thanksgiving?": ["Yes", "Yes", "No"], f"{side}Corn": ["Corn", None, None], f"{pie}Apple": [None, "Apple", None],
+                       f"{pie}None": [None, None, None], f"{pie}Other (please specify).1": ["rhubarb", None, None], f"{dessert}Fudge": ["Fudge", None, None],
+                       "US Region": ["Pacific", "Mountain", "Pacific"], "Age": ["18 - 29", "30 - 44", "60+"], "What is your gender?": ["Female", "Male", "Male"]})
+    survey = thanksgiving(df)
+    assert list(survey.items["label"]) == ["Corn", "Apple pie", "Fudge"] and list(survey.items["item"]) == ["Corn (side dish)", "Apple (pie)", "Fudge (dessert)"]
+    assert survey.ratings[0].tolist() == [1.0, 0.0, 1.0] and np.isnan(survey.ratings[2]).all()  # who doesn't celebrate answered nothing
