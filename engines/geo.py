@@ -53,6 +53,9 @@ REGIONS: tuple[Region, ...] = (
     Region("Pacific", "us_region", "United States", ("pacific", "west coast", "pacific northwest", "alaska", "california", "hawaii", "oregon", "los angeles", "san francisco", "seattle", "portland", "bay area", "socal", "norcal")),
 )
 
+#: regions whose seasons run opposite to the northern hemisphere's ("summer" in Australia starts in December)
+SOUTHERN_HEMISPHERE = frozenset({"Australia", "Brazil"})
+
 #: countries that sales data names but REGIONS does not hold (they have no population tables), by
 #: the market they belong to: what "sales in Europe" sums
 OTHER_COUNTRY_MARKETS: dict[str, str] = {

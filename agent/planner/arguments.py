@@ -115,7 +115,8 @@ HYPE_STOP = {"better", "worse", "hotter", "bigger", "stronger", "weaker", "stack
              "posts", "post", "tweets", "mentions", "comments", "complaints", "negative", "positive", "negatively", "positively", "examples", "some", "few",
              "worst", "best", "highest", "lowest", "top", "bottom", "leaderboard", "ranking", "rankings", "ranked", "rank", "hot", "hottest", "brands", "brand", "topics", "topic",
              "subjects", "things", "companies", "everything", "anything", "hyped", "buzzing",
-             "real", "fading", "fade", "dying", "dead", "overblown", "overhyped", "legit", "peaking", "peaked", "cooling", "rising", "falling", "slowing", "fad"}
+             "real", "fading", "fade", "dying", "dead", "overblown", "overhyped", "legit", "peaking", "peaked", "cooling", "rising", "falling", "slowing", "fad",
+             "feel", "feels", "feeling", "felt", "think", "thinks", "perceive", "perceived", "perception", "reputation", "mood", "attitude", "attitudes"}
 #: a turn that points back at the last subject ("who's talking about them the most negatively?")
 REFERS_BACK = re.compile(r"\b(that|them|they|their|it|its|this|those|these)\b", re.IGNORECASE)
 
@@ -331,7 +332,7 @@ def forecast_demand(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
 
 def simulate_launch(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
     args = dict(prev)
-    _set_subject(args, "product", _subject(s, {"start", "starting", "launch", "vs", "instead", "try", "at", "charge", "charging", "set", "ask", "optimal", "ideal"}), ctx)
+    _set_subject(args, "product", _subject(s, {"start", "starting", "launch", "vs", "instead", "try", "at", "charge", "charging", "optimal", "ideal"}), ctx)
     previous = prev.get("scenarios") or []
 
     def kept(key: str) -> list[Any]:

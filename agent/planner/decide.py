@@ -90,6 +90,7 @@ def slot_evidence(slots: Slots, scores: IntentScores) -> IntentScores:
 #: "these numbers", "that score": a question about the last answer rather than about caeser's data in general
 ABOUT_THE_ANSWER = re.compile(r"\b(these|those|that|this|the)\s+(numbers?|figures?|scores?|estimates?|results?|forecasts?|stats)\b", re.IGNORECASE)
 AUDIENCE_TOOLS = ("audience_affinity", "compare_audiences")
+BOTH = re.compile(r"\b(both|the two|each of them|them both|either)\b", re.IGNORECASE)
 PERSONAS = re.compile(r"\bpersonas?\b", re.IGNORECASE)
 CONVERSATIONAL = ("help", "greeting", "decline", "sources")
 #: a follow-up that sets the last subject against another one
@@ -147,6 +148,9 @@ def _decide(text: str, slots: Slots, previous: PreviousCall | None, pending: Pen
         return _rerun(previous, Style("method"))  # "where do these numbers come from?": how the last answer was worked out
     if scores.best == REASK and previous is not None and previous.tool not in ("build_personas", "analyze_launch") and PERSONAS.search(text):
         scores = IntentScores([kv for kv in scores.ranked if kv[0] != REASK], scores.cued)  # "which persona should the ad target?" after a simulation: build them
+    if scores.best == REASK and previous is not None and previous.tool == "audience_affinity" and len(previous.audiences) >= 2 and BOTH.search(text):
+        args, missing = build_arguments("compare_audiences", slots, previous)  # "which of those do both love most?": the two audiences side by side
+        return _finish("compare_audiences", args, missing, followup=True)
     if scores.best == REASK:
         if previous is None:  # "why?" about nothing yet: say what can be asked
             return Decision(kind="help", intent="help")

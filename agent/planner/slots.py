@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from agent.planner.style import Style, answer_style
-from engines.geo import alias_table
+from engines.geo import SOUTHERN_HEMISPHERE, alias_table
 
 # --- small vocabularies -------------------------------------------------------------------------
 
@@ -101,6 +101,7 @@ class Slots:
     channels: list[str] = field(default_factory=list)
     sku: str | None = None
     skus: list[str] = field(default_factory=list)
+    season_starts: list[date] = field(default_factory=list)  # starts read from "summer", "winter"…: moved 6 months for southern markets
     offered: str | None = None  # what an introduction says the asker sells ("my company sells matcha snacks.")  # every SKU named, `sku` first ("forecast 84879 and 22423")
     prefix: str | None = None
     quoted: list[str] = field(default_factory=list)
@@ -367,6 +368,8 @@ def extract_time(s: Slots, today: date) -> None:
         start = date(today.year if month >= today.month else today.year + 1, month, 1)
         if start not in s.starts:
             s.starts.append(start)
+            if word in NORTHERN_SEASONS:
+                s.season_starts.append(start)
         s.consume(m, 1 if m.group(1) else 2)
     q = re.search(r"\bq([1-4])\b", text, re.IGNORECASE)
     if q and not s.starts:
@@ -376,6 +379,7 @@ def extract_time(s: Slots, today: date) -> None:
         s.consume(q)
 
 
+NORTHERN_SEASONS = {"spring", "summer", "autumn", "fall", "winter"}  # the months of SEASON_MONTH are the northern hemisphere's
 SEASON_MONTH = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12, "holiday season": 11, "holidays": 11, "back to school": 8, "back-to-school": 8,
                 "christmas": 12, "xmas": 12}
 
@@ -628,6 +632,12 @@ GREETING = (r"^\s*(?:hi|hello|hey|hiya|howdy|yo|heya|greetings|guten (?:tag|morg
             r"(?:\s+(?:there|team|all|everyone|folks|caeser|bot|again))?\s*[,.!]+")
 
 
+def _southern(start: date, today: date) -> date:
+    """A northern season's start moved to the same season south of the equator: six months on, the next such month."""
+    month = (start.month + 5) % 12 + 1
+    return date(today.year if month >= today.month else today.year + 1, month, 1)
+
+
 def extract(text: str, today: date | None = None) -> Slots:
     """All slots of one message. Order matters: ids and quotes first, so later rules don't re-read them."""
     today = today or date.today()
@@ -664,6 +674,8 @@ def extract(text: str, today: date | None = None) -> Slots:
         s.consume(m)  # "what do gen x women care about?": a taste question, not the item "care"
     for m in _find(r"\b(a\s+)?(good|bad|smart|wise|sensible|great|terrible|dumb)\s+(idea|move|bet|call|plan)\b", text):
         s.consume(m)  # "is that a smart move?" judges the plan; "smart" alone names products ("smart ring")
+    if s.season_starts and s.regions and all(r in SOUTHERN_HEMISPHERE for r in s.regions):
+        s.starts = [_southern(d, today) if d in s.season_starts else d for d in s.starts]  # summer in Australia starts in December
     if offer is not None:
         s.offered = next(iter(residue_runs(offer)), None)  # the first thing named: "candles on Etsy" sells candles
         if not s.prices:

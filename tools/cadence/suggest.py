@@ -168,8 +168,12 @@ def suggest_queries(inp: SuggestQueriesInput, ctx: ToolContext) -> SuggestQuerie
     ranked = rerank([(h.text, h.weight, h.category) for h in pool], profile)[: inp.k]
     suggestions = [Suggestion(text=t, score=round(s, 6), source=sources[t], category=meta.categories.get(c), typo=t in typo) for t, s, c in ranked]
     personalised = not profile.empty
-    if suggestions:
-        summary = f"{len(suggestions)} suggestions for '{prefix}': " + ", ".join(s.text for s in suggestions[:5]) + ("…" if len(suggestions) > 5 else ".")
+    shown = ", ".join(s.text for s in suggestions[:5]) + ("…" if len(suggestions) > 5 else ".")
+    if suggestions and all(s.typo for s in suggestions):
+        # "podc" completes nothing: say the list is what one changed letter reaches, not completions
+        summary = f"Nothing in the index starts with '{prefix}'; read as a typo, {len(suggestions)} suggestions one edit away: {shown}"
+    elif suggestions:
+        summary = f"{len(suggestions)} suggestions for '{prefix}': {shown}"
     else:
         summary = f"No suggestions for '{prefix}': nothing in the index starts with it (or is one edit away)."
     if inp.user_id and not personalised:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import math
 import re
 from datetime import date
 from typing import Literal
@@ -28,7 +29,7 @@ from pydantic import BaseModel, Field, model_validator
 from engines.forecast import new_product
 from engines.forecast.history import Frequency, Series, Shaped, period_start, to_periods
 from engines.forecast.peaks import simulate_peaks
-from engines.forecast.selection import EngineConfig, TooLittleHistory, forecast
+from engines.forecast.selection import EngineConfig, ForecastResult, TooLittleHistory, forecast
 from engines.geo import is_market, market_of, resolve_region
 from memory import sales
 from memory.build import forecast as forecast_build
@@ -307,8 +308,16 @@ def forecast_demand(inp: ForecastDemandInput, ctx: ToolContext) -> ForecastDeman
         try:
             result = forecast(history, h, EngineConfig())
         except TooLittleHistory as exc:
-            notes.append(f"Too little history for {target}: {exc}; forecast from analog products instead.")
-            _ensure_sales(ctx)
+            weekly = _weekly_instead(ctx, codes, countries, own, h) if freq == "M" else None
+            if weekly is not None:
+                months = len(history.y)
+                history, result = weekly
+                freq, h, word = "W", len(result.yhat), "week"
+                notes.append(f"Only {months} months of sales, too few for a monthly model, so {target} is forecast by week "
+                             f"({len(history.y)} weeks of history) over the same span: {h} weeks.")
+            else:
+                notes.append(f"Too little history for {target}: {exc}; forecast from analog products instead.")
+                _ensure_sales(ctx)
         except ValueError as exc:
             raise ToolError("invalid_argument", f"Cannot forecast {target}: {exc}.", tool=TOOL) from None
     if result is not None:
@@ -357,6 +366,17 @@ def forecast_demand(inp: ForecastDemandInput, ctx: ToolContext) -> ForecastDeman
     where = f" in {inp.country}" if inp.country else ""
     chart = _chart(ctx, inp.model_dump_json(), f"{target[:60]}{where} — {h} {word}s", history, points, level, peak)
     return ForecastDemandOutput(summary=_summary(data, word), data=data, charts=[chart], source=_source(data, own if result is not None else None))
+
+
+def _weekly_instead(ctx: ToolContext, codes: list[str], countries: list[str] | None, own: OwnSales | None, months: int) -> tuple[Series, ForecastResult] | None:
+    """A product sold for a few months (too few for a monthly model) has enough weeks for a weekly one:
+    its own sales, forecast over the same span (52/12 weeks a month), beat analog launch curves dated
+    from today. None when the weeks are too few as well."""
+    weekly = _history(ctx, codes, "W", countries, own).series
+    try:
+        return weekly, forecast(weekly, math.ceil(months * 52 / 12), EngineConfig())
+    except TooLittleHistory:
+        return None
 
 
 def launch_periods(launch: date, freq: Frequency, h: int) -> pd.DatetimeIndex:

@@ -144,6 +144,13 @@ def _resolve(ctx: ToolContext, subject: str) -> tuple[str, dict[str, SubjectInfo
     return key, subjects
 
 
+def _regions_of(posts: pd.DataFrame) -> tuple[str, list[str]]:
+    """Where posts come from, in words ("North America (11,543), no region (9,612)"), and the regions
+    to offer instead: what a request for a region without posts is told."""
+    where = posts["region"].fillna("no region").value_counts().head(5)
+    return ", ".join(f"{r} ({n:,})" for r, n in where.items()), [str(r) for r in where.index if r != "no region"]
+
+
 def _on_hand(ctx: ToolContext, wanted: str | None = None) -> dict[str, SubjectInfo]:
     """Every known subject; the shared posts are imported first when some are not stored yet and
     `wanted` (a normalised key; None for "every subject") is not already known."""
@@ -226,9 +233,8 @@ def compute_hype(ctx: ToolContext, inp: HypeScoreInput, days_in_row: int = 1) ->
     display = subjects[key].display
     frame = subject_posts(ctx.settings, [key], inp.region)
     if frame.empty:
-        where = subject_posts(ctx.settings, [key])["region"].fillna("no region").value_counts()
-        raise ToolError("not_found", f"There are posts about {display}, but none in {inp.region}; they come from "
-                        + ", ".join(f"{r} ({n:,})" for r, n in where.head(5).items()) + ".", field="region", options=[str(r) for r in where.index[:5] if r != "no region"])
+        where, options = _regions_of(subject_posts(ctx.settings, [key]))
+        raise ToolError("not_found", f"There are posts about {display}, but none in {inp.region}; they come from {where}.", field="region", options=options)
     peer_keys = _peers(subjects, key)
     peers_all = subject_posts(ctx.settings, list(peer_keys), inp.region) if peer_keys else frame.iloc[0:0]
     if inp.source:
@@ -457,8 +463,9 @@ def _trending(ctx: ToolContext, inp: HypeScoreInput) -> HypeScoreOutput:
     `TRENDING_MAX` with most posts, each scored on the same window, ranked by score, then posts;
     undated batches, which have no score, after them by posts."""
     subjects = _on_hand(ctx)
-    names = [info.display for info in sorted(subjects.values(), key=lambda i: -i.posts)
-             if info.posts >= MIN_POSTS and not info.searched and (not inp.source or _matching_sources(inp.source, set(info.sources)))][:TRENDING_MAX]
+    ranked = [key for key, info in sorted(subjects.items(), key=lambda kv: -kv[1].posts)
+              if info.posts >= MIN_POSTS and not info.searched and (not inp.source or _matching_sources(inp.source, set(info.sources)))][:TRENDING_MAX]
+    names = [subjects[key].display for key in ranked]
     if not names:
         raise ToolError("not_found", f"No subject has {MIN_POSTS} or more stored posts, so there is nothing to rank. Import posts (`caeser posts import FILE --subject NAME`).", field="subject")
     results = []
@@ -468,7 +475,8 @@ def _trending(ctx: ToolContext, inp: HypeScoreInput) -> HypeScoreOutput:
         except ToolError:
             continue  # e.g. no posts in the asked region: left out of the ranking
     if not results:
-        raise ToolError("not_found", f"None of the stored subjects has posts in {inp.region}.", field="region")
+        where, options = _regions_of(subject_posts(ctx.settings, ranked))
+        raise ToolError("not_found", f"None of the stored subjects has posts in {inp.region}; their posts come from {where}.", field="region", options=options)
     results.sort(key=lambda r: (r[0].score is None, -(r[0].score or 0.0), -r[0].posts))
     top, source, fp = results[0]
     top.ranking = [_as_rival(d) for d, _, _ in results]

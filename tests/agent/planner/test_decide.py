@@ -486,3 +486,28 @@ def test_a_watch_named_with_a_word_before_it_is_a_product() -> None:
     d = decide("watch apple, ping #mktg above 70", None, None, NAMES)
     assert d.tool == "watch_hype" and d.args["subject"] == "apple"
     assert "domain" not in decide("pet brand here. do dog owners in the US like hiking?", None, None, NAMES).args
+
+
+def test_seasons_south_of_the_equator_are_six_months_on() -> None:
+    from datetime import date
+
+    d = decide("G'day! Surf brand here. Simulate a $89 wetsuit in Australia, summer vs winter launch", None, None, NAMES, today=date(2026, 12, 5))
+    assert d.tool == "simulate_launch" and d.args["product"] == "wetsuit"
+    assert sorted(sc["start"] for sc in d.args["scenarios"]) == ["2026-12-01", "2027-06-01"]  # summer: December; winter: June
+    summer = decide("simulate a $89 wetsuit in Australia for summer", None, None, NAMES, today=date(2026, 12, 5))
+    assert [sc["start"] for sc in summer.args["scenarios"]] == ["2026-12-01"]
+    assert [sc["start"] for sc in decide("simulate a $89 wetsuit in the US for summer", None, None, NAMES, today=date(2026, 12, 5)).args["scenarios"]] == ["2027-06-01"]
+
+
+def test_which_of_those_both_love_sets_the_two_audiences_side_by_side() -> None:
+    millennials, boomers = {"region": "United States", "age_min": 30, "age_max": 45}, {"region": "United States", "age_min": 62, "age_max": 80}
+    prev = PreviousCall("audience_affinity", {"audience": boomers, "domain": "food"}, audiences=[millennials, boomers], shown_items=["Italy cuisine", "France cuisine"])
+    d = decide("which of those do both love most?", prev, None, NAMES)
+    assert d.tool == "compare_audiences" and d.args["audiences"] == [millennials, boomers] and d.args["items"] == ["Italy cuisine", "France cuisine"]
+    d = decide("we want to sell a $35 candle gift set in the UK in November. simulate it", None, None, NAMES)
+    assert d.tool == "simulate_launch" and d.args["product"] == "candle gift set"
+
+
+def test_how_people_feel_about_two_brands_is_a_side_by_side_not_a_subject_called_feel() -> None:
+    d = decide("I'm a travel marketer. how do people feel about JetBlue vs Delta this week?", None, None, NAMES)
+    assert d.tool == "hype_score" and (d.args["subject"], d.args["versus"], d.args["window_days"]) == ("JetBlue", ["Delta"], 7)

@@ -64,6 +64,7 @@ def test_bad_prefixes_and_categories_get_clear_answers(built, ctx):
     assert out.data.suggestions == [] and "No suggestions" in out.summary
     typo = run_tool("suggest_queries", {"prefix": "wooden trian"}, ctx)
     assert typo.data.suggestions[0].text == "wooden train" and typo.data.suggestions[0].typo
+    assert all(x.typo for x in typo.data.suggestions) and typo.summary.startswith("Nothing in the index starts with 'wooden trian'; read as a typo,")
 
 
 def test_engagement_personalises_suggestions_and_unknown_items_are_refused(built, ctx):

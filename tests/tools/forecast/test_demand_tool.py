@@ -205,3 +205,15 @@ def test_names_group_needs_a_plural_several_matches_and_no_exact_name() -> None:
     assert not names_group("christmas decorations", three[:2])  # too few to be a line
     assert not names_group("wooden christmas decorations", three)  # names one product exactly
     assert not names_group("glass", ["GLASS JAR", "GLASS BOWL", "GLASS VASE"])  # -ss is not a plural
+
+
+def test_a_few_months_of_sales_are_forecast_by_week_not_from_analogs(rctx):
+    from datetime import date
+
+    from memory.tables import SalesProduct
+
+    young = _first(rctx, SalesProduct.first_day >= date(2011, 5, 1), SalesProduct.first_day < date(2011, 6, 1), SalesProduct.total_quantity > 500)
+    d = run_tool("forecast_demand", {"sku": young.stock_code, "horizon": 4, "frequency": "M"}, rctx).data
+    assert d.frequency == "W" and d.horizon == 18 and not d.analogs and d.backtest_mase is not None
+    assert d.points[0].period > date(2011, 12, 1)  # after its last sale, not dated from today
+    assert any(n.startswith("Only ") and "too few for a monthly model" in n and "18 weeks" in n for n in d.notes)

@@ -188,3 +188,9 @@ def test_undated_posts_beside_a_scored_window_are_said_not_dropped_silently(ctx,
     out = hype_score(HypeScoreInput(subject=subjects["flat1"]), ctx)
     assert out.data.score is not None and out.data.undated_posts == 30 and out.data.undated_sources == ["undated-batch"]
     assert "30 more posts about it carry no date (undated-batch), so they are not in the score" in out.summary
+
+
+def test_a_ranking_for_a_region_without_posts_says_where_the_posts_come_from(ctx, subjects):
+    with pytest.raises(ToolError, match=r"None of the stored subjects has posts in Japan; their posts come from [^.]*\(\d") as err:
+        hype_score(HypeScoreInput(region="Japan"), ctx)
+    assert "Japan" not in (err.value.info.options or [])
