@@ -116,7 +116,8 @@ HYPE_STOP = {"better", "worse", "hotter", "bigger", "stronger", "weaker", "stack
              "worst", "best", "highest", "lowest", "top", "bottom", "leaderboard", "ranking", "rankings", "ranked", "rank", "hot", "hottest", "brands", "brand", "topics", "topic",
              "subjects", "things", "companies", "everything", "anything", "hyped", "buzzing",
              "real", "fading", "fade", "dying", "dead", "overblown", "overhyped", "legit", "peaking", "peaked", "cooling", "rising", "falling", "slowing", "fad",
-             "feel", "feels", "feeling", "felt", "think", "thinks", "perceive", "perceived", "perception", "reputation", "mood", "attitude", "attitudes"}
+             "feel", "feels", "feeling", "felt", "think", "thinks", "perceive", "perceived", "perception", "reputation", "mood", "attitude", "attitudes",
+             "higher", "lower", "more", "less"}
 #: a turn that points back at the last subject ("who's talking about them the most negatively?")
 REFERS_BACK = re.compile(r"\b(that|them|they|their|it|its|this|those|these)\b", re.IGNORECASE)
 
@@ -223,6 +224,8 @@ def compare_audiences(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
     audiences = [dict(a) for a in prev.get("audiences", [])]
     segments = _segment_audiences(s)
     found = segments if len(segments) >= 2 else s.audiences or ([_audience(s, None)] if (s.region or s.age_min or s.age_max or s.gender) else [])
+    if len(found) < 2 and len(s.regions) >= 2 and len(segments) < 2:
+        found = [{**_audience(s, None), "region": region} for region in s.regions]  # "drink more wine in the UK than Germans": one audience per place
     if len(found) < 2 and ACROSS_AGES.search(s.text):
         where = {k: v for k, v in {"region": s.region, "gender": s.gender}.items() if v}  # "which age groups in the US love steak?": every band there
         found = [{"age_min": lo, "age_max": min(hi, 99), **where} for lo, hi in AGE_BANDS]
@@ -292,6 +295,31 @@ ITEM_FILLER = FILLER | {"feel", "feels", "felt", "think", "thinks", "view", "vie
                         "think", "enjoy", "much", "like", "drink", "drinks", "eat", "compared", "import", "imports"}
 
 
+FORECAST_STOP = {"category", "season", "stock", "need", "go", "much", "many", "best", "top", "most", "bestsellers", "bestselling", "bestseller"}
+
+
+def listed_products(s: Slots) -> list[str]:
+    """Product groups listed with "and" or commas ("candles and christmas decorations"), each a plural
+    noun; [] when the turn names one thing ("black and white mugs" is one: see `_one_listed_name`)."""
+    runs, joined = _joined_runs(s)
+    return runs if joined and all(r.split()[-1].lower().endswith("s") for r in runs) else []
+
+
+def _joined_runs(s: Slots) -> tuple[list[str], str | None]:
+    """The turn's name runs, and the text that joins them with "and", "&" or commas when they are written so."""
+    runs = residue_runs(s, FORECAST_STOP)
+    if len(runs) < 2:
+        return runs, None
+    m = re.search(r"\b" + r"\b\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)\b".join(re.escape(r) for r in runs) + r"\b", s.text, re.IGNORECASE)
+    return runs, m.group(0) if m else None
+
+
+def _one_listed_name(s: Slots) -> str | None:
+    """"black and white mugs": words joined by "and" that are not each a plural group name one product."""
+    runs, joined = _joined_runs(s)
+    return joined if joined and not listed_products(s) else None
+
+
 def forecast_demand(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
     args = dict(prev)
     targets = ("sku", "product", "category", "description")  # one forecast target: naming a new one drops the thread's old one
@@ -304,7 +332,7 @@ def forecast_demand(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
     if s.sku:
         target("sku", s.sku)
     else:
-        subject = _subject(s, {"category", "season", "stock", "need", "go", "much", "many", "best", "top", "most", "bestsellers", "bestselling", "bestseller"})
+        subject = _one_listed_name(s) or _subject(s, FORECAST_STOP)
         if subject:
             described = re.search(r"\bnew product\b|\bdescription\b", s.text, re.IGNORECASE) or re.search(r"\b(?:forecast\w*|predict\w*|demand|new|launch\w*)\b[^:]*:", s.text, re.IGNORECASE)
             if described and len(s.text) > 60:  # "forecast a new product: a light waterproof trail shoe…", not "quick one: forecast candles"

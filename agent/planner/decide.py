@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from agent.planner.arguments import PreviousCall, build_arguments
+from agent.planner.arguments import PreviousCall, build_arguments, listed_products
 from agent.planner.intents import METHOD, REASK, IntentClassifier, IntentScores, default_classifier
 from agent.planner.slots import ALERT_WORDS, Slots, extract, residue
 from agent.planner.style import Style
@@ -76,6 +76,8 @@ def slot_evidence(slots: Slots, scores: IntentScores) -> IntentScores:
         bonus["watch_hype"] = bonus.get("watch_hype", 0.0) + 0.4
     if len(slots.starts) >= 2 and re.search(r"\blaunch", slots.text, re.IGNORECASE):
         bonus["simulate_launch"] = bonus.get("simulate_launch", 0.0) + 0.4  # two launch dates compared: a what-if
+    if len(slots.regions) >= 2 and not slots.prices and MORE_THAN.search(slots.text):
+        bonus["compare_audiences"] = bonus.get("compare_audiences", 0.0) + 0.6  # "do people in the UK drink more wine than Germans?"
     if slots.hype_level is not None:
         bonus["hype_score"] = -0.6  # "assume hype of 80" is an input to a forecast or simulation, not a hype question
     if not bonus:
@@ -87,6 +89,7 @@ def slot_evidence(slots: Slots, scores: IntentScores) -> IntentScores:
     return IntentScores(sorted(merged.items(), key=lambda kv: -kv[1]), frozenset(cued))
 
 
+MORE_THAN = re.compile(r"\b(more|less|fewer|better|worse|higher|lower)\b.{0,40}\bthan\b", re.IGNORECASE)
 #: "these numbers", "that score": a question about the last answer rather than about caeser's data in general
 ABOUT_THE_ANSWER = re.compile(r"\b(these|those|that|this|the)\s+(numbers?|figures?|scores?|estimates?|results?|forecasts?|stats)\b", re.IGNORECASE)
 AUDIENCE_TOOLS = ("audience_affinity", "compare_audiences")
@@ -166,6 +169,11 @@ def _decide(text: str, slots: Slots, previous: PreviousCall | None, pending: Pen
     decision = _finish(intent, args, missing, followup=followup)
     if decision.kind == "tool" and intent == "forecast_demand" and args.get("sku") == slots.sku and len(slots.skus) > 1:
         decision.also = [{**args, "sku": sku} for sku in slots.skus[1:MAX_SKUS]]  # each SKU named gets its own forecast
+    elif decision.kind == "tool" and intent == "forecast_demand" and not slots.skus and args.get("product"):
+        named = listed_products(slots)
+        if len(named) > 1 and args["product"] in named:  # "candles and christmas decorations": one forecast each, in the order named
+            decision.args = {**args, "product": named[0]}
+            decision.also = [{**args, "product": product} for product in named[1:MAX_SKUS]]
     return decision
 
 

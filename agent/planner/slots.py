@@ -360,7 +360,7 @@ def extract_time(s: Slots, today: date) -> None:
             s.starts.append(start)
         s.consume(m, 1)
     season_words = "spring|summer|autumn|winter|fall|holiday season|holidays|back to school|back-to-school|christmas|xmas"
-    for m in _find(rf"\b(?:in|for|this|next|by|from|vs\.?|versus|or|and|early|late|mid|before|ahead of|at)\s+(?:the\s+)?({season_words})\b|\b(spring|summer|autumn|winter)\b", text):
+    for m in _find(rf"\b(?:in|for|this|next|by|from|vs\.?|versus|or|and|early|late|mid|before|ahead of|at)\s+(?:the\s+)?({season_words})\b{SEASONAL_GOODS}|\b(spring|summer|autumn|winter)\b{SEASONAL_GOODS}", text):
         if any(a <= m.start() < b for a, b in s.spans):
             continue
         word = (m.group(1) or m.group(2)).lower()
@@ -379,6 +379,9 @@ def extract_time(s: Slots, today: date) -> None:
         s.consume(q)
 
 
+#: a season word naming goods ("christmas decorations", "summer dresses") is part of a product, not a date
+SEASONAL_GOODS = (r"(?!\s+(?:decorations?|lights?|trees?|cards?|gifts?|jumpers?|sweaters?|ornaments?|baubles?|crackers?|stockings?|wreaths?|candles?|dresses?"
+                  r"|hats?|tops?|shoes|sandals|collection|range|edition|garland|bunting|wrap|wrapping|paper|tableware|mugs?|socks|pyjamas|pajamas)\b)")
 NORTHERN_SEASONS = {"spring", "summer", "autumn", "fall", "winter"}  # the months of SEASON_MONTH are the northern hemisphere's
 SEASON_MONTH = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12, "holiday season": 11, "holidays": 11, "back to school": 8, "back-to-school": 8,
                 "christmas": 12, "xmas": 12}

@@ -511,3 +511,22 @@ def test_which_of_those_both_love_sets_the_two_audiences_side_by_side() -> None:
 def test_how_people_feel_about_two_brands_is_a_side_by_side_not_a_subject_called_feel() -> None:
     d = decide("I'm a travel marketer. how do people feel about JetBlue vs Delta this week?", None, None, NAMES)
     assert d.tool == "hype_score" and (d.args["subject"], d.args["versus"], d.args["window_days"]) == ("JetBlue", ["Delta"], 7)
+
+
+def test_a_priced_product_in_two_markets_is_a_simulation_not_an_audience_comparison() -> None:
+    d = decide("what would a $60 smartwatch band do in canada vs mexico?", None, None, NAMES)
+    assert d.tool == "simulate_launch" and d.args["product"] == "smartwatch band"
+    assert [(sc["price"], sc["region"]) for sc in d.args["scenarios"]] == [(60.0, "Canada"), (60.0, "Mexico")]
+
+
+def test_product_groups_listed_with_and_get_a_forecast_each_but_one_name_stays_one() -> None:
+    d = decide("Hi there, I'm a buyer at a homeware chain. Forecast candles and christmas decorations for the next 8 weeks", None, None, NAMES)
+    assert d.tool == "forecast_demand" and d.args["product"] == "candles" and [a["product"] for a in d.also] == ["christmas decorations"]
+    assert d.args["horizon"] == d.also[0]["horizon"] == 8  # "christmas decorations" are goods, not a date
+    d = decide("forecast black and white mugs", None, None, NAMES)
+    assert d.args["product"] == "black and white mugs" and not d.also
+
+
+def test_more_than_between_two_places_compares_them() -> None:
+    d = decide("Guten Tag. We import German wine. Do people in the UK drink more wine than Germans?", None, None, NAMES)
+    assert d.tool == "compare_audiences" and d.args["audiences"] == [{"region": "United Kingdom"}, {"region": "Germany"}] and d.args["items"] == ["wine"]
