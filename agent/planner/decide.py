@@ -33,7 +33,7 @@ class Pending:
     missing: list[str]
 
 
-MAX_SKUS = 5  # SKUs forecast in one turn; more are left for the next
+MAX_FORECASTS = 5  # SKUs or product groups forecast in one turn; more are left for the next
 
 
 @dataclass
@@ -167,13 +167,22 @@ def _decide(text: str, slots: Slots, previous: PreviousCall | None, pending: Pen
         intent = next((i for i, _ in scores.ranked if i in tool_names), "hype_score")
     args, missing = build_arguments(intent, slots, previous)
     decision = _finish(intent, args, missing, followup=followup)
-    if decision.kind == "tool" and intent == "forecast_demand" and args.get("sku") == slots.sku and len(slots.skus) > 1:
-        decision.also = [{**args, "sku": sku} for sku in slots.skus[1:MAX_SKUS]]  # each SKU named gets its own forecast
-    elif decision.kind == "tool" and intent == "forecast_demand" and not slots.skus and args.get("product"):
-        named = listed_products(slots)
-        if len(named) > 1 and args["product"] in named:  # "candles and christmas decorations": one forecast each, in the order named
-            decision.args = {**args, "product": named[0]}
-            decision.also = [{**args, "product": product} for product in named[1:MAX_SKUS]]
+    return _one_forecast_each(decision, slots) if decision.kind == "tool" and intent == "forecast_demand" else decision
+
+
+def _one_forecast_each(decision: Decision, slots: Slots) -> Decision:
+    """Several SKUs ("forecast 84879 and 22423") or product groups listed with "and" ("candles and
+    christmas decorations") named in one turn: one forecast call each, in the order named."""
+    args = decision.args
+    if args.get("sku") == slots.sku and len(slots.skus) > 1:
+        key, named = "sku", slots.skus
+    else:
+        key, named = "product", [] if slots.skus else listed_products(slots)
+        if args.get("product") not in named:
+            return decision
+    if len(named) > 1:
+        decision.args = {**args, key: named[0]}
+        decision.also = [{**args, key: value} for value in named[1:MAX_FORECASTS]]
     return decision
 
 
