@@ -100,9 +100,9 @@ class Slots:
     starts: list[date] = field(default_factory=list)
     channels: list[str] = field(default_factory=list)
     sku: str | None = None
-    skus: list[str] = field(default_factory=list)
+    skus: list[str] = field(default_factory=list)  # every SKU named, `sku` first ("forecast 84879 and 22423")
     season_starts: list[date] = field(default_factory=list)  # starts read from "summer", "winter"…: moved 6 months for southern markets
-    offered: str | None = None  # what an introduction says the asker sells ("my company sells matcha snacks.")  # every SKU named, `sku` first ("forecast 84879 and 22423")
+    offered: str | None = None  # what an introduction says the asker sells ("my company sells matcha snacks.")
     prefix: str | None = None
     quoted: list[str] = field(default_factory=list)
     user_id: str | None = None
