@@ -295,7 +295,7 @@ ITEM_FILLER = FILLER | {"feel", "feels", "felt", "think", "thinks", "view", "vie
                         "think", "enjoy", "much", "like", "drink", "drinks", "eat", "compared", "import", "imports"}
 
 
-FORECAST_STOP = {"category", "season", "stock", "need", "go", "much", "many", "best", "top", "most", "bestsellers", "bestselling", "bestseller"}
+FORECAST_STOP = {"category", "season", "stock", "need", "go", "much", "many", "best", "top", "most", "bestsellers", "bestselling", "bestseller", "sellers", "seller"}
 
 
 def listed_products(s: Slots) -> list[str]:

@@ -48,7 +48,7 @@ RULES: list[tuple[str, str, float]] = [
     (r"\b(simulat\w*|simmulat\w*|sim|what[- ]if|scenarios?)\b|\b(launch|price) .{0,30}\bvs\.? ", "simulate_launch", 0.6),
     # "what would a $60 smartwatch band do in canada vs mexico?": a priced product in markets set side by side
     (r"[$£€]\s?\d[\d,.]*k?\b.{0,60}\b(do|sell|perform|fare|go|land)\b.{0,15}\b(in|across)\b.{0,40}\b(vs\.?|versus|or|compared (to|with))\b", "simulate_launch", 0.9),
-    (r"\b(forecast\w*|forcast\w*|fcst|fcast|predict\w*|project(ed|ion)s?|outlook)\b|\bhow (many|much) .{0,40}\b(sell|units|stock|order|need)\b|\bdemand\b", "forecast_demand", 0.55),
+    (r"\b(top|best)[- ]?sell(ers?|ing)\b|\bsells?\s+(the\s+)?best\b|\b(forecast\w*|forcast\w*|fcst|fcast|predict\w*|project(ed|ion)s?|outlook)\b|\bhow (many|much) .{0,40}\b(sell|units|stock|order|need)\b|\bdemand\b", "forecast_demand", 0.55),
     (r"\b(hype\w*|hyep|buzz\w*|chatter|trending|momentum|mentions|talking about|noise|vibe|sentiment)\b", "hype_score", 0.5),
     (r"\b(compare|comparison|contrast|differ\w*|vs\.?|versus)\b", "compare_audiences", 0.35),
     (r"\b(which|what)\s+(age\s*(groups?|bands?|brackets?|ranges?|segments?)|ages|generations?)\b.{0,60}\b(love|like|prefer|into|care|buy|eat|drink|watch|listen|most|least)\b|\bby age(\s*(group|band)s?)?\b.{0,40}\b(love|like|prefer|most)\b", "compare_audiences", 1.3),

@@ -623,8 +623,9 @@ def extract_export(s: Slots) -> None:
 
 
 #: a clause in which the asker says who they are: a role or a business, ended by punctuation
-INTRODUCTION = (r"(?:^|(?<=[.!?,]\s))(?:hi\b[^.!?,]{0,20}[,.!]?\s*)?(?:as|i'?m|i am|we'?re|we are|this is|here at|i|we)\s+(?:(?:run|own|manage|work (?:at|for)|working (?:at|for|with)|with|have)\s+)?(?:a|an|the|our)\s+[^.!?,;]{0,60}?"
-                r"\b(?:manager|lead|head|director|marketer|brand|company|retailer|team|startup|shop|store|boutique|business|founder|agency|vp|cmo|analyst|buyer|planner|owner)s?\b[^.!?,;]{0,40}?[.!?,;]"
+INTRODUCTION = (r"(?:^|(?<=[.!?,]\s))(?:hi\b[^.!?,]{0,20}[,.!]?\s*)?(?:as|i'?m|i am|we'?re|we are|this is|here at|i|we)\s+(?:(?:run|own|manage|work (?:at|for)|working (?:at|for|with)|with|at|from|have|(?:run|do|lead|head|handle)\s+(?:marketing|growth|brand|sales|e-?commerce|social)\s+(?:for|at))\s+)?(?:a|an|the|our)\s+[^.!?,;]{0,60}?"
+                r"\b(?:manager|lead|head|director|marketer|brand|company|retailer|team|startup|shop|store|boutique|business|founder|agency|vp|cmo|analyst|buyer|planner|owner"
+                r"|chain|school|university|college|app|platform|studio|clinic|gym|restaurant|cafe|café|bakery|hotel|label)s?\b[^.!?,;]{0,40}?[.!?,;]"
                 r"|(?:^|(?<=[.!?]\s))(?:(?:my|our)\s+(?:company|brand|team|shop|store|business|startup|agency|client|firm|label)\s+(?:sells|makes|does|produces|offers|imports|distributes|designs)"
                 r"|(?:we|i)\s+(?:sell|make|produce|offer|import|distribute|design)|we'?re\s+(?:selling|making|launching))\s+(?P<offer>[^.!?;]{2,80})[.!?;]"
                 r"|(?:^|(?<=[.!?,]\s))[\w&'’ -]{0,30}?\b(?:pm|manager|lead|head|director|marketer|founder|analyst|buyer|planner|cmo|vp|owner|intern|strategist|brand|company|startup|shop|store|team|agency)\s+here\b\s*[.!,;:—-]*")

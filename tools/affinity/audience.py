@@ -332,8 +332,10 @@ def _from_local(inp: AudienceAffinityInput, ctx: ToolContext, qloo_note: str) ->
     unused_note = (f" Not used: {', '.join(m.item.label for m in unused)} — only asked in a survey with too few of these people, "
                    "so this ranking does not know who loves it." if unused else "")
     at_all = f" ({general[0].affinity:.0%} love {domain} at all)" if general else ""
-    summary = (f"{standin}{region_note}What {label} love{' in ' + domain + at_all if domain else ''}: {top}. Most distinctive: "
-               f"{', '.join(f'{r.label} (×{r.lift:.2f})' for r in distinctive.itertuples())}.{unused_note}{left_out}")
+    # everyone's lift is 1 by definition: "most distinctive" would list the top items again at ×1.00
+    stands_out = "" if label == "everyone" else f" Most distinctive: {', '.join(f'{r.label} (×{r.lift:.2f})' for r in distinctive.itertuples())}."
+    summary = (f"{standin}{region_note}What {label} {'loves' if label == 'everyone' else 'love'}{' in ' + domain + at_all if domain else ''}: {top}."
+               f"{stands_out}{unused_note}{left_out}")
     skipped = _notes_text(notes, False)
     summary += _skipped_sentence(notes, sources)
     if by_country:

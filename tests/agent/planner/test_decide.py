@@ -530,3 +530,13 @@ def test_product_groups_listed_with_and_get_a_forecast_each_but_one_name_stays_o
 def test_more_than_between_two_places_compares_them() -> None:
     d = decide("Guten Tag. We import German wine. Do people in the UK drink more wine than Germans?", None, None, NAMES)
     assert d.tool == "compare_audiences" and d.args["audiences"] == [{"region": "United Kingdom"}, {"region": "Germany"}] and d.args["items"] == ["wine"]
+
+
+def test_best_sellers_ask_what_to_forecast_and_more_introductions_say_who_is_asking() -> None:
+    for text in ("what are the top sellers this month?", "what sells best in December?"):
+        d = decide(text, None, None, NAMES)
+        assert d.kind == "clarify" and d.tool == "forecast_demand" and "forecast" in (d.question or "")
+    d = decide("I run marketing for an online school. what hobbies do students like?", None, None, NAMES)
+    assert d.tool == "audience_affinity" and d.args == {"audience": {"age_min": 18, "age_max": 24}, "domain": "hobbies"}
+    d = decide("I'm at a hotel chain. what's trending?", None, None, NAMES)
+    assert d.tool == "hype_score" and "subject" not in d.args

@@ -73,6 +73,8 @@ def test_a_region_no_survey_covers_is_answered_from_elsewhere_and_says_so(real) 
     the surveys' own countries answers, with the region's absence the answer's first words."""
     out = run_tool("audience_affinity", {"audience": {"region": "United Kingdom", "gender": "female", "age_max": 34}, "domain": "music"}, real)
     assert out.summary.startswith("No respondents in United Kingdom in the local surveys, so this is women under 35 in Young People Survey")
+    everyone = run_tool("audience_affinity", {"audience": {"region": "West South Central"}, "domain": "music"}, real).summary
+    assert "What everyone loves in music" in everyone and "Most distinctive" not in everyone  # everyone's lift is 1: nothing stands out
     assert "QLOO_API_KEY" in out.summary and out.data.audience == "women under 35" and out.data.items
 
 
