@@ -37,7 +37,7 @@ class PreviousCall:
     ok: bool = True  # whether the call answered (a failed "create" leaves nothing to update)
     audiences: list[dict] = field(default_factory=list)  # the thread's audiences, oldest first: what "the two" compares
     shown_items: list[str] = field(default_factory=list)  # the items the last affinity answer ranked: what to compare them on
-    also: list[dict[str, Any]] = field(default_factory=list)  # the same turn's earlier calls of this tool (several SKUs forecast at once)
+    also: list[dict[str, Any]] = field(default_factory=list)  # the same turn's earlier calls of this tool (several SKUs or product groups forecast at once)
 
     def subject(self) -> str | None:
         """The thing the previous call was about, whatever the tool called it."""
