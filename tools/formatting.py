@@ -22,6 +22,8 @@ TOOL_TITLES = {"forecast_demand": "Demand forecast", "compare_audiences": "Audie
 
 #: the currencies prices are asked and shown in
 CURRENCY_SYMBOLS = {"USD": "$", "GBP": "£", "EUR": "€"}
+#: a forecast frequency's period, in words: "12 weeks", "the same months a year earlier"
+PERIOD_WORD = {"D": "day", "W": "week", "M": "month"}
 
 
 def money(x: float, currency: str = "USD") -> str:

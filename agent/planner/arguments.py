@@ -302,7 +302,11 @@ def listed_products(s: Slots) -> list[str]:
     """Product groups listed with "and" or commas ("candles and christmas decorations"), each a plural
     noun; [] when the turn names one thing ("black and white mugs" is one: see `_one_listed_name`)."""
     runs, joined = _joined_runs(s)
-    return runs if joined and all(r.split()[-1].lower().endswith("s") for r in runs) else []
+    return runs if joined and _all_plural(runs) else []
+
+
+def _all_plural(runs: list[str]) -> bool:
+    return all(r.split()[-1].lower().endswith("s") for r in runs)
 
 
 def _joined_runs(s: Slots) -> tuple[list[str], str | None]:
@@ -317,7 +321,7 @@ def _joined_runs(s: Slots) -> tuple[list[str], str | None]:
 def _one_listed_name(s: Slots) -> str | None:
     """"black and white mugs": words joined by "and" that are not each a plural group name one product."""
     runs, joined = _joined_runs(s)
-    return joined if joined and not listed_products(s) else None
+    return joined if joined and not _all_plural(runs) else None
 
 
 def forecast_demand(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:

@@ -10,7 +10,7 @@ from typing import Any
 
 from agent.planner.method import explain
 from agent.planner.style import Style, restyle
-from tools.formatting import CURRENCY_SYMBOLS
+from tools.formatting import CURRENCY_SYMBOLS, PERIOD_WORD
 from tools.registry import load_tools
 
 MAX_FIGURES = 6
@@ -72,9 +72,6 @@ def render_result(tool: str, payload: dict[str, Any], style: Style | None = None
     return "\n".join(p for p in parts if p)
 
 
-PERIODS = {"D": "day", "W": "week", "M": "month"}
-
-
 def forecasts_side_by_side(payloads: list[dict[str, Any]]) -> str:
     """One line setting several forecasts of one turn against each other ("forecast 84879 and
     22423"): each total with its change on the same periods a year earlier, then the larger and the
@@ -88,11 +85,11 @@ def forecasts_side_by_side(payloads: list[dict[str, Any]]) -> str:
         return d["total"] / before - 1 if isinstance(before, (int, float)) and before > 0 else None
 
     def span(d: dict[str, Any]) -> str:
-        return f"{d.get('horizon')} {PERIODS.get(d.get('frequency', 'W'), 'period')}s"
+        return f"{d.get('horizon')} {PERIOD_WORD.get(d.get('frequency', 'W'), 'period')}s"
 
     same = len({span(d) for d in rows}) == 1
     cells = [f"{d['target']} about {d['total']:,.0f} units" + ("" if same else f" over {span(d)}")
-             + (f" ({g:+.0%} on the same {PERIODS.get(d.get('frequency', 'W'), 'period')}s a year earlier)" if (g := growth(d)) is not None else "") for d in rows]
+             + (f" ({g:+.0%} on the same {PERIOD_WORD.get(d.get('frequency', 'W'), 'period')}s a year earlier)" if (g := growth(d)) is not None else "") for d in rows]
     text = ("Side by side over the next " + span(rows[0]) if same else "Side by side") + ": " + "; ".join(cells) + "."
     if same:
         top = max(rows, key=lambda d: d["total"])

@@ -354,8 +354,7 @@ def extract_time(s: Slots, today: date) -> None:
         month = MONTHS.get(word) or MONTH_ABBR.get(word[:3])
         if month is None:
             continue
-        year = int(m.group(2)) if m.group(2) else (today.year if month >= today.month else today.year + 1)
-        start = date(year, month, 1)
+        start = date(int(m.group(2)), month, 1) if m.group(2) else next_month_start(month, today)
         if start not in s.starts:
             s.starts.append(start)
         s.consume(m, 1)
@@ -365,7 +364,7 @@ def extract_time(s: Slots, today: date) -> None:
             continue
         word = (m.group(1) or m.group(2)).lower()
         month = SEASON_MONTH[word]
-        start = date(today.year if month >= today.month else today.year + 1, month, 1)
+        start = next_month_start(month, today)
         if start not in s.starts:
             s.starts.append(start)
             if word in NORTHERN_SEASONS:
@@ -373,9 +372,7 @@ def extract_time(s: Slots, today: date) -> None:
         s.consume(m, 1 if m.group(1) else 2)
     q = re.search(r"\bq([1-4])\b", text, re.IGNORECASE)
     if q and not s.starts:
-        month = (int(q.group(1)) - 1) * 3 + 1
-        year = today.year if month >= today.month else today.year + 1
-        s.starts.append(date(year, month, 1))
+        s.starts.append(next_month_start((int(q.group(1)) - 1) * 3 + 1, today))
         s.consume(q)
 
 
@@ -385,6 +382,11 @@ SEASONAL_GOODS = (r"(?!\s+(?:decorations?|lights?|trees?|cards?|gifts?|jumpers?|
 NORTHERN_SEASONS = {"spring", "summer", "autumn", "fall", "winter"}  # the months of SEASON_MONTH are the northern hemisphere's
 SEASON_MONTH = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12, "holiday season": 11, "holidays": 11, "back to school": 8, "back-to-school": 8,
                 "christmas": 12, "xmas": 12}
+
+
+def next_month_start(month: int, today: date) -> date:
+    """The first day of `month` this year when it has not passed yet (the current month counts), else next year's."""
+    return date(today.year if month >= today.month else today.year + 1, month, 1)
 
 
 def _next_date(today: date, month: int, day: int) -> date:
@@ -638,8 +640,7 @@ GREETING = (r"^\s*(?:hi|hello|hey|hiya|howdy|yo|heya|greetings|guten (?:tag|morg
 
 def _southern(start: date, today: date) -> date:
     """A northern season's start moved to the same season south of the equator: six months on, the next such month."""
-    month = (start.month + 5) % 12 + 1
-    return date(today.year if month >= today.month else today.year + 1, month, 1)
+    return next_month_start((start.month + 5) % 12 + 1, today)
 
 
 def extract(text: str, today: date | None = None) -> Slots:

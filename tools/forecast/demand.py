@@ -36,7 +36,7 @@ from memory.build import forecast as forecast_build
 from memory.imports.own_sales import OwnSales, own_sales
 from tools.base import Chart, ToolContext, ToolError, ToolOutput
 from tools.forecast.chart import render_forecast
-from tools.formatting import counted, period
+from tools.formatting import PERIOD_WORD, counted, period
 from tools.registry import register
 from tools.schemas import StrictInput
 
@@ -49,7 +49,6 @@ ANALOG_FLOOR = 0.45
 #: The farthest a forecast may reach, in periods of each frequency: two years. Beyond that
 #: nothing in one or two years of history supports the numbers.
 MAX_HORIZON: dict[Frequency, int] = {"D": 730, "W": 104, "M": 24}
-PERIOD_WORD = {"D": "day", "W": "week", "M": "month"}
 PERIOD_ADJECTIVE = {"D": "daily", "W": "weekly", "M": "monthly"}
 
 
