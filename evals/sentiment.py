@@ -2,11 +2,19 @@
 benchmark set in one run.
 
 Training (engine and baseline alike): `sentiment/train_multi.csv` plus a seeded (`--seed`, 0)
-stratified 80 % of the deduplicated airline posts. The engine is `memory.hype_sentiment.fit_model`
-(what `caeser build` trains) with its fixed settings (chosen on TweetEval's validation split, docs/hype.md), its wordpiece CNN included when the
-`minilm` extra is installed (as `caeser build` trains it). Each set is scored as the hype path scores
-it: the airline posts with their source (stored airline posts reach the model's airline expert),
-the others without one (SXSW and TweetEval are not training sources, so they get no expert). The baseline is word 1–2-gram
+stratified 80 % of the deduplicated airline posts. The engine is two-speed, as stored posts are
+scored (memory/hype_transformer.py):
+- its fast model is `memory.hype_sentiment.fit_model` (what `caeser build` trains) with its fixed
+  settings (chosen on TweetEval's validation split, docs/hype.md), its wordpiece CNN included when the
+  `minilm` extra is installed, trained here without the airline 20 %;
+- its transformer is the one `caeser build` fine-tunes (`memory.hype_transformer`), loaded from the
+  models dir, or fine-tuned and saved there first when it is missing (~12 min on 2 cores). It is
+  trained on `train_multi.csv` alone, so no airline post, and no set scored here, is in its training.
+Each set is scored as the build's pass scores stored posts: the airline posts by the fast model with
+their source (they reach its airline expert and are not re-scored by the transformer), the others
+(SXSW, TweetEval and `--file` are not training sources) by the fast model and the transformer
+averaged. `--fast-only` scores every set with the fast model alone, as posts that arrived after the
+last build are scored. The baseline is word 1–2-gram
 TF-IDF (min_df 2, sublinear tf) + logistic regression with scikit-learn's defaults (C = 1, no
 weights) — the baseline the data README measured. VADER is its reference implementation with its
 documented ±0.05 compound cut-offs.
@@ -32,9 +40,11 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score, precision_recall_fscore_support, recall_score
 from sklearn.model_selection import train_test_split
 
-from engines.hype.sentiment import LABELS, compound_labels
+from engines.hype.sentiment import LABELS, MODEL_NAME, compound_labels
+from engines.hype.transformer_sentiment import TRANSFORMER_NAME, TransformerSentiment, averaged
 from memory.datadir import load_labelled_sentiment, load_sxsw_posts
-from memory.hype_sentiment import fit_model, training_posts
+from memory.hype_sentiment import EXPERT_SOURCES, fit_model, training_posts
+from memory.hype_transformer import load_transformer, train_transformer, transformer_state
 from memory.posts import AIRLINE_SOURCE
 from memory.settings import Settings, get_settings
 
@@ -46,6 +56,7 @@ SXSW_LABELS = {"Positive emotion": "positive", "Negative emotion": "negative", "
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--file", type=Path, help="CSV with columns text,label (negative|neutral|positive) to score on; the headline set")
     parser.add_argument("--seed", type=int, default=SEED, help="seed of the airline 80/20 split and the models")
+    parser.add_argument("--fast-only", action="store_true", help="score with the fast model alone, as posts are scored before the transformer's build pass")
 
 
 def read_labelled(path: Path) -> pd.DataFrame:
@@ -72,6 +83,19 @@ def vader_labels(texts: list[str]) -> np.ndarray:
 
     analyzer = SentimentIntensityAnalyzer()
     return compound_labels(np.array([analyzer.polarity_scores(t)["compound"] for t in texts]))
+
+
+def built_transformer(settings: Settings) -> TransformerSentiment | None:
+    """The transformer `caeser build` makes (trained here first, and saved for the build, when it is
+    missing: ~12 min on 2 cores), or None without its training file or the `minilm` extra."""
+    if transformer_state(settings) == "no_data":
+        print(f"  no {TRANSFORMER_NAME}: its training file or the `minilm` extra is missing; the engine is {MODEL_NAME} alone")
+        return None
+    if transformer_state(settings) != "built":
+        print(f"  {TRANSFORMER_NAME} is not built: fine-tuning it now, as `caeser build` would (~12 min on 2 cores)")
+    trained = train_transformer(settings)
+    print(f"  {trained.sentence()}")
+    return load_transformer(settings)
 
 
 class Scores(BaseModel):
@@ -119,14 +143,18 @@ def run(args: argparse.Namespace) -> int:
           f"airline: a seeded (seed={args.seed}) stratified 80 %, the other 20 % scored below)")
     start = time.perf_counter()
     engine = fit_model(train, seed=args.seed)
-    print(f"  engine trained in {time.perf_counter() - start:.0f} s")
+    print(f"  engine's fast model trained in {time.perf_counter() - start:.0f} s")
+    transformer = None if args.fast_only else built_transformer(settings)
     baseline = Baseline(texts, labels, args.seed)
     result: dict[str, Scores] = {}
     for name, df in sets.items():
         test_texts, truth = df["text"].tolist(), df["label"].tolist()
         sources = df["source"].tolist() if "source" in df else None
-        print(f"{name} (n={len(df)}{', scored with their source' if sources else ''}):")
-        result["engine"] = report("engine", truth, np.array(engine.predict(test_texts, sources).labels))
+        two_speed = transformer is not None and not (sources and set(sources) <= set(EXPERT_SOURCES))
+        how = f"engine = {TRANSFORMER_NAME}, the build's pass" if two_speed else f"engine = {MODEL_NAME}" + (", with its source's expert" if sources else "")
+        print(f"{name} (n={len(df)}; {how}):")
+        predicted = averaged(engine.predict_proba(test_texts), transformer.predict_proba(test_texts)) if two_speed else engine.predict(test_texts, sources)
+        result["engine"] = report("engine", truth, np.array(predicted.labels))
         result["vader"] = report("vader", truth, vader_labels(test_texts))
         result["tfidf"] = report("tfidf", truth, baseline.predict(test_texts))
     print(f"sentiment macro-recall engine={result['engine'].macro_recall:.3f} vader={result['vader'].macro_recall:.3f} tfidf={result['tfidf'].macro_recall:.3f} ({name})")

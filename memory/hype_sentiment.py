@@ -31,6 +31,7 @@ import pandas as pd
 from pydantic import BaseModel
 
 from engines.hype.sentiment import MODEL_NAME, SentimentModel, lexicon_prediction, train_sentiment
+from engines.hype.transformer_sentiment import TRANSFORMER_NAME, describe_transformer
 from engines.hype.wordpiece_cnn import Wordpieces
 from memory.artifacts import files_fingerprint, load_arrays, save_arrays
 from memory.datadir import AIRLINE_TWEETS, SENTIMENT_TRAIN, load_airline_tweets, load_labelled_sentiment
@@ -64,8 +65,9 @@ _CACHE: dict[Path, tuple[float, SentimentModel]] = {}
 
 
 class TrainReport(BaseModel):
-    """What `caeser build` prints about the model it trained (or found up to date)."""
+    """What `caeser build` prints about a sentiment model it trained (or found up to date)."""
 
+    model: str = MODEL_NAME
     trained: bool
     posts: int
     sources: int
@@ -76,8 +78,8 @@ class TrainReport(BaseModel):
     def sentence(self) -> str:
         size = f"{self.bytes / 1e6:.1f} MB"
         if not self.trained:
-            return f"Sentiment model {MODEL_NAME} up to date ({size}, {self.path})."
-        return f"Sentiment model {MODEL_NAME} trained on {self.posts} posts from {self.sources} sources in {self.seconds:.0f} s ({size}, {self.path})."
+            return f"Sentiment model {self.model} up to date ({size}, {self.path})."
+        return f"Sentiment model {self.model} trained on {self.posts} posts from {self.sources} sources in {self.seconds:.0f} s ({size}, {self.path})."
 
 
 def model_path(settings: Settings) -> Path:
@@ -196,21 +198,31 @@ def classify_and_store(settings: Settings, model: SentimentModel, frame: pd.Data
     pred = model.predict(frame["text"].iloc[rows].tolist(), frame["source"].iloc[rows].tolist())
     frame.loc[frame.index[rows], "sentiment"] = pred.scores
     frame.loc[frame.index[rows], "label"] = pred.labels
-    save_sentiment(settings, frame["id"].iloc[rows].tolist(), pred.scores, pred.labels)
+    frame.loc[frame.index[rows], "scored_by"] = MODEL_NAME
+    save_sentiment(settings, frame["id"].iloc[rows].tolist(), pred.scores, pred.labels, MODEL_NAME)
 
 
-def method_sentence(model: SentimentModel | None) -> str:
-    """Names the model that scored the posts, for the tool's `source`."""
+def method_sentence(model: SentimentModel | None, scored_by: pd.Series | None = None) -> str:
+    """Names the models that scored the posts, for the tool's `source`: with the transformer's pass
+    (`memory.hype_transformer`) behind some of them, how many each model scored."""
     if model is None:
         return "sentiment by the VADER lexicon (the trained sentiment model is not built yet)"
-    return f"sentiment by {MODEL_NAME} ({model.describe()}, trained on {model.trained_on})"
+    fast = f"{MODEL_NAME} ({model.describe()}, trained on {model.trained_on})"
+    slow = int((scored_by == TRANSFORMER_NAME).sum()) if scored_by is not None else 0
+    if not slow:
+        return f"sentiment by {fast}"
+    if slow == len(scored_by):
+        return f"sentiment by {TRANSFORMER_NAME} ({describe_transformer()})"
+    return f"sentiment of {slow:,} posts by {TRANSFORMER_NAME} ({describe_transformer()}), of {len(scored_by) - slow:,} by {fast}"
 
 
-def score_unscored(settings: Settings, frame: pd.DataFrame, *, store_limit: int | None = None) -> tuple[pd.DataFrame, str]:
+def score_unscored(settings: Settings, frame: pd.DataFrame, *, store_limit: int | None = None, counted: np.ndarray | None = None) -> tuple[pd.DataFrame, str]:
     """Fill `sentiment`/`label` where missing. With a trained model, up to `store_limit` posts (all
     when None) are classified and stored; anything left gets the lexicon's compound score and
     VADER's rule label for this call only (not stored, so the model replaces it later). Returns the
-    frame and a sentence naming the method, for the tool's `source`."""
+    frame and a sentence naming the method, for the tool's `source`; it counts the posts each model
+    scored among the rows `counted` marks (all when None: the tool marks the subject's own posts,
+    not its peers')."""
     missing = frame["sentiment"].isna().to_numpy()
     model = load_classifier(settings)
     classified = 0
@@ -224,7 +236,8 @@ def score_unscored(settings: Settings, frame: pd.DataFrame, *, store_limit: int 
         frame.loc[missing, "sentiment"] = lexical.scores
         frame.loc[missing, "label"] = lexical.labels
     frame["sentiment"] = frame["sentiment"].astype(float)
-    method = method_sentence(model)
+    scored_by = frame["scored_by"] if "scored_by" in frame else None
+    method = method_sentence(model, scored_by if scored_by is None or counted is None else scored_by[counted])
     if model is None:
         return frame, method
     lexicon = int(missing.sum())

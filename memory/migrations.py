@@ -45,6 +45,7 @@ def upgrade(engine: Engine) -> None:
             _backfill_result_owners(engine)
     _add_column(engine, "hype_watches", "days_in_row", "INTEGER NOT NULL DEFAULT 1")  # before the rebuild below, which copies every model column
     _widen_watch_uniqueness(engine)
+    _add_column(engine, "posts", "scored_by", "VARCHAR(40)")  # which sentiment model scored the post (memory/hype_transformer.py)
     for column, ddl in (("event_id", "VARCHAR(128)"), ("variant", "VARCHAR(64)"), ("value", "FLOAT")):  # storefront events (bots/api)
         _add_column(engine, "engagement_events", column, ddl)
     if "uq_engagement_owner_event" not in {i["name"] for i in inspect(engine).get_indexes("engagement_events")}:

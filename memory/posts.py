@@ -324,8 +324,8 @@ def _in_region(region: str | None, wanted: str) -> bool:
     return region is not None and (region == wanted or wanted in ancestors(region))
 
 
-FRAME_COLUMNS = ("id", "subject", "source", "external_id", "text", "text_key", "author", "created_at", "region", "likes", "reposts", "replies", "sentiment", "label")
-_TEXT_COLUMNS = frozenset({"subject", "source", "external_id", "text", "text_key", "author", "region", "label"})
+FRAME_COLUMNS = ("id", "subject", "source", "external_id", "text", "text_key", "author", "created_at", "region", "likes", "reposts", "replies", "sentiment", "label", "scored_by")
+_TEXT_COLUMNS = frozenset({"subject", "source", "external_id", "text", "text_key", "author", "region", "label", "scored_by"})
 
 
 def subject_posts(settings: Settings, subjects: Sequence[str], region: str | None = None) -> pd.DataFrame:
@@ -351,13 +351,13 @@ def subject_posts(settings: Settings, subjects: Sequence[str], region: str | Non
     return frame
 
 
-def save_sentiment(settings: Settings, ids: Sequence[int], scores: Sequence[float], labels: Sequence[str]) -> None:
-    """Store classifier outputs so a post is scored once."""
+def save_sentiment(settings: Settings, ids: Sequence[int], scores: Sequence[float], labels: Sequence[str], scored_by: str) -> None:
+    """Store classifier outputs, and the model that made them, so a post is scored once per model."""
     if not ids:
         return
     with session_scope(settings) as s:
         table = PostRow.__table__
-        s.connection().execute(update(table).where(table.c.id == bindparam("pid")).values(sentiment=bindparam("s"), label=bindparam("l")),
+        s.connection().execute(update(table).where(table.c.id == bindparam("pid")).values(sentiment=bindparam("s"), label=bindparam("l"), scored_by=scored_by),
                                [{"pid": int(i), "s": float(v), "l": lab} for i, v, lab in zip(ids, scores, labels)])
 
 

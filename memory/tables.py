@@ -37,7 +37,8 @@ from sqlalchemy import Index, UniqueConstraint  # noqa: E402  - kept beside the 
 class PostRow(SQLModel, table=True):
     """A social post from any source. (source, external_id) is unique; `text_key` fingerprints the
     text so near-identical copies are not imported twice. `created_at` is NULL for undated batches
-    (SXSW). `sentiment`/`label` are filled by the classifier the first time a window needs them."""
+    (SXSW). `sentiment`/`label` are filled by the classifier the first time a window needs them, and
+    re-written by the build's transformer pass (`memory.hype_transformer`); `scored_by` names which."""
 
     __tablename__ = "posts"
     __table_args__ = (UniqueConstraint("source", "external_id", name="uq_posts_source_id"),)
@@ -55,6 +56,7 @@ class PostRow(SQLModel, table=True):
     replies: int = 0
     sentiment: float | None = Field(default=None, index=True)  # indexed: the snapshot fingerprint counts scored posts
     label: str | None = Field(default=None, max_length=10)
+    scored_by: str | None = Field(default=None, max_length=40)  # the model that wrote `sentiment` (NULL: the fast model, or none yet)
 
 
 class PostSubject(SQLModel, table=True):

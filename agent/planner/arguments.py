@@ -86,6 +86,9 @@ def _set_subject(args: dict, key: str, subject: str, ctx: PreviousCall | None) -
         args[key] = ctx.subject()
 
 
+#: a follow-up that sets the last subject against another one ("compare that with google", "vs delta?")
+RIVAL = re.compile(r"\b(compared?|stacks?\s+up)\s+((that|this|it)\s+)?(to|with|w/|against)\s|^\s*(and\s+)?(compared (to|with)|vs\.?|versus|against|next to)\b"
+                   r"|\b(better|worse|hotter|bigger|stronger|weaker)(\s+or\s+\w+)?\s+than\s", re.IGNORECASE)
 COMPARATIVE = re.compile(r"\b(or|vs\.?|versus|than|compared (?:to|with)|against)\b", re.IGNORECASE)
 
 
@@ -155,8 +158,7 @@ def hype_score(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
         args.pop("subject", None), args.pop("versus", None)
     elif len(runs) >= 2 and (COMPARATIVE.search(s.text) or re.search(r"\b(compare|comparing|side by side)\b", s.text, re.IGNORECASE)):
         args["subject"], args["versus"] = runs[0], runs[1:4]
-    elif len(runs) == 1 and args.get("subject") and re.search(r"^\s*(?:and\s+)?(?:compared (?:to|with)|vs\.?|versus|against|next to)\b|\b(?:compared?|stacks?\s+up)\s+(?:to|with|w/|against)\s"
-                                                         r"|\b(?:better|worse|hotter|bigger|stronger|weaker)(?:\s+or\s+\w+)?\s+than\s", s.text, re.IGNORECASE):
+    elif len(runs) == 1 and args.get("subject") and RIVAL.search(s.text):
         args["versus"] = [*args.get("versus", []), runs[0]][:3]  # "compared to labubu?" adds a rival
     elif s.position and ctx and ctx.listed and not runs:
         args["subject"] = ctx.listed[s.position - 1 if 0 < s.position <= len(ctx.listed) else -1].label  # "tell me more about the top one" after a ranking
@@ -165,6 +167,8 @@ def hype_score(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
         _set_subject(args, "subject", _subject(s, HYPE_STOP), ctx)
         if runs:
             args.pop("versus", None)  # a new subject on its own ends the comparison
+    if s.voices:
+        args["posts"] = s.voices
     if s.window_days:
         args["window_days"] = s.window_days
     if s.region:

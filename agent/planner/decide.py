@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from agent.planner.arguments import PreviousCall, build_arguments, listed_products
+from agent.planner.arguments import RIVAL, PreviousCall, build_arguments, listed_products
 from agent.planner.intents import METHOD, REASK, IntentClassifier, IntentScores, default_classifier
 from agent.planner.slots import ALERT_WORDS, Slots, extract, residue
 from agent.planner.style import Style
@@ -78,6 +78,8 @@ def slot_evidence(slots: Slots, scores: IntentScores) -> IntentScores:
         bonus["simulate_launch"] = bonus.get("simulate_launch", 0.0) + 0.4  # two launch dates compared: a what-if
     if len(slots.regions) >= 2 and not slots.prices and MORE_THAN.search(slots.text):
         bonus["compare_audiences"] = bonus.get("compare_audiences", 0.0) + 0.6  # "do people in the UK drink more wine than Germans?"
+    if slots.voices is not None:
+        bonus["hype_score"] = 0.6  # "what are people complaining about?": posts
     if slots.hype_level is not None:
         bonus["hype_score"] = -0.6  # "assume hype of 80" is an input to a forecast or simulation, not a hype question
     if not bonus:
@@ -96,8 +98,6 @@ AUDIENCE_TOOLS = ("audience_affinity", "compare_audiences")
 BOTH = re.compile(r"\b(both|the two|each of them|them both|either)\b", re.IGNORECASE)
 PERSONAS = re.compile(r"\bpersonas?\b", re.IGNORECASE)
 CONVERSATIONAL = ("help", "greeting", "decline", "sources")
-#: a follow-up that sets the last subject against another one
-RIVAL = re.compile(r"\b(compared?|stacks?\s+up)\s+(to|with|w/|against)\s|^\s*(and\s+)?(vs\.?|versus|against)\s|\b(better|worse|hotter|bigger|stronger|weaker)(\s+or\s+\w+)?\s+than\s", re.IGNORECASE)
 
 
 def choose_tool(text: str, slots: Slots, scores: IntentScores, previous: PreviousCall | None, tool_names: set[str]) -> tuple[str, bool]:
@@ -155,8 +155,8 @@ def _decide(text: str, slots: Slots, previous: PreviousCall | None, pending: Pen
         args, missing = build_arguments("compare_audiences", slots, previous)  # "which of those do both love most?": the two audiences side by side
         return _finish("compare_audiences", args, missing, followup=True)
     if scores.best == REASK:
-        if previous is None:  # "why?" about nothing yet: say what can be asked
-            return Decision(kind="help", intent="help")
+        if previous is None:  # "why?" about nothing yet: say what can be asked; "how accurate are you?": where the numbers come from
+            return Decision(kind="sources", intent="sources") if METHOD_QUESTION.search(text) else Decision(kind="help", intent="help")
         # the previous answer already says which scenario wins and why: run it again as it was; asked
         # how it was worked out, the answer leads with the method
         return _rerun(previous, Style("method") if METHOD_QUESTION.search(text) else None)

@@ -34,6 +34,13 @@ OPINION = (rf"\b(?:what|how)\s+(?:do|does|did)\s+{_NOT_AN_AUDIENCE}[\w' -]{{2,60
 METHOD = (r"\b(assumptions?|methodology|method)\b.{0,25}\b(behind|for|of|in)\b.{0,10}\b(that|this|it|the)\b|\bhow did you (get|calculate|compute|work out|arrive at|come up with|figure)\b"
           r"|\bwhere (does|did) (that|this|the) (number|figure|estimate|forecast|score|result) come from\b|\bwhat('?s| is| was) (that|this|it) based on\b"
           r"|\bhow (sure|confident|certain|reliable|accurate|trustworthy|solid)\b.{0,15}\b(are you|is (that|this|it|the \w+)|should (i|we) be|can (i|we) be)\b")
+#: the model behind an answer and how good it is ("which model scored those posts?", "how accurate is
+#: your sentiment?"): a method question that outweighs the hype cue its "sentiment" carries
+MODEL_QUALITY = (r"\b(which|what)\s+(sentiment\s+|forecast(ing)?\s+)?(model|models|classifier|algorithm)\b.{0,30}\b(scored|scores|did you use|do you use|was used|is used|used|behind|rated|labell?ed)\b"
+                 r"|\bhow (accurate|good|reliable|trustworthy)\s+(is|are)\s+(that|this|the|your|these|those)\s+(\w+\s+)?(model|models|classifier|sentiment|sentiment analysis|forecasts?|scores?)\b"
+                 r"|\b(is|are)\s+(the|your|these|those|this|that)\s+(\w+\s+)?(model|sentiment|sentiment numbers|sentiment scores|classifier|forecasts?)\s+(any good|reliable|accurate|trustworthy|good)\b"
+                 r"|\bwhat'?s\s+(the|its|your)\s+accuracy\b")
+METHOD += "|" + MODEL_QUALITY
 
 # (pattern, intent, weight): evidence added to the classifier's probability.
 RULES: list[tuple[str, str, float]] = [
@@ -68,6 +75,7 @@ RULES: list[tuple[str, str, float]] = [
      r"|^\s*(and\s+|so\s+|ok\s+)?(what|which)\s+(price|price point)\s+(should|do|would|shall)\s+(we|i)\s+(charge|set|go with|pick|use|launch at)\b.{0,20}$|^\s*(and\s+|so\s+|ok\s+)?how much should (we|i) (charge|sell it for|price it at)\b.{0,20}$"
      r"|^\s*(and\s+|so\s+|ok\s+)?(who|which (audience|segment|persona|group|age group|market|one))\s+(should|do|shall|would)\s+(we|i|you)\s+(target|go after|aim (at|for)|focus on|start with|prioriti[sz]e)(\s+first)?\s*\??$"
      r"|^\s*(and\s+|ok\s+|so\s+)?(how does |compare |vs\.? |versus )?(that|this|it)?\s*(compare )?(with |to |against |vs\.? )?(the same (period|weeks?|months?|time) )?(a year (ago|earlier|before)|last year)\s*\??$|\b(year[- ]over[- ]year|yoy)\b", "reask", 1.2),
+    (MODEL_QUALITY, "reask", 1.8),
     (r"^\s*(what can you do|help|what do you do|how do (i|you) use|commands|capabilities|what are your (tools|skills))\b", "help", 1.0),
     (r"\bwhere (do|does|did) (you|your|the|these|those|this|that|caeser'?s?)\b.{0,25}\b(data|numbers|figures|stats|info\w*)\b.{0,15}\bcome from\b|\bwhere (do|does|did) (you|caeser) get\b.{0,25}\b(data|numbers|figures|stats|info\w*)\b"
      r"|\b(are|is) (these|those|the|your|this|that|all) (numbers|figures|data|stats|results)\b.{0,15}\b(real|made up|invented|fake|legit|accurate|reliable|trustworthy)\b|\bwhat (data|datasets|sources)\b.{0,20}\b(do|does|did) (you|it|caeser)\b.{0,12}\b(use|using|run on|based on|draw on|have)\b|\bwhat are your (data )?sources\b", "sources", 1.3),

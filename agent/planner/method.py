@@ -12,7 +12,11 @@ METHOD: dict[str, str] = {
     "hype_score": ("Each metric of the window (velocity, growth, acceleration, net sentiment, engagement rate, reach, share of voice, new authors) is compared "
                    "with its usual level — the subject's own earlier windows, else comparable subjects — and only the part of a deviation beyond the 95% band "
                    "of chance counts: z beyond ±1.96 moves a metric from its neutral half. Score = 100 × Σ weight × Φ(excess z); 50 means as usual. The 90% range "
-                   "comes from 200 bootstrap resamples of the posts (docs/hype.md)."),
+                   "comes from 200 bootstrap resamples of the posts (docs/hype.md). Each post's sentiment is p(positive) − p(negative) from caeser's own "
+                   "models, trained on about 155,000 labelled posts from 13 sources: a fast one (n-grams, lexicon and wordpiece features) for new posts, "
+                   "and once `caeser build` has run, the fast one averaged with a MiniLM transformer fine-tuned here for stored posts; the source line "
+                   "counts which scored how many. Measured on tweets they never saw (TweetEval test, 12,284 posts, macro-recall): 0.687 for the "
+                   "averaged model, 0.646 for the fast one alone, 0.570 for the VADER lexicon; on held-out airline posts 0.78 macro-F1."),
     "forecast_demand": ("Up to 10 candidate models (naive, seasonal naive, recent mean and median, exponential smoothing, Theta, Croston, TSB; Holt–Winters and "
                         "Prophet with two seasons of history) are backtested on rolling origins of the item's own sales; the 3 with the lowest MASE are averaged "
                         "with weights ∝ 1/MASE, and the 80% intervals are split-conformal on that combination's backtest errors. A new product is forecast from "

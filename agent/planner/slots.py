@@ -121,6 +121,7 @@ class Slots:
     remove: bool = False
     hype_level: float | None = None  # "assume hype of 80": the buzz a forecast or simulation should assume
     position: int | None = None  # "the first one" = 1, "the last one" = -1: a row of the thread's last list
+    voices: str | None = None  # "what are people complaining about?" = negative: the posts a hype answer leads with
     cancel: set[str] = field(default_factory=set)  # values the turn drops: "region", "age", "gender"
     domain_span: tuple[int, int] | None = None
     spans: list[tuple[int, int]] = field(default_factory=list)
@@ -265,6 +266,23 @@ def extract_position(s: Slots) -> None:
         if s.position > 0:
             s.rank = s.rank or s.position
         s.consume(m)
+
+
+#: what people said, by sentiment: "what are people complaining about?", "what do fans love about it?"
+VOICES = {"negative": r"\b(?:complain\w*|complaints?|gripes?|griping|moaning|criticis\w+|criticiz\w+|pain\s+points?|(?:negative|bad|angry|worst|critical)\s+(?:posts|tweets|comments|mentions|reviews|feedback)"
+                      r"|(?:unhappy|angry|upset|annoyed|mad)\s+(?:about|with)|(?:people|they|customers|users|fans|folks)\s+(?:hate|dislike)\s+about|what'?s\s+wrong\s+with)\b",
+          "positive": r"\b(?:(?:positive|good|happy|best|glowing)\s+(?:posts|tweets|comments|mentions|reviews|feedback)|prais\w+|raving\s+about"
+                      r"|(?:love|loved|like|liked|enjoy|enjoyed|adore)\s+about|(?:happy|pleased|excited)\s+(?:about|with))\b"}
+
+
+def extract_voices(s: Slots) -> None:
+    """"What are people complaining about?": a hype answer that leads with the posts of that sentiment."""
+    for label, pattern in VOICES.items():
+        m = re.search(pattern, s.text, re.IGNORECASE)
+        if m:
+            s.voices = label
+            s.consume(m)
+            return
 
 
 CANCELS = {
@@ -661,6 +679,7 @@ def extract(text: str, today: date | None = None) -> Slots:
     s.spans.extend(spans)  # "need 3 bullet points for a pitch deck:" is how to answer, not what about
     extract_hype_level(s)
     extract_position(s)
+    extract_voices(s)
     extract_ids(s)
     extract_money(s)
     extract_watch(s)

@@ -9,7 +9,7 @@ closest items instead of receiving a guess.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Literal
 
@@ -54,8 +54,12 @@ def name_match(tag: str, catalog: list[CatalogItem]) -> CatalogItem | None:
     return None
 
 
-def match_tags(tags: list[str], catalog: list[CatalogItem], embed: Callable[[list[str]], np.ndarray], *, threshold: float = DEFAULT_THRESHOLD) -> tuple[list[TagMatch], dict[str, list[str]]]:
-    """(matches in tag order, {unmatched tag: the 3 closest item labels}). `embed` returns unit rows."""
+def match_tags(tags: list[str], catalog: list[CatalogItem], embed: Callable[[list[str]], np.ndarray], *, threshold: float = DEFAULT_THRESHOLD,
+               strict_domains: Collection[str] = ()) -> tuple[list[TagMatch], dict[str, list[str]]]:
+    """(matches in tag order, {unmatched tag: the 3 closest item labels}). `embed` returns unit rows.
+    Items of `strict_domains` are read by meaning only at `DEFAULT_THRESHOLD` or above, however low
+    `threshold` is: a weak reading of a product's word as a habit ('spice' as Smoking, cosine 0.35)
+    says something about the product that nobody asked, which is worse than no reading."""
     matches: dict[str, TagMatch] = {}
     pending = []
     for tag in tags:
@@ -68,6 +72,8 @@ def match_tags(tags: list[str], catalog: list[CatalogItem], embed: Callable[[lis
     if pending and catalog:
         vectors = embed(pending + [it.text for it in catalog])
         sims = vectors[: len(pending)] @ vectors[len(pending):].T
+        strict = np.array([it.domain in strict_domains for it in catalog])
+        sims = np.where(strict & (sims < DEFAULT_THRESHOLD), -1.0, sims)
         for row, tag in enumerate(pending):
             order = np.argsort(-sims[row], kind="stable")
             best = int(order[0])

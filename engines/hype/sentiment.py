@@ -158,6 +158,11 @@ class SentimentPrediction(BaseModel):
     scores: list[float]  # p(positive) − p(negative), in [−1, 1]
 
 
+def prediction_from_proba(p: np.ndarray) -> SentimentPrediction:
+    """(n, 3) probabilities in `LABELS` order → the likeliest label and the score p(positive) − p(negative)."""
+    return SentimentPrediction(labels=[LABELS[i] for i in p.argmax(axis=1)], scores=(p[:, 2] - p[:, 0]).round(4).tolist())
+
+
 @dataclass
 class SentimentModel:
     """Logistic regression over `[word n-gram TF-IDF ‖ standardised lexicon features]`.
@@ -213,8 +218,7 @@ class SentimentModel:
         texts = list(texts)
         if not texts:
             return SentimentPrediction(labels=[], scores=[])
-        p = self.predict_proba(texts, sources)
-        return SentimentPrediction(labels=[LABELS[i] for i in p.argmax(axis=1)], scores=(p[:, 2] - p[:, 0]).round(4).tolist())
+        return prediction_from_proba(self.predict_proba(texts, sources))
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         return {"idf": self.idf, "lex_mean": self.lex_mean, "lex_scale": self.lex_scale, "columns": self.columns, "coef": self.coef,

@@ -1,9 +1,10 @@
-"""The hype build step: the shared posts, the sentiment model trained on them, every stored post
-classified by it."""
+"""The hype build steps: the shared posts, the fast sentiment model trained on them, every stored post
+classified by it; then the sentiment transformer and its pass over the stored posts."""
 from __future__ import annotations
 
 from memory.build.steps import Report
-from memory.hype_sentiment import rescore_all, score_unscored, train_and_save
+from memory.hype_sentiment import load_classifier, rescore_all, score_unscored, train_and_save
+from memory.hype_transformer import rescore_with_transformer, train_transformer
 from memory.posts import ensure_shared_posts, known_subjects, subject_posts
 from memory.settings import Settings
 
@@ -25,3 +26,17 @@ def run_build(settings: Settings, report: Report) -> str:
         classified = int(frame["sentiment"].isna().sum())
         score_unscored(settings, frame)
     return f"{imported} {trained.sentence()} {classified} stored posts classified."
+
+
+def run_transformer(settings: Settings, report: Report) -> str:
+    """Fine-tune the transformer (unless its training files are unchanged), then re-score the stored
+    posts it covers that it has not scored yet. Progress: the fit 0–90 %, the pass 90–100 %."""
+    try:
+        trained = train_transformer(settings, report=lambda f, m: report(0.9 * f, m))
+    except (FileNotFoundError, ValueError) as exc:
+        return f"Sentiment transformer not trained ({exc}); stored posts keep the fast model's scores."
+    if load_classifier(settings) is None:
+        return f"{trained.sentence()} No stored post re-scored: the fast sentiment model it averages with is not built (`caeser build --only hype`)."
+    frame = subject_posts(settings, list(known_subjects(settings))).drop_duplicates("id")
+    scored = rescore_with_transformer(settings, frame, lambda f, m: report(0.9 + 0.1 * f, m))
+    return f"{trained.sentence()} {scored} stored posts re-scored with it."

@@ -11,6 +11,7 @@ from memory.cadence_store import cadence_state
 from memory.settings import Settings
 
 HYPE_STEP = "hype: posts and sentiment model"
+TRANSFORMER_STEP = "hype-transformer"
 FORECAST_STEP = "forecast: sales history and analog index"
 CADENCE_STEP = "cadence"
 GENERATOR_STEP = "cadence-generator"
@@ -29,6 +30,23 @@ def build_hype(ctx: BuildContext) -> str:
     from memory.build.hype import run_build
 
     return run_build(ctx.settings, ctx.report)
+
+
+def transformer_state(settings: Settings) -> StepState:
+    """`memory.hype_transformer.transformer_state`, imported when asked (as `sentiment_state`)."""
+    from memory.hype_transformer import transformer_state as state
+
+    return state(settings)
+
+
+@build_step(TRANSFORMER_STEP, order=70, label="the sentiment transformer", state=transformer_state)
+def build_transformer(ctx: BuildContext) -> str:
+    """The slow half of two-speed sentiment (memory/hype_transformer.py): ~12 min on 2 cores, so it
+    runs last (the search indexes are not kept waiting) and only under `caeser build` or a server's
+    start-up build, never from a hype call; hype answers with the fast model meanwhile."""
+    from memory.build.hype import run_transformer
+
+    return run_transformer(ctx.settings, ctx.report)
 
 
 @build_step(FORECAST_STEP, order=45)

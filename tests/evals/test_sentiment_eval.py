@@ -1,7 +1,10 @@
 """The sentiment eval's file reader: labelled CSVs are checked before anything is trained."""
 import pytest
 
+from engines.hype.sentiment import MODEL_NAME
+from engines.hype.transformer_sentiment import TRANSFORMER_NAME, FineTuneSettings
 from evals.sentiment import read_labelled
+from tests.tiny_bert import write_tiny_bert
 
 
 def test_read_labelled_normalises_and_rejects_bad_labels(tmp_path):
@@ -47,13 +50,35 @@ def test_one_run_reports_every_set_and_the_headline_last(settings, tmp_path, mon
     import memory.hype_sentiment
 
     monkeypatch.setattr(memory.hype_sentiment, "minilm_wordpieces", lambda: None)  # the linear part alone: fast (tests/engines/hype/test_wordpiece_cnn.py covers the CNN)
+    import memory.hype_transformer as ht
+
+    base = write_tiny_bert(tmp_path / "bert")
+    monkeypatch.setattr(ht, "_base_dir", lambda: base)
+    monkeypatch.setattr(ht, "recipe", lambda: FineTuneSettings(posts=30, batch=8, threads=1))
     extra = tmp_path / "brand.csv"
     extra.write_text("text,label\nlove it,positive\nawful,negative\nwhat time,neutral\n", encoding="utf-8")
     for file, headline, n in ((None, "TweetEval test", 15), (extra, str(extra), 3)):
-        assert ev.run(argparse.Namespace(file=file, seed=0)) == 0
+        assert ev.run(argparse.Namespace(file=file, seed=0, fast_only=False)) == 0
         lines = capsys.readouterr().out.strip().splitlines()
         assert all(any(line.startswith(name) for line in lines) for name in ("airline 20 % split", "SXSW 2011 brand posts", "TweetEval test"))
-        # the airline posts are scored as stored ones are, with their source (so they reach the airline expert)
-        assert any(line.startswith("airline 20 % split") and "scored with their source" in line for line in lines)
+        # each set is scored as the hype path scores stored posts: the airline posts by v6 with their
+        # source's expert, the others by the build's two-speed pass (trained here on the first run)
+        assert any(line.startswith("airline 20 % split") and f"engine = {MODEL_NAME}, with its source's expert" in line for line in lines)
+        assert any(line.startswith("SXSW 2011 brand posts") and f"engine = {TRANSFORMER_NAME}" in line for line in lines)
+        assert any("not built: fine-tuning it now" in line for line in lines) == (file is None)
         assert lines[-2].startswith("sentiment macro-recall engine=") and lines[-2].endswith(f"({headline})")
         assert lines[-1].startswith("sentiment macro-F1 engine=") and lines[-1].endswith(f"(n={n})")
+
+
+def test_fast_only_scores_every_set_with_the_fast_model(settings, tmp_path, monkeypatch, capsys):
+    import argparse
+
+    import evals.sentiment as ev
+    import memory.hype_sentiment
+
+    data = _data_dir(tmp_path / "data")
+    monkeypatch.setattr(ev, "get_settings", lambda: settings.model_copy(update={"data_dir": data}))
+    monkeypatch.setattr(memory.hype_sentiment, "minilm_wordpieces", lambda: None)
+    assert ev.run(argparse.Namespace(file=None, seed=0, fast_only=True)) == 0
+    out = capsys.readouterr().out
+    assert TRANSFORMER_NAME not in out and f"SXSW 2011 brand posts (n=15; engine = {MODEL_NAME})" in out

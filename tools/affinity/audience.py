@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from engines.affinity.audience import DRINKS, MIN_RESPONDENTS, SourceNote, coverage, known_domains, local_affinity, resolve_domain
+from engines.affinity.audience import DRINKS, HABITS, MIN_RESPONDENTS, SourceNote, coverage, known_domains, local_affinity, resolve_domain
 from engines.affinity.drinks import countries_in, drinks_affinity
 from engines.affinity.qloo import QlooClient, QlooError, QlooUnknownLocation
 from engines.affinity.surveys import GENERAL_INTEREST_ITEMS, Survey
@@ -154,7 +154,7 @@ def _match_any(tags: list[str], sources: AffinitySources, ctx: ToolContext, floo
         _remember_items(ctx, sorted({it.text for it in catalog}))
         return _embed(ctx, texts)
 
-    return match_tags(tags, catalog, embed, threshold=floor)
+    return match_tags(tags, catalog, embed, threshold=floor, strict_domains=HABITS)
 
 
 def survey_item_for(text: str, ctx: ToolContext, floor: float = DEFAULT_THRESHOLD) -> TagMatch | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
-from typing import Annotated
+from typing import Annotated, Literal
 
 import numpy as np
 import pandas as pd
@@ -36,6 +36,7 @@ STALE_DAYS = 2  # a window ending longer ago than this is flagged as old in answ
 MAX_DRIVERS = 3
 CLASSIFY_INLINE = 2000  # posts the tool classifies (and stores) per call, ≈ 0.5 s at the model's speed; the rest wait for `caeser build`
 TOP_POSTS = 5
+VOICES = 5  # posts of each sentiment kept for "what are people complaining about?"
 
 
 class HypeScoreInput(StrictInput):
@@ -44,6 +45,7 @@ class HypeScoreInput(StrictInput):
     region: RegionName | None = Field(default=None, description="Only posts from this market, e.g. 'UK'; unset = everywhere.", examples=["North America"])
     source: str | None = Field(default=None, min_length=1, max_length=80, description="Only posts from this event or stored batch: 'SXSW' matches the batch 'sxsw_2011'; an imported file's source name; unset = every source.", examples=["SXSW"])
     versus: list[Annotated[str, StringConstraints(min_length=1, max_length=200)]] = Field(default_factory=list, max_length=3, description="Other subjects scored the same way, side by side: 'who's hotter, Delta or United?' = subject 'Delta', versus ['United'].", examples=[["United"]])
+    posts: Literal["negative", "positive"] | None = Field(default=None, description="Lead with what people said of this sentiment, most engaged first: 'what are people complaining about?' = negative, 'what do they love about it?' = positive.")
 
 
 class Rival(BaseModel):
@@ -106,6 +108,7 @@ class HypeScoreData(BaseModel):
     metrics: list[Metric]
     sentiment: SentimentBreakdown
     top_posts: list[TopPost]
+    voices: dict[str, list[TopPost]] | None = Field(default=None, description="The most engaged negative and positive posts of the window (`VOICES` each), for 'what are people complaining about?'.")
     timeline: list[TimelinePoint]
     anomalies: list[Anomaly]
     peers: list[str]
@@ -209,12 +212,18 @@ def _sentiment(frame: pd.DataFrame, method: str) -> SentimentBreakdown:
                               neutral_share=round(float((labels == "neutral").sum() / n), 3), negative_share=round(float((labels == "negative").sum() / n), 3), method=method)
 
 
-def _top_posts(frame: pd.DataFrame) -> list[TopPost]:
+def _top_posts(frame: pd.DataFrame, take: int = TOP_POSTS) -> list[TopPost]:
     """Most engaged posts first; ties broken by the strongest sentiment (most telling)."""
     ranked = frame.assign(engagement=frame["likes"] + frame["reposts"] + frame["replies"], strength=frame["sentiment"].abs())
-    ranked = ranked.sort_values(["engagement", "strength", "id"], ascending=[False, False, True]).head(TOP_POSTS)
+    ranked = ranked.sort_values(["engagement", "strength", "id"], ascending=[False, False, True]).drop_duplicates("text_key").head(take)
     return [TopPost(text=r.text, author=r.author, created_at=None if pd.isna(r.created_at) else r.created_at.isoformat(), label=r.label,
                     sentiment=round(float(r.sentiment), 3), engagement=int(r.engagement)) for r in ranked.itertuples()]
+
+
+def _voices(frame: pd.DataFrame) -> dict[str, list[TopPost]]:
+    """Per sentiment label, its most engaged posts (a repeated text once): what a reader asks for
+    after "45% negative"."""
+    return {label: _top_posts(frame.loc[frame["label"] == label], VOICES) for label in ("negative", "positive")}
 
 
 def _timeline(frame: pd.DataFrame) -> list[TimelinePoint]:
@@ -258,7 +267,7 @@ def compute_hype(ctx: ToolContext, inp: HypeScoreInput, days_in_row: int = 1) ->
         peer_reach = reach if peer_keys and not all(uses_own_history(frame, e, inp.window_days) for e in ends) else None
         since = np.where(np.arange(len(both)) < len(frame), np.datetime64(latest - reach), np.datetime64(latest - (peer_reach or timedelta(days=-1))))
         needed |= both["created_at"].to_numpy() >= since
-    scored, method = score_unscored(ctx.settings, both.loc[needed].copy(), store_limit=CLASSIFY_INLINE)
+    scored, method = score_unscored(ctx.settings, both.loc[needed].copy(), store_limit=CLASSIFY_INLINE, counted=(np.arange(len(both)) < len(frame))[needed.to_numpy()])
     method += _build_note(ctx)
     both.loc[needed, ["sentiment", "label"]] = scored[["sentiment", "label"]].to_numpy()
     both["sentiment"] = both["sentiment"].astype(float)
@@ -273,7 +282,7 @@ def compute_hype(ctx: ToolContext, inp: HypeScoreInput, days_in_row: int = 1) ->
     window = frame.loc[(frame["created_at"] >= start) & (frame["created_at"] < end)]
     timeline = _timeline(frame)
     base = dict(subject=display, window_start=start.isoformat(timespec="seconds"), window_end=latest.isoformat(timespec="seconds"), window_days=inp.window_days,
-                region=inp.region, sentiment=_sentiment(window, method), top_posts=_top_posts(window), timeline=timeline, peers=[peer_keys[k] for k in peers])
+                region=inp.region, sentiment=_sentiment(window, method), top_posts=_top_posts(window), voices=_voices(window), timeline=timeline, peers=[peer_keys[k] for k in peers])
     if len(window) < MIN_POSTS and len(undated) >= MIN_POSTS:
         note = f"only {len(window)} dated posts in {base['window_start'][:10]} → {base['window_end'][:10]}; "
         return _undated(display, inp, undated, peers, peer_keys, method, note), source + "; undated batch: sentiment and share of voice only"
@@ -319,7 +328,7 @@ def _undated(display: str, inp: HypeScoreInput, frame: pd.DataFrame, peers: dict
     return HypeScoreData(subject=display, window_start=None, window_end=None, window_days=inp.window_days, region=inp.region, score=None, previous_score=None, state="😐",
                          posts=len(frame), components=[], metrics=[Metric(name="share_of_voice", value=round(len(frame) / max(total, 1), 4), unit="share", formula="N / Σ over subjects N")],
                          reason=note + f"{len(frame)} posts carry no timestamps (one undated batch), so volume over time, velocity and the score cannot be computed",
-                         sentiment=_sentiment(frame, method), top_posts=_top_posts(frame), timeline=[], anomalies=[], peers=[names[k] for k in peers])
+                         sentiment=_sentiment(frame, method), top_posts=_top_posts(frame), voices=_voices(frame), timeline=[], anomalies=[], peers=[names[k] for k in peers])
 
 
 def summarise(d: HypeScoreData) -> str:
@@ -335,6 +344,21 @@ def summarise(d: HypeScoreData) -> str:
                f"at that event for their sentiment." if d.undated_posts else "")
     return (f"{d.state} {d.subject} hype {d.score:.0f}/100 (90% range {d.score_low:.0f}–{d.score_high:.0f}){move}, from {d.posts} posts in the {d.window_days} days "
             f"{window_dates(d)}; {mood}; {why}.{flags}{undated}{_examples(d)}")
+
+
+SAID = {"negative": "complain about", "positive": "love about"}
+
+
+def said(d: HypeScoreData, label: str, width: int = 140) -> str:
+    """"What people complain about (920 of 2,042 posts, 45%, negative), most engaged first: 1) “…” (12 likes,
+    reposts and replies) 2) …" — the posts behind a sentiment figure."""
+    posts = (d.voices or {}).get(label, [])
+    share = {"negative": d.sentiment.negative_share, "positive": d.sentiment.positive_share}[label]
+    if not posts:
+        return f"No {label} post about {d.subject} in this window ({d.posts} posts)."
+    quotes = " ".join(f"{i}) “{p.text.strip()[:width]}{'…' if len(p.text.strip()) > width else ''}”" + (f" ({p.engagement:,} likes, reposts and replies)" if p.engagement else "")
+                      for i, p in enumerate(posts, 1))
+    return f"What people {SAID[label]} {d.subject} ({round(share * d.posts):,} of {d.posts:,} posts, {share:.0%}, {label}), most engaged first: {quotes}"
 
 
 def _voice(d: HypeScoreData) -> str:
@@ -417,7 +441,8 @@ def hype_score(inp: HypeScoreInput, ctx: ToolContext) -> HypeScoreOutput:
         data, source, fp = _score_one(ctx, inp.model_copy(update={"versus": []}))
     for other in inp.versus:
         data.versus.append(_rival(ctx, inp.model_copy(update={"subject": other, "versus": []})))
-    summary = read + (side_by_side(data) + " " if data.versus else "") + summarise(data)  # a comparison answers with the comparison first
+    voices = said(data, inp.posts) + " " if inp.posts and not data.versus else ""  # "what are people complaining about?" answers with the posts first
+    summary = read + (side_by_side(data) + " " if data.versus else "") + voices + summarise(data)  # a comparison answers with the comparison first
     return HypeScoreOutput(summary=summary, data=data, charts=_chart(ctx, data, fp), source=source or "stored posts")
 
 
@@ -429,7 +454,7 @@ def _score_one(ctx: ToolContext, inp: HypeScoreInput) -> tuple[HypeScoreData, st
         data, source = compute_hype(ctx, inp)
         return data, source, fingerprint(ctx.settings)
     cached = _cached(ctx, inp, fp)
-    if cached is not None:
+    if cached is not None and (not inp.posts or cached.result.get("voices") is not None):  # snapshots made before `voices` existed lack them
         return HypeScoreData.model_validate(cached.result), cached.result.get("_source", ""), fp
     data, source = compute_hype(ctx, inp)
     fp = fingerprint(ctx.settings)  # classifying posts inline changes it

@@ -164,6 +164,9 @@ def test_comparing_with_another_subject_after_a_hype_score_adds_a_rival() -> Non
     d = decide("and how does that compare w/ american?", prev, None, NAMES)
     assert d.tool == "hype_score" and d.args == {"subject": "united airlines", "window_days": 30, "versus": ["american"]}
     assert decide("how does it stack up against Delta", prev, None, NAMES).args["versus"] == ["Delta"]
+    d = decide("compare that with google", PreviousCall("hype_score", {"subject": "iPad 2"}), None, NAMES)  # asked which audiences, before
+    assert d.tool == "hype_score" and d.args == {"subject": "iPad 2", "versus": ["google"]}
+    assert decide("next to delta?", prev, None, NAMES).args["versus"] == ["delta"]
 
 
 def test_set_an_alert_creates_one_and_set_the_alert_changes_it() -> None:
@@ -540,3 +543,14 @@ def test_best_sellers_ask_what_to_forecast_and_more_introductions_say_who_is_ask
     assert d.tool == "audience_affinity" and d.args == {"audience": {"age_min": 18, "age_max": 24}, "domain": "hobbies"}
     d = decide("I'm at a hotel chain. what's trending?", None, None, NAMES)
     assert d.tool == "hype_score" and "subject" not in d.args
+
+
+def test_what_people_complain_about_or_love_asks_for_those_posts() -> None:
+    """After a hype answer "what are people complaining about?" scored a subject called "complaining"."""
+    prev = PreviousCall("hype_score", {"subject": "JetBlue"})
+    assert decide("what are people complaining about?", prev, None, NAMES).args == {"subject": "JetBlue", "posts": "negative"}
+    assert decide("what do people love about it?", prev, None, NAMES).args == {"subject": "JetBlue", "posts": "positive"}
+    assert decide("what's wrong with United?", None, None, NAMES).args == {"subject": "United", "posts": "negative"}
+    assert decide("show me the negative tweets about Delta", None, None, NAMES).args == {"subject": "Delta", "posts": "negative"}
+    assert decide("what do gen z love?", None, None, NAMES).tool == "audience_affinity"
+    assert decide("what do people at sxsw love about the ipad?", None, None, NAMES).args == {"source": "sxsw", "subject": "ipad", "posts": "positive"}

@@ -31,3 +31,17 @@ def test_every_main_tool_names_the_doc_of_its_formula() -> None:
         assert "docs/" in METHOD[tool], tool
     rendered = render_result("forecast_demand", {"summary": "About 5,649 units over 8 weeks. Model: theta.", "source": "UCI"}, Style("method"))
     assert rendered.splitlines()[:2] == ["How it was worked out: " + METHOD["forecast_demand"], "About 5,649 units over 8 weeks."]
+
+
+def test_asked_which_model_or_how_accurate_the_answer_gives_the_method_with_its_figures() -> None:
+    """After a hype answer these used to score the hype of "accuracy" or "reliable"; with nothing
+    asked yet they get where the numbers come from."""
+    prev = PreviousCall("hype_score", {"subject": "iPad 2"})
+    questions = ("which model scored those posts?", "and how accurate is that sentiment model?", "how accurate is your sentiment?", "is the sentiment reliable?",
+                 "are your sentiment numbers any good? what's the accuracy on tweets?", "how good is your sentiment analysis?")
+    for text in questions:
+        d = decide(text, prev, None, NAMES)
+        assert d.tool == "hype_score" and d.args == prev.args and d.style == Style("method"), text
+        assert decide(text, None, None, NAMES).kind == "sources", text
+    assert "TweetEval test" in METHOD["hype_score"] and "0.687" in METHOD["hype_score"]
+    assert decide("what's the hype on the iPad 2?", prev, None, NAMES).style is None

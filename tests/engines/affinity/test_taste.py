@@ -175,6 +175,18 @@ def test_tags_prefer_names_then_meaning_and_refuse_weak_matches() -> None:
     assert unmatched == {"quantum": ["Metal or Hardrock", "Shopping"]}
 
 
+def test_a_weak_reading_never_lands_on_a_habit() -> None:
+    """'spice' read as Smoking at cosine 0.35 (a launch readout's low floor for a product's words): no."""
+    catalog = [CatalogItem("s", 0, "Smoking", "lifestyle", "Smoking"), CatalogItem("s", 1, "Indian cuisine", "food", "Indian cuisine"),
+               CatalogItem("s", 2, "Drinking alcohol", "lifestyle", "Drinking alcohol")]
+    vectors = {"spice": [0.35, 0.32, 0.0], "brew": [0.0, 0.0, 0.52], "cigars": [0.8, 0.0, 0.0], "Smoking": [1.0, 0.0, 0.0], "Indian cuisine": [0.0, 1.0, 0.0], "Drinking alcohol": [0.0, 0.0, 1.0]}
+    embed = lambda texts: np.array([vectors[t] for t in texts])  # noqa: E731
+    matches, _ = match_tags(["spice", "brew", "cigars"], catalog, embed, threshold=0.3, strict_domains=("lifestyle",))
+    assert [(m.tag, m.item.label) for m in matches] == [("spice", "Indian cuisine"), ("brew", "Drinking alcohol"), ("cigars", "Smoking")]
+    matches, _ = match_tags(["spice"], catalog, embed, threshold=0.3)
+    assert matches[0].item.label == "Smoking"  # without the rule
+
+
 def test_an_open_question_ranks_tastes_and_leaves_habits_to_be_asked_by_name() -> None:
     survey = toy_survey()
     items = survey.items.assign(domain=["music", "music", "lifestyle", "film"])  # "Gamma" is a yes to "do you ever …?"

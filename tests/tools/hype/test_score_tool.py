@@ -194,3 +194,18 @@ def test_a_ranking_for_a_region_without_posts_says_where_the_posts_come_from(ctx
     with pytest.raises(ToolError, match=r"None of the stored subjects has posts in Japan; their posts come from [^.]*\(\d") as err:
         hype_score(HypeScoreInput(region="Japan"), ctx)
     assert "Japan" not in (err.value.info.options or [])
+
+
+def test_asked_what_people_complain_about_the_answer_leads_with_those_posts(ctx, subjects):
+    """"What are people complaining about?" used to score the hype of a subject called "complaining"."""
+    out = hype_score(HypeScoreInput(subject=subjects["flat1"], posts="negative"), ctx)
+    d = out.data
+    negative = d.voices["negative"]
+    assert out.summary.startswith(f"What people complain about {subjects['flat1']} (") and "most engaged first: 1) “" in out.summary
+    assert 0 < len(negative) <= 5 and all(p.label == "negative" for p in negative) and len({p.text for p in negative}) == len(negative)
+    assert [p.engagement for p in negative] == sorted((p.engagement for p in negative), reverse=True)
+    assert f"{round(d.sentiment.negative_share * d.posts):,} of {d.posts:,} posts" in out.summary
+    praise = hype_score(HypeScoreInput(subject=subjects["flat1"], posts="positive"), ctx)  # the same snapshot, the other voices
+    assert praise.summary.startswith(f"What people love about {subjects['flat1']}") and all(p.label == "positive" for p in praise.data.voices["positive"])
+    plain = hype_score(HypeScoreInput(subject=subjects["flat1"]), ctx)
+    assert not plain.summary.startswith("What people")
