@@ -17,12 +17,14 @@ import tempfile
 import zipfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
 log = logging.getLogger(__name__)
 
 Arrays = dict[str, np.ndarray]
+T = TypeVar("T")
 
 
 def fingerprint(*parts: str) -> str:
@@ -82,3 +84,32 @@ def cached_arrays(path: Path, build: Callable[[], Arrays], required: Iterable[st
         arrays = build()
         save_arrays(path, arrays)
     return arrays
+
+
+def load_model(path: Path, cache: dict[Path, tuple[float, T]], parse: Callable[[Arrays], T], why_none: str) -> T | None:
+    """A model saved as arrays, parsed once per process and again when its file changes (`cache`
+    maps the path to its modification time and model); None when there is no file or it does not
+    parse (another layout, a truncated write: logged with `why_none`, what the caller falls back to)."""
+    if not path.exists():
+        return None
+    mtime = path.stat().st_mtime
+    cached = cache.get(path)
+    if cached is None or cached[0] != mtime:
+        try:
+            model = parse(load_arrays(path) or {})
+        except (ValueError, KeyError) as exc:
+            log.warning("model %s does not load (%s); %s", path, exc, why_none)
+            return None
+        cached = (mtime, model)
+        cache[path] = cached
+    return cached[1]
+
+
+def saved_key(path: Path) -> str | None:
+    """The `data_key` member a model file records (what it was trained from), read without loading
+    the rest; None when the file is absent or unreadable."""
+    try:
+        with np.load(path) as saved:
+            return str(saved["data_key"]) if "data_key" in saved.files else ""
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+        return None

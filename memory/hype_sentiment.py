@@ -17,10 +17,8 @@ build` retrains only when they change.
 """
 from __future__ import annotations
 
-import logging
 import threading
 import time
-import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,13 +31,12 @@ from pydantic import BaseModel
 from engines.hype.sentiment import MODEL_NAME, SentimentModel, lexicon_prediction, train_sentiment
 from engines.hype.transformer_sentiment import TRANSFORMER_NAME, describe_transformer
 from engines.hype.wordpiece_cnn import Wordpieces
-from memory.artifacts import files_fingerprint, load_arrays, save_arrays
+from memory.artifacts import files_fingerprint, load_model, save_arrays, saved_key
 from memory.datadir import AIRLINE_TWEETS, SENTIMENT_TRAIN, load_airline_tweets, load_labelled_sentiment
 from memory.embeddings import _packaged_minilm
 from memory.posts import AIRLINE_SOURCE, save_sentiment
 from memory.settings import Settings
 
-logger = logging.getLogger(__name__)
 MODEL_FILE = "hype_sentiment_v6.npz"  # v6: v5 (n-grams + lexicon + wordpiece CNN, SemEval ×2) with an expert for the airline posts
 SEED = 0
 SEMEVAL_SOURCE = "semeval2017_4a"
@@ -118,21 +115,7 @@ def fit_model(posts: pd.DataFrame, seed: int = SEED) -> SentimentModel:
 
 
 def load_classifier(settings: Settings) -> SentimentModel | None:
-    path = model_path(settings)
-    if not path.exists():
-        return None
-    mtime = path.stat().st_mtime
-    cached = _CACHE.get(path)
-    if cached is None or cached[0] != mtime:
-        arrays = load_arrays(path)
-        try:
-            model = SentimentModel.from_arrays(arrays or {})
-        except (ValueError, KeyError) as exc:
-            logger.warning("sentiment model %s does not load (%s); posts get lexicon scores until `caeser build`", path, exc)
-            return None
-        cached = (mtime, model)
-        _CACHE[path] = cached
-    return cached[1]
+    return load_model(model_path(settings), _CACHE, SentimentModel.from_arrays, "posts get lexicon scores until `caeser build`")
 
 
 def _data_key(settings: Settings) -> str:
@@ -144,13 +127,8 @@ def sentiment_state(settings: Settings) -> Literal["built", "stale", "missing", 
     and one small member of the model's .npz (cheap enough for every hype call)."""
     if not all(f.is_file() for f in training_files(settings)):
         return "no_data"
-    path = model_path(settings)
-    try:
-        with np.load(path) as saved:
-            key = str(saved["data_key"]) if "data_key" in saved.files else ""
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
-        return "missing"
-    return "built" if key == _data_key(settings) else "stale"
+    key = saved_key(model_path(settings))
+    return "missing" if key is None else "built" if key == _data_key(settings) else "stale"
 
 
 @contextmanager

@@ -18,10 +18,8 @@ JSON text, a fingerprint of what it was trained from), written atomically and lo
 from __future__ import annotations
 
 import json
-import logging
 import os
 import time
-import zipfile
 from pathlib import Path
 from typing import Literal
 
@@ -30,14 +28,13 @@ import pandas as pd
 
 from engines.hype.sentiment import SentimentModel, source_weights
 from engines.hype.transformer_sentiment import BASE_MODEL, TRANSFORMER_NAME, FineTuneSettings, TransformerSentiment, averaged, fine_tune
-from memory.artifacts import files_fingerprint, load_arrays, save_arrays
+from memory.artifacts import files_fingerprint, load_model, save_arrays, saved_key
 from memory.datadir import SENTIMENT_TRAIN, load_labelled_sentiment
 from memory.embeddings import _packaged_minilm
 from memory.hype_sentiment import EXPERT_SOURCES, SEED, SOURCE_FACTORS, Report, TrainReport, load_classifier
 from memory.posts import save_sentiment
 from memory.settings import Settings
 
-logger = logging.getLogger(__name__)
 TRANSFORMER_FILE = "hype_sentiment_minilm_v1.npz"
 WEIGHT_PREFIX = "w:"
 RESCORE_CHUNK = 2_000
@@ -68,33 +65,18 @@ def transformer_state(settings: Settings) -> Literal["built", "stale", "missing"
     base = _base_dir()
     if base is None or not (settings.data_dir / SENTIMENT_TRAIN).is_file():
         return "no_data"
-    try:
-        with np.load(transformer_path(settings)) as saved:
-            key = str(saved["data_key"]) if "data_key" in saved.files else ""
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
-        return "missing"
-    return "built" if key == _data_key(settings, base) else "stale"
+    key = saved_key(transformer_path(settings))
+    return "missing" if key is None else "built" if key == _data_key(settings, base) else "stale"
 
 
 def load_transformer(settings: Settings) -> TransformerSentiment | None:
     """The saved model (cached until its file changes), or None when there is none or it does not load."""
-    path = transformer_path(settings)
-    if not path.exists():
-        return None
-    mtime = path.stat().st_mtime
-    cached = _CACHE.get(path)
-    if cached is None or cached[0] != mtime:
-        arrays = load_arrays(path) or {}
-        try:
-            model = TransformerSentiment(json.loads(str(arrays["config"])), str(arrays["tokenizer"]),
-                                         {k.removeprefix(WEIGHT_PREFIX): v for k, v in arrays.items() if k.startswith(WEIGHT_PREFIX)},
-                                         int(arrays["max_pieces"]))
-        except (ValueError, KeyError) as exc:
-            logger.warning("sentiment transformer %s does not load (%s); stored posts keep the fast model's scores", path, exc)
-            return None
-        cached = (mtime, model)
-        _CACHE[path] = cached
-    return cached[1]
+    return load_model(transformer_path(settings), _CACHE, _parse, "stored posts keep the fast model's scores")
+
+
+def _parse(arrays: dict[str, np.ndarray]) -> TransformerSentiment:
+    return TransformerSentiment(json.loads(str(arrays["config"])), str(arrays["tokenizer"]),
+                                {k.removeprefix(WEIGHT_PREFIX): v for k, v in arrays.items() if k.startswith(WEIGHT_PREFIX)}, int(arrays["max_pieces"]))
 
 
 def base_model(base: Path) -> TransformerSentiment:
