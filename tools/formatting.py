@@ -32,6 +32,12 @@ def money(x: float, currency: str = "USD") -> str:
     return f"{sign}{x:,.0f}" if abs(x) >= 100 else f"{sign}{x:,.2f}".replace(".00", "")
 
 
+def price_label(amount: float, currency: str | None) -> str:
+    """"£12.95": a product's price in its own currency, pence kept; a bare number where the source does not say which."""
+    symbol = CURRENCY_SYMBOLS.get(currency or "", "")
+    return f"{symbol}{amount:,.2f}" if symbol or not currency else f"{amount:,.2f} {currency}"
+
+
 def pct(x: float) -> str:
     """A share 0–1 as a percentage: one decimal under 10% ("1.3%"), none above ("42%")."""
     return f"{x:.1%}" if abs(x) < 0.1 else f"{x:.0%}"

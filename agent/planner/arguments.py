@@ -482,6 +482,8 @@ def search_products(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
         args["user_id"] = s.user_id
     if s.count:
         args["k"] = min(s.count, 100)
+    if s.price_order:
+        args["sort"] = s.price_order
     return args
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from agent.planner.method import explain
 from agent.planner.style import Style, restyle
-from tools.formatting import CURRENCY_SYMBOLS, PERIOD_WORD
+from tools.formatting import PERIOD_WORD, price_label
 from tools.registry import load_tools
 
 MAX_FIGURES = 6
@@ -103,12 +103,6 @@ def forecasts_side_by_side(payloads: list[dict[str, Any]]) -> str:
 MAX_ROWS = 10
 
 
-def money(amount: float, currency: str | None) -> str:
-    """"£12.95" in the price's own currency; a bare number where the source does not say which."""
-    symbol = CURRENCY_SYMBOLS.get(currency or "", "")
-    return f"{symbol}{amount:,.2f}" if symbol or not currency else f"{amount:,.2f} {currency}"
-
-
 def numbered_rows(data: Any) -> str:
     """Search hits and suggestions as a numbered list with their ids: "the first one" and
     record_engagement refer to these numbers and ids. Suggestions show their text only."""
@@ -117,7 +111,7 @@ def numbered_rows(data: Any) -> str:
     lines = []
     for i, row in enumerate((data.get("results") or [])[:MAX_ROWS], 1):
         if isinstance(row, dict) and row.get("item_id"):
-            price = f" — {money(row['price'], row.get('currency'))}" if isinstance(row.get("price"), (int, float)) else ""
+            price = f" — {price_label(row['price'], row.get('currency'))}" if isinstance(row.get("price"), (int, float)) else ""
             lines.append(f"{i}. {row.get('title', '')}{price} (id {row['item_id']})")
     for i, row in enumerate((data.get("suggestions") or [])[:MAX_ROWS], 1):
         if isinstance(row, dict) and row.get("text"):

@@ -78,6 +78,8 @@ def slot_evidence(slots: Slots, scores: IntentScores) -> IntentScores:
         bonus["simulate_launch"] = bonus.get("simulate_launch", 0.0) + 0.4  # two launch dates compared: a what-if
     if len(slots.regions) >= 2 and not slots.prices and MORE_THAN.search(slots.text):
         bonus["compare_audiences"] = bonus.get("compare_audiences", 0.0) + 0.6  # "do people in the UK drink more wine than Germans?"
+    if slots.price_order is not None:
+        bonus["search_products"] = 0.6  # "the cheapest wooden train set", "which one is cheapest?"
     if slots.voices is not None:
         bonus["hype_score"] = 0.6  # "what are people complaining about?": posts
     if slots.hype_level is not None:
@@ -111,8 +113,8 @@ def choose_tool(text: str, slots: Slots, scores: IntentScores, previous: Previou
         if best == "followup":
             best = next(intent for intent, _ in scores.ranked if intent != "followup")
         return best, False
-    if previous.tool == "hype_score" and len(slots.audiences) < 2 and RIVAL.search(text):
-        return "hype_score", True  # "how does that compare w/ american?" after a hype score adds a rival
+    if previous.tool in ("hype_score", "forecast_demand") and len(slots.audiences) < 2 and RIVAL.search(text):
+        return previous.tool, True  # "how does that compare w/ american?" after a hype score adds a rival; after a forecast, a second forecast
     shaped = is_followup_shaped(text, slots)
     if best == "compare_audiences" and shaped and previous.tool not in AUDIENCE_TOOLS and not (slots.audiences or slots.age_min or slots.age_max or slots.gender):
         return previous.tool, True  # "ok and in spring vs autumn?" after a simulation: its scenarios, not audiences
@@ -167,7 +169,12 @@ def _decide(text: str, slots: Slots, previous: PreviousCall | None, pending: Pen
         intent = next((i for i, _ in scores.ranked if i in tool_names), "hype_score")
     args, missing = build_arguments(intent, slots, previous)
     decision = _finish(intent, args, missing, followup=followup)
-    return _one_forecast_each(decision, slots) if decision.kind == "tool" and intent == "forecast_demand" else decision
+    if decision.kind != "tool" or intent != "forecast_demand":
+        return decision
+    if followup and previous is not None and previous.tool == intent and RIVAL.search(text) and decision.args != previous.args:
+        # "compare it with 84991": the last forecast and the new one, side by side
+        return Decision(kind="tool", intent=intent, tool=intent, args=dict(previous.args), followup=True, also=[*previous.also, decision.args][:MAX_FORECASTS - 1])
+    return _one_forecast_each(decision, slots)
 
 
 def _one_forecast_each(decision: Decision, slots: Slots) -> Decision:

@@ -122,6 +122,7 @@ class Slots:
     hype_level: float | None = None  # "assume hype of 80": the buzz a forecast or simulation should assume
     position: int | None = None  # "the first one" = 1, "the last one" = -1: a row of the thread's last list
     voices: str | None = None  # "what are people complaining about?" = negative: the posts a hype answer leads with
+    price_order: str | None = None  # "which one is cheapest?" = price_low: search results by price
     cancel: set[str] = field(default_factory=set)  # values the turn drops: "region", "age", "gender"
     domain_span: tuple[int, int] | None = None
     spans: list[tuple[int, int]] = field(default_factory=list)
@@ -270,9 +271,11 @@ def extract_position(s: Slots) -> None:
 
 #: what people said, by sentiment: "what are people complaining about?", "what do fans love about it?"
 VOICES = {"negative": r"\b(?:complain\w*|complaints?|gripes?|griping|moaning|criticis\w+|criticiz\w+|pain\s+points?|(?:negative|bad|angry|worst|critical)\s+(?:posts|tweets|comments|mentions|reviews|feedback)"
-                      r"|(?:unhappy|angry|upset|annoyed|mad)\s+(?:about|with)|(?:people|they|customers|users|fans|folks)\s+(?:hate|dislike)\s+about|what'?s\s+wrong\s+with)\b",
+                      r"|(?:unhappy|angry|upset|annoyed|mad)\s+(?:about|with)|(?:people|they|customers|users|fans|folks)\s+(?:hate|dislike)\s+about|what'?s\s+wrong\s+with"
+                      r"|(?:worst|nastiest|harshest|meanest|most\s+negative)\s+(?:things?|stuff|comments?|posts?|tweets?|reviews?)(?=.{0,30}\b(?:say|said|saying|post|posted|write|wrote|tweet)))\b",
           "positive": r"\b(?:(?:positive|good|happy|best|glowing)\s+(?:posts|tweets|comments|mentions|reviews|feedback)|prais\w+|raving\s+about"
-                      r"|(?:love|loved|like|liked|enjoy|enjoyed|adore)\s+about|(?:happy|pleased|excited)\s+(?:about|with))\b"}
+                      r"|(?:love|loved|like|liked|enjoy|enjoyed|adore)\s+about|(?:happy|pleased|excited)\s+(?:about|with)"
+                      r"|(?:best|nicest|kindest|most\s+positive)\s+(?:things?|stuff|comments?|posts?|tweets?|reviews?)(?=.{0,30}\b(?:say|said|saying|post|posted|write|wrote|tweet)))\b"}
 
 
 def extract_voices(s: Slots) -> None:
@@ -281,6 +284,20 @@ def extract_voices(s: Slots) -> None:
         m = re.search(pattern, s.text, re.IGNORECASE)
         if m:
             s.voices = label
+            s.consume(m)
+            return
+
+
+PRICE_ORDER = {"price_low": r"\b(?:cheapest|least\s+expensive|most\s+affordable|lowest[- ]priced|lowest\s+price)\b",
+               "price_high": r"\b(?:most\s+expensive|priciest|highest[- ]priced|highest\s+price|dearest)\b"}
+
+
+def extract_price_order(s: Slots) -> None:
+    """"Which one is cheapest?": products ordered by price."""
+    for order, pattern in PRICE_ORDER.items():
+        m = re.search(pattern, s.text, re.IGNORECASE)
+        if m:
+            s.price_order = order
             s.consume(m)
             return
 
@@ -648,7 +665,9 @@ INTRODUCTION = (r"(?:^|(?<=[.!?,]\s))(?:hi\b[^.!?,]{0,20}[,.!]?\s*)?(?:as|i'?m|i
                 r"|chain|school|university|college|app|platform|studio|clinic|gym|restaurant|cafe|café|bakery|hotel|label)s?\b[^.!?,;]{0,40}?[.!?,;]"
                 r"|(?:^|(?<=[.!?]\s))(?:(?:my|our)\s+(?:company|brand|team|shop|store|business|startup|agency|client|firm|label)\s+(?:sells|makes|does|produces|offers|imports|distributes|designs)"
                 r"|(?:we|i)\s+(?:sell|make|produce|offer|import|distribute|design)|we'?re\s+(?:selling|making|launching))\s+(?P<offer>[^.!?;]{2,80})[.!?;]"
-                r"|(?:^|(?<=[.!?,]\s))[\w&'’ -]{0,30}?\b(?:pm|manager|lead|head|director|marketer|founder|analyst|buyer|planner|cmo|vp|owner|intern|strategist|brand|company|startup|shop|store|team|agency)\s+here\b\s*[.!,;:—-]*")
+                r"|(?:^|(?<=[.!?,]\s))[\w&'’ -]{0,30}?\b(?:pm|manager|lead|head|director|marketer|founder|analyst|buyer|planner|cmo|vp|owner|intern|strategist|brand|company|startup|shop|store|team|agency)\s+here\b\s*[.!,;:—-]*"
+                # "founder of a gen-z skincare brand.", "head of growth at a DTC coffee startup,"
+                r"|(?:^|(?<=[.!?,]\s))(?:the\s+)?[\w&'’ -]{0,25}?\b(?:co-?founder|founder|ceo|cmo|cto|vp|owner|head of [\w ]{2,20}|manager|director|lead|marketer|buyer|planner|analyst|strategist)\s+(?:of|at|for)\s+(?:a|an|the|our|my)\s+[^.!?,;]{0,60}?[.!?,;]")
 
 
 #: an opening greeting in its own clause ("Guten Tag.", "hi team,", "good morning!")
@@ -680,6 +699,7 @@ def extract(text: str, today: date | None = None) -> Slots:
     extract_hype_level(s)
     extract_position(s)
     extract_voices(s)
+    extract_price_order(s)
     extract_ids(s)
     extract_money(s)
     extract_watch(s)

@@ -3,7 +3,7 @@
 WHY: the fast model (`engines.hype.sentiment`, v6) reads n-grams, lexicon features and each wordpiece
 alone, and stays at 0.646 macro-recall on TweetEval test; distilling a transformer into it kept none
 of the gain (docs/hype.md). A transformer reads "not bad at all" and "in line for an iPad 2" in
-context, but scores ~90 posts/s per core here, over 20× under the hype path's 2,000 posts/s. So it
+context, but scores ~190 posts/s per core here, 10× under the hype path's 2,000 posts/s. So it
 is the slow half of two-speed scoring: the build fine-tunes it and re-scores the stored posts ahead
 of time, and posts that arrive later get the fast model at call time until the next build
 (`memory.hype_transformer`).

@@ -27,8 +27,8 @@ from memory.engagement import Action, record_event, user_events
 from memory.tables import utcnow
 from tools.base import ToolContext, ToolError, ToolOutput
 from tools.cadence.own_catalog import own_catalog
-from tools.cadence.search import SearchData, catalog, neighbours, search_catalog
-from tools.formatting import counted
+from tools.cadence.search import ProductHit, SearchData, catalog, neighbours, search_catalog
+from tools.formatting import counted, price_label
 from tools.registry import register
 from tools.schemas import StrictInput
 
@@ -52,6 +52,7 @@ class SearchProductsInput(StrictInput):
     user_id: str | None = Field(default=None, max_length=128, description="Shopper id whose engagement personalises the ranking.", examples=["u123"])
     k: int = Field(default=10, ge=1, le=100, description="How many products (1–100).", examples=[10])
     filters: SearchFilters = Field(default_factory=SearchFilters, description="Category and price limits.", examples=[{"max_price": 50}])
+    sort: Literal["relevance", "price_low", "price_high"] = Field(default="relevance", description="Order of the products found: by relevance, or the same products by price ('which one is cheapest?' = price_low); products without a price last.")
 
 
 class RecordEngagementInput(StrictInput):
@@ -209,6 +210,12 @@ def search_products(inp: SearchProductsInput, ctx: ToolContext) -> SearchProduct
     if data.results and best < MATCH_FLOOR:
         summary = (f"No good match for '{data.query}' in the catalog: no product title has even {MATCH_FLOOR:.0%} of its words (best {best:.0%}). "
                    "Closest, not the same thing: " + "; ".join(f"{r.title} (id {r.item_id})" for r in data.results[:3]) + ".")
+    elif data.results and inp.sort != "relevance":
+        data.results = by_price(data.results, inp.sort == "price_high")
+        priced = [r for r in data.results if r.price is not None]
+        which = "Most expensive" if inp.sort == "price_high" else "Cheapest"
+        summary = (f"{which} of the {counted(len(data.results), 'product')} found for '{data.query}': " + "; then ".join(f"{r.title} at {price_label(r.price, r.currency)} (id {r.item_id})" for r in priced[:3]) + "."
+                   if priced else f"None of the {counted(len(data.results), 'product')} found for '{data.query}' has a price in the catalog.")
     elif data.results:
         summary = f"{counted(len(data.results), 'product')} for '{data.query}', best: " + "; ".join(f"{r.title} (id {r.item_id})" for r in data.results[:3]) + "."
     else:
@@ -220,6 +227,12 @@ def search_products(inp: SearchProductsInput, ctx: ToolContext) -> SearchProduct
         summary += " Personalised from the user's engagement." if data.personalised else f" No engagement is recorded for user '{inp.user_id}', so results are not personalised."
     summary += f" {note}" if note else ""
     return SearchProductsOutput(summary=summary, data=data, source=source)
+
+
+def by_price(hits: list[ProductHit], descending: bool) -> list[ProductHit]:
+    """The same hits by price (ties keep their relevance order), those without a price last."""
+    priced = sorted((h for h in hits if h.price is not None), key=lambda h: -h.price if descending else h.price)
+    return priced + [h for h in hits if h.price is None]
 
 
 @register("record_engagement", engine="cadence", input_model=RecordEngagementInput, output_model=RecordEngagementOutput, store=False, description="""

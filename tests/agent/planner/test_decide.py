@@ -188,11 +188,12 @@ def test_compare_the_hype_of_two_subjects_scores_both() -> None:
 
 
 def test_search_prices_are_shown_in_their_own_currency() -> None:
-    from agent.planner.compose import money, numbered_rows
+    from agent.planner.compose import numbered_rows
+    from tools.formatting import price_label
 
     rows = numbered_rows({"results": [{"item_id": "or:1", "title": "LUNCH BAG", "price": 1.65, "currency": "GBP"}, {"item_id": "own:2", "title": "Mug", "price": 9.0}]})
     assert rows.splitlines() == ["1. LUNCH BAG — £1.65 (id or:1)", "2. Mug — 9.00 (id own:2)"]
-    assert money(3.0, "CHF") == "3.00 CHF"
+    assert price_label(3.0, "CHF") == "3.00 CHF"
 
 
 def test_a_hype_follow_up_that_points_back_keeps_its_subject() -> None:
@@ -554,3 +555,20 @@ def test_what_people_complain_about_or_love_asks_for_those_posts() -> None:
     assert decide("show me the negative tweets about Delta", None, None, NAMES).args == {"subject": "Delta", "posts": "negative"}
     assert decide("what do gen z love?", None, None, NAMES).tool == "audience_affinity"
     assert decide("what do people at sxsw love about the ipad?", None, None, NAMES).args == {"source": "sxsw", "subject": "ipad", "posts": "positive"}
+
+
+def test_more_follow_ups_found_by_talking_to_the_product() -> None:
+    """Each of these went wrong before: a search's cheapest asked for a hype score of "cheapest", a
+    second SKU asked which user, a founder's introduction became seed items, the worst thing people
+    say scored the hype alone."""
+    search = PreviousCall("search_products", {"query": "wooden train set", "filters": {"max_price": 30.0}})
+    assert decide("which one is cheapest?", search, None, NAMES).args == {**search.args, "sort": "price_low"}
+    assert decide("what's the most expensive one?", search, None, NAMES).args["sort"] == "price_high"
+    forecast = PreviousCall("forecast_demand", {"sku": "21212", "horizon": 6, "frequency": "W"})
+    d = decide("compare it with 84991", forecast, None, NAMES)
+    assert d.tool == "forecast_demand" and d.args == forecast.args and d.also == [{**forecast.args, "sku": "84991"}]
+    assert decide("and 84991?", forecast, None, NAMES).also == []  # a new SKU on its own replaces the last one
+    d = decide("hey! founder of a gen-z skincare brand. what do 18-24 year old women in the UK love?", None, None, NAMES)
+    assert d.args == {"audience": {"region": "United Kingdom", "age_min": 18, "age_max": 24, "gender": "female"}}
+    hype = PreviousCall("hype_score", {"subject": "American Airlines"})
+    assert decide("what's the worst thing people say about them?", hype, None, NAMES).args == {"subject": "American Airlines", "posts": "negative"}

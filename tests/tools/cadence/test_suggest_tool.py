@@ -9,6 +9,7 @@ from tests.cadence_data import write_small_data
 from tools.base import ToolContext, ToolError
 from tools.cadence.search import reset_catalog_cache
 from tools.cadence.suggest import user_profile
+from tools.formatting import price_label
 from tools.registry import run_tool
 
 PRODUCTS = [
@@ -94,6 +95,13 @@ def test_search_fuses_lexical_and_vectors_with_filters(built, ctx):
     assert out.result_id
     cheap = run_tool("search_products", {"query": "red", "filters": {"max_price": 20}}, ctx)
     assert all(r.price is not None and r.price <= 20 for r in cheap.data.results)
+    found = run_tool("search_products", {"query": "red"}, ctx).data.results
+    low = run_tool("search_products", {"query": "red", "sort": "price_low"}, ctx)  # "which one is cheapest?"
+    prices = [r.price for r in low.data.results if r.price is not None]
+    assert prices == sorted(prices) and {r.item_id for r in low.data.results} == {r.item_id for r in found}  # the same products, by price
+    assert low.summary.startswith(f"Cheapest of the {len(found)} products found for 'red': ") and f"at {price_label(prices[0], low.data.results[0].currency)}" in low.summary
+    high = run_tool("search_products", {"query": "red", "sort": "price_high"}, ctx)
+    assert high.summary.startswith("Most expensive") and high.data.results[0].price == max(prices)
     none = run_tool("search_products", {"query": "red", "filters": {"min_price": 99_000}}, ctx)
     assert none.data.results == [] and "with these filters (at least 99,000.00): try without them" in none.summary
     with pytest.raises(ToolError) as err:
