@@ -86,6 +86,7 @@ def _set_subject(args: dict, key: str, subject: str, ctx: PreviousCall | None) -
         args[key] = ctx.subject()
 
 
+PERIOD_DAYS = {"D": 1, "W": 7, "M": 30}
 #: a follow-up that sets the last subject against another one ("compare that with google", "vs delta?")
 RIVAL = re.compile(r"\b(compared?|stacks?\s+up)\s+((that|this|it)\s+)?(to|with|w/|against)\s|^\s*(and\s+)?(compared (to|with)|vs\.?|versus|against|next to)\b"
                    r"|\b(better|worse|hotter|bigger|stronger|weaker)(\s+or\s+\w+)?\s+than\s", re.IGNORECASE)
@@ -171,6 +172,8 @@ def hype_score(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
         args["posts"] = s.voices
     if s.window_days:
         args["window_days"] = s.window_days
+    elif s.horizon and s.frequency in PERIOD_DAYS:
+        args["window_days"] = s.horizon * PERIOD_DAYS[s.frequency]  # "hype on Delta, 30 days": a span said bare is the window
     if s.region:
         args["region"] = s.region
     if "region" in s.cancel:

@@ -70,6 +70,7 @@ RULES: list[tuple[str, str, float]] = [
      "|" + METHOD + r"|\bwhat'?s?( is)? (driving|behind|causing|explains?) (the|that|this|it)\b|\bwhich (persona|one|segment|scenario|option)\b.{0,30}\b(target|pick|choose|go (for|with)|priorit\w+|focus on|lead with)\b"
      r"|\bwhich (one|of (those|them|these|the \w+))\b.{0,40}\b(worst|best|most|least|highest|lowest|biggest|smallest|top|bottom|more|faster|grows?|growing)\b"
      r"|^\s*(and\s+|so\s+|ok\s+)?((what|how)('?s| is| would be| about| does)\s+|give me\s+|show me\s+)?(the\s+)?(worst|best|bad|good)[- ]case\b.{0,30}$"
+     r"|^\s*(and\s+|so\s+|ok\s+)?(what about\s+|how about\s+)?(the\s+)?(worst|best|weakest|strongest)(\s+(one|ones|scenario|option))?\s*\??\s*$"
      r"|^\s*(and\s+|so\s+|ok\s+)?(what('?s| is| would be| about)\s+)?(the\s+)?(downside|upside|lower bound|upper bound|low end|high end|range)\b.{0,25}$"
      r"|^\s*(and\s+|so\s+|ok\s+)?(is|are)\s+(it|that|this|they|those|sales|demand)\s+(\w+\s+)?(growing|shrinking|declining|rising|falling|going (up|down)|up or down|trending (up|down))\b.{0,30}$"
      r"|^\s*(and\s+|so\s+|ok\s+)?(what|which)\s+(price|price point)\s+(should|do|would|shall)\s+(we|i)\s+(charge|set|go with|pick|use|launch at)\b.{0,20}$|^\s*(and\s+|so\s+|ok\s+)?how much should (we|i) (charge|sell it for|price it at)\b.{0,20}$"

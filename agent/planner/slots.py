@@ -270,10 +270,10 @@ def extract_position(s: Slots) -> None:
 
 
 #: what people said, by sentiment: "what are people complaining about?", "what do fans love about it?"
-VOICES = {"negative": r"\b(?:complain\w*|complaints?|gripes?|griping|moaning|criticis\w+|criticiz\w+|pain\s+points?|(?:negative|bad|angry|worst|critical)\s+(?:posts|tweets|comments|mentions|reviews|feedback)"
+VOICES = {"negative": r"^\s*(?:and\s+|what\s+about\s+|how\s+about\s+)?(?:the\s+)?(?:meanest|nastiest|harshest|most\s+negative)(?:\s+ones?)?\s*\??\s*$|\b(?:complain\w*|complaints?|gripes?|griping|moaning|criticis\w+|criticiz\w+|pain\s+points?|(?:negative|bad|angry|worst|critical)\s+(?:posts|tweets|comments|mentions|reviews|feedback)"
                       r"|(?:unhappy|angry|upset|annoyed|mad)\s+(?:about|with)|(?:people|they|customers|users|fans|folks)\s+(?:hate|dislike)\s+about|what'?s\s+wrong\s+with"
                       r"|(?:worst|nastiest|harshest|meanest|most\s+negative)\s+(?:things?|stuff|comments?|posts?|tweets?|reviews?)(?=.{0,30}\b(?:say|said|saying|post|posted|write|wrote|tweet)))\b",
-          "positive": r"\b(?:(?:positive|good|happy|best|glowing)\s+(?:posts|tweets|comments|mentions|reviews|feedback)|prais\w+|raving\s+about"
+          "positive": r"^\s*(?:and\s+|what\s+about\s+|how\s+about\s+)?(?:the\s+)?(?:nicest|kindest|most\s+positive)(?:\s+ones?)?\s*\??\s*$|\b(?:(?:positive|good|happy|best|glowing)\s+(?:posts|tweets|comments|mentions|reviews|feedback)|prais\w+|raving\s+about"
                       r"|(?:love|loved|like|liked|enjoy|enjoyed|adore)\s+about|(?:happy|pleased|excited)\s+(?:about|with)"
                       r"|(?:best|nicest|kindest|most\s+positive)\s+(?:things?|stuff|comments?|posts?|tweets?|reviews?)(?=.{0,30}\b(?:say|said|saying|post|posted|write|wrote|tweet)))\b"}
 

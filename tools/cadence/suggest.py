@@ -52,7 +52,7 @@ class SearchProductsInput(StrictInput):
     user_id: str | None = Field(default=None, max_length=128, description="Shopper id whose engagement personalises the ranking.", examples=["u123"])
     k: int = Field(default=10, ge=1, le=100, description="How many products (1–100).", examples=[10])
     filters: SearchFilters = Field(default_factory=SearchFilters, description="Category and price limits.", examples=[{"max_price": 50}])
-    sort: Literal["relevance", "price_low", "price_high"] = Field(default="relevance", description="Order of the products found: by relevance, or the same products by price ('which one is cheapest?' = price_low); products without a price last.")
+    sort: Literal["relevance", "price_low", "price_high"] = Field(default="relevance", description="Order of the products found: by relevance, or the same products by price ('which one is cheapest?' = price_low); products without a price last.", examples=["price_low"])
 
 
 class RecordEngagementInput(StrictInput):

@@ -45,7 +45,7 @@ class HypeScoreInput(StrictInput):
     region: RegionName | None = Field(default=None, description="Only posts from this market, e.g. 'UK'; unset = everywhere.", examples=["North America"])
     source: str | None = Field(default=None, min_length=1, max_length=80, description="Only posts from this event or stored batch: 'SXSW' matches the batch 'sxsw_2011'; an imported file's source name; unset = every source.", examples=["SXSW"])
     versus: list[Annotated[str, StringConstraints(min_length=1, max_length=200)]] = Field(default_factory=list, max_length=3, description="Other subjects scored the same way, side by side: 'who's hotter, Delta or United?' = subject 'Delta', versus ['United'].", examples=[["United"]])
-    posts: Literal["negative", "positive"] | None = Field(default=None, description="Lead with what people said of this sentiment, most engaged first: 'what are people complaining about?' = negative, 'what do they love about it?' = positive.")
+    posts: Literal["negative", "positive"] | None = Field(default=None, description="Lead with what people said of this sentiment, most engaged first: 'what are people complaining about?' = negative, 'what do they love about it?' = positive.", examples=["negative"])
 
 
 class Rival(BaseModel):

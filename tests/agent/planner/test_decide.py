@@ -572,3 +572,11 @@ def test_more_follow_ups_found_by_talking_to_the_product() -> None:
     assert d.args == {"audience": {"region": "United Kingdom", "age_min": 18, "age_max": 24, "gender": "female"}}
     hype = PreviousCall("hype_score", {"subject": "American Airlines"})
     assert decide("what's the worst thing people say about them?", hype, None, NAMES).args == {"subject": "American Airlines", "posts": "negative"}
+
+
+def test_short_follow_ups_about_posts_windows_and_extremes() -> None:
+    complaints = PreviousCall("hype_score", {"subject": "American Airlines", "posts": "negative"})
+    assert decide("and the nicest?", complaints, None, NAMES).args == {"subject": "American Airlines", "posts": "positive"}  # used to score "nicest"
+    assert decide("hype on Delta vs United, 30 days", None, None, NAMES).args == {"subject": "Delta", "versus": ["United"], "window_days": 30}
+    simulation = PreviousCall("simulate_launch", {"product": "x", "scenarios": [{"price": 5}]})
+    assert decide("and the worst?", simulation, None, NAMES).args == simulation.args  # used to simulate a product called "worst"
