@@ -1,5 +1,9 @@
 """The trained sentiment model on disk, its training data, and scoring stored posts with it.
 
+This is the fast half of two-speed sentiment: it scores any post at call time and stores which
+model did (`scored_by`); the build's transformer pass (`memory.hype_transformer`) later re-scores
+the stored posts it covers, and `method_sentence` counts each model's posts for the answer.
+
 Training data (`training_posts`): the multi-domain labelled posts of `sentiment/train_multi.csv`
 (general Twitter, Reddit, everyday tweets, finance news, tech brands, SMS, blogs) plus every
 deduplicated airline post, each row tagged with its source for `source_weights` (and `SOURCE_FACTORS`).
