@@ -278,28 +278,18 @@ VOICES = {"negative": r"^\s*(?:and\s+|what\s+about\s+|how\s+about\s+)?(?:the\s+)
                       r"|(?:best|nicest|kindest|most\s+positive)\s+(?:things?|stuff|comments?|posts?|tweets?|reviews?)(?=.{0,30}\b(?:say|said|saying|post|posted|write|wrote|tweet)))\b"}
 
 
-def extract_voices(s: Slots) -> None:
-    """"What are people complaining about?": a hype answer that leads with the posts of that sentiment."""
-    for label, pattern in VOICES.items():
+def _first_kind(s: Slots, patterns: dict[str, str]) -> str | None:
+    """The first kind whose pattern the text matches (its words consumed), or None."""
+    for kind, pattern in patterns.items():
         m = re.search(pattern, s.text, re.IGNORECASE)
         if m:
-            s.voices = label
             s.consume(m)
-            return
+            return kind
+    return None
 
 
 PRICE_ORDER = {"price_low": r"\b(?:cheapest|least\s+expensive|most\s+affordable|lowest[- ]priced|lowest\s+price)\b",
                "price_high": r"\b(?:most\s+expensive|priciest|highest[- ]priced|highest\s+price|dearest)\b"}
-
-
-def extract_price_order(s: Slots) -> None:
-    """"Which one is cheapest?": products ordered by price."""
-    for order, pattern in PRICE_ORDER.items():
-        m = re.search(pattern, s.text, re.IGNORECASE)
-        if m:
-            s.price_order = order
-            s.consume(m)
-            return
 
 
 CANCELS = {
@@ -698,8 +688,8 @@ def extract(text: str, today: date | None = None) -> Slots:
     s.spans.extend(spans)  # "need 3 bullet points for a pitch deck:" is how to answer, not what about
     extract_hype_level(s)
     extract_position(s)
-    extract_voices(s)
-    extract_price_order(s)
+    s.voices = _first_kind(s, VOICES)  # "what are people complaining about?": a hype answer led by those posts
+    s.price_order = _first_kind(s, PRICE_ORDER)  # "which one is cheapest?": products by price
     extract_ids(s)
     extract_money(s)
     extract_watch(s)
