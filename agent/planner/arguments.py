@@ -38,6 +38,7 @@ class PreviousCall:
     audiences: list[dict] = field(default_factory=list)  # the thread's audiences, oldest first: what "the two" compares
     shown_items: list[str] = field(default_factory=list)  # the items the last affinity answer ranked: what to compare them on
     also: list[dict[str, Any]] = field(default_factory=list)  # the same turn's earlier calls of this tool (several SKUs or product groups forecast at once)
+    buyers: dict[str, Any] = field(default_factory=dict)  # the last simulation's buyers as an audience: what "those people" are
 
     def subject(self) -> str | None:
         """The thing the previous call was about, whatever the tool called it."""
@@ -181,9 +182,15 @@ def hype_score(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
     return args
 
 
+#: "what do those people love?" after a simulation: its buyers
+THOSE_BUYERS = re.compile(r"\b(those|these|the|such|our|its)\s+(people|buyers|customers|shoppers|folks|adopters)\b|\b(they|them)\b|\bwho\s+buys\b", re.IGNORECASE)
+
+
 def audience_affinity(s: Slots, prev: dict, ctx: PreviousCall | None) -> dict:
     args = dict(prev)
     args["audience"] = _audience(s, prev.get("audience"))
+    if not args["audience"] and ctx is not None and ctx.buyers and THOSE_BUYERS.search(s.text):
+        args["audience"] = dict(ctx.buyers)
     if s.domain:
         args["domain"] = s.domain
     stop = {"audience", "under", "over", "aged", "age", "ages", "people", "folks", "crowd", "demo", "demographic", "younger", "older", "do", "fare", "land", "perform", "eat", "drink", "listen",

@@ -16,12 +16,13 @@ from typing import Any
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
-from pydantic import Field
+from pydantic import Field, ValidationError
 
 from agent.planner.arguments import Listed, PreviousCall
 from agent.planner.compose import DATA_SOURCES, DECLINE, GREETING, forecasts_side_by_side, help_text, render_call, render_result
 from agent.planner.decide import Pending, decide
 from agent.planner.style import Style
+from tools.persona.personas import SimulateLaunchData, buyers_audience
 
 PENDING_KEY = "caeser_pending"
 INTENT_KEY = "caeser_intent"
@@ -77,6 +78,19 @@ def last_affinity_items(messages: Sequence[BaseMessage]) -> list[str]:
     return []
 
 
+def last_buyers(messages: Sequence[BaseMessage]) -> dict:
+    """The newest simulation's buyers as an audience (`buyers_audience`), {} when it did not answer."""
+    called = {c["id"]: c["name"] for m in messages if isinstance(m, AIMessage) for c in m.tool_calls}
+    for message in reversed(messages[:-1]):
+        if isinstance(message, ToolMessage) and (message.name or called.get(message.tool_call_id)) == "simulate_launch":
+            data = tool_payload(message).get("data")
+            try:
+                return buyers_audience(SimulateLaunchData.model_validate(data)) if isinstance(data, dict) else {}
+            except ValidationError:
+                return {}
+    return {}
+
+
 def previous_call(messages: Sequence[BaseMessage]) -> PreviousCall | None:
     """The newest tool call in the thread (before the current user turn), with the last listing,
     the thread's audiences and the items its last affinity answer ranked."""
@@ -87,7 +101,8 @@ def previous_call(messages: Sequence[BaseMessage]) -> PreviousCall | None:
             answered = [m for m in messages[index + 1:] if isinstance(m, ToolMessage) and m.tool_call_id == call["id"]]
             ok = bool(answered) and answered[0].status != "error"
             also = [dict(c["args"]) for c in message.tool_calls[:-1] if c["name"] == call["name"]]
-            return PreviousCall(call["name"], dict(call["args"]), last_listing(messages), ok, thread_audiences(messages), last_affinity_items(messages), also)
+            return PreviousCall(call["name"], dict(call["args"]), last_listing(messages), ok, thread_audiences(messages), last_affinity_items(messages), also,
+                                last_buyers(messages) if call["name"] == "simulate_launch" else {})
     return None
 
 

@@ -389,11 +389,25 @@ def _segments(run: ScenarioRun, region: str | None, population: int) -> list[Seg
 LEAN_RATIO = 1.1
 
 
-def _lean(group: list[SegmentShare]) -> SegmentShare | None:
+def leaning_segment(group: list[SegmentShare]) -> SegmentShare | None:
     """The group's segment most over-represented among buyers (share of buyers over share of
     adults), or None when none reaches LEAN_RATIO."""
     lead = max(group, key=lambda s: s.share / max(s.population_share, 1e-9))
     return lead if lead.share >= LEAN_RATIO * lead.population_share else None
+
+
+def buyers_audience(data: SimulateLaunchData) -> dict:
+    """Who "those people" are after a simulation: the best scenario's region and the age band most
+    over-represented among its buyers (`leaning_segment`), as an affinity audience; the region alone
+    when no band leans, {} when nothing is known."""
+    best = next((s for s in data.scenarios if s.label == data.best), data.scenarios[0] if data.scenarios else None)
+    audience: dict = {"region": best.region} if best is not None and best.region else {}
+    ages = [s for s in data.segments if s.segment.removeprefix("age ") in AGE_BAND_LABELS]
+    lead = leaning_segment(ages) if ages else None
+    if lead is not None:
+        low, high = AGE_BANDS[AGE_BAND_LABELS.index(lead.segment.removeprefix("age "))]
+        audience |= {"age_min": low} if high >= 85 else {"age_min": low, "age_max": high}  # "65+" is open-ended
+    return audience
 
 
 #: How the summary names each axis' segments: age bands by their ages, favourite channels by who they are.
@@ -419,7 +433,7 @@ def _who_buys(segments: list[SegmentShare]) -> str:
     the adults simulated (`_lean`), with both shares, and the axis' largest group when that is another one."""
     axes = [[s for s in segments if s.segment.startswith("age ")], [s for s in segments if s.segment.endswith("income quartile")],
             [s for s in segments if s.segment.startswith("prefers ")]]
-    leaning = [(group, lead) for group in axes if group and (lead := _lean(group)) is not None]
+    leaning = [(group, lead) for group in axes if group and (lead := leaning_segment(group)) is not None]
     if not leaning:
         return " Who buys: buyers' ages, incomes and favourite channels are spread like the adults simulated."
     parts = [_axis_clause(group, lead, i == 0) for i, (group, lead) in enumerate(leaning)]

@@ -74,3 +74,24 @@ def test_a_trending_ranking_is_the_list_the_top_one_points_at_but_one_score_is_n
     assert prev is not None and [x.label for x in prev.listed] == ["American", "JetBlue"]
     prev = previous_call([*ranked, *hype(2, {"ranking": []}), HumanMessage("and the second one?")])
     assert prev is not None and [x.label for x in prev.listed] == ["American", "JetBlue"]  # one subject's score lists nothing
+
+
+def test_those_people_after_a_simulation_are_its_buyers() -> None:
+    """"What do those people love?" after a simulation answered for everyone; its buyers lean 45–54 in France."""
+    from agent.planner.decide import decide
+    from tools.registry import load_tools
+
+    call = {"name": "simulate_launch", "args": {"product": "yuzu soda", "scenarios": [{"price": 3.0, "region": "France"}]}, "id": "call_1", "type": "tool_call"}
+    segments = [{"segment": "age 18–24", "share": 0.1, "adoption": 0.0, "population_share": 0.2}, {"segment": "age 45–54", "share": 0.3, "adoption": 0.0, "population_share": 0.17},
+                {"segment": "age 65+", "share": 0.6, "adoption": 0.0, "population_share": 0.63}]
+    data = {"product": "yuzu soda", "population": 100000, "simulated_per_seed": 100000, "seeds": 5, "weeks": 26, "objective": "revenue", "reference_price": 3.0,
+            "scenarios": [{"label": "€3 · France", "price": 3.0, "region": "France", "start": "2027-01-01", "channel": "mixed", "hype": 50.0, "units": 1215.0, "units_low": 1172.0,
+                           "units_high": 1286.0, "revenue": 3646.0, "revenue_low": 3500.0, "revenue_high": 3800.0, "adoption": 0.012, "peak_week": 26, "weekly": [46.7] * 26}],
+            "best": "€3 · France", "best_reason": "only one", "segments": segments, "assumptions": []}
+    messages = [HumanMessage("simulate a €3 yuzu soda in France"), AIMessage(content="", tool_calls=[call]),
+                ToolMessage(content="{}", tool_call_id="call_1", artifact={"data": data}), HumanMessage("what do those people love?")]
+    prev = previous_call(messages)
+    assert prev is not None and prev.buyers == {"region": "France", "age_min": 45, "age_max": 54}
+    d = decide("what do those people love?", prev, None, set(load_tools()))
+    assert d.tool == "audience_affinity" and d.args["audience"] == prev.buyers
+    assert decide("what do gen z love?", prev, None, set(load_tools())).args["audience"] == {"age_min": 18, "age_max": 29}

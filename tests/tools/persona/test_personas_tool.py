@@ -12,6 +12,7 @@ from memory.embeddings import own_model_dir, train_own_model
 from memory.personas import search_archetypes
 from memory.settings import Settings
 from tools.base import ToolContext, ToolError
+from tools.persona.personas import buyers_audience
 from tools.registry import run_tool
 
 SMALL = {"population": 20_000, "weeks": 12, "seeds": 2}
@@ -72,10 +73,12 @@ def test_the_summary_says_who_buys_from_the_simulated_buyers(ctx: ToolContext) -
     assert abs(sum(s.share for s in channels) - 1) < 1e-3 and abs(sum(s.population_share for s in channels) - 1) < 1e-3
     places = {s.segment: s for s in segs if s.segment in ("urban", "rural")}
     assert abs(places["urban"].share + places["rural"].share - 1) < 1e-3
+    low, high = (int(x) for x in lead.segment.removeprefix("age ").rstrip("+").split("–")) if "–" in lead.segment else (int(lead.segment[4:-1]), None)
+    assert buyers_audience(out.data) == {"region": "Europe", "age_min": low, **({"age_max": high} if high else {})}  # what "those people" are next
 
 
 def test_who_buys_names_each_leaning_axis_and_the_largest_group() -> None:
-    from tools.persona.personas import SegmentShare, _who_buys
+    from tools.persona.personas import SegmentShare, _who_buys, leaning_segment
 
     def seg(name: str, share: float, pop: float) -> SegmentShare:
         return SegmentShare(segment=name, share=share, adoption=0.0, population_share=pop)
@@ -87,6 +90,7 @@ def test_who_buys_names_each_leaning_axis_and_the_largest_group() -> None:
                                "and those who shop mostly online (58% vs 33%).")
     flat = [seg("age 18–24", 0.5, 0.5), seg("age 25–34", 0.5, 0.5)]
     assert "spread like the adults simulated" in _who_buys(flat)
+    assert leaning_segment(flat) is None and leaning_segment([seg("age 65+", 0.4, 0.2), seg("age 18–24", 0.6, 0.8)]).segment == "age 65+"
 
 
 @pytest.mark.realdata
