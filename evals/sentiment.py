@@ -41,10 +41,10 @@ from sklearn.metrics import f1_score, precision_recall_fscore_support, recall_sc
 from sklearn.model_selection import train_test_split
 
 from engines.hype.sentiment import LABELS, MODEL_NAME, compound_labels
-from engines.hype.transformer_sentiment import TRANSFORMER_NAME, TransformerSentiment, averaged
+from engines.hype.transformer_sentiment import TRANSFORMER_NAME, TransformerSentiment
 from memory.datadir import load_labelled_sentiment, load_sxsw_posts
 from memory.hype_sentiment import EXPERT_SOURCES, fit_model, training_posts
-from memory.hype_transformer import load_transformer, train_transformer, transformer_state
+from memory.hype_transformer import load_transformer, train_transformer, transformer_state, two_speed_scores
 from memory.posts import AIRLINE_SOURCE
 from memory.settings import Settings, get_settings
 
@@ -88,10 +88,11 @@ def vader_labels(texts: list[str]) -> np.ndarray:
 def built_transformer(settings: Settings) -> TransformerSentiment | None:
     """The transformer `caeser build` makes (trained here first, and saved for the build, when it is
     missing: ~12 min on 2 cores), or None without its training file or the `minilm` extra."""
-    if transformer_state(settings) == "no_data":
+    state = transformer_state(settings)
+    if state == "no_data":
         print(f"  no {TRANSFORMER_NAME}: its training file or the `minilm` extra is missing; the engine is {MODEL_NAME} alone")
         return None
-    if transformer_state(settings) != "built":
+    if state != "built":
         print(f"  {TRANSFORMER_NAME} is not built: fine-tuning it now, as `caeser build` would (~12 min on 2 cores)")
     trained = train_transformer(settings)
     print(f"  {trained.sentence()}")
@@ -153,8 +154,8 @@ def run(args: argparse.Namespace) -> int:
         two_speed = transformer is not None and not (sources and set(sources) <= set(EXPERT_SOURCES))
         how = f"engine = {TRANSFORMER_NAME}, the build's pass" if two_speed else f"engine = {MODEL_NAME}" + (", with its source's expert" if sources else "")
         print(f"{name} (n={len(df)}; {how}):")
-        predicted = averaged(engine.predict_proba(test_texts), transformer.predict_proba(test_texts)) if two_speed else engine.predict(test_texts, sources)
-        result["engine"] = report("engine", truth, np.array(predicted.labels))
+        predicted = two_speed_scores(engine, transformer, test_texts)[1] if two_speed else engine.predict(test_texts, sources).labels  # as the build's pass scores
+        result["engine"] = report("engine", truth, np.array(predicted))
         result["vader"] = report("vader", truth, vader_labels(test_texts))
         result["tfidf"] = report("tfidf", truth, baseline.predict(test_texts))
     print(f"sentiment macro-recall engine={result['engine'].macro_recall:.3f} vader={result['vader'].macro_recall:.3f} tfidf={result['tfidf'].macro_recall:.3f} ({name})")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict
 from typing import Any
 
@@ -42,11 +42,18 @@ LISTING_TOOLS = {"search_products": ("results", "item_id", "title"), "suggest_qu
 RANKED_ONLY = {"hype_score"}  # a listing only when it ranked ("what's trending?"); one subject's score lists nothing
 
 
-def last_listing(messages: Sequence[BaseMessage]) -> list[Listed]:
-    """The rows of the newest search or suggestion result in the thread: what "the first one" means."""
+def tool_results(messages: Sequence[BaseMessage]) -> Iterator[tuple[str | None, ToolMessage]]:
+    """The thread's tool results before the current user turn, newest first, each with the name of
+    the tool that made it (an OpenAI tool message has no name: its call says it)."""
     called = {c["id"]: c["name"] for m in messages if isinstance(m, AIMessage) for c in m.tool_calls}
     for message in reversed(messages[:-1]):
-        name = message.name or called.get(message.tool_call_id) if isinstance(message, ToolMessage) else None  # an OpenAI tool message has no name
+        if isinstance(message, ToolMessage):
+            yield message.name or called.get(message.tool_call_id), message
+
+
+def last_listing(messages: Sequence[BaseMessage]) -> list[Listed]:
+    """The rows of the newest search or suggestion result in the thread: what "the first one" means."""
+    for name, message in tool_results(messages):
         if name in LISTING_TOOLS:
             rows_key, id_key, label_key = LISTING_TOOLS[name]
             rows = (tool_payload(message).get("data") or {}).get(rows_key) or []
@@ -70,9 +77,8 @@ def thread_audiences(messages: Sequence[BaseMessage]) -> list[dict]:
 
 def last_affinity_items(messages: Sequence[BaseMessage]) -> list[str]:
     """The items the newest audience_affinity answer ranked, best first."""
-    called = {c["id"]: c["name"] for m in messages if isinstance(m, AIMessage) for c in m.tool_calls}
-    for message in reversed(messages[:-1]):
-        if isinstance(message, ToolMessage) and (message.name or called.get(message.tool_call_id)) == "audience_affinity":
+    for name, message in tool_results(messages):
+        if name == "audience_affinity":
             rows = (tool_payload(message).get("data") or {}).get("items") or []
             return [str(r["item"]) for r in rows if isinstance(r, dict) and r.get("item")]
     return []
@@ -80,9 +86,8 @@ def last_affinity_items(messages: Sequence[BaseMessage]) -> list[str]:
 
 def last_buyers(messages: Sequence[BaseMessage]) -> dict:
     """The newest simulation's buyers as an audience (`buyers_audience`), {} when it did not answer."""
-    called = {c["id"]: c["name"] for m in messages if isinstance(m, AIMessage) for c in m.tool_calls}
-    for message in reversed(messages[:-1]):
-        if isinstance(message, ToolMessage) and (message.name or called.get(message.tool_call_id)) == "simulate_launch":
+    for name, message in tool_results(messages):
+        if name == "simulate_launch":
             data = tool_payload(message).get("data")
             try:
                 return buyers_audience(SimulateLaunchData.model_validate(data)) if isinstance(data, dict) else {}

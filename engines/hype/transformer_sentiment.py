@@ -14,7 +14,7 @@ one pass over `FineTuneSettings.posts` training posts drawn without replacement 
 the caller's row weights (the fast model's source and class weights: no source and no class sets
 the prior), AdamW with a linear warm-up then linear decay, batches of posts of similar length, at
 most `max_pieces` wordpieces. Each setting is the one measured on TweetEval's validation split
-(docs/hype.md: 0.729 alone, 0.734 averaged half and half with v6).
+(docs/hype.md: the model the build makes scores 0.722 alone, 0.737 averaged half and half with v6).
 
 Text goes through the fast model's `normalise` first (links, @mentions, entities, stretched
 letters), so both halves read the same post. Deterministic given the seed and thread count (torch

@@ -405,8 +405,9 @@ def buyers_audience(data: SimulateLaunchData) -> dict:
     ages = [s for s in data.segments if s.segment.removeprefix("age ") in AGE_BAND_LABELS]
     lead = leaning_segment(ages) if ages else None
     if lead is not None:
-        low, high = AGE_BANDS[AGE_BAND_LABELS.index(lead.segment.removeprefix("age "))]
-        audience |= {"age_min": low} if high >= 85 else {"age_min": low, "age_max": high}  # "65+" is open-ended
+        label = lead.segment.removeprefix("age ")
+        low, high = AGE_BANDS[AGE_BAND_LABELS.index(label)]
+        audience |= {"age_min": low} if label.endswith("+") else {"age_min": low, "age_max": high}  # "65+" is open-ended, as its label says
     return audience
 
 
