@@ -100,6 +100,7 @@ AUDIENCE_TOOLS = ("audience_affinity", "compare_audiences")
 BOTH = re.compile(r"\b(both|the two|each of them|them both|either)\b", re.IGNORECASE)
 PERSONAS = re.compile(r"\bpersonas?\b", re.IGNORECASE)
 CONVERSATIONAL = ("help", "greeting", "decline", "sources")
+POINTABLE = ("search_products", "hype_score")  # tools whose arguments resolve "the second one" to a row they listed
 
 
 def choose_tool(text: str, slots: Slots, scores: IntentScores, previous: PreviousCall | None, tool_names: set[str]) -> tuple[str, bool]:
@@ -115,6 +116,8 @@ def choose_tool(text: str, slots: Slots, scores: IntentScores, previous: Previou
         return best, False
     if previous.tool in ("hype_score", "forecast_demand") and len(slots.audiences) < 2 and RIVAL.search(text):
         return previous.tool, True  # "how does that compare w/ american?" after a hype score adds a rival; after a forecast, a second forecast
+    if previous.tool in POINTABLE and slots.position is not None and previous.listed and not residue(slots).strip() and scores.confidence < STRONG:
+        return previous.tool, True  # "tell me more about the second one" after a search: that row, read by the tool that listed it
     shaped = is_followup_shaped(text, slots)
     if best == "compare_audiences" and shaped and previous.tool not in AUDIENCE_TOOLS and not (slots.audiences or slots.age_min or slots.age_max or slots.gender):
         return previous.tool, True  # "ok and in spring vs autumn?" after a simulation: its scenarios, not audiences

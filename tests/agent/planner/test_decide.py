@@ -580,3 +580,13 @@ def test_short_follow_ups_about_posts_windows_and_extremes() -> None:
     assert decide("hype on Delta vs United, 30 days", None, None, NAMES).args == {"subject": "Delta", "versus": ["United"], "window_days": 30}
     simulation = PreviousCall("simulate_launch", {"product": "x", "scenarios": [{"price": 5}]})
     assert decide("and the worst?", simulation, None, NAMES).args == simulation.args  # used to simulate a product called "worst"
+
+
+def test_pointing_at_a_row_of_the_last_search_reads_that_row() -> None:
+    """"Tell me more about the second one" after a search scored the hype of the product's title."""
+    from agent.planner.arguments import Listed
+
+    search = PreviousCall("search_products", {"query": "red lunch bag"}, [Listed("or:20725", "LUNCH BAG RED RETROSPOT"), Listed("or:23681", "LUNCH BAG RED VINTAGE DOILY")])
+    d = decide("tell me more about the second one", search, None, NAMES)
+    assert d.tool == "search_products" and d.args == {"query": "LUNCH BAG RED VINTAGE DOILY", "k": 1}
+    assert decide("what's the hype on the second one?", search, None, NAMES).tool == "hype_score"  # a tool named still wins
